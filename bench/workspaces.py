@@ -1,0 +1,228 @@
+"""Synthetic docmgr workspaces (cached between runs), the search word, and the jrnl peer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+SEED = 1
+MARKER = ".bench.json"
+#: Document frequency wanted for the search word (files containing it).
+WORD_FILES = (10, 50)
+WORD_SAMPLE_FILES = 3000
+JRNL_SPEC = "jrnl==4.6"  # the version the baseline measured
+JRNL_CONFIG = """\
+colors: {{body: none, date: none, tags: none, title: none}}
+default_hour: 9
+default_minute: 0
+editor: ''
+encrypt: false
+highlight: true
+indent_character: '|'
+journals: {{default: {{journal: {journal}}}}}
+linewrap: 79
+tagsymbols: '#@'
+template: false
+timeformat: '%F %r'
+version: '4.6'
+"""
+
+
+class SetupError(Exception):
+    """A workspace, tool or peer could not be prepared."""
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """A git repository holding `.ttmp.yaml` and a generated `ttmp/` docs root."""
+
+    path: Path
+    tickets: int
+    files: int
+    mib: float
+
+    @property
+    def docs_root(self) -> Path:
+        """Return the docs root (`ttmp/`)."""
+        return self.path / "ttmp"
+
+    def first_ticket(self) -> str:
+        """Return the id of the first ticket in path order."""
+        for dirpath, dirnames, _ in os.walk(self.docs_root):
+            dirnames.sort()
+            for name in dirnames:
+                if "--" in name:
+                    return name.split("--", 1)[0]
+        raise SetupError(f"no ticket folder (<ID>--<slug>) under {self.docs_root}")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_marker(path: Path) -> dict:
+    try:
+        return json.loads((path / MARKER).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_marker(path: Path, data: dict) -> None:
+    (path / MARKER).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, stdout=subprocess.DEVNULL)
+
+
+def _init_repo(path: Path) -> None:
+    """Make `path` a git repository with one commit of a small file (so HEAD resolves)."""
+    (path / ".ttmp.yaml").write_text("root: ttmp\n")
+    (path / "README.md").write_text("Synthetic docmgr workspace written by bench/run.py.\n")
+    _git(path, "init", "-q", "-b", "main")
+    _git(path, "config", "user.name", "docmgr bench")
+    _git(path, "config", "user.email", "bench@example.invalid")
+    _git(path, "config", "commit.gpgsign", "false")
+    _git(path, "add", "README.md", ".ttmp.yaml")
+    _git(path, "commit", "-q", "-m", "bench: initial commit")
+
+
+def _count(docs_root: Path) -> tuple[int, float]:
+    files = size = 0
+    for dirpath, _, filenames in os.walk(docs_root):
+        for name in filenames:
+            files += 1
+            size += os.stat(os.path.join(dirpath, name)).st_size
+    return files, size / 2**20
+
+
+def ensure_workspace(*, tickets: int, corpus_dir: Path, gen_corpus: Path) -> Workspace:
+    """Return the cached workspace of `tickets` tickets, generating it if needed."""
+    path = corpus_dir / f"ws-{tickets}"
+    want = {"tickets": tickets, "seed": SEED, "generator_sha256": _sha256(gen_corpus)}
+    marker = _read_marker(path)
+    if any(marker.get(k) != v for k, v in want.items()):
+        _generate(path, tickets=tickets, gen_corpus=gen_corpus)
+        files, mib = _count(path / "ttmp")
+        marker = {**want, "files": files, "mib": round(mib, 1)}
+        _write_marker(path, marker)
+    return Workspace(path=path, tickets=tickets, files=marker["files"], mib=marker["mib"])
+
+
+def _generate(path: Path, *, tickets: int, gen_corpus: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    jobs = str(max(1, min(4, os.cpu_count() or 1)))
+    print(f".. generating {tickets} tickets in {path}", file=sys.stderr)
+    subprocess.run([sys.executable, str(gen_corpus), "--tickets", str(tickets), "--out",
+                    str(path), "--seed", str(SEED), "--jobs", jobs],
+                   check=True, stdout=subprocess.DEVNULL)
+    _init_repo(path)
+
+
+def copy_workspace(ws: Workspace, dest: Path) -> Workspace:
+    """Copy `ws` (git repository included, mtimes kept) to `dest`, for verbs that write."""
+    shutil.copytree(ws.path, dest, symlinks=True)
+    return Workspace(path=dest, tickets=ws.tickets, files=ws.files, mib=ws.mib)
+
+
+# ----------------------------------------------------------------- search word ---
+
+_TOKEN = re.compile(rb"[A-Za-z][A-Za-z0-9_]*")
+
+
+def search_word(ws: Workspace, *, grep: str) -> tuple[str, int]:
+    """Return a rare word of the corpus and the number of files `grep -rl` finds it in.
+
+    The choice is made once per workspace and recorded in its marker file.
+    """
+    marker = _read_marker(ws.path)
+    if "word" not in marker:
+        marker["word"], marker["word_files"] = _pick_word(ws, grep=grep)
+        _write_marker(ws.path, marker)
+    return marker["word"], marker["word_files"]
+
+
+def _pick_word(ws: Workspace, *, grep: str) -> tuple[str, int]:
+    """Pick a lower-case word found in about 10-50 files, checked over the whole corpus.
+
+    Document frequencies come from an even sample of the files; candidates must never be
+    capitalised and never be part of a longer token, so that `grep -rl` and a
+    case-insensitive full-text index count the same files.
+    """
+    paths = sorted(str(p) for p in ws.docs_root.rglob("*.md"))
+    step = max(1, len(paths) // WORD_SAMPLE_FILES)
+    sample = paths[::step]
+    df: Counter[bytes] = Counter()
+    for p in sample:
+        with open(p, "rb") as f:
+            df.update(set(_TOKEN.findall(f.read())))
+    fraction = len(sample) / len(paths)
+    goal = sum(WORD_FILES) / 2 * fraction
+    lowered = Counter(t.lower() for t in df)
+    candidates = sorted((t for t, n in df.items()
+                         if t.isalpha() and t.islower() and len(t) >= 6 and lowered[t] == 1
+                         and WORD_FILES[0] * fraction <= n <= WORD_FILES[1] * fraction),
+                        key=lambda t: (abs(df[t] - goal), t))
+    vocabulary = list(df)
+    best: tuple[str, int] | None = None
+    for token in candidates[:8]:
+        if any(token in other and token != other for other in vocabulary):
+            continue
+        word = token.decode()
+        files = _grep_count(ws, word, grep=grep)
+        if WORD_FILES[0] <= files <= WORD_FILES[1]:
+            return word, files
+        if best is None or abs(files - goal / fraction) < abs(best[1] - goal / fraction):
+            best = (word, files)
+    if best is None:
+        raise SetupError(f"no rare word found in {ws.docs_root}")
+    return best
+
+
+def _grep_count(ws: Workspace, word: str, *, grep: str) -> int:
+    out = subprocess.run([grep, "-rl", word, "ttmp"], cwd=ws.path, capture_output=True,
+                         check=False).stdout
+    return len(out.splitlines())
+
+
+# ------------------------------------------------------------------------ jrnl ---
+
+def ensure_jrnl(corpus_dir: Path) -> Path:
+    """Return the jrnl executable of a private venv, installing it with pip the first time."""
+    venv = corpus_dir / "jrnl-venv"
+    exe = venv / "bin" / "jrnl"
+    spec = venv / ".bench-spec"
+    if exe.exists() and spec.exists() and spec.read_text() == JRNL_SPEC:
+        return exe
+    print(f".. installing {JRNL_SPEC} into {venv}", file=sys.stderr)
+    shutil.rmtree(venv, ignore_errors=True)
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
+                        JRNL_SPEC], check=True, stdout=subprocess.DEVNULL)
+    except subprocess.CalledProcessError as exc:
+        raise SetupError(f"could not install {JRNL_SPEC} into {venv}: {exc}") from exc
+    spec.write_text(JRNL_SPEC)
+    return exe
+
+
+def jrnl_home(home: Path) -> dict[str, str]:
+    """Write a non-interactive jrnl config under `home`; return the env that selects it."""
+    conf = home / ".config" / "jrnl"
+    conf.mkdir(parents=True, exist_ok=True)
+    journal = home / "journal.txt"
+    journal.touch()
+    (conf / "jrnl.yaml").write_text(JRNL_CONFIG.format(journal=journal))
+    return {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local" / "share"),
+            "XDG_CACHE_HOME": str(home / ".cache")}

@@ -1,0 +1,5 @@
+"""Run docmgr as ``python -m docmgr``."""
+
+from docmgr.cli import main
+
+main()

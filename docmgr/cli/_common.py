@@ -1,0 +1,192 @@
+"""Shared CLI plumbing: the app context, common options, output, errors and aliases."""
+
+from __future__ import annotations
+
+import copy
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from docmgr.errors import DocmgrError, UsageProblem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class App:
+    """Per-invocation state shared by all commands (tests pass one in with a fixed clock/cwd)."""
+
+    def __init__(self, *, clock: Any = None, cwd: Path | None = None) -> None:
+        self.root_flag: str | None = None
+        self.verbose = False
+        self._clock = clock
+        self.cwd = cwd
+        self._workspace: Any = None
+
+    @property
+    def clock(self) -> Any:
+        if self._clock is None:
+            from docmgr.clock import from_env
+
+            self._clock = from_env()
+        return self._clock
+
+    def workspace(self) -> Any:
+        """Resolve the docs root once per invocation (warnings about config go to stderr)."""
+        if self._workspace is None:
+            from docmgr.workspace import Workspace
+
+            self._workspace = Workspace.open(self.root_flag, cwd=self.cwd, clock=self.clock)
+            for warning in self._workspace.resolution.warnings:
+                click.echo(warning, err=True)
+        return self._workspace
+
+
+def app() -> App:
+    ctx = click.get_current_context()
+    obj = ctx.find_object(App)
+    if obj is None:
+        obj = ctx.ensure_object(App)
+    return obj
+
+
+def _set_root(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        obj = ctx.find_object(App) or ctx.ensure_object(App)
+        obj.root_flag = value
+        obj._workspace = None
+
+
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        (ctx.find_object(App) or ctx.ensure_object(App)).verbose = True
+
+
+def common_options(func: F) -> F:
+    """Add ``--root`` and ``--verbose`` to a verb (they also work before the verb)."""
+    func = click.option("--verbose", is_flag=True, expose_value=False, callback=_set_verbose,
+                        is_eager=True, help="Print the docs root banner and reminders.")(func)
+    func = click.option("--root", metavar="DIR", expose_value=False, callback=_set_root,
+                        is_eager=True, help="Docs root (default: from .ttmp.yaml, git root, cwd).")(func)
+    return func
+
+
+def output_options(func: F) -> F:
+    """Add ``--output table|json|yaml|csv`` and the Go tool's ``--with-glaze-output`` switch."""
+    func = click.option("--with-glaze-output", "glaze", is_flag=True,
+                        help="Accepted for compatibility; implies --output json.")(func)
+    func = click.option("--output", "output", type=click.Choice(["table", "json", "yaml", "csv"]),
+                        default=None, help="Structured output instead of the human text.")(func)
+    return func
+
+
+def emit(rows: Sequence[dict[str, Any]], output: str | None, glaze: bool,
+         human: Callable[[], str]) -> None:
+    """Print rows in the requested format, or the human text when no format was requested."""
+    from docmgr.output import render
+
+    if output or glaze:
+        click.echo(render(rows, output or "json"), nl=False)
+    else:
+        text = human()
+        if text:
+            click.echo(text, nl=not text.endswith("\n"))
+
+
+def split_list(values: Sequence[str]) -> list[str]:
+    """Flatten repeatable, comma-separated list options: ``--topics a,b --topics c``."""
+    import csv
+
+    out: list[str] = []
+    for value in values:
+        for row in csv.reader([value], skipinitialspace=True):
+            out.extend(item.strip() for item in row if item.strip())
+    return out
+
+
+def complete_ticket(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion for ``--ticket``: the ids of the workspace's tickets."""
+    try:
+        from docmgr.ticket import tickets_from_docs
+        from docmgr.workspace import Workspace, load_docs
+
+        root = None
+        probe: click.Context | None = ctx
+        while probe is not None and root is None:
+            root = probe.params.get("root") if probe.params else None
+            probe = probe.parent
+        ws = Workspace.open(root)
+        ids = sorted({t.id for t in tickets_from_docs(load_docs(ws))})
+    except Exception:  # completion must never crash the shell
+        return []
+    return [click.shell_completion.CompletionItem(i) for i in ids if i.lower().startswith(incomplete.lower())]
+
+
+def complete_doc_type(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion for ``--doc-type``: vocabulary doc types plus the built-in ones."""
+    try:
+        from docmgr import vocabulary
+        from docmgr.workspace import Workspace
+
+        ws = Workspace.open(None)
+        names = set(vocabulary.BUILTIN_DOC_TYPES) | set(vocabulary.load(ws.vocabulary_path).slugs("docTypes"))
+    except Exception:  # completion must never crash the shell
+        names = set()
+    return [click.shell_completion.CompletionItem(n) for n in sorted(names) if n.startswith(incomplete)]
+
+
+def ticket_option(required: bool = True, help_text: str = "Ticket id (forgiving: prefix, folder name).") -> Callable[[F], F]:
+    return click.option("--ticket", required=required, default=None if required else "",
+                        shell_complete=complete_ticket, help=help_text)
+
+
+def doc_type_option(required: bool = True) -> Callable[[F], F]:
+    return click.option("--doc-type", "doc_type", required=required, default=None if required else "",
+                        shell_complete=complete_doc_type, help="Document type (design-doc, reference, …).")
+
+
+def hidden_alias(command: click.Command, name: str) -> click.Command:
+    """A hidden copy of ``command`` registered under another name."""
+    alias = copy.copy(command)
+    alias.name = name
+    alias.hidden = True
+    return alias
+
+
+class DocmgrGroup(click.Group):
+    """A group that turns every error into one ``Error: …`` line on stderr (no tracebacks)."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            try:
+                rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            except DocmgrError as exc:
+                click.echo(f"Error: {exc}", err=True)
+                sys.exit(2 if isinstance(exc, UsageProblem) else 1)
+            except click.UsageError as exc:
+                sub = exc.ctx.command_path if exc.ctx else (prog_name or "docmgr")
+                click.echo(f"Error: {exc.format_message()} — see '{sub} --help'", err=True)
+                sys.exit(exc.exit_code)
+            except click.ClickException as exc:
+                click.echo(f"Error: {exc.format_message()}", err=True)
+                sys.exit(exc.exit_code)
+            except click.Abort:
+                click.echo("Aborted!", err=True)
+                sys.exit(1)
+            except KeyboardInterrupt:
+                sys.exit(130)
+            except BrokenPipeError:
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the pipe on exit
+                sys.exit(1)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        if isinstance(rv, int):
+            sys.exit(rv)
+        sys.exit(0)

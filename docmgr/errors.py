@@ -1,0 +1,80 @@
+"""The exception family of docmgr: every user-facing failure names the problem and the fix."""
+
+from __future__ import annotations
+
+
+class DocmgrError(Exception):
+    """Root of every error docmgr reports to a user (exit 1, one line on stderr)."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.hint}" if self.hint else self.message
+
+
+class UsageProblem(DocmgrError):
+    """The command line itself is wrong (exit 2)."""
+
+
+class RootNotFound(DocmgrError):
+    hint = "run 'docmgr init' or pass --root"
+
+
+class TicketNotFound(DocmgrError):
+    hint = "run 'docmgr ticket list' to see available tickets"
+
+
+class TicketAmbiguous(DocmgrError):
+    hint = "use the full ticket id or the ticket's directory path"
+
+
+class TicketExists(DocmgrError):
+    hint = "pick another id, or pass --force to create a second workspace anyway"
+
+
+class DocNotFound(DocmgrError):
+    hint = "run 'docmgr doc list --ticket <ticket>' to see doc paths"
+
+
+class UnsafePath(DocmgrError):
+    hint = "use a plain name without '/', '\\', '..', NUL or control characters"
+
+
+class FrontMatterError(DocmgrError):
+    """A document's front matter could not be read; carries the file, line and problem."""
+
+    hint = "fix the YAML by hand or run 'docmgr validate frontmatter --doc <file> --auto-fix'"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str = "",
+        line: int = 0,
+        snippet: str = "",
+        hint: str | None = None,
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.snippet = snippet
+        self.problem = message
+        where = f"{path}:{line}" if path and line else path
+        super().__init__(f"{where} {message}".strip() if where else message, hint)
+
+
+class LockTimeout(DocmgrError):
+    hint = "another docmgr process holds the file; retry in a moment"
+
+
+class GitLinkError(DocmgrError):
+    hint = "check the revision with 'git log --oneline' in that repository"
+
+
+class ConfigError(DocmgrError):
+    hint = "fix the YAML in .ttmp.yaml (or remove it)"

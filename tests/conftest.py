@@ -1,0 +1,104 @@
+"""Shared fixtures: the CLI invoker, a fixed clock, real git repositories, the corpus copy."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from docmgr.cli import cli
+from docmgr.cli._common import App
+from docmgr.clock import FixedClock
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "docmgr-ttmp" / "ttmp"
+FROZEN = datetime(2026, 2, 8, 10, 47, 0, tzinfo=timezone(timedelta(hours=-5)))
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def __repr__(self) -> str:  # shown by pytest when an assertion fails
+        return f"<Result exit={self.exit_code}\n--stdout--\n{self.stdout}\n--stderr--\n{self.stderr}>"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(FROZEN)
+
+
+@pytest.fixture
+def invoke(clock: FixedClock) -> Callable[..., Result]:
+    """Run the CLI in-process with a fixed clock; ``cwd`` is passed explicitly (no chdir)."""
+
+    def run(args: list[str], *, cwd: Path, expect: int = 0, input: str | None = None,
+            env: dict[str, str] | None = None) -> Result:
+        runner = CliRunner()
+        base_env = {"DOCMGR_CONFIG": "", "DOCMGR_NOW": ""}
+        base_env.update(env or {})
+        outcome = runner.invoke(cli, args, obj=App(clock=clock, cwd=cwd), input=input,
+                                env=base_env, catch_exceptions=False)
+        result = Result(outcome.exit_code, outcome.stdout, outcome.stderr)
+        assert result.exit_code == expect, result
+        return result
+
+    return run
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
+                          env=env).stdout.strip()
+
+
+@dataclass
+class GitRepo:
+    path: Path
+
+    def git(self, *args: str) -> str:
+        return _git(self.path, *args)
+
+    def commit(self, message: str, files: dict[str, str] | None = None) -> str:
+        """Write ``files``, commit them (or an empty commit), return the full hash."""
+        for name, content in (files or {}).items():
+            target = self.path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+            self.git("add", name)
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> GitRepo:
+    """A real git repository with one commit on ``main``."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    for key, value in (("user.name", "Test User"), ("user.email", "test@example.com"),
+                       ("commit.gpgsign", "false")):
+        _git(repo, "config", key, value)
+    handle = GitRepo(repo)
+    handle.commit("Initial commit", {"README.md": "# repo\n"})
+    return handle
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A private copy of the Go tool's real workspace (the original is never written)."""
+    if not CORPUS.is_dir():
+        pytest.fail(f"corpus fixture missing at {CORPUS}")
+    target = tmp_path / "work"
+    target.mkdir()
+    shutil.copytree(CORPUS, target / "ttmp")
+    (target / ".git").mkdir()  # makes `target` the repository root for resolution
+    return target
