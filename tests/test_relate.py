@@ -1,0 +1,160 @@
+"""doc relate: anchors, legacy shapes, note merging, removals, output forms and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from docmgr import front_matter, relate
+from docmgr.workspace import Workspace
+
+LEGACY = ("2025/11/19/DOCMGR-OUTPUT-TEMPLATES-external-postfix-templates-for-verb-outputs/"
+          "playbooks/01-intern-playbook-continuing-external-templates.md")
+ABSOLUTE = "2025/11/18/DOCMGR-REFACTOR-code-refactoring-hierarchical-commands-and-utilities/index.md"
+DOTDOT = ("2026/03/24/008-GLAZED-FACADE-MIGRATION--migrate-docmgr-to-glazed-facade-packages/"
+          "reference/01-diary.md")
+
+
+@pytest.fixture
+def repo(invoke, git_repo) -> Path:
+    cwd = git_repo.path
+    (cwd / "pkg").mkdir()
+    (cwd / "pkg" / "api.go").write_text("package pkg\n")
+    invoke(["init"], cwd=cwd)
+    invoke(["ticket", "create", "--ticket", "REL-1", "--title", "Relate things"], cwd=cwd)
+    return cwd
+
+
+def _index(repo: Path) -> Path:
+    return next((repo / "ttmp").rglob("index.md"))
+
+
+def _related(path: Path) -> list[tuple[str, str]]:
+    meta, _ = front_matter.read(path.read_text())
+    return [(r.path, r.note) for r in meta.related_files]
+
+
+def test_relate_stores_anchors_sorted_and_keeps_last_updated(invoke, repo) -> None:
+    index = _index(repo)
+    before = index.read_text()
+    out = invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "pkg/api.go:handlers, routes: all",
+                  "--file-note", "/etc/hosts=outside the repo"], cwd=repo)
+    assert out.stdout.startswith("related 2 file(s) to ttmp/")
+    assert "(added 2, updated 0, removed 0)" in out.stdout
+    assert _related(index) == [("abs:///etc/hosts", "outside the repo"),
+                               ("repo://pkg/api.go", "handlers, routes: all")]
+    after = index.read_text()
+    last = [line for line in before.splitlines() if line.startswith("LastUpdated")]
+    assert last == [line for line in after.splitlines() if line.startswith("LastUpdated")]
+    assert after.split("\n---\n", 1)[1] == before.split("\n---\n", 1)[1]  # body untouched
+
+
+def test_relate_merges_notes_by_resolved_path(invoke, repo) -> None:
+    index = _index(repo)
+    invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "pkg/api.go:first"], cwd=repo)
+    out = invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "repo://pkg/../pkg/api.go:second",
+                  "--output", "json"], cwd=repo)
+    row = json.loads(out.stdout)[0]
+    assert (row["added"], row["updated"], row["status"]) == (0, 1, "updated")
+    assert list(row)[:6] == ["doc", "added", "updated", "removed", "total", "status"]
+    assert _related(index) == [("repo://pkg/api.go", "first\nsecond")]
+    again = invoke(["doc", "relate", "--ticket", "REL-1", "--file-note",
+                    f"{repo}/pkg/api.go:second"], cwd=repo)
+    assert again.stdout.startswith("no related file changes for")
+    assert "matched existing notes" in again.stdout
+
+
+def test_relate_remove_files(invoke, repo) -> None:
+    index = _index(repo)
+    invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "pkg/api.go:a",
+            "--file-note", "README.md:b"], cwd=repo)
+    out = invoke(["doc", "relate", "--ticket", "REL-1", "--remove-files", "pkg/api.go,missing.go"], cwd=repo)
+    assert "removed 1" in out.stdout
+    assert _related(index) == [("repo://README.md", "b")]
+    noop = invoke(["doc", "relate", "--ticket", "REL-1", "--remove-files", "missing.go"], cwd=repo)
+    assert "remove targets were not present" in noop.stdout
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("pkg/api.go", "malformed --file-note value"),
+    (":note", "empty path"),
+    ("pkg/api.go:  ", "requires a non-empty note for pkg/api.go"),
+])
+def test_relate_file_note_errors(invoke, repo, value, message) -> None:
+    before = _index(repo).read_text()
+    out = invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", value], cwd=repo, expect=2)
+    assert out.stderr.startswith("Error: ") and message in out.stderr
+    assert _index(repo).read_text() == before
+
+
+def test_relate_target_errors(invoke, repo) -> None:
+    out = invoke(["doc", "relate", "--file-note", "a.go:x"], cwd=repo, expect=2)
+    assert "must specify either --doc or --ticket" in out.stderr
+    out = invoke(["doc", "relate", "--ticket", "NOPE-9", "--file-note", "a.go:x"], cwd=repo, expect=1)
+    assert 'ticket not found: "NOPE-9"' in out.stderr
+    out = invoke(["doc", "relate", "--doc", "nope.md", "--file-note", "a.go:x"], cwd=repo, expect=1)
+    assert "doc not found" in out.stderr
+
+
+def test_parse_anchor_and_canonical() -> None:
+    assert relate.canonical("REPO://a/../b.go") == "repo://b.go"
+    assert relate.canonical("abs://home/u/x.go") == "abs:///home/u/x.go"
+    assert relate.parse_anchor("https://example.com/x") is None
+    assert relate.parse_file_note("repo://a.go:why: this") == ("repo://a.go", "why: this")
+    assert relate.parse_file_note("a.go=why, this") == ("a.go", "why, this")
+
+
+def test_merge_note_rules() -> None:
+    assert relate.merge_note("", " new ") == "new"
+    assert relate.merge_note("old", "") == "old"
+    assert relate.merge_note("a\nb", "b") == "a\nb"
+    assert relate.merge_note("a\n", "c") == "a\nc"
+    assert relate.merge_note("a", "c") == "a\nc"
+
+
+def test_library_relate_for_diary(repo) -> None:
+    ws = Workspace.open(None, cwd=repo)
+    index = _index(repo)
+    result = relate.relate(ws, index, file_notes=[("pkg/api.go", "Step 1 touched it")])
+    assert (result.added, result.status, result.total) == (1, "updated", 1)
+    with pytest.raises(relate.UsageProblem):
+        relate.relate(ws, index, file_notes=[("pkg/api.go", " ")])
+
+
+def test_ws_anchor_with_go_work(tmp_path) -> None:
+    (tmp_path / "go.work").write_text("go 1.22\n")
+    repo = tmp_path / "app"
+    (repo / "ttmp").mkdir(parents=True)
+    (tmp_path / "lib" / "pkg").mkdir(parents=True)
+    bases = relate.Bases(repo_root=repo, docs_root=repo / "ttmp", config_dir=repo,
+                         doc_dir=repo / "ttmp", gowork_dir=relate.find_gowork(repo))
+    assert relate.anchor_for(tmp_path / "lib" / "pkg" / "x.go", bases) == "ws://lib/pkg/x.go"
+    assert relate.resolve("ws://lib/pkg/x.go", bases).path == tmp_path / "lib" / "pkg" / "x.go"
+    assert relate.resolve("../../../../../../../../../../x", bases).path is None
+
+
+@pytest.mark.parametrize("rel", [LEGACY, ABSOLUTE, DOTDOT])
+def test_relate_on_legacy_doc_keeps_other_entries(invoke, corpus, rel) -> None:
+    doc = corpus / "ttmp" / rel
+    before = _related(doc)
+    assert before, "fixture doc must have legacy RelatedFiles"
+    invoke(["doc", "relate", "--doc", str(doc), "--file-note", "new/file.go:added by test"], cwd=corpus)
+    after = _related(doc)
+    for entry in before:
+        assert entry in after
+    assert ("repo://new/file.go", "added by test") in after
+    assert len(after) == len(set(before)) + 1
+    assert [p for p, _ in after] == sorted(p for p, _ in after)
+
+
+def test_relate_reads_bare_strings_and_lowercase_keys(invoke, repo) -> None:
+    index = _index(repo)
+    text = index.read_text().replace(
+        "RelatedFiles: []\n",
+        "RelatedFiles:\n  - pkg/api.go\n  - path: README.md\n    note: readme\n  - repo://pkg/api.go\n")
+    index.write_text(text)
+    invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "pkg/api.go:why"], cwd=repo)
+    # the two spellings of pkg/api.go collapse into the first stored string, note merged
+    assert _related(index) == [("README.md", "readme"), ("pkg/api.go", "why")]
