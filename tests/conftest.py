@@ -31,6 +31,15 @@ class Result:
         return f"<Result exit={self.exit_code}\n--stdout--\n{self.stdout}\n--stderr--\n{self.stderr}>"
 
 
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the persistent search index of every test inside its own tmp_path."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DOCMGR_CACHE_DIR", str(cache))
+    monkeypatch.delenv("DOCMGR_NO_CACHE", raising=False)
+    return cache
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(FROZEN)
