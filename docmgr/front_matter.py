@@ -533,6 +533,9 @@ def update_fields(text: str, updates: dict[str, Any], *, path: str = "") -> str:
     parts = split(text)
     if parts is None:
         raise FrontMatterError("frontmatter delimiters '---' not found", path=path, line=1)
+    updates = _changed_only(parts, updates)
+    if not updates:
+        return text
     spans = key_spans(text, parts)
     if spans is None:
         return _update_with_ruamel(text, parts, updates, path=path)
@@ -555,6 +558,52 @@ def update_fields(text: str, updates: dict[str, Any], *, path: str = "") -> str:
         else:
             result = result[:start] + rendered + result[end:]
     return result
+
+
+def _current_value(data: dict[str, Any], key: str) -> tuple[bool, Any]:
+    if key in data:
+        return True, data[key]
+    lowered = key.lower()
+    for name, value in data.items():
+        if str(name).lower() == lowered:
+            return True, value
+    return False, None
+
+
+def _same_value(key: str, old: Any, new: Any) -> bool:
+    """Tell whether a stored YAML value already means ``new`` (so its bytes can stay)."""
+    if key.lower() == "relatedfiles" and isinstance(new, list):
+        wanted = [v if isinstance(v, RelatedFile) else RelatedFile(_as_str(v)) for v in new]
+        return _as_related(old) == wanted
+    if isinstance(new, datetime):
+        return isinstance(old, str) and parse_last_updated(old) == new
+    if isinstance(new, date):
+        return isinstance(old, str) and old.strip() == new.isoformat()
+    if isinstance(new, list):
+        if old in (None, "") and not new:
+            return True
+        return isinstance(old, list) and [_as_str(v) for v in old] == [_as_str(v) for v in new]
+    if isinstance(new, str):
+        return (old is None and new == "") or (isinstance(old, str) and old == new)
+    return False
+
+
+def _changed_only(parts: Split, updates: dict[str, Any]) -> dict[str, Any]:
+    """Drop the updates whose key already holds that value: an unchanged key keeps its bytes."""
+    import yaml
+
+    try:
+        data = load_yaml(parts.yaml)
+    except yaml.YAMLError:
+        return dict(updates)
+    if not isinstance(data, dict):
+        return dict(updates)
+    kept: dict[str, Any] = {}
+    for key, value in updates.items():
+        present, old = _current_value(data, key)
+        if not present or not _same_value(key, old, value):
+            kept[key] = value
+    return kept
 
 
 def _insert_at(text: str, parts: Split, spans: list[KeySpan], key: str) -> int:
