@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _HEADING = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*[-–—]\s*(.*))?$")
 
@@ -68,3 +69,40 @@ def append_entry(path: Path, *, date: str, entry: str, title: str = "",
         if current and not current.endswith("\n"):
             current += "\n"
         atomic_write(path, current + block)
+
+
+@dataclass(frozen=True, slots=True)
+class Updated:
+    """What ``changelog update`` appended, and where."""
+
+    path: Path
+    date: str
+    title: str
+    files_count: int
+
+
+def locate(ws: Any, *, ticket: str = "", changelog_file: str = "") -> Path:
+    """The changelog path from ``--changelog-file`` (cwd-relative) or the ticket's folder."""
+    import os
+
+    from docmgr import ticket as ticketmod
+    from docmgr.errors import UsageProblem
+
+    if changelog_file:
+        path = Path(changelog_file)
+        return Path(os.path.abspath(path if path.is_absolute() else ws.cwd / path))
+    if not ticket:
+        raise UsageProblem("must specify --ticket or --changelog-file", "pass --ticket <ID>")
+    return ticketmod.find(ws, ticket).dir / "changelog.md"
+
+
+def update(ws: Any, path: Path, *, entry: str, title: str = "",
+           file_notes: list[tuple[str, str]] | None = None) -> Updated:
+    """Append a dated entry (local date from the workspace clock) to ``path``."""
+    from docmgr.errors import UsageProblem
+
+    if not entry.strip():
+        raise UsageProblem("--entry is required and must not be empty", 'pass --entry "What changed"')
+    date = ws.clock.now().strftime("%Y-%m-%d")
+    append_entry(path, date=date, entry=entry, title=title.strip(), file_notes=file_notes)
+    return Updated(path, date, title.strip(), len(file_notes or []))
