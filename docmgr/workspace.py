@@ -186,5 +186,11 @@ def scan_docs(ws: Workspace) -> list[Doc]:
 
 
 def load_docs(ws: Workspace) -> list[Doc]:
-    """Return every document of the workspace, parsed: the one entry point for read verbs."""
-    return scan_docs(ws)
+    """Return every document of the workspace, parsed: the one entry point for read verbs.
+
+    Served from the persistent index (refreshed incrementally first); ``DOCMGR_NO_CACHE=1``
+    scans the files instead.
+    """
+    from docmgr import search_index
+
+    return search_index.load_docs(ws)

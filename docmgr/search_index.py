@@ -1,0 +1,707 @@
+"""The persistent search index: a SQLite (FTS5) cache of every document, refreshed incrementally.
+
+The cache lives outside the repository (``DOCMGR_CACHE_DIR``, else ``index.cache_dir`` from
+``.ttmp.yaml``, else the user cache folder), one file per docs root. Every read verb calls
+``open_index`` which refreshes it first: it stats the known files (mtime_ns, size) and the
+known folders (a folder's mtime changes when an entry is added, removed or renamed), rescans
+only the folders that changed and re-parses only the files that changed. Nothing here is the
+source of truth: a corrupt, locked or outdated cache is dropped and rebuilt, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docmgr.front_matter import DocMeta, RelatedFile, parse_last_updated
+from docmgr.ignore import IGNORE_FILE, Matcher
+from docmgr.workspace import CONTROL_NAMES, Doc, Workspace, scan_docs
+
+if TYPE_CHECKING:
+    import sqlite3
+
+SCHEMA_VERSION = "docmgr-index-3"
+# marshal's format and our row layout both belong to the version key
+_VERSION_KEY = f"{SCHEMA_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}"
+_STEP = re.compile(r"^##\s+Step\s+(\d+)\b", re.MULTILINE)
+PROGRESS_THRESHOLD = 300  # parse this many files or more → report progress
+
+# The CLI installs a callback (label, done, total) that draws a bar when stderr is a TTY;
+# the library itself never prints.
+progress_hook: Callable[[str, int, int], None] | None = None
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS docs(
+  id INTEGER PRIMARY KEY,
+  rel TEXT NOT NULL UNIQUE,
+  dir TEXT NOT NULL,
+  name TEXT NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  is_control INTEGER NOT NULL,
+  parse_ok INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  error_line INTEGER NOT NULL,
+  ticket TEXT NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  doc_type TEXT NOT NULL,
+  intent TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  tasks_open INTEGER NOT NULL,
+  tasks_done INTEGER NOT NULL,
+  diary_steps INTEGER NOT NULL,
+  meta BLOB
+);
+CREATE INDEX IF NOT EXISTS docs_ticket ON docs(ticket);
+CREATE INDEX IF NOT EXISTS docs_dir ON docs(dir);
+CREATE TABLE IF NOT EXISTS doc_topics(doc_id INTEGER NOT NULL, topic_lower TEXT NOT NULL,
+                                      topic_original TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_topics_doc ON doc_topics(doc_id);
+CREATE INDEX IF NOT EXISTS doc_topics_topic ON doc_topics(topic_lower);
+CREATE TABLE IF NOT EXISTS doc_owners(doc_id INTEGER NOT NULL, owner_lower TEXT NOT NULL,
+                                      owner_original TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_owners_doc ON doc_owners(doc_id);
+CREATE TABLE IF NOT EXISTS doc_sources(doc_id INTEGER NOT NULL, source TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_sources_doc ON doc_sources(doc_id);
+CREATE TABLE IF NOT EXISTS related_files(doc_id INTEGER NOT NULL, raw TEXT NOT NULL,
+                                         note TEXT NOT NULL, base TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS related_files_doc ON related_files(doc_id);
+CREATE INDEX IF NOT EXISTS related_files_base ON related_files(base);
+"""
+_FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5("
+        "title, body, topics, doc_type, ticket_id, tokenize='unicode61')")
+
+
+# --------------------------------------------------------------------------- location
+
+
+def cache_path(ws: Workspace) -> Path:
+    """Where the index of this docs root lives (outside the repository by default)."""
+    env = ws.env if ws.env is not None else os.environ
+    folder = env.get("DOCMGR_CACHE_DIR", "").strip()
+    if folder:
+        base = Path(folder).expanduser()
+    elif ws.config is not None and ws.config.cache_dir:
+        base = Path(ws.config.cache_dir).expanduser()
+        if not base.is_absolute():
+            base = ws.config.folder / base
+    else:
+        xdg = env.get("XDG_CACHE_HOME", "").strip()
+        base = (Path(xdg) if xdg else Path.home() / ".cache") / "docmgr"
+    digest = hashlib.sha256(str(Path(os.path.abspath(ws.root))).encode()).hexdigest()[:16]
+    return base / f"{digest}.sqlite"
+
+
+def cache_disabled(ws: Workspace) -> bool:
+    """True when ``DOCMGR_NO_CACHE`` asks every verb to scan the files directly."""
+    env = ws.env if ws.env is not None else os.environ
+    return env.get("DOCMGR_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass(slots=True)
+class Parsed:
+    """One document as the index stores it."""
+
+    doc: Doc
+    body: str = ""
+    tasks: tuple[int, int] = (0, 0)
+    diary_steps: int = 0
+
+
+def parse_file(path: Path, rel: str, st: os.stat_result, *, control: bool) -> Parsed:
+    """Read and parse one file (never raises: failures are stored on the Doc)."""
+    from docmgr.errors import FrontMatterError
+    from docmgr.front_matter import read
+
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            text = handle.read()
+    except OSError as exc:
+        return Parsed(Doc(path, rel, None, f"cannot read: {exc.strerror}", 0, st.st_mtime_ns,
+                          st.st_size, control))
+    tasks = (0, 0)
+    if path.name.lower() == "tasks.md":
+        from docmgr import tasks as tasksmod
+
+        tasks = tasksmod.counts(text)
+    steps = len(_STEP.findall(text)) if "## Step" in text else 0
+    try:
+        meta, parts = read(text, path=rel)
+    except FrontMatterError as exc:
+        doc = Doc(path, rel, None, exc.problem, exc.line, st.st_mtime_ns, st.st_size, control)
+        return Parsed(doc, "", tasks, steps)
+    doc = Doc(path, rel, meta, mtime_ns=st.st_mtime_ns, size=st.st_size, is_control=control)
+    return Parsed(doc, text[parts.body_start :], tasks, steps)
+
+
+def _plain(value: Any) -> Any:
+    """Make a YAML value marshal-safe (explicit tags may yield dates or other objects)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def _pack(meta: DocMeta) -> bytes:
+    return marshal.dumps((
+        meta.title, meta.ticket, meta.status, meta.topics, meta.doc_type, meta.intent,
+        meta.owners, [(r.path, r.note) for r in meta.related_files], meta.external_sources,
+        meta.summary, meta.last_updated_raw, meta.what_for, meta.when_to_use,
+        _plain(meta.extra), meta.problems,
+    ))
+
+
+def unpack_meta(blob: bytes) -> DocMeta:
+    """Rebuild a DocMeta from its stored form."""
+    (title, ticket, status, topics, doc_type, intent, owners, related, sources, summary,
+     raw_ts, what_for, when_to_use, extra, problems) = marshal.loads(blob)
+    return DocMeta(title=title, ticket=ticket, status=status, topics=topics, doc_type=doc_type,
+                   intent=intent, owners=owners,
+                   related_files=[RelatedFile(p, n) for p, n in related],
+                   external_sources=sources, summary=summary,
+                   last_updated=parse_last_updated(raw_ts) if raw_ts else None,
+                   last_updated_raw=raw_ts, what_for=what_for, when_to_use=when_to_use,
+                   extra=extra, problems=problems)
+
+
+def utc_key(meta: DocMeta | None) -> str:
+    """LastUpdated as a sortable UTC string ('' when absent)."""
+    if meta is None or meta.last_updated is None:
+        return ""
+    from datetime import timezone
+
+    return meta.last_updated.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def related_base(raw: str) -> str:
+    """The last path segment of a stored RelatedFiles path (what --file pre-filters on)."""
+    text = raw.strip().replace("\\", "/").rstrip("/")
+    return text.rsplit("/", 1)[-1]
+
+
+# --------------------------------------------------------------------------- walking
+
+
+def _walk(root: Path, start: str, matcher: Matcher, dirs: dict[str, int],
+          watch: dict[str, tuple[int, int]]) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
+    """Like ``workspace.walk_markdown`` from folder ``start``, also recording folders and ignore files."""
+    stack: list[tuple[Path, str]] = [(root / start if start else root, start)]
+    while stack:
+        folder, rel_folder = stack.pop()
+        try:
+            dirs[rel_folder] = os.stat(folder).st_mtime_ns
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            dirs.pop(rel_folder, None)
+            continue
+        names = {e.name for e in entries}
+        if rel_folder and IGNORE_FILE in names:
+            ignore_path = folder / IGNORE_FILE
+            matcher.add_file(rel_folder, ignore_path)
+            watch[str(ignore_path)] = _stat_pair(str(ignore_path))
+        has_index = "index.md" in names
+        subdirs: list[tuple[Path, str]] = []
+        for entry in entries:
+            rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name.startswith("_") or entry.name == ".meta":
+                    continue
+                if matcher.ignored(rel, is_dir=True):
+                    continue
+                subdirs.append((Path(entry.path), rel))
+            elif entry.name.lower().endswith(".md"):
+                if matcher.ignored(rel, is_dir=False):
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                yield Path(entry.path), rel, st, has_index and entry.name.lower() in CONTROL_NAMES
+        stack.extend(reversed(subdirs))
+
+
+def _stat_pair(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _parent(rel: str) -> str:
+    return rel.rsplit("/", 1)[0] if "/" in rel else ""
+
+
+def _under(rel: str, folder: str) -> bool:
+    return not folder or rel == folder or rel.startswith(folder + "/")
+
+
+# --------------------------------------------------------------------------- the index
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """What the last refresh saw: folder mtimes, file stats and the ignore files to watch."""
+
+    dirs: dict[str, int] = field(default_factory=dict)
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    watch: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def dump(self) -> bytes:
+        return marshal.dumps((list(self.dirs), list(self.dirs.values()), list(self.files),
+                              [v[0] for v in self.files.values()],
+                              [v[1] for v in self.files.values()], self.watch))
+
+    @classmethod
+    def load(cls, blob: bytes) -> Snapshot:
+        drels, dmt, frels, fmt, fsz, watch = marshal.loads(blob)
+        return cls(dict(zip(drels, dmt)), dict(zip(frels, zip(fmt, fsz))), watch)
+
+
+@dataclass(slots=True)
+class RefreshStats:
+    """What a refresh did (for ``index info`` and tests)."""
+
+    parsed: int = 0
+    removed: int = 0
+    rescanned_dirs: int = 0
+    full: bool = False
+
+
+class Index:
+    """An open, fresh index of one docs root."""
+
+    def __init__(self, ws: Workspace, con: sqlite3.Connection, path: Path | None) -> None:
+        self.ws = ws
+        self.con = con
+        self.path = path
+        self.root = Path(os.path.abspath(ws.root))
+        self.root_s = str(self.root)
+        self.last_refresh = RefreshStats()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- refresh
+
+    def _snapshot(self) -> Snapshot | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key='snapshot'").fetchone()
+        if row is None:
+            return None
+        try:
+            return Snapshot.load(row[0])
+        except (ValueError, EOFError, TypeError):
+            return None
+
+    def _matcher(self, snap: Snapshot) -> Matcher:
+        matcher = Matcher.for_root(self.root, self.ws.repo_root)
+        for path in sorted(snap.watch):
+            folder = os.path.dirname(path)
+            if folder in (self.root_s, str(self.ws.repo_root)) or not os.path.isfile(path):
+                continue
+            rel = os.path.relpath(folder, self.root_s).replace(os.sep, "/")
+            matcher.add_file(rel, Path(path))
+        return matcher
+
+    def _base_watch(self) -> dict[str, tuple[int, int]]:
+        paths = {str(self.root / IGNORE_FILE), str(Path(self.ws.repo_root) / IGNORE_FILE)}
+        return {p: _stat_pair(p) for p in sorted(paths)}
+
+    def refresh(self) -> RefreshStats:
+        """Bring the index up to date with the files; cheap when nothing changed."""
+        stats = RefreshStats()
+        snap = self._snapshot()
+        if snap is None or any(_stat_pair(p) != v for p, v in snap.watch.items()) \
+                or set(self._base_watch()) - set(snap.watch):
+            stats.full = True
+            self._full_scan(stats)
+            self.last_refresh = stats
+            return stats
+        root_s = self.root_s + "/"
+        stat = os.stat
+        changed_dirs: list[str] = []
+        for rel, mtime in snap.dirs.items():
+            try:
+                if stat(root_s + rel if rel else self.root_s).st_mtime_ns != mtime:
+                    changed_dirs.append(rel)
+            except OSError:
+                changed_dirs.append(rel)
+        changed_files: list[str] = []
+        for rel, (mtime, size) in snap.files.items():
+            try:
+                st = stat(root_s + rel)
+                if st.st_mtime_ns != mtime or st.st_size != size:
+                    changed_files.append(rel)
+            except OSError:
+                changed_files.append(rel)
+        if changed_dirs or changed_files:
+            self._apply(snap, changed_dirs, changed_files, stats)
+        self.last_refresh = stats
+        return stats
+
+    def _full_scan(self, stats: RefreshStats) -> None:
+        """Walk everything; re-parse only files whose (mtime, size) differ from the stored rows."""
+        self.ws.require_root()
+        known = {rel: (m, s, c) for rel, m, s, c in
+                 self.con.execute("SELECT rel, mtime_ns, size, is_control FROM docs")}
+        snap = Snapshot(watch=self._base_watch())
+        matcher = Matcher.for_root(self.root, self.ws.repo_root)
+        todo: list[tuple[Path, str, os.stat_result, bool]] = []
+        controls: list[tuple[str, bool]] = []
+        for path, rel, st, control in _walk(self.root, "", matcher, snap.dirs, snap.watch):
+            snap.files[rel] = (st.st_mtime_ns, st.st_size)
+            old = known.pop(rel, None)
+            if old is None or old[0] != st.st_mtime_ns or old[1] != st.st_size:
+                todo.append((path, rel, st, control))
+            elif bool(old[2]) != control:
+                controls.append((rel, control))
+        self._write(snap, todo, list(known), controls, stats)
+
+    def _apply(self, snap: Snapshot, changed_dirs: list[str], changed_files: list[str],
+               stats: RefreshStats) -> None:
+        todo: dict[str, tuple[Path, str, os.stat_result, bool]] = {}
+        removed: set[str] = set()
+        controls: list[tuple[str, bool]] = []
+        matcher: Matcher | None = None
+        for rel in sorted(changed_dirs):
+            if rel in snap.dirs and not any(_under(rel, r) and rel != r for r in removed):
+                folder = self.root / rel if rel else self.root
+                if not folder.is_dir():
+                    for d in [d for d in snap.dirs if _under(d, rel)]:
+                        del snap.dirs[d]
+                    for f in [f for f in snap.files if _under(f, rel)]:
+                        del snap.files[f]
+                        removed.add(f)
+                    removed.add(rel)
+                    continue
+                if matcher is None:
+                    matcher = self._matcher(snap)
+                stats.rescanned_dirs += 1
+                self._rescan_dir(rel, snap, matcher, todo, removed, controls)
+        root_s = self.root_s + "/"
+        for rel in changed_files:
+            if rel in removed or rel in todo or rel not in snap.files:
+                continue
+            try:
+                st = os.stat(root_s + rel)
+            except OSError:
+                del snap.files[rel]
+                removed.add(rel)
+                continue
+            snap.files[rel] = (st.st_mtime_ns, st.st_size)
+            parent = _parent(rel)
+            has_index = os.path.exists(root_s + parent + "/index.md" if parent else root_s + "index.md")
+            control = has_index and rel.rsplit("/", 1)[-1].lower() in CONTROL_NAMES
+            todo[rel] = (Path(root_s + rel), rel, st, control)
+        if any(p not in snap.watch for p in self._base_watch()) or \
+                any(_stat_pair(p) != v for p, v in snap.watch.items()):
+            stats.full = True
+            self._full_scan(stats)
+            return
+        self._write(snap, list(todo.values()), sorted(r for r in removed if r not in snap.dirs),
+                    controls, stats)
+
+    def _rescan_dir(self, rel: str, snap: Snapshot, matcher: Matcher,
+                    todo: dict[str, tuple[Path, str, os.stat_result, bool]],
+                    removed: set[str], controls: list[tuple[str, bool]]) -> None:
+        folder = self.root / rel if rel else self.root
+        try:
+            snap.dirs[rel] = os.stat(folder).st_mtime_ns
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        names = {e.name for e in entries}
+        if rel and IGNORE_FILE in names and str(folder / IGNORE_FILE) not in snap.watch:
+            snap.watch[str(folder / IGNORE_FILE)] = (-2, -2)  # forces a full scan
+        has_index = "index.md" in names
+        seen_files: set[str] = set()
+        seen_dirs: set[str] = set()
+        for entry in entries:
+            child = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name.startswith("_") or entry.name == ".meta" or matcher.ignored(child, is_dir=True):
+                    continue
+                seen_dirs.add(child)
+                if child not in snap.dirs:
+                    for path, frel, st, control in _walk(self.root, child, matcher, snap.dirs, snap.watch):
+                        snap.files[frel] = (st.st_mtime_ns, st.st_size)
+                        todo[frel] = (path, frel, st, control)
+            elif entry.name.lower().endswith(".md") and not matcher.ignored(child, is_dir=False):
+                seen_files.add(child)
+                control = has_index and entry.name.lower() in CONTROL_NAMES
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                if snap.files.get(child) != (st.st_mtime_ns, st.st_size):
+                    snap.files[child] = (st.st_mtime_ns, st.st_size)
+                    todo[child] = (Path(entry.path), child, st, control)
+                else:
+                    controls.append((child, control))
+        for f in [f for f in snap.files if _parent(f) == rel and f not in seen_files]:
+            del snap.files[f]
+            removed.add(f)
+        for d in [d for d in snap.dirs if d != rel and _parent(d) == rel and d not in seen_dirs]:
+            for sub in [s for s in snap.dirs if _under(s, d)]:
+                del snap.dirs[sub]
+            for f in [f for f in snap.files if _under(f, d)]:
+                del snap.files[f]
+                removed.add(f)
+
+    def _write(self, snap: Snapshot, todo: list[tuple[Path, str, os.stat_result, bool]],
+               removed: list[str], controls: list[tuple[str, bool]], stats: RefreshStats) -> None:
+        con = self.con
+        total = len(todo)
+        report = progress_hook if total >= PROGRESS_THRESHOLD else None
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for rel in removed:
+                self._delete(rel)
+            stats.removed = len(removed)
+            for number, (path, rel, st, control) in enumerate(todo, start=1):
+                self._store(parse_file(path, rel, st, control=control))
+                if report is not None and (number % 200 == 0 or number == total):
+                    report("Indexing documents", number, total)
+            stats.parsed = total
+            con.executemany("UPDATE docs SET is_control=? WHERE rel=?",
+                            [(int(c), rel) for rel, c in controls])
+            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('snapshot', ?)", (snap.dump(),))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def _delete(self, rel: str) -> None:
+        con = self.con
+        row = con.execute("SELECT id FROM docs WHERE rel=?", (rel,)).fetchone()
+        if row is None:
+            return
+        doc_id = row[0]
+        for table in ("doc_topics", "doc_owners", "doc_sources", "related_files"):
+            con.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))  # noqa: S608
+        con.execute("DELETE FROM docs_fts WHERE rowid=?", (doc_id,))
+        con.execute("DELETE FROM docs WHERE id=?", (doc_id,))
+
+    def _store(self, item: Parsed) -> None:
+        doc, con = item.doc, self.con
+        self._delete(doc.rel)
+        meta = doc.meta
+        name = doc.rel.rsplit("/", 1)[-1]
+        cur = con.execute(
+            "INSERT INTO docs(rel, dir, name, mtime_ns, size, is_control, parse_ok, error, error_line,"
+            " ticket, title, status, doc_type, intent, summary, last_updated, tasks_open, tasks_done,"
+            " diary_steps, meta) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.rel, _parent(doc.rel), name, doc.mtime_ns, doc.size, int(doc.is_control),
+             int(meta is not None), doc.error, doc.error_line, doc.ticket,
+             meta.title if meta else "", meta.status if meta else "", meta.doc_type if meta else "",
+             meta.intent if meta else "", meta.summary if meta else "", utc_key(meta),
+             item.tasks[0], item.tasks[1], item.diary_steps, _pack(meta) if meta else None))
+        doc_id = cur.lastrowid
+        if meta is None:
+            return
+        con.executemany("INSERT INTO doc_topics VALUES(?,?,?)", [(doc_id, t.lower(), t) for t in meta.topics])
+        con.executemany("INSERT INTO doc_owners VALUES(?,?,?)", [(doc_id, o.lower(), o) for o in meta.owners])
+        con.executemany("INSERT INTO doc_sources VALUES(?,?)", [(doc_id, s) for s in meta.external_sources])
+        con.executemany("INSERT INTO related_files VALUES(?,?,?,?)",
+                        [(doc_id, r.path, r.note, related_base(r.path)) for r in meta.related_files])
+        con.execute("INSERT INTO docs_fts(rowid, title, body, topics, doc_type, ticket_id)"
+                    " VALUES(?,?,?,?,?,?)",
+                    (doc_id, meta.title, item.body, " ".join(meta.topics), meta.doc_type, doc.ticket))
+
+    # ----------------------------------------------------------------- reads
+
+    def docs(self) -> list[Doc]:
+        """Every document, parsed or not, sorted by rel path (what ``scan_docs`` returns)."""
+        root_s = self.root_s + "/"
+        out: list[Doc] = []
+        append = out.append
+        for rel, mtime, size, control, error, line, blob in self.con.execute(
+                "SELECT rel, mtime_ns, size, is_control, error, error_line, meta FROM docs ORDER BY rel"):
+            meta = unpack_meta(blob) if blob is not None else None
+            append(Doc(Path(root_s + rel), rel, meta, error, line, mtime, size, bool(control)))
+        return out
+
+    def body(self, rel: str) -> str:
+        """The stored body text of a document ('' for unparseable ones)."""
+        row = self.con.execute("SELECT f.body FROM docs d JOIN docs_fts f ON f.rowid = d.id"
+                               " WHERE d.rel=?", (rel,)).fetchone()
+        return row[0] if row else ""
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def _connect(path: Path | None) -> sqlite3.Connection:
+    import sqlite3
+
+    target = ":memory:" if path is None else str(path)
+    con = sqlite3.connect(target, timeout=15.0, isolation_level=None, check_same_thread=False)
+    con.execute("PRAGMA busy_timeout=15000")
+    if path is not None:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+    return con
+
+
+def _prepare(con: sqlite3.Connection, root: str) -> None:
+    """Create the schema, or reset it when it was written by another version."""
+    version = None
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        version = row[0] if row else None
+    except Exception:  # noqa: BLE001 - no meta table yet, or garbage: both mean "reset"
+        version = None
+    expected = f"{_VERSION_KEY}|{root}"
+    if version == expected:
+        return
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        row = None
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        except Exception:  # noqa: BLE001
+            row = None
+        if row is None or row[0] != expected:
+            tables = [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                " AND name NOT LIKE 'docs_fts_%'")]
+            for table in tables:
+                con.execute(f'DROP TABLE IF EXISTS "{table}"')
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    con.execute(statement)
+            con.execute(_FTS)
+            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('version', ?)", (expected,))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _drop_file(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(str(path) + suffix)
+        except OSError:
+            pass
+
+
+def open_index(ws: Workspace) -> Index:
+    """Open the workspace's index and refresh it; a broken cache is rebuilt, else held in memory."""
+    import sqlite3
+
+    root = ws.require_root()
+    root_s = str(Path(os.path.abspath(root)))
+    path = cache_path(ws)
+    for attempt in range(2):
+        con = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            con = _connect(path)
+            _prepare(con, root_s)
+            index = Index(ws, con, path)
+            index.refresh()
+            return index
+        except (sqlite3.DatabaseError, OSError, ValueError, EOFError):
+            if con is not None:
+                con.close()
+            if attempt == 0:
+                _drop_file(path)
+    # last resort: a private in-memory index (slow, but never fatal)
+    con = _connect(None)
+    _prepare(con, root_s)
+    index = Index(ws, con, None)
+    index.refresh()
+    return index
+
+
+def load_docs(ws: Workspace) -> list[Doc]:
+    """Every document of the workspace, served from the refreshed index (``scan_docs`` order)."""
+    if cache_disabled(ws):
+        return scan_docs(ws)
+    import sqlite3
+
+    try:
+        with open_index(ws) as index:
+            return index.docs()
+    except sqlite3.Error:
+        return scan_docs(ws)
+
+
+# --------------------------------------------------------------------------- index-backed queries
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRow:
+    """What ``ticket list`` needs about one index document, read straight from SQL."""
+
+    id: str
+    title: str
+    status: str
+    topics: list[str]
+    rel: str
+    rel_dir: str
+    last_updated: str  # UTC sortable key ('' when absent)
+    tasks_open: int
+    tasks_done: int
+
+
+def tickets(index: Index) -> list[TicketRow]:
+    """One row per parseable ``DocType: index`` document, with its folder's task counts."""
+    rows = index.con.execute(
+        "SELECT d.id, d.ticket, d.title, d.status, d.rel, d.dir, d.last_updated,"
+        " COALESCE(t.tasks_open, 0), COALESCE(t.tasks_done, 0)"
+        " FROM docs d LEFT JOIN docs t ON t.dir = d.dir AND t.name = 'tasks.md'"
+        " WHERE d.parse_ok = 1 AND d.doc_type = 'index' ORDER BY d.rel").fetchall()
+    topics: dict[int, list[str]] = {}
+    if rows:
+        for doc_id, topic in index.con.execute(
+                "SELECT t.doc_id, t.topic_original FROM doc_topics t JOIN docs d ON d.id = t.doc_id"
+                " WHERE d.doc_type = 'index' ORDER BY t.rowid"):
+            topics.setdefault(doc_id, []).append(topic)
+    return [TicketRow(ticket, title, status, topics.get(doc_id, []), rel, rel_dir or ".", lu, t_open, t_done)
+            for doc_id, ticket, title, status, rel, rel_dir, lu, t_open, t_done in rows]
+
+
+def info(index: Index) -> dict[str, Any]:
+    """Counts and location of the index (``index info``)."""
+    con = index.con
+    docs, broken = con.execute("SELECT COUNT(*), COALESCE(SUM(1 - parse_ok), 0) FROM docs").fetchone()
+    snap = index._snapshot()
+    return {"path": str(index.path) if index.path else ":memory:", "root": index.root_s,
+            "docs": docs, "parse_errors": broken, "folders": len(snap.dirs) if snap else 0,
+            "version": SCHEMA_VERSION,
+            "size_bytes": index.path.stat().st_size if index.path and index.path.exists() else 0,
+            "last_refresh": {"parsed": index.last_refresh.parsed, "removed": index.last_refresh.removed,
+                             "rescanned_dirs": index.last_refresh.rescanned_dirs,
+                             "full": index.last_refresh.full}}
+
+
+def rebuild(ws: Workspace) -> RefreshStats:
+    """Throw the cache away and build it again from the files."""
+    path = cache_path(ws)
+    _drop_file(path)
+    with open_index(ws) as index:
+        return index.last_refresh
