@@ -15,7 +15,7 @@ from docmgr.cli import workspace as workspace_cli
 from docmgr.cli._common import DocmgrGroup, common_options, hidden_alias
 
 
-@click.group(cls=DocmgrGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("docmgr", cls=DocmgrGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @common_options
 @click.version_option(__version__, prog_name="docmgr")
 def cli() -> None:
