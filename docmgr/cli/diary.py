@@ -2,9 +2,354 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
+
+from docmgr.cli._common import app, common_options, emit, output_options, split_list, ticket_option
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# (option name, section key, help) — one repeatable option per canonical sub-section.
+_SECTION_OPTIONS = (
+    ("--did", "did", "What I did (one bullet per use)."),
+    ("--why", "why", "Why."),
+    ("--worked", "worked", "What worked."),
+    ("--didnt-work", "didnt_work", "What didn't work."),
+    ("--learned", "learned", "What I learned."),
+    ("--tricky", "tricky", "What was tricky to build."),
+    ("--review", "review", "What warrants a second pair of eyes."),
+    ("--future", "future", "What should be done in the future."),
+    ("--review-instructions", "review_instructions", "Code review instructions."),
+    ("--technical", "technical", "Technical details."),
+)
+
+
+def _diary_options(func: F) -> F:
+    func = click.option("--diary", "diary_ref", default="", metavar="PATH",
+                        help="The diary file (default: the ticket's only diary).")(func)
+    func = ticket_option(required=False, help_text="Ticket whose diary to use.")(func)
+    return func
+
+
+def _repo_option(func: F) -> F:
+    return click.option("--repo", default="", metavar="PATH",
+                        help="Git repository of the commits (default: repo: in .ttmp.yaml, "
+                             "else the docs root's repository).")(func)
+
+
+def _resolve(ticket: str, diary_ref: str) -> tuple[Any, Any]:
+    from docmgr import diary
+
+    ws = app().workspace()
+    ws.require_root()
+    return ws, diary.resolve_diary(ws, ticket=ticket, diary=diary_ref)
 
 
 @click.group("diary")
 def diary_group() -> None:
     """Create diaries, append numbered steps linked to commits, and audit them."""
+
+
+@diary_group.command("create")
+@common_options
+@ticket_option()
+@click.option("--title", default="Diary", show_default=True, help="Diary title (and file slug).")
+@click.option("--goal", default="", help="Text of the ## Goal section.")
+@output_options
+def create_cmd(ticket: str, title: str, goal: str, output: str | None, glaze: bool) -> None:
+    """Create the ticket's diary: reference/NN-diary.md with a Goal and a step index.
+
+    \b
+    Example:
+      docmgr diary create --ticket VM-004 --goal "Expand the daemon API e2e coverage"
+    """
+    from docmgr import diary
+
+    ws = app().workspace()
+    path = diary.create(ws, ticket=ticket, title=title, goal=goal)
+    row = {"ticket": ticket, "title": title, "path": str(path), "status": "created"}
+    emit([row], output, glaze, lambda: f"created {ws.display(path)}")
+
+
+@diary_group.group("step")
+def step_group() -> None:
+    """Add, list, show and link the numbered steps of a diary."""
+
+
+def _section_options(func: F) -> F:
+    for name, key, help_text in reversed(_SECTION_OPTIONS):
+        func = click.option(name, key, multiple=True, metavar="TEXT", help=help_text)(func)
+    return func
+
+
+@step_group.command("add")
+@common_options
+@_diary_options
+@click.option("--title", default="", help="Step title: '## Step N: <title>'.")
+@click.option("--intro", default="", help="The step's opening prose (1-2 paragraphs).")
+@click.option("--intro-file", type=click.File("r", encoding="utf-8"), default=None,
+              help="Read the opening prose from a file ('-' for stdin).")
+@click.option("--prompt", default="", help="The user prompt, verbatim (Prompt Context).")
+@click.option("--interpretation", default="", help="Assistant interpretation (Prompt Context).")
+@click.option("--intent", default="", help="Inferred user intent (Prompt Context).")
+@_section_options
+@click.option("--from-file", "from_file", type=click.File("r", encoding="utf-8"), default=None,
+              help="Take the whole step body (Markdown) from a file ('-' for stdin).")
+@click.option("--edit", is_flag=True, help="Write the step in $EDITOR from a prefilled skeleton.")
+@click.option("--commit", "commits", multiple=True, metavar="REV",
+              help="Commit of this step (repeatable; any revision; 'auto' = HEAD unless cited).")
+@click.option("--no-commit", is_flag=True, help="Write 'N/A' as the commit (the default).")
+@click.option("--relate", "relate_files", is_flag=True,
+              help="Relate the files the commits changed to the diary.")
+@click.option("--changelog", "changelog_entry", is_flag=True,
+              help="Add 'Step N: <title> (commit <short>)' to the ticket's changelog.")
+@_repo_option
+@output_options
+def step_add_cmd(ticket: str, diary_ref: str, title: str, intro: str, intro_file: Any,
+                 prompt: str, interpretation: str, intent: str, from_file: Any, edit: bool,
+                 commits: tuple[str, ...], no_commit: bool, relate_files: bool,
+                 changelog_entry: bool, repo: str, output: str | None, glaze: bool,
+                 **sections: tuple[str, ...]) -> None:
+    """Append the next numbered step to a diary, linked to its commit(s).
+
+    N is one more than the highest step already in the file. The step gets the prose, the
+    '**Commit (code):**' line and the ten sub-sections in canonical order ('N/A' where
+    nothing was given); LastUpdated and the step index are updated.
+
+    \b
+    Example:
+      docmgr diary step add --ticket VM-004 --title "Add daemon API e2e tests" \\
+          --intro "Covered the start/stop endpoints end to end." \\
+          --did "Added tests/e2e/test_daemon.py" --why "The API had no e2e coverage" \\
+          --commit HEAD --relate --changelog
+    """
+    from docmgr import diary
+
+    if no_commit and commits:
+        raise click.UsageError("--no-commit and --commit exclude each other")
+    if sum(bool(x) for x in (from_file, edit)) > 1:
+        raise click.UsageError("--from-file and --edit exclude each other")
+    revisions = [] if no_commit else [c for c in commits if c.strip()]
+    if intro_file is not None:
+        intro = (intro + "\n\n" if intro else "") + intro_file.read()
+    draft = diary.draft_from_options(
+        title=title or "<title>", intro=intro, prompt=prompt, interpretation=interpretation,
+        intent=intent, entries={k: list(v) for k, v in sections.items()})
+    if from_file is not None:
+        draft = diary.draft_from_markdown(from_file.read(), title=title)
+    elif edit:
+        text = click.edit(diary.skeleton(draft, with_commit_line=not revisions),
+                          extension=".md", require_save=True)
+        if text is None:
+            raise click.ClickException("the editor was closed without saving; no step added")
+        draft = diary.draft_from_markdown(text, title="")
+    elif not title.strip():
+        raise click.UsageError("missing --title (or give the step with --from-file/--edit)")
+    ws, path = _resolve(ticket, diary_ref)
+    added = diary.add_step(ws, path, draft=draft, revisions=revisions, repo=repo,
+                           relate=relate_files, changelog=changelog_entry)
+    row = {"diary": ws.rel(added.diary), "step": added.number, "title": added.title,
+           "commits": [{"hash": c.hash, "subject": c.subject} for c in added.commits],
+           "line": added.line, "related": [str(p) for p in added.related]}
+
+    def human() -> str:
+        shorts = ", ".join(c.short for c in added.commits)
+        line = f"added Step {added.number} to {ws.display(added.diary)}"
+        line += f" (commit {shorts})" if shorts else " (commit N/A)"
+        if added.related:
+            line += f"\nrelated {len(added.related)} file(s)"
+        if added.changelog is not None:
+            line += f"\nchangelog: {ws.display(added.changelog)}"
+        return line
+
+    emit([row], output, glaze, human)
+
+
+def _step_row(ws: Any, path: Any, step: Any) -> dict[str, Any]:
+    return {"diary": ws.rel(path), "step": step.label, "number": step.number, "title": step.title,
+            "commits": [{"hash": r.hash, "subject": r.subject} for r in step.commits],
+            "start_line": step.line, "end_line": step.end_line}
+
+
+def _commit_summary(step: Any) -> str:
+    hashes = [r.hash[:7] for r in step.commits]
+    if hashes:
+        return ", ".join(hashes)
+    kinds = {r.kind for r in step.refs}
+    return "N/A" if "na" in kinds else "pending" if "pending" in kinds else "—"
+
+
+@step_group.command("list")
+@common_options
+@_diary_options
+@output_options
+def step_list_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) -> None:
+    """List a diary's steps with their commits and line ranges.
+
+    \b
+    Example:
+      docmgr diary step list --ticket VM-004
+      docmgr diary step list --diary reference/01-diary.md --output json
+    """
+    from docmgr import diary
+    from docmgr.fsio import read_text
+
+    ws, path = _resolve(ticket, diary_ref)
+    steps = diary.parse(read_text(path))
+    rows = [_step_row(ws, path, s) for s in steps]
+
+    def human() -> str:
+        if not steps:
+            return f"No steps in {ws.display(path)}."
+        out = [f"{ws.display(path)} ({len(steps)} steps)"]
+        out.extend(f"  Step {s.label}: {s.title}  [{_commit_summary(s)}]  lines {s.line}-{s.end_line}"
+                   for s in steps)
+        return "\n".join(out)
+
+    emit(rows, output, glaze, human)
+
+
+@step_group.command("show")
+@common_options
+@_diary_options
+@click.argument("step")
+@output_options
+def step_show_cmd(ticket: str, diary_ref: str, step: str, output: str | None, glaze: bool) -> None:
+    """Show one step (its Markdown, or its number, title, commits and lines).
+
+    \b
+    Example:
+      docmgr diary step show 2 --ticket VM-004
+      docmgr diary step show 2 --ticket VM-004 --output json
+    """
+    from docmgr import diary
+    from docmgr.fsio import read_text
+
+    ws, path = _resolve(ticket, diary_ref)
+    text = read_text(path)
+    found = diary.find_step(diary.parse(text), step, diary=ws.rel(path))
+    row = _step_row(ws, path, found)
+    emit([row], output, glaze, lambda: diary.step_text(text, found))
+
+
+@step_group.command("link")
+@common_options
+@_diary_options
+@click.option("--step", "step", required=True, help="The step as written (3, 2a).")
+@click.option("--commit", "commits", multiple=True, required=True, metavar="REV",
+              help="Commit(s) for the step (repeatable).")
+@_repo_option
+@output_options
+def step_link_cmd(ticket: str, diary_ref: str, step: str, commits: tuple[str, ...], repo: str,
+                  output: str | None, glaze: bool) -> None:
+    """Point one step at other commit(s): only that step's commit line changes.
+
+    \b
+    Example:
+      docmgr diary step link --ticket VM-004 --step 2 --commit 1a2b3c4
+    """
+    from docmgr import diary
+
+    ws, path = _resolve(ticket, diary_ref)
+    linked = diary.link_step(ws, path, step=step, revisions=list(commits), repo=repo)
+    row = {"diary": ws.rel(path), "step": linked.step, "line": linked.line,
+           "commits": [{"hash": c.hash, "subject": c.subject} for c in linked.commits]}
+    shorts = ", ".join(c.short for c in linked.commits)
+    emit([row], output, glaze,
+         lambda: f"linked Step {linked.step} of {ws.display(path)} to {shorts} (line {linked.line})")
+
+
+@diary_group.command("verify")
+@common_options
+@_diary_options
+@click.option("--all", "all_", is_flag=True, help="Audit every diary of the workspace.")
+@click.option("--rev", default="HEAD", show_default=True,
+              help="Branch or revision the commits must be reachable from.")
+@click.option("--fail-on", "fail_on", default="missing,unreachable", show_default=True,
+              help="Exit 1 when a row has one of these statuses (comma list; also "
+                   "'duplicate', 'gap'; '' never fails).")
+@click.option("--fix", is_flag=True, help="Rewrite commit lines to the proposed commits.")
+@_repo_option
+@output_options
+def verify_cmd(ticket: str, diary_ref: str, all_: bool, rev: str, fail_on: str, fix: bool,
+               repo: str, output: str | None, glaze: bool) -> None:
+    """Audit the commits a diary cites: ok, unreachable, missing, na, pending, none.
+
+    Lost or unreachable commits (rebased, amended, squashed) get a proposal: the commit on
+    --rev with the same patch-id, else the same subject. --fix writes the proposals.
+
+    \b
+    Example:
+      docmgr diary verify --ticket VM-004 --rev main
+      docmgr diary verify --all --output json --fail-on missing,unreachable,pending
+    """
+    from docmgr import diary
+
+    ws = app().workspace()
+    ws.require_root()
+    if all_ and (ticket or diary_ref):
+        raise click.UsageError("--all excludes --ticket and --diary")
+    if all_:
+        paths = diary.all_diaries(ws)
+    else:
+        paths = [diary.resolve_diary(ws, ticket=ticket, diary=diary_ref)]
+    audit = diary.verify(ws, paths, rev=rev, repo=repo, fix=fix)
+    rows = [f.row() for f in audit.findings]
+    wanted = split_list([fail_on]) if fail_on.strip() else []
+    unknown = set(wanted) - set(diary.STATUSES) - {"duplicate", "gap"}
+    if unknown:
+        raise click.BadParameter(f"unknown status(es): {', '.join(sorted(unknown))}",
+                                 param_hint="--fail-on")
+
+    def human() -> str:
+        out = [f"fixed {f.diary} Step {f.step} (line {f.line}): {f.old} → {f.new}"
+               for f in audit.fixed]
+        current = None
+        for f in audit.findings:
+            if f.diary != current:
+                current = f.diary
+                out.append(current)
+            line = f"  Step {f.step}: {f.status}"
+            if f.commit:
+                line += f"  {f.commit}"
+            if f.proposed:
+                line += f"  → proposed {f.proposed} (same {f.match})"
+            if f.note:
+                line += f"  [{f.note}]"
+            out.append(line)
+        return "\n".join(out) if out else "No diary steps found."
+
+    emit(rows, output, glaze, human)
+    failed = diary.failing(audit.findings, wanted)
+    if failed:
+        statuses = sorted({f.status if f.status in wanted else "numbering" for f in failed})
+        raise click.ClickException(
+            f"{len(failed)} diary row(s) failed the audit ({', '.join(statuses)}) — fix the "
+            "commit lines, or run 'docmgr diary verify --fix'")
+
+
+@diary_group.command("renumber")
+@common_options
+@_diary_options
+@output_options
+def renumber_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) -> None:
+    """Number the steps 1, 2, 3 … again in file order (after a merge).
+
+    \b
+    Example:
+      docmgr diary renumber --ticket VM-004
+    """
+    from docmgr import diary
+
+    ws, path = _resolve(ticket, diary_ref)
+    changes = diary.renumber(ws, path)
+    rows = [{"diary": ws.rel(path), "line": c.line, "old": c.old, "new": c.new} for c in changes]
+
+    def human() -> str:
+        if not changes:
+            return f"{ws.display(path)}: steps already numbered 1..N"
+        return "\n".join(f"line {c.line}: Step {c.old} → Step {c.new}" for c in changes)
+
+    emit(rows, output, glaze, human)
