@@ -42,6 +42,8 @@ def render(rows: Sequence[Row], fmt: str) -> str:
     if fmt == "csv":
         out = io.StringIO()
         cols = columns_of(rows)
+        if not cols:
+            return ""
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(cols)
         for row in rows:

@@ -1,0 +1,114 @@
+"""Every list/show verb of the core speaks ``--output table|json|yaml|csv`` with the spec's keys."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from docmgr.output import render
+
+VERBS = {
+    "ticket list": (["ticket", "list"], ["ticket", "title", "status", "topics", "tasks_open",
+                                         "tasks_done", "path", "last_updated"]),
+    "ticket show": (["ticket", "show", "OUT-1"], ["ticket", "title", "status", "topics",
+                                                  "tasks_open", "tasks_done", "path",
+                                                  "last_updated", "docs", "changelog_head"]),
+    "doc list": (["doc", "list"], ["ticket", "doc_type", "title", "status", "topics", "path",
+                                   "last_updated"]),
+    "vocab list": (["vocab", "list"], ["category", "slug", "description"]),
+    "doc guidelines --list": (["doc", "guidelines", "--list"], ["doc_type"]),
+    "doc guidelines": (["doc", "guidelines", "--doc-type", "reference"], ["doc_type", "content"]),
+}
+
+
+@pytest.fixture
+def work(invoke, tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    invoke(["init"], cwd=tmp_path)
+    invoke(["ticket", "create", "--ticket", "OUT-1", "--title", "Output: formats, all",
+            "--topics", "a,b"], cwd=tmp_path)
+    invoke(["doc", "add", "--ticket", "OUT-1", "--doc-type", "reference", "--title", "R, with comma"],
+           cwd=tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_json_keys(invoke, work: Path, verb: str) -> None:
+    args, keys = VERBS[verb]
+    rows = json.loads(invoke([*args, "--output", "json"], cwd=work).stdout)
+    assert isinstance(rows, list) and rows
+    for row in rows:
+        assert list(row) == keys
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_csv_header_and_rows(invoke, work: Path, verb: str) -> None:
+    args, keys = VERBS[verb]
+    text = invoke([*args, "--output", "csv"], cwd=work).stdout
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == keys
+    assert len(table) == 1 + len(json.loads(invoke([*args, "--output", "json"], cwd=work).stdout))
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_yaml_matches_json(invoke, work: Path, verb: str) -> None:
+    args, _keys = VERBS[verb]
+    as_yaml = yaml.safe_load(invoke([*args, "--output", "yaml"], cwd=work).stdout)
+    as_json = json.loads(invoke([*args, "--output", "json"], cwd=work).stdout)
+    assert as_yaml == as_json
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_table_has_upper_case_header(invoke, work: Path, verb: str) -> None:
+    args, keys = VERBS[verb]
+    first = invoke([*args, "--output", "table"], cwd=work).stdout.splitlines()[0]
+    assert first.split() == [k.upper() for k in keys]
+
+
+@pytest.mark.parametrize("verb", sorted(VERBS))
+def test_with_glaze_output_is_accepted(invoke, work: Path, verb: str) -> None:
+    args, _keys = VERBS[verb]
+    glaze = invoke([*args, "--with-glaze-output"], cwd=work).stdout
+    plain = invoke([*args, "--output", "json"], cwd=work).stdout
+    assert json.loads(glaze) == json.loads(plain)
+    both = invoke([*args, "--with-glaze-output", "--output", "csv"], cwd=work).stdout
+    assert both == invoke([*args, "--output", "csv"], cwd=work).stdout
+
+
+@pytest.mark.parametrize(("args", "keys"), [
+    (["config", "show"], None),
+    (["init"], ["root", "vocabulary", "docmgrignore", "status", "config"]),
+    (["configure"], ["config", "root", "vocabulary", "status"]),
+    (["ticket", "create", "--ticket", "OUT-2", "--title", "t"], ["ticket", "path", "title", "status"]),
+    (["doc", "add", "--ticket", "OUT-1", "--doc-type", "x", "--title", "t"],
+     ["ticket", "doc_type", "title", "path", "status"]),
+    (["vocab", "add", "--category", "topics", "--slug", "z", "--description", "d"],
+     ["category", "slug", "description", "vocabulary_path", "status"]),
+])
+def test_mutating_verbs_json(invoke, work: Path, args: list[str], keys: list[str] | None) -> None:
+    rows = json.loads(invoke([*args, "--output", "json"], cwd=work).stdout)
+    assert isinstance(rows, list) and rows
+    if keys is not None:
+        assert list(rows[0]) == keys
+
+
+def test_zero_rows_is_an_empty_array(invoke, work: Path) -> None:
+    assert json.loads(invoke(["ticket", "list", "--status", "none", "--output", "json"],
+                             cwd=work).stdout) == []
+    assert invoke(["doc", "list", "--status", "none", "--output", "csv"], cwd=work).stdout == ""
+
+
+def test_render_values() -> None:
+    rows = [{"a": "x: y", "b": ["p", "q"], "c": None, "d": True, "e": 3, "f": "multi\nline"}]
+    assert yaml.safe_load(render(rows, "yaml")) == [{"a": "x: y", "b": ["p", "q"], "c": None,
+                                                     "d": True, "e": 3, "f": "multi\nline"}]
+    assert list(csv.reader(io.StringIO(render(rows, "csv")))) == [
+        ["a", "b", "c", "d", "e", "f"], ["x: y", "p, q", "", "true", "3", "multi\nline"]]
+    assert render([], "json") == "[]\n"
+    assert render([], "table") == ""
+    assert render([], "csv") == ""
