@@ -6,7 +6,15 @@ from typing import Any
 
 import click
 
-from docmgr.cli._common import app, common_options, emit, output_options, split_list, ticket_option
+from docmgr.cli._common import (
+    app,
+    common_options,
+    emit,
+    hidden_alias,
+    output_options,
+    split_list,
+    ticket_option,
+)
 from docmgr.cli.doc import doc_group
 from docmgr.cli.ticket import ticket_group
 
@@ -165,3 +173,234 @@ def meta_update_cmd(doc: str, ticket: str, doc_type: str, field: str, value: str
     if failed:
         raise DocmgrError(f"metadata update failed for {len(failed)} document(s)",
                           f"first: {ws.display(failed[0].doc)}: {failed[0].error}")
+
+
+# --------------------------------------------------------------------------- ticket close/rename/move
+
+
+@ticket_group.command("close")
+@common_options
+@ticket_option()
+@click.option("--status", default="complete", show_default=True, help="Status to set.")
+@click.option("--intent", default="", help="Intent to set (unchanged when empty).")
+@click.option("--changelog-entry", default="Ticket closed", show_default=True, help="Changelog entry text.")
+@output_options
+def close_cmd(ticket: str, status: str, intent: str, changelog_entry: str,
+              output: str | None, glaze: bool) -> None:
+    """Close a ticket: set Status (default complete), LastUpdated, and log it in changelog.md.
+
+    Open tasks only produce a warning.
+
+    \b
+    Example:
+      docmgr ticket close --ticket VM-004 --changelog-entry "Coverage matrix complete"
+    """
+    from docmgr import ticket_ops
+
+    ws = app().workspace()
+    done = ticket_ops.close(ws, ticket, status=status, intent=intent, entry=changelog_entry)
+    structured = bool(output or glaze)
+    if done.open_tasks and not structured:
+        click.echo(f"Warning: Not all tasks are done ({done.open_tasks} open, {done.done_tasks} done). "
+                   "Closing anyway.", err=True)
+    row = {"ticket": done.ticket, "all_tasks_done": done.all_tasks_done, "open_tasks": done.open_tasks,
+           "done_tasks": done.done_tasks, "status": done.status, "intent": done.intent,
+           "operations": {"status_updated": True, "intent_updated": done.intent_updated,
+                          "changelog_updated": True},
+           "status_updated": True, "intent_updated": done.intent_updated, "changelog_updated": True}
+
+    def human() -> str:
+        changes = [f"Status: {done.old_status or '(none)'} → {done.status}"]
+        if done.intent_updated:
+            changes.append(f"Intent: {done.old_intent or '(none)'} → {done.intent}")
+        changes += ["Changelog updated", "LastUpdated refreshed"]
+        return (f"Ticket {ticket} closed successfully.\nChanges: {', '.join(changes)}\n"
+                f"Changelog: {done.changelog}")
+
+    emit([row], output, glaze, human)
+
+
+@ticket_group.command("rename")
+@common_options
+@ticket_option()
+@click.option("--new-ticket", required=True, help="The new ticket id.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@output_options
+def rename_cmd(ticket: str, new_ticket: str, dry_run: bool, output: str | None, glaze: bool) -> None:
+    """Rename a ticket: new id in every doc's Ticket field, folder renamed to match.
+
+    The target folder is checked first: on a clash nothing is changed.
+
+    \b
+    Example:
+      docmgr ticket rename --ticket VM-004 --new-ticket VM-005 --dry-run
+    """
+    from docmgr import ticket_ops
+
+    ws = app().workspace()
+    done = ticket_ops.rename(ws, ticket, new_ticket=new_ticket, dry_run=dry_run)
+    row: dict[str, Any] = {"ticket_old": done.old, "ticket_new": done.new, "from": str(done.source),
+                           "to": str(done.dest)}
+    if not dry_run:
+        row["updated_docs"] = [str(p) for p in done.updated_docs]
+    row["status"] = "dry-run" if dry_run else "renamed"
+    if not dry_run:
+        from docmgr.clock import format_rfc3339
+
+        row["time"] = format_rfc3339(ws.clock.now())
+
+    def human() -> str:
+        if dry_run:
+            return f"Would rename ticket {done.old} -> {done.new}: {done.source} -> {done.dest}"
+        return f"renamed {done.old} -> {done.new} ({len(done.updated_docs)} docs updated) at {done.dest}"
+
+    emit([row], output, glaze, human)
+
+
+ticket_group.add_command(hidden_alias(rename_cmd, "rename-ticket"))
+
+
+@ticket_group.command("move")
+@common_options
+@ticket_option()
+@click.option("--path-template", default="", help="Folder template (default {{YYYY}}/{{MM}}/{{DD}}/{{TICKET}}--{{SLUG}}).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing empty destination folder.")
+@output_options
+def move_cmd(ticket: str, path_template: str, overwrite: bool, output: str | None, glaze: bool) -> None:
+    """Move a ticket's folder to where the path template puts it today.
+
+    \b
+    Example:
+      docmgr ticket move --ticket VM-004 --path-template "archive/{{TICKET}}--{{SLUG}}"
+    """
+    from docmgr import ticket_ops
+    from docmgr.clock import format_rfc3339
+
+    ws = app().workspace()
+    done = ticket_ops.move(ws, ticket, path_template=path_template, overwrite=overwrite)
+    row = {"ticket": done.ticket, "source_path": str(done.source), "dest_path": str(done.dest),
+           "status": "moved", "time": format_rfc3339(done.time)}
+    emit([row], output, glaze,
+         lambda: f"moved {done.ticket}: {ws.display(done.source)} -> {ws.display(done.dest)}")
+
+
+# --------------------------------------------------------------------------- doc move/renumber/layout-fix
+
+
+@doc_group.command("move")
+@common_options
+@click.option("--doc", required=True, help="Document to move (path or unique suffix).")
+@click.option("--dest-ticket", required=True, help="Ticket to move it into.")
+@click.option("--dest-dir", default="", help="Folder inside the destination ticket (default: same as now).")
+@click.option("--overwrite", is_flag=True, help="Replace an existing destination file.")
+@output_options
+def doc_move_cmd(doc: str, dest_ticket: str, dest_dir: str, overwrite: bool,
+                 output: str | None, glaze: bool) -> None:
+    """Move a document to another ticket; its Ticket field becomes the destination's id.
+
+    \b
+    Example:
+      docmgr doc move --doc design-doc/01-plan.md --dest-ticket VM-005 --dest-dir design-doc
+    """
+    from docmgr import doc_ops
+    from docmgr.clock import format_rfc3339
+
+    ws = app().workspace()
+    done = doc_ops.move(ws, doc, dest_ticket=dest_ticket, dest_dir=dest_dir, overwrite=overwrite)
+    row = {"source_ticket": done.source_ticket, "dest_ticket": done.dest_ticket,
+           "source_path": str(done.source), "dest_path": str(done.dest), "status": "moved",
+           "time": format_rfc3339(done.time)}
+    emit([row], output, glaze, lambda: (f"moved {ws.display(done.source)} -> {ws.display(done.dest)} "
+                                        f"(ticket {done.source_ticket} -> {done.dest_ticket})"))
+
+
+@doc_group.command("renumber")
+@common_options
+@ticket_option()
+@output_options
+def renumber_cmd(ticket: str, output: str | None, glaze: bool) -> None:
+    """Renumber a ticket's docs 01-, 02-, … per folder (current order kept) and fix references.
+
+    \b
+    Example:
+      docmgr doc renumber --ticket VM-004
+    """
+    from docmgr import doc_ops
+    from docmgr.clock import format_rfc3339
+
+    ws = app().workspace()
+    done = doc_ops.renumber(ws, ticket)
+    row = {"ticket": done.ticket, "renamed": len(done.renames), "status": "completed",
+           "path": str(done.path), "time": format_rfc3339(done.time)}
+    emit([row], output, glaze, lambda: (f"Ticket {ticket} renumbered.\n- Files renamed: {len(done.renames)}\n"
+                                        f"- Path: {done.path}\n- Completed: {format_rfc3339(done.time)}"))
+
+
+@doc_group.command("layout-fix")
+@common_options
+@ticket_option(required=False, help_text="Only this ticket (default: every ticket).")
+@click.option("--dry-run", is_flag=True, help="Only show the planned moves.")
+@output_options
+def layout_fix_cmd(ticket: str, dry_run: bool, output: str | None, glaze: bool) -> None:
+    """Move docs into the folder named after their DocType; never overwrites (clashes are skipped).
+
+    \b
+    Example:
+      docmgr doc layout-fix --ticket VM-004 --dry-run
+    """
+    from docmgr import doc_ops
+
+    ws = app().workspace()
+    fixes = doc_ops.layout_fix(ws, ticket=ticket, dry_run=dry_run)
+    rows = [{"ticket": f.ticket, "from": f.source.relative_to(f.ticket_dir).as_posix(),
+             "to": f.dest.relative_to(f.ticket_dir).as_posix(), "status": f.status} for f in fixes]
+
+    def human() -> str:
+        if not fixes:
+            return "No moves planned." if dry_run else "No layout issues detected."
+        lines = [f"## Layout Fix ({'dry-run' if dry_run else 'executed'})", ""]
+        for f, r in zip(fixes, rows, strict=True):
+            lines.append(f"- {f.ticket_dir.name}: {r['from']} → {r['to']} ({r['status']})")
+        return "\n".join(lines)
+
+    emit(rows, output, glaze, human)
+
+
+# --------------------------------------------------------------------------- import file
+
+
+@import_group.command("file")
+@common_options
+@ticket_option()
+@click.option("--file", "file", required=True, help="File to import.")
+@click.option("--name", default="", help="Destination name (the original extension is kept).")
+@output_options
+def import_file_cmd(ticket: str, file: str, name: str, output: str | None, glaze: bool) -> None:
+    """Copy a file into <ticket>/sources/local/ and record it in .meta/sources.yaml and the index.
+
+    \b
+    Example:
+      docmgr import file --ticket VM-004 --file ~/Downloads/spec.pdf --name daemon-spec
+    """
+    from docmgr import importer
+
+    ws = app().workspace()
+    done = importer.import_file(ws, ticket, file=file, name=name)
+    row = {"ticket": done.ticket, "source_file": done.source, "destination": str(done.dest),
+           "type": "local", "status": "imported"}
+
+    def human() -> str:
+        lines = [f"File imported into {ws.display(done.dest.parent)}", f"- Source: {done.source}",
+                 f"- Destination: {done.dest}", f"- Metadata: {ws.display(done.sources_yaml)}"]
+        if done.index_updated:
+            lines.append(f"- Index updated: {ws.display(done.index)}")
+        return "\n".join(lines)
+
+    emit([row], output, glaze, human)
+
+
+def register_aliases(root: click.Group) -> None:
+    """Register the Nov-2025 top-level spellings as hidden aliases (spec §1.1 allows them)."""
+    for command, name in ((relate_cmd, "relate"), (renumber_cmd, "renumber"), (layout_fix_cmd, "layout-fix")):
+        if name not in root.commands:
+            root.add_command(hidden_alias(command, name))
