@@ -608,14 +608,17 @@ def _drop_file(path: Path) -> None:
             pass
 
 
-def open_index(ws: Workspace) -> Index:
-    """Open the workspace's index and refresh it; a broken cache is rebuilt, else held in memory."""
+def open_index(ws: Workspace, *, memory: bool = False) -> Index:
+    """Open the workspace's index and refresh it; a broken cache is rebuilt, else held in memory.
+
+    ``memory=True`` builds a private, throw-away index (``--no-cache``).
+    """
     import sqlite3
 
     root = ws.require_root()
     root_s = str(Path(os.path.abspath(root)))
     path = cache_path(ws)
-    for attempt in range(2):
+    for attempt in range(0 if memory else 2):
         con = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

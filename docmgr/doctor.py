@@ -1,0 +1,655 @@
+"""Doctor: workspace health findings (spec §7), rolled up per ticket, and safe repairs.
+
+Unlike the Go tool, documents outside the ``YYYY/MM/DD/<ticket>/`` layout are checked too:
+a document belongs to the outermost folder above it that holds an ``index.md`` (else to its
+top-level folder). Files under sources/ get only the front-matter check unless
+``include_sources``. Control files (README.md, tasks.md, changelog.md beside an index.md)
+without any front matter are not findings: they carry none by design.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from docmgr.workspace import Doc, Workspace
+
+SEVERITY_RANK = {"ok": 0, "info": 0, "warning": 1, "error": 2}
+SCAFFOLD_DIRS = frozenset({"design", "reference", "playbooks", "scripts", "sources", "various", "archive", ".meta"})
+_DATED = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+")
+_PREFIX = re.compile(r"^\d{2,3}-")
+NO_DELIMITERS = "frontmatter delimiters '---' not found"
+_VOCAB_HINT = ("add via 'docmgr vocab add --category {cat} --slug <slug> --description \"TODO\"' "
+               "(valid categories: topics, docTypes, intent, status)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """One doctor row: ``ticket, issue, severity, message, path`` plus issue-specific keys."""
+
+    ticket: str
+    issue: str
+    severity: str  # error | warning | info | ok
+    message: str
+    path: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def row(self) -> dict[str, Any]:
+        return {"ticket": self.ticket, "issue": self.issue, "severity": self.severity,
+                "message": self.message, "path": self.path, **self.extra}
+
+
+@dataclass(slots=True)
+class Report:
+    """Findings in spec order, and which tickets were checked."""
+
+    findings: list[Finding]
+    tickets: list[str]
+    detail: bool
+
+    @property
+    def worst(self) -> int:
+        return max((SEVERITY_RANK.get(f.severity, 0) for f in self.findings), default=0)
+
+
+@dataclass(slots=True)
+class _Group:
+    ticket: str
+    dir: str  # rel dir of the ticket
+    docs: list[Doc] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+def _ticket_dir(rel: str, index_dirs: set[str]) -> str:
+    match = _DATED.match(rel)
+    if match and "/" in rel[match.end() :]:
+        return match.group(0)
+    parts = rel.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        candidate = "/".join(parts[:depth])
+        if candidate in index_dirs:
+            return candidate
+    return parts[0] if parts else ""
+
+
+def _group(docs: Sequence[Doc]) -> list[_Group]:
+    index_dirs = {d.rel.rsplit("/", 1)[0] for d in docs if d.rel.endswith("/index.md")}
+    groups: dict[str, _Group] = {}
+    for doc in docs:
+        folder = _ticket_dir(doc.rel, index_dirs)
+        group = groups.get(folder)
+        if group is None:
+            group = groups[folder] = _Group("", folder)
+        group.docs.append(doc)
+    for group in groups.values():
+        root_index = next((d for d in group.docs if d.rel == f"{group.dir}/index.md" and d.meta), None)
+        some = root_index or next((d for d in group.docs if d.meta is not None and d.meta.ticket), None)
+        if some is not None and some.meta is not None and some.meta.ticket:
+            group.ticket = some.meta.ticket
+        else:
+            name = group.dir.rsplit("/", 1)[-1]
+            group.ticket = name.split("--", 1)[0] if "--" in name else name
+    return list(groups.values())
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _snippet(path: Path, line: int) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    lo, hi = max(1, line - 1), min(len(lines), line + 1)
+    return "\n".join(f"{n:4d} | {lines[n - 1]}" for n in range(lo, hi + 1))
+
+
+def invalid_frontmatter(ws: Workspace, doc: Doc, ticket: str) -> Finding | None:
+    """The invalid_frontmatter finding of one doc (control files without any header are exempt)."""
+    if doc.ok or (doc.is_control and doc.error == NO_DELIMITERS):
+        return None
+    where = f"line {doc.error_line}: " if doc.error_line else ""
+    return Finding(ticket=ticket, issue="invalid_frontmatter", severity="error",
+                   message=f"Failed to parse frontmatter: {where}{doc.error}", path=str(doc.path),
+                   extra={"line": doc.error_line, "snippet": _snippet(doc.path, doc.error_line or 1)})
+
+
+def _vocab_findings(ticket: str, path: str, docs: Sequence[Doc], vocab: Any) -> list[Finding]:
+    from docmgr import vocabulary
+
+    known = {
+        "topics": set(vocab.slugs("topics")),
+        "docTypes": set(vocab.slugs("docTypes")) | set(vocabulary.BUILTIN_DOC_TYPES),
+        "intent": set(vocab.slugs("intent")) | set(vocabulary.BUILTIN_INTENTS),
+        "status": set(vocab.slugs("status")) | set(vocabulary.BUILTIN_STATUSES),
+    }
+    issue = {"topics": "unknown_topics", "docTypes": "unknown_doc_type", "intent": "unknown_intent",
+             "status": "unknown_status"}
+    seen: dict[str, dict[str, int]] = {}
+    for doc in docs:
+        meta = doc.meta
+        if meta is None:
+            continue
+        values = {"topics": list(dict.fromkeys(meta.topics)), "docTypes": [meta.doc_type],
+                  "intent": [meta.intent], "status": [meta.status]}
+        for category, items in values.items():
+            for value in items:
+                if value and value not in known[category]:
+                    seen.setdefault(category, {})
+                    seen[category][value] = seen[category].get(value, 0) + 1
+    out = []
+    for category, counts in seen.items():
+        listing = ", ".join(f"{v} ({n} doc{'s' if n != 1 else ''})" for v, n in counts.items())
+        out.append(Finding(ticket=ticket, issue=issue[category], severity="warning",
+                           message=f"unknown {category} value(s): {listing}; " + _VOCAB_HINT.format(cat=category),
+                           path=path, extra={"values": list(counts)}))
+    return out
+
+
+def _related_findings(ws: Workspace, doc: Doc, ticket: str) -> list[Finding]:
+    from docmgr import relate
+
+    meta = doc.meta
+    if meta is None or not meta.related_files:
+        return []
+    out: list[Finding] = []
+    bases = relate.Bases.for_doc(ws, doc.path)
+    for entry in meta.related_files:
+        resolved = relate.resolve(entry.path, bases)
+        if not resolved.exists:
+            out.append(Finding(ticket=ticket, issue="missing_related_file", severity="warning",
+                               message=f"related file not found: {entry.path}", path=str(doc.path)))
+    bare = [e.path for e in meta.related_files if not e.note.strip()]
+    if bare:
+        listed = ", ".join(bare[:5]) + (f", … ({len(bare) - 5} more)" if len(bare) > 5 else "")
+        out.append(Finding(ticket=ticket, issue="missing_related_file_note", severity="warning",
+                           message=f"{len(bare)} related file(s) have no Note: {listed}", path=str(doc.path)))
+    return out
+
+
+def _diary_findings(doc: Doc, ticket: str) -> list[Finding]:
+    """Duplicate step numbers and pending commit lines (when docmgr.diary is available)."""
+    try:
+        from docmgr import diary
+    except ImportError:  # the diary feature is optional
+        return []
+    try:
+        text = doc.path.read_text(encoding="utf-8", errors="replace")
+        steps = diary.parse(text)
+    except Exception:  # noqa: BLE001 - a diary we cannot parse is not a doctor crash
+        return []
+    out: list[Finding] = []
+    counts: dict[str, int] = {}
+    for step in steps:
+        counts[step.label] = counts.get(step.label, 0) + 1
+    dupes = [label for label, n in counts.items() if n > 1]
+    if dupes:
+        out.append(Finding(ticket=ticket, issue="diary_duplicate_step", severity="warning",
+                           message=f"duplicate diary step number(s): {', '.join(dupes)}", path=str(doc.path)))
+    pending = [step.label for step in steps for ref in step.refs if ref.kind == "pending"]
+    if pending:
+        out.append(Finding(ticket=ticket, issue="diary_pending_commit", severity="warning",
+                           message=f"step(s) with a pending commit line: {', '.join(pending)}",
+                           path=str(doc.path)))
+    return out
+
+
+def _is_diary(doc: Doc) -> bool:
+    name = doc.path.name.lower()
+    return doc.meta is not None and "diary" in name
+
+
+def _check_group(ws: Workspace, group: _Group, *, vocab: Any, stale_after: float,
+                 now: datetime, include_sources: bool) -> list[Finding]:
+    out: list[Finding] = []
+    ticket_dir = str(ws.root / group.dir) if group.dir else str(ws.root)
+    indexes = [d for d in group.docs if d.path.name == "index.md"]
+    if len(indexes) > 1:
+        out.append(Finding(ticket=group.ticket, issue="multiple_index", severity="warning",
+                           message=f"Multiple index.md files found ({len(indexes)}), should be only one",
+                           path=ticket_dir, extra={"index_files": [str(d.path) for d in indexes]}))
+    for doc in group.docs:
+        bad = invalid_frontmatter(ws, doc, group.ticket)
+        if bad is not None:
+            out.append(bad)
+            continue
+        if doc.meta is None:
+            continue
+        if not include_sources and "sources" in doc.rel.split("/")[:-1]:
+            continue  # sources/ holds imported material: only its front matter is checked
+        if doc.rel == f"{group.dir}/index.md":
+            meta = doc.meta
+            missing = [n for n, v in (("Title", meta.title), ("Ticket", meta.ticket),
+                                       ("DocType", meta.doc_type)) if not v.strip()]
+            if missing:
+                out.append(Finding(ticket=group.ticket, issue="missing_required_fields", severity="error",
+                                   message=f"missing required fields: {', '.join(missing)}", path=str(doc.path)))
+            if not meta.status.strip():
+                out.append(Finding(ticket=group.ticket, issue="missing_field", severity="warning",
+                                   message="missing Status", path=str(doc.path)))
+            if not meta.topics:
+                out.append(Finding(ticket=group.ticket, issue="missing_field", severity="warning",
+                                   message="missing Topics", path=str(doc.path)))
+        out.extend(_related_findings(ws, doc, group.ticket))
+        parent = doc.rel.rsplit("/", 1)[0] if "/" in doc.rel else ""
+        if parent != group.dir and not _PREFIX.match(doc.path.name) and not doc.is_control:
+            out.append(Finding(ticket=group.ticket, issue="missing_numeric_prefix", severity="warning",
+                               message="file without numeric prefix", path=str(doc.path)))
+        if _is_diary(doc):
+            out.extend(_diary_findings(doc, group.ticket))
+    if vocab is not None and vocab.exists:
+        out.extend(_vocab_findings(group.ticket, ticket_dir, group.docs, vocab))
+    stamps = [d.meta.last_updated for d in group.docs if d.meta is not None and d.meta.last_updated]
+    if stamps:
+        newest = max(stamps)
+        age = (now - newest).total_seconds() / 86400
+        if age > stale_after:
+            out.append(Finding(ticket=group.ticket, issue="stale", severity="warning",
+                               message=f"no document updated in {int(age)} days (threshold: {int(stale_after)} days)",
+                               path=ticket_dir, extra={"last_updated": newest.strftime("%Y-%m-%d")}))
+    if not out:
+        out.append(Finding(ticket=group.ticket, issue="none", severity="ok", message="All checks passed",
+                           path=ticket_dir))
+    return out
+
+
+def _missing_index(ws: Workspace, docs: Sequence[Doc], dirs: Sequence[str], *, ref: str) -> list[Finding]:
+    """Folders that look like ticket workspaces (scaffold sub-folders) but have no index.md."""
+    with_index = {d.rel.rsplit("/", 1)[0] if "/" in d.rel else "" for d in docs if d.path.name == "index.md"}
+    children: dict[str, set[str]] = {}
+    for folder in dirs:
+        if folder:
+            parent, _, name = folder.rpartition("/")
+            children.setdefault(parent, set()).add(name)
+    out: list[Finding] = []
+    for folder in sorted(children):
+        if folder in with_index or not (children[folder] & SCAFFOLD_DIRS):
+            continue
+        if any(folder.startswith(ix + "/") for ix in with_index if ix):
+            continue
+        name = folder.rsplit("/", 1)[-1]
+        if ref and not (name == ref or name.startswith(ref + "--") or name.startswith(ref + "-")):
+            continue
+        if not folder:
+            continue
+        out.append(Finding(ticket=name, issue="missing_index", severity="error", message="index.md not found",
+                           path=str(ws.root / folder)))
+    return out
+
+
+def _filtered(ws: Workspace, docs: Sequence[Doc], *, ignore_dirs: Sequence[str],
+              ignore_globs: Sequence[str]) -> list[Doc]:
+    out = []
+    for doc in docs:
+        segments = doc.rel.split("/")
+        if any(seg in ignore_dirs for seg in segments[:-1]):
+            continue
+        if ignore_globs and any(_glob(g, doc) for g in ignore_globs):
+            continue
+        out.append(doc)
+    return out
+
+
+def _glob(pattern: str, doc: Doc) -> bool:
+    regex = re.compile(fnmatch.translate(pattern).replace(".*", "[^/]*"))
+    return any(regex.match(value) for value in (doc.path.name, str(doc.path), doc.rel))
+
+
+def check(ws: Workspace, *, ticket: str = "", doc: str = "", all_tickets: bool = False,
+          stale_after: float = 30, ignore_dirs: Sequence[str] = (), ignore_globs: Sequence[str] = (),
+          include_sources: bool = False, details: bool = False) -> Report:
+    """Run every check over the scope (workspace, one ticket, or one document)."""
+    from docmgr import search_index, vocabulary
+
+    ws.require_root()
+    vocab = vocabulary.load(ws.vocabulary_path)
+    if doc:
+        return Report(check_doc(ws, doc, vocab=vocab), [], True)
+    if search_index.cache_disabled(ws):
+        from docmgr.workspace import scan_docs
+
+        all_docs, dirs = scan_docs(ws), _dirs_on_disk(ws)
+    else:
+        with search_index.open_index(ws) as index:
+            all_docs = index.docs()
+            snap = index._snapshot()
+            dirs = list(snap.dirs) if snap else []
+    docs = _filtered(ws, all_docs, ignore_dirs=ignore_dirs, ignore_globs=ignore_globs)
+    groups = _group(docs)
+    ref = ""
+    if ticket and not all_tickets:
+        from docmgr import ticket as ticketmod
+
+        found = ticketmod.find(ws, ticket, all_docs)
+        ref = found.id
+        groups = [g for g in groups if g.ticket == found.id or g.dir == found.rel_dir]
+        if not groups:
+            from docmgr.errors import DocmgrError
+
+            raise DocmgrError(f'doctor checked zero documents for ticket "{ticket}"',
+                              "check the ticket folder with 'docmgr ticket show'")
+    findings: list[Finding] = _missing_index(ws, all_docs, dirs, ref=ref if ticket and not all_tickets else "")
+    if not vocab.exists:
+        findings.append(Finding(ticket="", issue="no_vocabulary", severity="info", path="",
+                                message="no vocabulary configured; skipping unknown-value checks (run 'docmgr init' "
+                                        "to seed defaults or 'docmgr vocab add --category <topics|docTypes|intent|status>"
+                                        " --slug <slug> --description \"TODO\"')"))
+    now = ws.clock.now()
+    for group in groups:
+        if not group.dir:
+            for root_doc in group.docs:  # documents lying directly in the docs root
+                bad = invalid_frontmatter(ws, root_doc, "")
+                if bad is not None and root_doc.path.name.lower() not in ("readme.md", "tasks.md", "changelog.md"):
+                    findings.append(bad)
+            continue
+        findings.extend(_check_group(ws, group, vocab=vocab, stale_after=stale_after, now=now,
+                                     include_sources=include_sources))
+    tickets = [g.ticket for g in groups if g.dir]
+    return Report(findings, tickets, details or bool(ticket and not all_tickets))
+
+
+def _dirs_on_disk(ws: Workspace) -> list[str]:
+    out = []
+    for folder, subdirs, _files in os.walk(ws.root):
+        subdirs[:] = [s for s in subdirs if not s.startswith("_") and s != ".meta"]
+        rel = os.path.relpath(folder, ws.root).replace(os.sep, "/")
+        out.append("" if rel == "." else rel)
+    return out
+
+
+def check_doc(ws: Workspace, ref: str, *, vocab: Any) -> list[Finding]:
+    """Single-document mode (spec §7.3): parse, required fields, Status/Topics, vocabulary."""
+    from docmgr import document, vocabulary
+    from docmgr.workspace import parse_doc
+
+    path = document.resolve_ref(ws, ref)
+    doc = parse_doc(path, ws.rel(path))
+    ticket = doc.ticket
+    if not doc.ok:
+        where = f"line {doc.error_line}: " if doc.error_line else ""
+        return [Finding(ticket=ticket, issue="invalid_frontmatter", severity="error",
+                        message=f"Failed to parse frontmatter: {where}{doc.error}", path=str(path),
+                        extra={"line": doc.error_line, "snippet": _snippet(path, doc.error_line or 1)})]
+    meta = doc.meta
+    assert meta is not None
+    out: list[Finding] = []
+    missing = [n for n, v in (("Title", meta.title), ("Ticket", meta.ticket), ("DocType", meta.doc_type))
+               if not v.strip()]
+    if missing:
+        out.append(Finding(ticket=ticket, issue="missing_required_fields", severity="error",
+                           message=f"missing required fields: {', '.join(missing)}", path=str(path)))
+    if not meta.status.strip():
+        out.append(Finding(ticket=ticket, issue="missing_field", severity="warning", message="missing Status",
+                           path=str(path)))
+    if not meta.topics:
+        out.append(Finding(ticket=ticket, issue="missing_field", severity="warning", message="missing Topics",
+                           path=str(path)))
+    if not vocab.exists:
+        out.append(Finding(ticket=ticket, issue="no_vocabulary", severity="info", path="",
+                           message="no vocabulary configured; skipping unknown-value checks"))
+    else:
+        topics = set(vocab.slugs("topics"))
+        unknown = [t for t in meta.topics if t not in topics]
+        if unknown:
+            out.append(Finding(ticket=ticket, issue="unknown_topics", severity="warning", path=str(path),
+                               message=f"unknown topics: [{' '.join(unknown)}]; " + _VOCAB_HINT.format(cat="topics")))
+        checks = (("doc_type", "docType", meta.doc_type, set(vocab.slugs("docTypes")) | set(vocabulary.BUILTIN_DOC_TYPES), "docTypes"),
+                  ("intent", "intent", meta.intent, set(vocab.slugs("intent")) | set(vocabulary.BUILTIN_INTENTS), "intent"),
+                  ("status", "status", meta.status, set(vocab.slugs("status")) | set(vocabulary.BUILTIN_STATUSES), "status"))
+        for issue, label, value, known, cat in checks:
+            if value and value not in known:
+                extra = (f" (valid values: {', '.join(sorted(known))}; list via 'docmgr vocab list --category status')"
+                         if issue == "status" else "")
+                out.append(Finding(ticket=ticket, issue=f"unknown_{issue}", severity="warning", path=str(path),
+                                   message=f"unknown {label}: {value}{extra}; " + _VOCAB_HINT.format(cat=cat)))
+    if not any(SEVERITY_RANK[f.severity] > 0 for f in out):
+        out.append(Finding(ticket=ticket, issue="none", severity="ok", message="All checks passed", path=str(path)))
+    return out
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def render_detail(report: Report) -> str:
+    """The markdown report of detail mode (spec §7.4)."""
+    lines = [f"## Doctor Report ({len(report.findings)} findings)", ""]
+    order: list[str] = []
+    by_ticket: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        key = f.ticket or "(unknown)"
+        if key not in by_ticket:
+            order.append(key)
+            by_ticket[key] = []
+        by_ticket[key].append(f)
+    for key in order:
+        lines += [f"### {key}", ""]
+        for f in by_ticket[key]:
+            if f.issue == "none":
+                lines.append("- ✅ All checks passed")
+                continue
+            where = f" (path={f.path})" if f.path else ""
+            lines.append(f"- [{f.severity.upper()}] {f.issue} — {f.message or '(no message)'}{where}")
+            snippet = f.extra.get("snippet") if f.extra else None
+            if snippet:
+                lines += ["  ```", *("  " + s for s in snippet.splitlines()), "  ```"]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def render_rollup(report: Report) -> str:
+    """One line per ticket with problems, then totals (spec §7.4)."""
+    if not report.findings and not report.tickets:
+        return "No tickets checked.\n"
+    lines = [f"[INFO] {f.message}" for f in report.findings if f.severity == "info"]
+    per: dict[str, dict[str, Any]] = {}
+    order: list[str] = []
+    for f in report.findings:
+        if f.severity not in ("error", "warning"):
+            continue
+        key = f.ticket or "(unknown)"
+        if key not in per:
+            per[key] = {"errors": 0, "warnings": 0, "issues": {}}
+            order.append(key)
+        per[key]["errors" if f.severity == "error" else "warnings"] += 1
+        per[key]["issues"][f.issue] = per[key]["issues"].get(f.issue, 0) + 1
+    total_e = total_w = 0
+    with_e = with_w = 0
+    for key in order:
+        item = per[key]
+        top = sorted(item["issues"].items(), key=lambda kv: -kv[1])[:3]
+        lines.append(f"{key}: {item['errors']} error(s), {item['warnings']} warning(s) — top: "
+                     + ", ".join(f"{k} x{n}" for k, n in top))
+        total_e += item["errors"]
+        total_w += item["warnings"]
+        with_e += 1 if item["errors"] else 0
+        with_w += 1 if not item["errors"] and item["warnings"] else 0
+    checked = len(report.tickets)
+    ok = max(0, checked - with_e - with_w)
+    lines.append(f"{checked} ticket(s) checked: {with_e} with errors, {with_w} with warnings, {ok} ok "
+                 f"({total_e} errors, {total_w} warnings total)")
+    if order:
+        lines.append("Run 'docmgr doctor --ticket <ID>' or add --details for full findings.")
+    return "\n".join(lines) + "\n"
+
+
+def diagnostics(report: Report) -> list[dict[str, Any]]:
+    """Rule results for ``--diagnostics-json`` (spec §7.6 shape)."""
+    out: list[dict[str, Any]] = []
+    for f in report.findings:
+        if f.severity not in ("error", "warning"):
+            continue
+        headline, actions = _rule(f)
+        body = [f"File: {f.path}"] if f.path else []
+        body.append(f.message)
+        if f.extra.get("snippet"):
+            body.append(f.extra["snippet"])
+        out.append({"Headline": headline, "Body": "\n".join(body), "Severity": f.severity,
+                    "Actions": actions})
+    return out
+
+
+def _rule(f: Finding) -> tuple[str, list[dict[str, Any]]]:
+    def act(label: str, *args: str) -> dict[str, Any]:
+        return {"Label": label, "Command": "docmgr", "Args": list(args)}
+
+    if f.issue == "invalid_frontmatter":
+        return "YAML/frontmatter syntax error", [act("Validate and suggest fixes", "validate", "frontmatter",
+                                                     "--doc", f.path, "--suggest-fixes")]
+    if f.issue in ("missing_required_fields", "missing_field"):
+        return "Frontmatter validation: " + f.message.split(":")[-1].strip(), [
+            act("Set the field", "meta", "update", "--doc", f.path, "--field", "<Field>", "--value", "<value>")]
+    if f.issue.startswith("unknown_"):
+        return "Unknown vocabulary value", [act("Add to vocabulary", "vocab", "add", "--category", "<category>",
+                                                "--slug", "<slug>", "--description", "TODO"),
+                                            act("List vocabulary", "vocab", "list")]
+    if f.issue == "missing_related_file":
+        raw = f.message.split(": ", 1)[-1]
+        return "Missing related file entry", [act("Remove the entry", "doc", "relate", "--doc", f.path,
+                                                  "--remove-files", raw)]
+    if f.issue == "missing_index":
+        return "Missing index.md", [act("Create the ticket", "ticket", "create", "--ticket", f.ticket)]
+    if f.issue == "stale":
+        return "Stale document", [act("Review the ticket", "ticket", "show", f.ticket)]
+    return f.issue.replace("_", " ").capitalize(), []
+
+
+def render_diagnostics_text(report: Report) -> str:
+    """Numbered rule blocks for stderr in detail mode."""
+    out: list[str] = []
+    for number, item in enumerate(diagnostics(report), start=1):
+        out.append(f"{number}) [{item['Severity']}] {item['Headline']}")
+        out += ["   " + line for line in item["Body"].splitlines()]
+        if item["Actions"]:
+            out.append("   Actions:")
+            out += [f"   - {a['Label']}: docmgr {' '.join(a['Args'])}" for a in item["Actions"]]
+    return "\n".join(out) + ("\n" if out else "")
+
+
+# --------------------------------------------------------------------------- fixes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Repair:
+    """One safe repair doctor can make: a front-matter fix or an anchor migration."""
+
+    kind: str  # "frontmatter" | "anchors"
+    path: Path
+    ticket: str
+    description: str
+    labels: list[str] = field(default_factory=list)
+    entries: list[tuple[str, str]] = field(default_factory=list)  # (old, new) for anchors
+    skipped: list[str] = field(default_factory=list)
+
+    def row(self) -> dict[str, Any]:
+        return {"ticket": self.ticket, "fix": self.kind, "path": str(self.path), "description": self.description}
+
+
+def plan_repairs(ws: Workspace, *, ticket: str = "", anchors_only: bool = False) -> list[Repair]:
+    """List the repairs ``--fix`` would make, without writing anything."""
+    from docmgr import relate, validate
+    from docmgr.workspace import load_docs
+
+    docs = load_docs(ws)
+    scope = docs
+    if ticket:
+        from docmgr import ticket as ticketmod
+
+        found = ticketmod.find(ws, ticket, docs)
+        prefix = found.rel_dir + "/" if found.rel_dir != "." else ""
+        scope = [d for d in docs if d.rel.startswith(prefix)]
+    out: list[Repair] = []
+    for doc in scope:
+        if not doc.ok and not anchors_only and not (doc.is_control and doc.error == NO_DELIMITERS):
+            try:
+                text = doc.path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            fix = validate.suggest_fix(text)
+            if fix is not None:
+                out.append(Repair(kind="frontmatter", path=doc.path, ticket=doc.ticket, labels=fix.labels,
+                                  description="; ".join(fix.labels)))
+            continue
+        if doc.meta is None or not doc.meta.related_files:
+            continue
+        bases = relate.Bases.for_doc(ws, doc.path)
+        moves: list[tuple[str, str]] = []
+        skipped: list[str] = []
+        for entry in doc.meta.related_files:
+            if relate.parse_anchor(entry.path) is not None:
+                continue
+            resolved = relate.resolve(entry.path, bases)
+            target = resolved.path if resolved.exists else None
+            if target is None:
+                rescue = Path(os.path.abspath(doc.path.parent / entry.path.strip()))
+                target = rescue if rescue.exists() else None
+            if target is None:
+                skipped.append(entry.path)
+                continue
+            moves.append((entry.path, relate.anchor_for(target, bases)))
+        if moves or skipped:
+            desc = f"migrate {len(moves)} related file path(s) to explicit anchors" if moves else \
+                f"{len(skipped)} legacy related file(s) do not resolve; left as-is"
+            out.append(Repair(kind="anchors", path=doc.path, ticket=doc.ticket, description=desc,
+                              entries=moves, skipped=skipped))
+    return out
+
+
+def apply_repairs(ws: Workspace, repairs: Sequence[Repair]) -> list[Finding]:
+    """Make the planned repairs (each under the file's lock, re-reading first); return fix rows."""
+    from docmgr import front_matter, validate
+    from docmgr.front_matter import RelatedFile
+    from docmgr.fsio import atomic_write, file_lock, read_text
+
+    out: list[Finding] = []
+    for repair in repairs:
+        path = repair.path
+        with file_lock(path):
+            try:
+                text = read_text(path)
+            except OSError:
+                continue
+            if repair.kind == "frontmatter":
+                fix = validate.suggest_fix(text)
+                if fix is None:
+                    continue
+                backup = path.with_name(path.name + ".bak")
+                atomic_write(backup, text)
+                atomic_write(path, fix.text)
+                after = validate.check_text(fix.text, path, ws.rel(path))
+                if after.meta is not None:
+                    out.append(Finding(ticket=repair.ticket, issue="frontmatter_fixed", severity="ok", path=str(path),
+                                       message=f"auto-fixed frontmatter ({'; '.join(fix.labels)}); "
+                                               f"backup written to {backup.name}"))
+                else:
+                    problem = after.error.problem if after.error else ""
+                    out.append(Finding(ticket=repair.ticket, issue="frontmatter_fix_failed", severity="warning",
+                                       path=str(path),
+                                       message=f"auto-fix did not produce parseable frontmatter: {problem}"))
+                continue
+            for raw in repair.skipped:
+                out.append(Finding(ticket=repair.ticket, issue="anchor_migration_skipped", severity="warning",
+                                   path=str(path),
+                                   message=f"legacy related file left as-is (does not resolve to an existing file): {raw}"))
+            if not repair.entries:
+                continue
+            try:
+                meta, _ = front_matter.read(text, path=ws.rel(path))
+            except Exception:  # noqa: BLE001 - the file changed under us; skip it
+                continue
+            mapping = dict(repair.entries)
+            entries = [RelatedFile(mapping.get(r.path, r.path), r.note) for r in meta.related_files]
+            changed = sum(1 for r in meta.related_files if r.path in mapping)
+            if not changed:
+                continue
+            atomic_write(path, front_matter.update_fields(text, {"RelatedFiles": entries}, path=ws.rel(path)))
+            out.append(Finding(ticket=repair.ticket, issue="anchors_migrated", severity="ok", path=str(path),
+                               message=f"migrated {changed} related file path(s) to explicit anchors"))
+    return out
