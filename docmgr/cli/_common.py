@@ -107,18 +107,21 @@ def split_list(values: Sequence[str]) -> list[str]:
     return out
 
 
+def _completion_workspace(ctx: click.Context) -> Any:
+    """The workspace a completion should read: honours --root (before or on the verb)."""
+    from docmgr.workspace import Workspace
+
+    obj = ctx.find_object(App)
+    return Workspace.open(obj.root_flag if obj else None, cwd=obj.cwd if obj else None)
+
+
 def complete_ticket(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
     """Shell completion for ``--ticket``: the ids of the workspace's tickets."""
     try:
         from docmgr.ticket import tickets_from_docs
-        from docmgr.workspace import Workspace, load_docs
+        from docmgr.workspace import load_docs
 
-        root = None
-        probe: click.Context | None = ctx
-        while probe is not None and root is None:
-            root = probe.params.get("root") if probe.params else None
-            probe = probe.parent
-        ws = Workspace.open(root)
+        ws = _completion_workspace(ctx)
         ids = sorted({t.id for t in tickets_from_docs(load_docs(ws))})
     except Exception:  # completion must never crash the shell
         return []
@@ -129,9 +132,8 @@ def complete_doc_type(ctx: click.Context, _param: click.Parameter, incomplete: s
     """Shell completion for ``--doc-type``: vocabulary doc types plus the built-in ones."""
     try:
         from docmgr import vocabulary
-        from docmgr.workspace import Workspace
 
-        ws = Workspace.open(None)
+        ws = _completion_workspace(ctx)
         names = set(vocabulary.BUILTIN_DOC_TYPES) | set(vocabulary.load(ws.vocabulary_path).slugs("docTypes"))
     except Exception:  # completion must never crash the shell
         names = set()
