@@ -47,8 +47,9 @@ def last_heading(text: str) -> str:
     return entries[-1].heading if entries else ""
 
 
-def render_entry(*, date: str, entry: str, title: str = "",
-                 file_notes: list[tuple[str, str]] | None = None) -> str:
+def render_entry(
+    *, date: str, entry: str, title: str = "", file_notes: list[tuple[str, str]] | None = None
+) -> str:
     """Render one appended block (spec §4.2): heading, entry text, optional related files."""
     heading = f"## {date} - {title}" if title else f"## {date}"
     block = f"\n{heading}\n\n{entry.strip()}\n\n"
@@ -58,8 +59,14 @@ def render_entry(*, date: str, entry: str, title: str = "",
     return block
 
 
-def append_entry(path: Path, *, date: str, entry: str, title: str = "",
-                 file_notes: list[tuple[str, str]] | None = None) -> None:
+def append_entry(
+    path: Path,
+    *,
+    date: str,
+    entry: str,
+    title: str = "",
+    file_notes: list[tuple[str, str]] | None = None,
+) -> None:
     """Append an entry under the file's lock (re-read first), creating the file if missing."""
     from docmgr.fsio import atomic_write, file_lock, read_text
 
@@ -96,13 +103,21 @@ def locate(ws: Any, *, ticket: str = "", changelog_file: str = "") -> Path:
     return ticketmod.find(ws, ticket).dir / "changelog.md"
 
 
-def update(ws: Any, path: Path, *, entry: str, title: str = "",
-           file_notes: list[tuple[str, str]] | None = None) -> Updated:
+def update(
+    ws: Any,
+    path: Path,
+    *,
+    entry: str,
+    title: str = "",
+    file_notes: list[tuple[str, str]] | None = None,
+) -> Updated:
     """Append a dated entry (local date from the workspace clock) to ``path``."""
     from docmgr.errors import UsageProblem
 
     if not entry.strip():
-        raise UsageProblem("--entry is required and must not be empty", 'pass --entry "What changed"')
+        raise UsageProblem(
+            "--entry is required and must not be empty", 'pass --entry "What changed"'
+        )
     date = ws.clock.now().strftime("%Y-%m-%d")
     append_entry(path, date=date, entry=entry, title=title.strip(), file_notes=file_notes)
     return Updated(path, date, title.strip(), len(file_notes or []))

@@ -1,4 +1,4 @@
-"""Document-level moves: move a doc to another ticket, renumber a ticket's docs, fix the folder layout.
+"""Document moves: into another ticket, renumbering a ticket's docs, fixing the folder layout.
 
 Renumbering and layout fixes rename files and then rewrite references to the old
 ticket-relative paths in every ``.md`` of the ticket, in one pass per file (so a rename chain
@@ -19,7 +19,7 @@ from docmgr.workspace import Workspace
 
 _PREFIX = re.compile(r"^(\d{2,3})-")
 _CONTROL = frozenset({"index.md", "readme.md", "tasks.md", "changelog.md"})
-# Folders layout-fix leaves alone: archived docs, scripts and imported sources live there on purpose.
+# Folders layout-fix leaves alone: archived docs, scripts and sources live there on purpose.
 _LAYOUT_EXEMPT = frozenset({"archive", "scripts", "sources", ".meta"})
 
 
@@ -35,10 +35,12 @@ class DocMoved:
     time: datetime
 
 
-def move(ws: Workspace, doc_ref: str, *, dest_ticket: str, dest_dir: str = "",
-         overwrite: bool = False) -> DocMoved:
+def move(
+    ws: Workspace, doc_ref: str, *, dest_ticket: str, dest_dir: str = "", overwrite: bool = False
+) -> DocMoved:
     """Move a document into another ticket, setting its ``Ticket`` to the destination's id."""
-    from docmgr import document, front_matter, ticket as ticketmod
+    from docmgr import document, front_matter
+    from docmgr import ticket as ticketmod
     from docmgr.fsio import atomic_write, file_lock, read_text
     from docmgr.workspace import load_docs
 
@@ -47,11 +49,15 @@ def move(ws: Workspace, doc_ref: str, *, dest_ticket: str, dest_dir: str = "",
     text = read_text(source)
     meta, _ = front_matter.read(text, path=str(source))
     if not meta.ticket:
-        raise DocmgrError(f"source document missing Ticket in frontmatter: {source}",
-                          "set it with 'docmgr meta update --field Ticket'")
+        raise DocmgrError(
+            f"source document missing Ticket in frontmatter: {source}",
+            "set it with 'docmgr meta update --field Ticket'",
+        )
     src_ticket = ticketmod.find(ws, meta.ticket, docs)
     if not paths.is_inside(src_ticket.dir, source):
-        raise DocmgrError("document is not inside its ticket directory", f"expected it under {src_ticket.dir}")
+        raise DocmgrError(
+            "document is not inside its ticket directory", f"expected it under {src_ticket.dir}"
+        )
     dst_ticket = ticketmod.find(ws, dest_ticket, docs)
     if dest_dir:
         rel = dest_dir.strip().replace("\\", "/").strip("/") + "/" + source.name
@@ -60,16 +66,24 @@ def move(ws: Workspace, doc_ref: str, *, dest_ticket: str, dest_dir: str = "",
     try:
         dest = paths.resolve_inside(dst_ticket.dir, rel)
     except DocmgrError:
-        raise UsageProblem("dest-dir must stay within the ticket", "pass a relative folder such as design-doc") from None
+        raise UsageProblem(
+            "dest-dir must stay within the ticket", "pass a relative folder such as design-doc"
+        ) from None
     if dest == source:
-        raise DocmgrError(f"document is already at {dest}", "pass another --dest-ticket or --dest-dir")
+        raise DocmgrError(
+            f"document is already at {dest}", "pass another --dest-ticket or --dest-dir"
+        )
     if dest.exists() and not overwrite:
-        raise DocmgrError(f"destination file already exists (use --overwrite to replace): {dest}",
-                          "pass --overwrite or another --dest-dir")
+        raise DocmgrError(
+            f"destination file already exists (use --overwrite to replace): {dest}",
+            "pass --overwrite or another --dest-dir",
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     with file_lock(source), file_lock(dest):
         text = read_text(source)
-        atomic_write(dest, front_matter.update_fields(text, {"Ticket": dst_ticket.id}, path=str(source)))
+        atomic_write(
+            dest, front_matter.update_fields(text, {"Ticket": dst_ticket.id}, path=str(source))
+        )
         source.unlink()
     return DocMoved(src_ticket.id, dst_ticket.id, source, dest, ws.clock.now())
 
@@ -101,7 +115,7 @@ def _apply_renames(pairs: list[tuple[Path, Path]]) -> None:
 
 
 def rewrite_references(ticket_dir: Path, mapping: dict[str, str]) -> int:
-    """Replace old ticket-relative paths by new ones in every ``.md`` of the ticket; return files changed."""
+    """Replace old ticket-relative paths by new ones in the ticket's ``.md`` files."""
     from docmgr.fsio import atomic_write, file_lock, read_text
 
     if not mapping:
@@ -155,8 +169,10 @@ def renumber(ws: Workspace, ref: str) -> Renumbered:
     for sub in sorted(p for p in found.dir.iterdir() if p.is_dir()):
         if sub.name.startswith("_") or sub.name == ".meta":
             continue
-        files = sorted((p for p in sub.rglob("*.md") if p.is_file() and not p.name.startswith(".")),
-                       key=_sort_key)
+        files = sorted(
+            (p for p in sub.rglob("*.md") if p.is_file() and not p.name.startswith(".")),
+            key=_sort_key,
+        )
         for number, path in enumerate(files, start=1):
             target = path.with_name(_numbered(number, path.name))
             if target != path:
@@ -164,7 +180,9 @@ def renumber(ws: Workspace, ref: str) -> Renumbered:
     moving = {src for src, _ in pairs}
     for _src, dst in pairs:
         if dst.exists() and dst not in moving:
-            raise DocmgrError(f"cannot renumber: {dst} already exists", "rename or remove that file first")
+            raise DocmgrError(
+                f"cannot renumber: {dst} already exists", "rename or remove that file first"
+            )
     with folder_lock(found.dir):
         _apply_renames(pairs)
         rewrite_references(found.dir, {_rel(found.dir, s): _rel(found.dir, d) for s, d in pairs})
@@ -198,8 +216,11 @@ def layout_fix(ws: Workspace, *, ticket: str = "", dry_run: bool = False) -> lis
     if ticket:
         chosen = [ticketmod.find(ws, ticket, docs)]
     else:
-        chosen = [t for t in ticketmod.tickets_from_docs(docs)
-                  if not ({"archive", "scripts"} & set(t.rel_dir.split("/")))]
+        chosen = [
+            t
+            for t in ticketmod.tickets_from_docs(docs)
+            if not ({"archive", "scripts"} & set(t.rel_dir.split("/")))
+        ]
     results: list[LayoutFix] = []
     for tk in chosen:
         planned: list[tuple[Path, Path]] = []
@@ -219,11 +240,17 @@ def layout_fix(ws: Workspace, *, ticket: str = "", dry_run: bool = False) -> lis
             try:
                 paths.validate_segment(doc_type, what="DocType")
             except DocmgrError:
-                results.append(LayoutFix(tk.id, tk.dir, doc.path, doc.path, "skipped: DocType is not a folder name"))
+                results.append(
+                    LayoutFix(
+                        tk.id, tk.dir, doc.path, doc.path, "skipped: DocType is not a folder name"
+                    )
+                )
                 continue
             dest = tk.dir / doc_type / doc.path.name
             if dest.exists() or dest in claimed:
-                results.append(LayoutFix(tk.id, tk.dir, doc.path, dest, "skipped: destination exists"))
+                results.append(
+                    LayoutFix(tk.id, tk.dir, doc.path, dest, "skipped: destination exists")
+                )
                 continue
             claimed.add(dest)
             planned.append((doc.path, dest))

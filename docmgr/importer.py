@@ -1,4 +1,4 @@
-"""``import file``: copy an outside file into ``<ticket>/sources/local/`` and record where it came from."""
+"""``import file``: copy an outside file into ``<ticket>/sources/local/``, recording its origin."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ def sources_entry(*, source: str, fetched: str) -> str:
 
 
 def import_file(ws: Workspace, ref: str, *, file: str, name: str = "") -> Imported:
-    """Copy ``file`` into the ticket, append to ``.meta/sources.yaml``, list it in ExternalSources."""
-    from docmgr import front_matter, ticket as ticketmod
+    """Copy ``file`` into the ticket, log it in ``.meta/sources.yaml`` and ExternalSources."""
+    from docmgr import front_matter
+    from docmgr import ticket as ticketmod
     from docmgr.clock import format_rfc3339
     from docmgr.fsio import atomic_write, file_lock, read_text
 
@@ -39,7 +40,9 @@ def import_file(ws: Workspace, ref: str, *, file: str, name: str = "") -> Import
     if not source.is_absolute():
         source = ws.cwd / source
     if not source.is_file():
-        raise DocmgrError(f"source file does not exist: {file}", "check the path (relative to the current folder)")
+        raise DocmgrError(
+            f"source file does not exist: {file}", "check the path (relative to the current folder)"
+        )
     found = ticketmod.find(ws, ref)
     if name:
         paths.validate_segment(name, what="--name")
@@ -60,7 +63,9 @@ def import_file(ws: Workspace, ref: str, *, file: str, name: str = "") -> Import
         current = read_text(sources_yaml) if sources_yaml.exists() else ""
         if current and not current.endswith("\n"):
             current += "\n"
-        atomic_write(sources_yaml, current + sources_entry(source=file, fetched=format_rfc3339(now)))
+        atomic_write(
+            sources_yaml, current + sources_entry(source=file, fetched=format_rfc3339(now))
+        )
     marker = f"local:{dest_name}"
     index = found.doc.path
     updated = False
@@ -69,7 +74,10 @@ def import_file(ws: Workspace, ref: str, *, file: str, name: str = "") -> Import
         meta, _ = front_matter.read(text, path=str(index))
         if marker not in meta.external_sources:
             new = front_matter.update_fields(
-                text, {"ExternalSources": [*meta.external_sources, marker], "LastUpdated": now}, path=str(index))
+                text,
+                {"ExternalSources": [*meta.external_sources, marker], "LastUpdated": now},
+                path=str(index),
+            )
             atomic_write(index, new)
             updated = True
     return Imported(found.id, found.dir, file, dest, sources_yaml, index, updated)

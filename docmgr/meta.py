@@ -54,23 +54,31 @@ def typed_value(field: str, value: str) -> Any:
 
 def targets(ws: Workspace, *, doc: str = "", ticket: str = "", doc_type: str = "") -> list[Path]:
     """The documents to update: ``--doc``, else the ticket's index.md (or its docs of a type)."""
-    from docmgr import document, ticket as ticketmod
+    from docmgr import document
+    from docmgr import ticket as ticketmod
     from docmgr.paths import is_inside
     from docmgr.workspace import load_docs
 
     if doc:
         return [document.resolve_ref(ws, doc)]
     if not ticket:
-        raise UsageProblem("must specify either --doc or --ticket", "pass --doc <path> or --ticket <ID>")
+        raise UsageProblem(
+            "must specify either --doc or --ticket", "pass --doc <path> or --ticket <ID>"
+        )
     docs = load_docs(ws)
     found = ticketmod.find(ws, ticket, docs)
     if not doc_type:
         return [found.doc.path]
-    picked = [d.path for d in docs
-              if d.meta is not None and d.meta.doc_type == doc_type and is_inside(found.dir, d.path)]
+    picked = [
+        d.path
+        for d in docs
+        if d.meta is not None and d.meta.doc_type == doc_type and is_inside(found.dir, d.path)
+    ]
     if not picked:
-        raise DocmgrError(f"no {doc_type} documents in ticket {found.id}",
-                          f"run 'docmgr doc list --ticket {found.id}' to see its documents")
+        raise DocmgrError(
+            f"no {doc_type} documents in ticket {found.id}",
+            f"run 'docmgr doc list --ticket {found.id}' to see its documents",
+        )
     return picked
 
 
@@ -85,8 +93,9 @@ def update_doc(ws: Workspace, path: Path, *, field: str, value: str) -> FieldUpd
         with file_lock(path):
             text = read_text(path)
             front_matter.read(text, path=str(path))  # refuse to edit a header that does not parse
-            updated = front_matter.update_fields(text, {name: typed, "LastUpdated": ws.clock.now()},
-                                                 path=str(path))
+            updated = front_matter.update_fields(
+                text, {name: typed, "LastUpdated": ws.clock.now()}, path=str(path)
+            )
             if updated != text:
                 atomic_write(path, updated)
     except (DocmgrError, OSError) as exc:

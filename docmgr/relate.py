@@ -38,8 +38,13 @@ class Bases:
     @classmethod
     def for_doc(cls, ws: Workspace, doc_path: Path) -> Bases:
         """Bases for paths stored in (or related to) ``doc_path``."""
-        return cls(repo_root=_abs(ws.repo_root), docs_root=_abs(ws.root), config_dir=_abs(ws.config_dir),
-                   doc_dir=_abs(doc_path.parent), gowork_dir=find_gowork(ws.repo_root))
+        return cls(
+            repo_root=_abs(ws.repo_root),
+            docs_root=_abs(ws.root),
+            config_dir=_abs(ws.config_dir),
+            doc_dir=_abs(doc_path.parent),
+            gowork_dir=find_gowork(ws.repo_root),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +136,13 @@ def resolve(raw: str, bases: Bases) -> Resolved:
         target = Path(cleaned)
         return Resolved(raw, target, target.exists(), str(target))
     candidates: list[Path] = []
-    for base, fence in ((bases.repo_root, bases.repo_root), (bases.doc_dir, bases.repo_root),
-                        (bases.config_dir, bases.config_dir), (bases.docs_root, bases.docs_root),
-                        (bases.docs_root.parent, bases.docs_root.parent)):
+    for base, fence in (
+        (bases.repo_root, bases.repo_root),
+        (bases.doc_dir, bases.repo_root),
+        (bases.config_dir, bases.config_dir),
+        (bases.docs_root, bases.docs_root),
+        (bases.docs_root.parent, bases.docs_root.parent),
+    ):
         candidate = _abs(base / cleaned)
         if _inside(fence, candidate):
             candidates.append(candidate)
@@ -150,7 +159,11 @@ def anchor_for(path: Path, bases: Bases) -> str:
     target = _abs(path)
     if _inside(bases.repo_root, target):
         return "repo://" + Path(os.path.relpath(target, bases.repo_root)).as_posix()
-    if bases.gowork_dir is not None and _inside(bases.gowork_dir, target) and target != bases.gowork_dir:
+    if (
+        bases.gowork_dir is not None
+        and _inside(bases.gowork_dir, target)
+        and target != bases.gowork_dir
+    ):
         return "ws://" + Path(os.path.relpath(target, bases.gowork_dir)).as_posix()
     if _inside(bases.docs_root, target):
         return "docs://" + Path(os.path.relpath(target, bases.docs_root)).as_posix()
@@ -182,16 +195,21 @@ def parse_file_note(value: str) -> tuple[str, str] | None:
         start = len(head) + 3
     positions = [p for p in (value.find(":", start), value.find("=", start)) if p >= 0]
     if not positions:
-        raise UsageProblem(f"malformed --file-note value {value!r}: expected 'path:note' (or 'path=note')",
-                           'pass --file-note "path/to/file.go:why it matters"')
+        raise UsageProblem(
+            f"malformed --file-note value {value!r}: expected 'path:note' (or 'path=note')",
+            'pass --file-note "path/to/file.go:why it matters"',
+        )
     cut = min(positions)
     path, note = value[:cut].strip(), value[cut + 1 :].strip()
     if not path:
-        raise UsageProblem(f"malformed --file-note value {value!r}: empty path (expected 'path:note')",
-                           'pass --file-note "path/to/file.go:why it matters"')
+        raise UsageProblem(
+            f"malformed --file-note value {value!r}: empty path (expected 'path:note')",
+            'pass --file-note "path/to/file.go:why it matters"',
+        )
     if not note:
-        raise UsageProblem(f"--file-note requires a non-empty note for {path}",
-                           f"use '{path}:reason'")
+        raise UsageProblem(
+            f"--file-note requires a non-empty note for {path}", f"use '{path}:reason'"
+        )
     return path, note
 
 
@@ -257,8 +275,9 @@ def collapse(entries: Sequence[RelatedFile], bases: Bases) -> dict[str, _Entry]:
     return keyed
 
 
-def relate(ws: Workspace, doc_path: Path, *, file_notes: list[tuple[str, str]],
-           remove: Sequence[str] = ()) -> RelateResult:
+def relate(
+    ws: Workspace, doc_path: Path, *, file_notes: list[tuple[str, str]], remove: Sequence[str] = ()
+) -> RelateResult:
     """Add, update (merge notes) or remove RelatedFiles of one document, under its lock.
 
     Paths are stored anchored (``repo://…``); existing entries keep their stored string. Only
@@ -274,8 +293,9 @@ def relate(ws: Workspace, doc_path: Path, *, file_notes: list[tuple[str, str]],
         if not path.strip():
             raise UsageProblem("related file path is empty", 'pass --file-note "path:note"')
         if not note.strip():
-            raise UsageProblem(f"--file-note requires a non-empty note for {path}",
-                               f"use '{path}:reason'")
+            raise UsageProblem(
+                f"--file-note requires a non-empty note for {path}", f"use '{path}:reason'"
+            )
         stored, key = stored_form(path, bases)
         wanted[key or stored] = (stored, note.strip())
     with file_lock(doc_path):
@@ -283,7 +303,8 @@ def relate(ws: Workspace, doc_path: Path, *, file_notes: list[tuple[str, str]],
         meta, _ = front_matter.read(text, path=ws.rel(doc_path))
         current = collapse(meta.related_files, bases)
         collapsed = len(current) != len(meta.related_files) or any(
-            e.note != r.note for e, r in zip(current.values(), meta.related_files, strict=False))
+            e.note != r.note for e, r in zip(current.values(), meta.related_files, strict=False)
+        )
         removed = 0
         skipped: list[str] = []
         for raw in remove:
@@ -318,7 +339,10 @@ def relate(ws: Workspace, doc_path: Path, *, file_notes: list[tuple[str, str]],
             return RelateResult(doc_path, 0, 0, 0, total, "noop", reason, unchanged, skipped)
         ordered = sorted(current.values(), key=lambda e: e.path.encode("utf-8"))
         new_text = front_matter.update_fields(
-            text, {"RelatedFiles": [RelatedFile(e.path, e.note) for e in ordered]}, path=ws.rel(doc_path))
+            text,
+            {"RelatedFiles": [RelatedFile(e.path, e.note) for e in ordered]},
+            path=ws.rel(doc_path),
+        )
         if new_text != text:
             atomic_write(doc_path, new_text)
     return RelateResult(doc_path, added, updated, removed, total, "updated", "", unchanged, skipped)
@@ -326,15 +350,21 @@ def relate(ws: Workspace, doc_path: Path, *, file_notes: list[tuple[str, str]],
 
 def target_doc(ws: Workspace, *, doc: str = "", ticket: str = "") -> Path:
     """The document ``doc relate`` edits: ``--doc`` ref, else the ticket's index.md."""
-    from docmgr import document, ticket as ticketmod
+    from docmgr import document
+    from docmgr import ticket as ticketmod
     from docmgr.paths import is_inside
 
     if doc:
         path = document.resolve_ref(ws, doc)
         if not is_inside(ws.root, path):
-            raise DocmgrError(f'--doc "{doc}" resolved to {path}, but it is not in the docs index '
-                              "(is it under the docs root?)", "pass a document under the docs root")
+            raise DocmgrError(
+                f'--doc "{doc}" resolved to {path}, but it is not in the docs index '
+                "(is it under the docs root?)",
+                "pass a document under the docs root",
+            )
         return path
     if ticket:
         return ticketmod.find(ws, ticket).doc.path
-    raise UsageProblem("must specify either --doc or --ticket", "pass --ticket <ID> or --doc <path>")
+    raise UsageProblem(
+        "must specify either --doc or --ticket", "pass --ticket <ID> or --doc <path>"
+    )

@@ -13,7 +13,9 @@ from docmgr.errors import DocmgrError, UsageProblem
 
 # A real task: optional indent, a bullet, a checkbox, then text. "- [Index](./index.md)" is a
 # link bullet, not a task, and fenced code blocks are skipped.
-TASK_LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<bullet>[-*+])[ \t]+\[(?P<mark>[ xX])\](?=[ \t]|$)[ \t]?(?P<text>.*?)$")
+TASK_LINE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<bullet>[-*+])[ \t]+\[(?P<mark>[ xX])\](?=[ \t]|$)[ \t]?(?P<text>.*?)$"
+)
 STABLE_ID = re.compile(r"[ \t]*<!--[ \t]*t:(?P<id>[a-z0-9]{2,12})[ \t]*-->[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
@@ -50,8 +52,16 @@ def parse(text: str) -> list[Task]:
         stable = sid.group("id") if sid else ""
         if sid:
             body = body[: sid.start()]
-        tasks.append(Task(len(tasks) + 1, index, match.group("mark") in "xX", body.strip(),
-                          stable, match.group("indent")))
+        tasks.append(
+            Task(
+                len(tasks) + 1,
+                index,
+                match.group("mark") in "xX",
+                body.strip(),
+                stable,
+                match.group("indent"),
+            )
+        )
     return tasks
 
 
@@ -131,8 +141,12 @@ def select(tasks: list[Task], refs: list[str], *, path: str = "") -> list[Task]:
 def _not_found(what: str, tasks: list[Task], path: str) -> TaskNotFound:
     where = f" in {path}" if path else ""
     if not tasks:
-        return TaskNotFound(f"{what}{where}", "the file has no tasks yet; add one with 'docmgr task add'")
-    return TaskNotFound(f"{what}{where}", "use an id or position from the current tasks:\n" + table(tasks))
+        return TaskNotFound(
+            f"{what}{where}", "the file has no tasks yet; add one with 'docmgr task add'"
+        )
+    return TaskNotFound(
+        f"{what}{where}", "use an id or position from the current tasks:\n" + table(tasks)
+    )
 
 
 def match_first(tasks: list[Task], needle: str, *, path: str = "") -> Task:
@@ -154,13 +168,17 @@ def targets(tasks: list[Task], *, ids: list[str], match: str = "", path: str = "
     raise UsageProblem("no target task specified", "pass --id <id|position> or --match TEXT")
 
 
-def render_task(*, text: str, stable_id: str, checked: bool = False, indent: str = "", bullet: str = "-") -> str:
+def render_task(
+    *, text: str, stable_id: str, checked: bool = False, indent: str = "", bullet: str = "-"
+) -> str:
     """One task line without its newline: ``- [ ] text <!-- t:id -->``."""
     marker = f" <!-- t:{stable_id} -->" if stable_id else ""
     return f"{indent}{bullet} [{'x' if checked else ' '}] {text}{marker}"
 
 
-def _rewrite(line: str, *, checked: bool | None = None, text: str | None = None, stable_id: str | None = None) -> str:
+def _rewrite(
+    line: str, *, checked: bool | None = None, text: str | None = None, stable_id: str | None = None
+) -> str:
     """Change only the asked parts of one task line (mark, text, id); keep the rest verbatim."""
     body = line.rstrip("\r\n")
     match = TASK_LINE.match(body)
@@ -210,8 +228,9 @@ def add(text: str, *, task_text: str, after: int = 0, section: str = "") -> tupl
             lines[anchor.line] += newline
         lines.insert(insert_at, line + newline)
     elif section.strip():
-        lines = _add_to_section(lines, section.strip(), render_task(text=task_text, stable_id=sid),
-                                tasks, newline)
+        lines = _add_to_section(
+            lines, section.strip(), render_task(text=task_text, stable_id=sid), tasks, newline
+        )
     else:
         _with_trailing_newline(lines, newline)
         lines.append(render_task(text=task_text, stable_id=sid) + newline)
@@ -220,11 +239,17 @@ def add(text: str, *, task_text: str, after: int = 0, section: str = "") -> tupl
     return new_text, added
 
 
-def _add_to_section(lines: list[str], name: str, line: str, tasks: list[Task], newline: str) -> list[str]:
+def _add_to_section(
+    lines: list[str], name: str, line: str, tasks: list[Task], newline: str
+) -> list[str]:
     start = level = -1
     for index, raw in enumerate(lines):
         heading = _HEADING.match(raw.rstrip("\r\n"))
-        if heading and len(heading.group("hashes")) >= 2 and heading.group("title").strip().lower() == name.lower():
+        if (
+            heading
+            and len(heading.group("hashes")) >= 2
+            and heading.group("title").strip().lower() == name.lower()
+        ):
             start, level = index, len(heading.group("hashes"))
             break
     if start < 0:
@@ -260,7 +285,11 @@ def _add_to_section(lines: list[str], name: str, line: str, tasks: list[Task], n
         if insert_at < len(lines) and lines[insert_at].strip() == "":
             new = [line + newline]
             insert_at += 1
-    if insert_at < len(lines) and lines[insert_at].strip() and not TASK_LINE.match(lines[insert_at].rstrip("\r\n")):
+    if (
+        insert_at < len(lines)
+        and lines[insert_at].strip()
+        and not TASK_LINE.match(lines[insert_at].rstrip("\r\n"))
+    ):
         new.append(newline)  # keep a blank line before the next heading
     lines[insert_at:insert_at] = new
     return lines
@@ -284,7 +313,9 @@ def edit(text: str, task: Task, *, new_text: str) -> str:
 def remove(text: str, chosen: list[Task]) -> str:
     """Delete the chosen task lines (their sub-tasks stay)."""
     drop = {t.line for t in chosen}
-    return "".join(line for index, line in enumerate(text.splitlines(keepends=True)) if index not in drop)
+    return "".join(
+        line for index, line in enumerate(text.splitlines(keepends=True)) if index not in drop
+    )
 
 
 def migrate(text: str) -> tuple[str, int]:
@@ -338,7 +369,9 @@ def locate(ws: Any, *, ticket: str = "", tasks_file: str = "") -> tuple[Path, st
             path = ws.cwd / path
         return Path(os.path.abspath(path)), ""
     if not ticket:
-        raise UsageProblem("must specify --ticket when --tasks-file is not set", "pass --ticket <ID>")
+        raise UsageProblem(
+            "must specify --ticket when --tasks-file is not set", "pass --ticket <ID>"
+        )
     found = ticketmod.find(ws, ticket)
     return found.dir / "tasks.md", found.id
 
@@ -350,11 +383,15 @@ def read_file(path: Path) -> str:
     try:
         return read_text(path)
     except FileNotFoundError:
-        raise DocmgrError(f"tasks file not found: {path}",
-                          "create it (docmgr ticket create writes one) or pass --tasks-file") from None
+        raise DocmgrError(
+            f"tasks file not found: {path}",
+            "create it (docmgr ticket create writes one) or pass --tasks-file",
+        ) from None
 
 
-def _change(path: Path, apply: Callable[[str], tuple[str, list[Task], int]], *, create: bool = False) -> Outcome:
+def _change(
+    path: Path, apply: Callable[[str], tuple[str, list[Task], int]], *, create: bool = False
+) -> Outcome:
     from docmgr.fsio import atomic_write, file_lock
 
     with file_lock(path):

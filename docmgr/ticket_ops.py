@@ -1,4 +1,4 @@
-"""Ticket-level edits: close (status + changelog), rename (id + folder), move (re-template the folder)."""
+"""Ticket-level edits: close (status + changelog), rename (id + folder), move (new folder)."""
 
 from __future__ import annotations
 
@@ -47,13 +47,20 @@ class Closed:
         return self.open_tasks == 0 and self.done_tasks > 0
 
 
-def close(ws: Workspace, ref: str, *, status: str = "complete", intent: str = "",
-          entry: str = "Ticket closed") -> Closed:
+def close(
+    ws: Workspace,
+    ref: str,
+    *,
+    status: str = "complete",
+    intent: str = "",
+    entry: str = "Ticket closed",
+) -> Closed:
     """Set Status (and Intent when given) plus LastUpdated on index.md; append a changelog entry.
 
     Open tasks do not stop the close; the caller warns about them.
     """
-    from docmgr import changelog, ticket as ticketmod
+    from docmgr import changelog
+    from docmgr import ticket as ticketmod
 
     if not status.strip():
         raise UsageProblem("status is empty", "pass --status complete (or another status)")
@@ -69,8 +76,18 @@ def close(ws: Workspace, ref: str, *, status: str = "complete", intent: str = ""
     set_fields(found.doc.path, updates)
     log = found.dir / "changelog.md"
     changelog.append_entry(log, date=now.strftime("%Y-%m-%d"), entry=entry or "Ticket closed")
-    return Closed(found.id, found.doc.path, log, open_, done, old_status, status, old_intent,
-                  intent or old_intent, bool(intent) and intent != old_intent)
+    return Closed(
+        found.id,
+        found.doc.path,
+        log,
+        open_,
+        done,
+        old_status,
+        status,
+        old_intent,
+        intent or old_intent,
+        bool(intent) and intent != old_intent,
+    )
 
 
 # --------------------------------------------------------------------------- rename
@@ -100,20 +117,25 @@ def rename(ws: Workspace, ref: str, *, new_ticket: str, dry_run: bool = False) -
     The destination folder is checked before anything is rewritten, so a clash leaves the
     ticket untouched (the Go tool rewrote the docs first and then failed).
     """
-    from docmgr import front_matter, ticket as ticketmod
+    from docmgr import front_matter
+    from docmgr import ticket as ticketmod
 
     if ref == new_ticket:
-        raise UsageProblem("new ticket is identical to current ticket", "pass a different --new-ticket")
+        raise UsageProblem(
+            "new ticket is identical to current ticket", "pass a different --new-ticket"
+        )
     paths.validate_ticket_id(new_ticket)
     found = ticketmod.find(ws, ref)
     base = found.dir.name
     if base.startswith(found.id):
-        rest = base[len(found.id):]
+        rest = base[len(found.id) :]
     else:
         rest = "--" + base.split("--", 1)[1] if "--" in base else ""
     dest = found.dir.parent / (new_ticket + rest)
     if dest.exists():
-        raise DocmgrError(f"target directory already exists: {dest}", "pick another id or move that folder away")
+        raise DocmgrError(
+            f"target directory already exists: {dest}", "pick another id or move that folder away"
+        )
     if dry_run:
         return Renamed(found.id, new_ticket, found.dir, dest, [], True)
     now = ws.clock.now()
@@ -142,27 +164,38 @@ class Moved:
 
 
 def move(ws: Workspace, ref: str, *, path_template: str = "", overwrite: bool = False) -> Moved:
-    """Move a ticket folder to where the path template puts it today (canonical id as {{TICKET}})."""
+    """Move a ticket folder to where the path template puts it today ({{TICKET}} = canonical id)."""
     from docmgr import ticket as ticketmod
 
     found = ticketmod.find(ws, ref)
     now = ws.clock.now()
     title = found.title or found.id
-    rel = paths.render_path_template(path_template or paths.DEFAULT_PATH_TEMPLATE, ticket=found.id,
-                                     title=title, slug=paths.ticket_slug(found.id, title), when=now)
+    rel = paths.render_path_template(
+        path_template or paths.DEFAULT_PATH_TEMPLATE,
+        ticket=found.id,
+        title=title,
+        slug=paths.ticket_slug(found.id, title),
+        when=now,
+    )
     dest = paths.resolve_inside(ws.root, rel)
     source = Path(os.path.abspath(found.dir))
     if dest == source:
         raise DocmgrError(f"ticket {found.id} is already at {dest}", "pass another --path-template")
     if paths.is_inside(source, dest):
-        raise DocmgrError("destination cannot be nested inside source", "pick a path template outside the ticket")
+        raise DocmgrError(
+            "destination cannot be nested inside source", "pick a path template outside the ticket"
+        )
     if dest.exists():
         if not overwrite:
-            raise DocmgrError(f"destination already exists (use --overwrite to replace): {dest}",
-                              "pass --overwrite or another --path-template")
+            raise DocmgrError(
+                f"destination already exists (use --overwrite to replace): {dest}",
+                "pass --overwrite or another --path-template",
+            )
         if not dest.is_dir() or any(dest.iterdir()):
-            raise DocmgrError(f"destination is not an empty folder: {dest}",
-                              "remove it first; --overwrite never deletes documents")
+            raise DocmgrError(
+                f"destination is not an empty folder: {dest}",
+                "remove it first; --overwrite never deletes documents",
+            )
         dest.rmdir()
     dest.parent.mkdir(parents=True, exist_ok=True)
     os.rename(source, dest)

@@ -25,23 +25,52 @@ def test_update_appends_block_with_sorted_file_notes(invoke, ws) -> None:
     path = _file(ws)
     before = path.read_text()
     index_before = next((ws / "ttmp").rglob("index.md")).read_text()
-    out = invoke(["changelog", "update", "--ticket", "CL-1", "--title", "Round trip", "--entry",
-                  "Step 2: fixes.", "--file-note", "pkg/z.go:the change, with commas",
-                  "--file-note", "/abs/a.go=first"], cwd=ws)
+    out = invoke(
+        [
+            "changelog",
+            "update",
+            "--ticket",
+            "CL-1",
+            "--title",
+            "Round trip",
+            "--entry",
+            "Step 2: fixes.",
+            "--file-note",
+            "pkg/z.go:the change, with commas",
+            "--file-note",
+            "/abs/a.go=first",
+        ],
+        cwd=ws,
+    )
     assert out.stdout == f"changelog updated: {path.relative_to(ws)}\n"
     assert path.read_text() == before + (
         "\n## 2026-02-08 - Round trip\n\nStep 2: fixes.\n\n### Related Files\n\n"
-        "- /abs/a.go — first\n- pkg/z.go — the change, with commas\n\n")
+        "- /abs/a.go — first\n- pkg/z.go — the change, with commas\n\n"
+    )
     assert next((ws / "ttmp").rglob("index.md")).read_text() == index_before
     entries = changelog.parse(path.read_text())
-    assert [(e.date, e.title) for e in entries] == [("2026-02-08", ""), ("2026-02-08", "Round trip")]
+    assert [(e.date, e.title) for e in entries] == [
+        ("2026-02-08", ""),
+        ("2026-02-08", "Round trip"),
+    ]
 
 
 def test_update_json_and_changelog_file(invoke, ws, tmp_path) -> None:
     target = tmp_path / "notes" / "changelog.md"
     target.parent.mkdir()
-    out = invoke(["changelog", "update", "--changelog-file", str(target), "--entry", "hello",
-                  "--output", "json"], cwd=ws)
+    out = invoke(
+        [
+            "changelog",
+            "update",
+            "--changelog-file",
+            str(target),
+            "--entry",
+            "hello",
+            "--output",
+            "json",
+        ],
+        cwd=ws,
+    )
     row = json.loads(out.stdout)[0]
     assert row == {"file": str(target), "status": "updated", "date": "2026-02-08", "files_count": 0}
     assert target.read_text() == "# Changelog\n\n\n## 2026-02-08\n\nhello\n\n"
@@ -55,8 +84,11 @@ def test_update_errors(invoke, ws) -> None:
     assert "must specify --ticket or --changelog-file" in out.stderr
     out = invoke(["changelog", "update", "--ticket", "NOPE-3", "--entry", "x"], cwd=ws, expect=1)
     assert 'ticket not found: "NOPE-3"' in out.stderr
-    out = invoke(["changelog", "update", "--ticket", "CL-1", "--entry", "x", "--file-note", "a.go"],
-                 cwd=ws, expect=2)
+    out = invoke(
+        ["changelog", "update", "--ticket", "CL-1", "--entry", "x", "--file-note", "a.go"],
+        cwd=ws,
+        expect=2,
+    )
     assert "malformed --file-note" in out.stderr
     assert _file(ws).read_text() == before
 

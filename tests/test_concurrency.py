@@ -37,10 +37,22 @@ def test_parallel_task_add_and_changelog_update(invoke, git_repo, tmp_path) -> N
     root = cwd / "ttmp"
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER)
-    env = {**os.environ, "DOCMGR_CONFIG": "", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    procs = [subprocess.Popen([sys.executable, str(driver), str(root), str(w), str(EACH)], cwd=cwd, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for w in range(WRITERS)]
+    env = {
+        **os.environ,
+        "DOCMGR_CONFIG": "",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(driver), str(root), str(w), str(EACH)],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(WRITERS)
+    ]
     for proc in procs:
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err

@@ -15,20 +15,36 @@ TMP_MARK = ".docmgr-tmp-"
 
 
 def _run(cwd: Path, args: list[str], *, fault: bool) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DOCMGR_CONFIG": "", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {
+        **os.environ,
+        "DOCMGR_CONFIG": "",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
     env.pop("DOCMGR_FAULT_INJECT", None)
     if fault:
         env["DOCMGR_FAULT_INJECT"] = "before-replace"
-    return subprocess.run([sys.executable, "-m", "docmgr", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "docmgr", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "args"), [
-    ("tasks.md", ["task", "add", "--ticket", "CR-1", "--text", "doomed"]),
-    ("changelog.md", ["changelog", "update", "--ticket", "CR-1", "--entry", "doomed"]),
-    ("index.md", ["meta", "update", "--ticket", "CR-1", "--field", "Status", "--value", "doomed"]),
-])
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("tasks.md", ["task", "add", "--ticket", "CR-1", "--text", "doomed"]),
+        ("changelog.md", ["changelog", "update", "--ticket", "CR-1", "--entry", "doomed"]),
+        (
+            "index.md",
+            ["meta", "update", "--ticket", "CR-1", "--field", "Status", "--value", "doomed"],
+        ),
+    ],
+)
 def test_killed_writer_leaves_old_version_and_temp_is_cleaned(invoke, git_repo, name, args) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)

@@ -15,22 +15,35 @@ from docmgr import front_matter
 def ws(invoke, git_repo) -> Path:
     invoke(["init"], cwd=git_repo.path)
     invoke(["ticket", "create", "--ticket", "MT-1", "--title", "Meta"], cwd=git_repo.path)
-    invoke(["doc", "add", "--ticket", "MT-1", "--doc-type", "design-doc", "--title", "One"], cwd=git_repo.path)
-    invoke(["doc", "add", "--ticket", "MT-1", "--doc-type", "design-doc", "--title", "Two"], cwd=git_repo.path)
+    invoke(
+        ["doc", "add", "--ticket", "MT-1", "--doc-type", "design-doc", "--title", "One"],
+        cwd=git_repo.path,
+    )
+    invoke(
+        ["doc", "add", "--ticket", "MT-1", "--doc-type", "design-doc", "--title", "Two"],
+        cwd=git_repo.path,
+    )
     return git_repo.path
 
 
 def _changed_lines(before: str, after: str) -> list[str]:
-    return [line for line in difflib.ndiff(before.splitlines(), after.splitlines())
-            if line.startswith(("- ", "+ "))]
+    return [
+        line
+        for line in difflib.ndiff(before.splitlines(), after.splitlines())
+        if line.startswith(("- ", "+ "))
+    ]
 
 
 def test_update_status_on_index(invoke, ws) -> None:
     index = next((ws / "ttmp").rglob("index.md"))
     text = index.read_text().replace("Status: active\n", "Status: active # keep me\nCustom: 'x'\n")
-    text = text.replace("LastUpdated: 2026-02-08T10:47:00-05:00", "LastUpdated: 2020-01-01T00:00:00Z")
+    text = text.replace(
+        "LastUpdated: 2026-02-08T10:47:00-05:00", "LastUpdated: 2020-01-01T00:00:00Z"
+    )
     index.write_text(text)
-    out = invoke(["meta", "update", "--ticket", "MT-1", "--field", "status", "--value", "review"], cwd=ws)
+    out = invoke(
+        ["meta", "update", "--ticket", "MT-1", "--field", "status", "--value", "review"], cwd=ws
+    )
     assert out.stdout == f"updated Status in {index.relative_to(ws)}\n"
     changed = _changed_lines(text, index.read_text())
     assert sorted(c[:8] for c in changed) == ["+ LastUp", "+ Status", "- LastUp", "- Status"]
@@ -39,28 +52,68 @@ def test_update_status_on_index(invoke, ws) -> None:
 
 
 def test_update_lists_and_doc_type_targets_json(invoke, ws) -> None:
-    out = invoke(["meta", "update", "--ticket", "MT-1", "--doc-type", "design-doc", "--field", "Topics",
-                  "--value", " a, ,b ", "--output", "json"], cwd=ws)
+    out = invoke(
+        [
+            "meta",
+            "update",
+            "--ticket",
+            "MT-1",
+            "--doc-type",
+            "design-doc",
+            "--field",
+            "Topics",
+            "--value",
+            " a, ,b ",
+            "--output",
+            "json",
+        ],
+        cwd=ws,
+    )
     rows = json.loads(out.stdout)
     assert len(rows) == 2 and all(list(r) == ["doc", "field", "value", "status"] for r in rows)
     for row in rows:
         meta, _ = front_matter.read(Path(row["doc"]).read_text())
         assert meta.topics == ["a", "b"]
-    human = invoke(["meta", "update", "--ticket", "MT-1", "--doc-type", "design-doc", "--field", "Owners",
-                    "--value", "me"], cwd=ws).stdout
+    human = invoke(
+        [
+            "meta",
+            "update",
+            "--ticket",
+            "MT-1",
+            "--doc-type",
+            "design-doc",
+            "--field",
+            "Owners",
+            "--value",
+            "me",
+        ],
+        cwd=ws,
+    ).stdout
     assert human.startswith("## Metadata Updates\n\n- `ttmp/") and "Owners → me" in human
 
 
 def test_update_errors(invoke, ws) -> None:
-    out = invoke(["meta", "update", "--ticket", "MT-1", "--field", "LastUpdated", "--value", "x"], cwd=ws, expect=2)
+    out = invoke(
+        ["meta", "update", "--ticket", "MT-1", "--field", "LastUpdated", "--value", "x"],
+        cwd=ws,
+        expect=2,
+    )
     assert "unknown field: LastUpdated" in out.stderr
     out = invoke(["meta", "update", "--field", "Status", "--value", "x"], cwd=ws, expect=2)
     assert "must specify either --doc or --ticket" in out.stderr
-    out = invoke(["meta", "update", "--ticket", "NOPE", "--field", "Status", "--value", "x"], cwd=ws, expect=1)
+    out = invoke(
+        ["meta", "update", "--ticket", "NOPE", "--field", "Status", "--value", "x"],
+        cwd=ws,
+        expect=1,
+    )
     assert 'ticket not found: "NOPE"' in out.stderr
     broken = ws / "ttmp" / "broken.md"
     broken.write_text("no front matter\n")
-    out = invoke(["meta", "update", "--doc", str(broken), "--field", "Status", "--value", "x"], cwd=ws, expect=1)
+    out = invoke(
+        ["meta", "update", "--doc", str(broken), "--field", "Status", "--value", "x"],
+        cwd=ws,
+        expect=1,
+    )
     assert "metadata update failed for 1 document(s)" in out.stderr
     assert broken.read_text() == "no front matter\n"
 
@@ -73,11 +126,16 @@ def test_corpus_status_update_changes_only_two_lines(invoke, corpus) -> None:
             meta, _ = front_matter.read(before)
         except front_matter.FrontMatterError:
             continue
-        invoke(["meta", "update", "--doc", str(path), "--field", "Status", "--value", "review"], cwd=corpus)
+        invoke(
+            ["meta", "update", "--doc", str(path), "--field", "Status", "--value", "review"],
+            cwd=corpus,
+        )
         after = path.read_text(encoding="utf-8")
         changed = _changed_lines(before, after)
-        assert all(line[2:].split(":", 1)[0].strip().lower() in ("status", "lastupdated") for line in changed), (
-            path, changed)
+        assert all(
+            line[2:].split(":", 1)[0].strip().lower() in ("status", "lastupdated")
+            for line in changed
+        ), (path, changed)
         assert front_matter.read(after)[0].status == "review", path
         checked += 1
     assert checked > 300

@@ -10,11 +10,17 @@ import pytest
 from docmgr import front_matter, relate
 from docmgr.workspace import Workspace
 
-LEGACY = ("2025/11/19/DOCMGR-OUTPUT-TEMPLATES-external-postfix-templates-for-verb-outputs/"
-          "playbooks/01-intern-playbook-continuing-external-templates.md")
-ABSOLUTE = "2025/11/18/DOCMGR-REFACTOR-code-refactoring-hierarchical-commands-and-utilities/index.md"
-DOTDOT = ("2026/03/24/008-GLAZED-FACADE-MIGRATION--migrate-docmgr-to-glazed-facade-packages/"
-          "reference/01-diary.md")
+LEGACY = (
+    "2025/11/19/DOCMGR-OUTPUT-TEMPLATES-external-postfix-templates-for-verb-outputs/"
+    "playbooks/01-intern-playbook-continuing-external-templates.md"
+)
+ABSOLUTE = (
+    "2025/11/18/DOCMGR-REFACTOR-code-refactoring-hierarchical-commands-and-utilities/index.md"
+)
+DOTDOT = (
+    "2026/03/24/008-GLAZED-FACADE-MIGRATION--migrate-docmgr-to-glazed-facade-packages/"
+    "reference/01-diary.md"
+)
 
 
 @pytest.fixture
@@ -39,12 +45,25 @@ def _related(path: Path) -> list[tuple[str, str]]:
 def test_relate_stores_anchors_sorted_and_keeps_last_updated(invoke, repo) -> None:
     index = _index(repo)
     before = index.read_text()
-    out = invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "pkg/api.go:handlers, routes: all",
-                  "--file-note", "/etc/hosts=outside the repo"], cwd=repo)
+    out = invoke(
+        [
+            "doc",
+            "relate",
+            "--ticket",
+            "REL-1",
+            "--file-note",
+            "pkg/api.go:handlers, routes: all",
+            "--file-note",
+            "/etc/hosts=outside the repo",
+        ],
+        cwd=repo,
+    )
     assert out.stdout.startswith("related 2 file(s) to ttmp/")
     assert "(added 2, updated 0, removed 0)" in out.stdout
-    assert _related(index) == [("abs:///etc/hosts", "outside the repo"),
-                               ("repo://pkg/api.go", "handlers, routes: all")]
+    assert _related(index) == [
+        ("abs:///etc/hosts", "outside the repo"),
+        ("repo://pkg/api.go", "handlers, routes: all"),
+    ]
     after = index.read_text()
     last = [line for line in before.splitlines() if line.startswith("LastUpdated")]
     assert last == [line for line in after.splitlines() if line.startswith("LastUpdated")]
@@ -54,34 +73,62 @@ def test_relate_stores_anchors_sorted_and_keeps_last_updated(invoke, repo) -> No
 def test_relate_merges_notes_by_resolved_path(invoke, repo) -> None:
     index = _index(repo)
     invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "pkg/api.go:first"], cwd=repo)
-    out = invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "repo://pkg/../pkg/api.go:second",
-                  "--output", "json"], cwd=repo)
+    out = invoke(
+        [
+            "doc",
+            "relate",
+            "--ticket",
+            "REL-1",
+            "--file-note",
+            "repo://pkg/../pkg/api.go:second",
+            "--output",
+            "json",
+        ],
+        cwd=repo,
+    )
     row = json.loads(out.stdout)[0]
     assert (row["added"], row["updated"], row["status"]) == (0, 1, "updated")
     assert list(row)[:6] == ["doc", "added", "updated", "removed", "total", "status"]
     assert _related(index) == [("repo://pkg/api.go", "first\nsecond")]
-    again = invoke(["doc", "relate", "--ticket", "REL-1", "--file-note",
-                    f"{repo}/pkg/api.go:second"], cwd=repo)
+    again = invoke(
+        ["doc", "relate", "--ticket", "REL-1", "--file-note", f"{repo}/pkg/api.go:second"], cwd=repo
+    )
     assert again.stdout.startswith("no related file changes for")
     assert "matched existing notes" in again.stdout
 
 
 def test_relate_remove_files(invoke, repo) -> None:
     index = _index(repo)
-    invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "pkg/api.go:a",
-            "--file-note", "README.md:b"], cwd=repo)
-    out = invoke(["doc", "relate", "--ticket", "REL-1", "--remove-files", "pkg/api.go,missing.go"], cwd=repo)
+    invoke(
+        [
+            "doc",
+            "relate",
+            "--ticket",
+            "REL-1",
+            "--file-note",
+            "pkg/api.go:a",
+            "--file-note",
+            "README.md:b",
+        ],
+        cwd=repo,
+    )
+    out = invoke(
+        ["doc", "relate", "--ticket", "REL-1", "--remove-files", "pkg/api.go,missing.go"], cwd=repo
+    )
     assert "removed 1" in out.stdout
     assert _related(index) == [("repo://README.md", "b")]
     noop = invoke(["doc", "relate", "--ticket", "REL-1", "--remove-files", "missing.go"], cwd=repo)
     assert "remove targets were not present" in noop.stdout
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("pkg/api.go", "malformed --file-note value"),
-    (":note", "empty path"),
-    ("pkg/api.go:  ", "requires a non-empty note for pkg/api.go"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("pkg/api.go", "malformed --file-note value"),
+        (":note", "empty path"),
+        ("pkg/api.go:  ", "requires a non-empty note for pkg/api.go"),
+    ],
+)
 def test_relate_file_note_errors(invoke, repo, value, message) -> None:
     before = _index(repo).read_text()
     out = invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", value], cwd=repo, expect=2)
@@ -92,7 +139,9 @@ def test_relate_file_note_errors(invoke, repo, value, message) -> None:
 def test_relate_target_errors(invoke, repo) -> None:
     out = invoke(["doc", "relate", "--file-note", "a.go:x"], cwd=repo, expect=2)
     assert "must specify either --doc or --ticket" in out.stderr
-    out = invoke(["doc", "relate", "--ticket", "NOPE-9", "--file-note", "a.go:x"], cwd=repo, expect=1)
+    out = invoke(
+        ["doc", "relate", "--ticket", "NOPE-9", "--file-note", "a.go:x"], cwd=repo, expect=1
+    )
     assert 'ticket not found: "NOPE-9"' in out.stderr
     out = invoke(["doc", "relate", "--doc", "nope.md", "--file-note", "a.go:x"], cwd=repo, expect=1)
     assert "doc not found" in out.stderr
@@ -128,8 +177,13 @@ def test_ws_anchor_with_go_work(tmp_path) -> None:
     repo = tmp_path / "app"
     (repo / "ttmp").mkdir(parents=True)
     (tmp_path / "lib" / "pkg").mkdir(parents=True)
-    bases = relate.Bases(repo_root=repo, docs_root=repo / "ttmp", config_dir=repo,
-                         doc_dir=repo / "ttmp", gowork_dir=relate.find_gowork(repo))
+    bases = relate.Bases(
+        repo_root=repo,
+        docs_root=repo / "ttmp",
+        config_dir=repo,
+        doc_dir=repo / "ttmp",
+        gowork_dir=relate.find_gowork(repo),
+    )
     assert relate.anchor_for(tmp_path / "lib" / "pkg" / "x.go", bases) == "ws://lib/pkg/x.go"
     assert relate.resolve("ws://lib/pkg/x.go", bases).path == tmp_path / "lib" / "pkg" / "x.go"
     assert relate.resolve("../../../../../../../../../../x", bases).path is None
@@ -140,7 +194,9 @@ def test_relate_on_legacy_doc_keeps_other_entries(invoke, corpus, rel) -> None:
     doc = corpus / "ttmp" / rel
     before = _related(doc)
     assert before, "fixture doc must have legacy RelatedFiles"
-    invoke(["doc", "relate", "--doc", str(doc), "--file-note", "new/file.go:added by test"], cwd=corpus)
+    invoke(
+        ["doc", "relate", "--doc", str(doc), "--file-note", "new/file.go:added by test"], cwd=corpus
+    )
     after = _related(doc)
     for entry in before:
         assert entry in after
@@ -153,7 +209,8 @@ def test_relate_reads_bare_strings_and_lowercase_keys(invoke, repo) -> None:
     index = _index(repo)
     text = index.read_text().replace(
         "RelatedFiles: []\n",
-        "RelatedFiles:\n  - pkg/api.go\n  - path: README.md\n    note: readme\n  - repo://pkg/api.go\n")
+        "RelatedFiles:\n  - pkg/api.go\n  - path: README.md\n    note: readme\n  - repo://pkg/api.go\n",
+    )
     index.write_text(text)
     invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "pkg/api.go:why"], cwd=repo)
     # the two spellings of pkg/api.go collapse into the first stored string, note merged

@@ -41,7 +41,10 @@ def _seed(cwd: Path, text: str = SAMPLE) -> Path:
 def test_parse_counts_only_real_checkboxes() -> None:
     items = tasks.parse(SAMPLE)
     assert [(t.display_id, t.checked, t.text) for t in items] == [
-        ("aaaa", False, "Write the parser"), ("2", True, "nested sub-task"), ("3", False, "plus bullet without id")]
+        ("aaaa", False, "Write the parser"),
+        ("2", True, "nested sub-task"),
+        ("3", False, "plus bullet without id"),
+    ]
 
 
 def test_add_appends_with_stable_id(invoke, ws) -> None:
@@ -49,22 +52,42 @@ def test_add_appends_with_stable_id(invoke, ws) -> None:
     items = tasks.parse(_file(ws).read_text())
     assert len(items) == 1 and len(items[0].stable_id) == 4
     assert out.stdout == f"Task {items[0].stable_id} added to {_file(ws).relative_to(ws)}\n"
-    assert _file(ws).read_text() == f"# Tasks\n\n## TODO\n\n- [ ] First thing <!-- t:{items[0].stable_id} -->\n"
-    row = json.loads(invoke(["tasks", "add", "--ticket", "TSK-1", "--text", "Second", "--output", "json"],
-                            cwd=ws).stdout)[0]
+    assert (
+        _file(ws).read_text()
+        == f"# Tasks\n\n## TODO\n\n- [ ] First thing <!-- t:{items[0].stable_id} -->\n"
+    )
+    row = json.loads(
+        invoke(
+            ["tasks", "add", "--ticket", "TSK-1", "--text", "Second", "--output", "json"], cwd=ws
+        ).stdout
+    )[0]
     assert list(row) == ["ticket", "tasks_file", "id", "index", "text", "status"]
-    assert (row["ticket"], row["index"], row["text"], row["status"]) == ("TSK-1", 2, "Second", "added")
+    assert (row["ticket"], row["index"], row["text"], row["status"]) == (
+        "TSK-1",
+        2,
+        "Second",
+        "added",
+    )
 
 
 def test_add_after_and_section_keep_other_lines(invoke, ws) -> None:
     path = _seed(ws)
     invoke(["task", "add", "--ticket", "TSK-1", "--text", "sibling", "--after", "2"], cwd=ws)
-    invoke(["task", "add", "--ticket", "TSK-1", "--text", "later one", "--section", "done later"], cwd=ws)
-    invoke(["task", "add", "--ticket", "TSK-1", "--text", "brand new", "--section", "Ideas"], cwd=ws)
+    invoke(
+        ["task", "add", "--ticket", "TSK-1", "--text", "later one", "--section", "done later"],
+        cwd=ws,
+    )
+    invoke(
+        ["task", "add", "--ticket", "TSK-1", "--text", "brand new", "--section", "Ideas"], cwd=ws
+    )
     text = path.read_text()
     lines = text.splitlines()
-    assert lines[lines.index("    * [X] nested sub-task") + 1].startswith("    - [ ] sibling <!-- t:")
-    assert lines[lines.index("+ [ ] plus bullet without id") + 1].startswith("- [ ] later one <!-- t:")
+    assert lines[lines.index("    * [X] nested sub-task") + 1].startswith(
+        "    - [ ] sibling <!-- t:"
+    )
+    assert lines[lines.index("+ [ ] plus bullet without id") + 1].startswith(
+        "- [ ] later one <!-- t:"
+    )
     assert text.endswith("\n## Ideas\n\n" + lines[-1] + "\n") and "brand new" in lines[-1]
     for original in SAMPLE.splitlines():
         assert original in lines
@@ -74,17 +97,37 @@ def test_check_uncheck_several_ids_and_match(invoke, ws) -> None:
     path = _seed(ws)
     out = invoke(["task", "check", "--ticket", "TSK-1", "--id", "aaaa,3"], cwd=ws)
     assert out.stdout.startswith("Tasks checked: aaaa,3 (file=")
-    assert "All tasks complete! Consider closing the ticket: docmgr ticket close --ticket TSK-1" in out.stdout
+    assert (
+        "All tasks complete! Consider closing the ticket: docmgr ticket close --ticket TSK-1"
+        in out.stdout
+    )
     text = path.read_text()
-    assert "- [x] Write the parser <!-- t:aaaa -->\n" in text and "+ [x] plus bullet without id\n" in text
+    assert (
+        "- [x] Write the parser <!-- t:aaaa -->\n" in text
+        and "+ [x] plus bullet without id\n" in text
+    )
     assert text.replace("[x]", "[ ]", 2) == SAMPLE.replace("[X]", "[X]")
-    row = json.loads(invoke(["task", "uncheck", "--ticket", "TSK-1", "--match", "NESTED", "--output", "json"],
-                            cwd=ws).stdout)[0]
-    assert row == {"ticket": "TSK-1", "tasks_file": str(path), "open_tasks": 1, "done_tasks": 2,
-                   "total_tasks": 3, "unchecked_ids": ["2"]}
+    row = json.loads(
+        invoke(
+            ["task", "uncheck", "--ticket", "TSK-1", "--match", "NESTED", "--output", "json"],
+            cwd=ws,
+        ).stdout
+    )[0]
+    assert row == {
+        "ticket": "TSK-1",
+        "tasks_file": str(path),
+        "open_tasks": 1,
+        "done_tasks": 2,
+        "total_tasks": 3,
+        "unchecked_ids": ["2"],
+    }
     assert "    * [ ] nested sub-task\n" in path.read_text()
-    row = json.loads(invoke(["task", "check", "--ticket", "TSK-1", "--id", "2", "--id", "2",
-                             "--output", "json"], cwd=ws).stdout)[0]
+    row = json.loads(
+        invoke(
+            ["task", "check", "--ticket", "TSK-1", "--id", "2", "--id", "2", "--output", "json"],
+            cwd=ws,
+        ).stdout
+    )[0]
     assert row["checked_ids"] == ["2"] and row["all_tasks_done"] is True
 
 
@@ -92,7 +135,10 @@ def test_unknown_id_prints_the_task_table(invoke, ws) -> None:
     path = _seed(ws)
     out = invoke(["task", "check", "--ticket", "TSK-1", "--id", "zzzz"], cwd=ws, expect=1)
     assert out.stderr.startswith('Error: unknown task "zzzz"')
-    assert "  [aaaa] [ ] Write the parser\n  [2] [x] nested sub-task\n  [3] [ ] plus bullet without id" in out.stderr
+    assert (
+        "  [aaaa] [ ] Write the parser\n  [2] [x] nested sub-task\n  [3] [ ] plus bullet without id"
+        in out.stderr
+    )
     assert path.read_text() == SAMPLE
     out = invoke(["task", "remove", "--ticket", "TSK-1", "--id", "9"], cwd=ws, expect=1)
     assert "[aaaa] [ ] Write the parser" in out.stderr
@@ -102,21 +148,46 @@ def test_unknown_id_prints_the_task_table(invoke, ws) -> None:
 
 def test_edit_keeps_state_indent_and_id(invoke, ws) -> None:
     path = _seed(ws)
-    out = invoke(["task", "edit", "--ticket", "TSK-1", "--id", "2", "--text", "renamed sub"], cwd=ws)
+    out = invoke(
+        ["task", "edit", "--ticket", "TSK-1", "--id", "2", "--text", "renamed sub"], cwd=ws
+    )
     assert out.stdout.startswith("Task 2 updated in ")
     invoke(["task", "edit", "--ticket", "TSK-1", "--id", "aaaa", "--text", "Parser v2"], cwd=ws)
     text = path.read_text()
     assert "    * [X] renamed sub\n" in text and "- [ ] Parser v2 <!-- t:aaaa -->\n" in text
-    row = json.loads(invoke(["task", "edit", "--ticket", "TSK-1", "--id", "3", "--text", "x",
-                             "--output", "json"], cwd=ws).stdout)[0]
+    row = json.loads(
+        invoke(
+            ["task", "edit", "--ticket", "TSK-1", "--id", "3", "--text", "x", "--output", "json"],
+            cwd=ws,
+        ).stdout
+    )[0]
     assert row == {"file": str(path), "status": "task edited", "id": "3"}
 
 
 def test_remove_and_migrate(invoke, ws) -> None:
     path = _seed(ws)
-    row = json.loads(invoke(["task", "remove", "--ticket", "TSK-1", "--id", "aaaa", "--id", "3",
-                             "--output", "json"], cwd=ws).stdout)[0]
-    assert row["removed_ids"] == ["aaaa", "3"] and row["total_tasks"] == 1 and row["status"] == "removed"
+    row = json.loads(
+        invoke(
+            [
+                "task",
+                "remove",
+                "--ticket",
+                "TSK-1",
+                "--id",
+                "aaaa",
+                "--id",
+                "3",
+                "--output",
+                "json",
+            ],
+            cwd=ws,
+        ).stdout
+    )[0]
+    assert (
+        row["removed_ids"] == ["aaaa", "3"]
+        and row["total_tasks"] == 1
+        and row["status"] == "removed"
+    )
     assert "Write the parser" not in path.read_text() and "plus bullet" not in path.read_text()
     out = invoke(["task", "migrate", "--ticket", "TSK-1"], cwd=ws)
     assert out.stdout.startswith("Stamped stable IDs onto 1 task(s)")
@@ -125,16 +196,25 @@ def test_remove_and_migrate(invoke, ws) -> None:
     assert json.loads(out.stdout)[0]["stamped"] == 0
     assert path.read_text() == before
     assert invoke(["task", "migrate", "--ticket", "TSK-1"], cwd=ws).stdout.startswith(
-        "All 1 task(s) already have stable IDs")
+        "All 1 task(s) already have stable IDs"
+    )
 
 
 def test_list_human_json_and_empty(invoke, ws) -> None:
     out = invoke(["task", "list", "--ticket", "TSK-1"], cwd=ws)
-    assert out.stdout.startswith("No tasks yet (") and 'docmgr task add --ticket TSK-1 --text "..."' in out.stdout
+    assert (
+        out.stdout.startswith("No tasks yet (")
+        and 'docmgr task add --ticket TSK-1 --text "..."' in out.stdout
+    )
     _seed(ws)
     out = invoke(["task", "list", "--ticket", "TSK-1"], cwd=ws)
-    assert out.stdout == "[aaaa] [ ] Write the parser\n[2] [x] nested sub-task\n[3] [ ] plus bullet without id\n"
-    rows = json.loads(invoke(["task", "list", "--ticket", "TSK-1", "--output", "json"], cwd=ws).stdout)
+    assert (
+        out.stdout
+        == "[aaaa] [ ] Write the parser\n[2] [x] nested sub-task\n[3] [ ] plus bullet without id\n"
+    )
+    rows = json.loads(
+        invoke(["task", "list", "--ticket", "TSK-1", "--output", "json"], cwd=ws).stdout
+    )
     assert rows[1] == {"id": "2", "index": 2, "checked": True, "text": "nested sub-task"}
 
 
@@ -157,7 +237,9 @@ def test_crlf_file_stays_crlf() -> None:
     text = "# Tasks\r\n\r\n- [ ] a\r\n"
     new, task = tasks.add(text, task_text="b")
     assert new == text + f"- [ ] b <!-- t:{task.stable_id} -->\r\n"
-    assert tasks.set_checked(new, tasks.parse(new)[:1], checked=True).startswith("# Tasks\r\n\r\n- [x] a\r\n")
+    assert tasks.set_checked(new, tasks.parse(new)[:1], checked=True).startswith(
+        "# Tasks\r\n\r\n- [x] a\r\n"
+    )
 
 
 def test_new_id_avoids_existing() -> None:

@@ -17,7 +17,9 @@ def ws(invoke, git_repo) -> Path:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(["ticket", "create", "--ticket", "OPS-1", "--title", "Ops one"], cwd=cwd)
-    invoke(["doc", "add", "--ticket", "OPS-1", "--doc-type", "design-doc", "--title", "Plan"], cwd=cwd)
+    invoke(
+        ["doc", "add", "--ticket", "OPS-1", "--doc-type", "design-doc", "--title", "Plan"], cwd=cwd
+    )
     return cwd
 
 
@@ -37,7 +39,8 @@ def test_close_warns_on_open_tasks_and_logs(invoke, ws) -> None:
     assert out.stdout == (
         "Ticket ops-1 closed successfully.\n"
         "Changes: Status: active → complete, Intent: long-term → short-term, Changelog updated, "
-        f"LastUpdated refreshed\nChangelog: {folder}/changelog.md\n")
+        f"LastUpdated refreshed\nChangelog: {folder}/changelog.md\n"
+    )
     meta = _meta(folder / "index.md")
     assert (meta.status, meta.intent) == ("complete", "short-term")
     assert (folder / "changelog.md").read_text().endswith("\n## 2026-02-08\n\nTicket closed\n\n")
@@ -46,13 +49,40 @@ def test_close_warns_on_open_tasks_and_logs(invoke, ws) -> None:
 def test_close_json_all_done(invoke, ws) -> None:
     invoke(["task", "add", "--ticket", "OPS-1", "--text", "done"], cwd=ws)
     invoke(["task", "check", "--ticket", "OPS-1", "--id", "1"], cwd=ws)
-    out = invoke(["ticket", "close", "--ticket", "OPS-1", "--status", "archived", "--changelog-entry",
-                  "Wrapped up", "--output", "json"], cwd=ws)
+    out = invoke(
+        [
+            "ticket",
+            "close",
+            "--ticket",
+            "OPS-1",
+            "--status",
+            "archived",
+            "--changelog-entry",
+            "Wrapped up",
+            "--output",
+            "json",
+        ],
+        cwd=ws,
+    )
     row = json.loads(out.stdout)[0]
     assert out.stderr == ""
-    assert list(row) == ["ticket", "all_tasks_done", "open_tasks", "done_tasks", "status", "intent",
-                         "operations", "status_updated", "intent_updated", "changelog_updated"]
-    assert (row["all_tasks_done"], row["status"], row["intent_updated"]) == (True, "archived", False)
+    assert list(row) == [
+        "ticket",
+        "all_tasks_done",
+        "open_tasks",
+        "done_tasks",
+        "status",
+        "intent",
+        "operations",
+        "status_updated",
+        "intent_updated",
+        "changelog_updated",
+    ]
+    assert (row["all_tasks_done"], row["status"], row["intent_updated"]) == (
+        True,
+        "archived",
+        False,
+    )
     assert changelog.parse((_dir(ws) / "changelog.md").read_text())[-1].body == "Wrapped up"
 
 
@@ -62,7 +92,9 @@ def test_close_unknown_ticket(invoke, ws) -> None:
 
 
 def test_rename_rewrites_docs_and_folder(invoke, ws) -> None:
-    out = invoke(["ticket", "rename", "--ticket", "OPS-1", "--new-ticket", "OPS-9", "--dry-run"], cwd=ws)
+    out = invoke(
+        ["ticket", "rename", "--ticket", "OPS-1", "--new-ticket", "OPS-9", "--dry-run"], cwd=ws
+    )
     assert out.stdout.startswith("Would rename ticket OPS-1 -> OPS-9: ")
     assert _dir(ws).is_dir()
     out = invoke(["ticket", "rename-ticket", "--ticket", "OPS-1", "--new-ticket", "OPS-9"], cwd=ws)
@@ -71,8 +103,12 @@ def test_rename_rewrites_docs_and_folder(invoke, ws) -> None:
     assert not _dir(ws).exists()
     assert _meta(new / "index.md").ticket == "OPS-9"
     assert _meta(new / "design-doc" / "01-plan.md").ticket == "OPS-9"
-    row = json.loads(invoke(["ticket", "rename", "--ticket", "OPS-9", "--new-ticket", "OPS-2", "--output",
-                             "json"], cwd=ws).stdout)[0]
+    row = json.loads(
+        invoke(
+            ["ticket", "rename", "--ticket", "OPS-9", "--new-ticket", "OPS-2", "--output", "json"],
+            cwd=ws,
+        ).stdout
+    )[0]
     assert list(row) == ["ticket_old", "ticket_new", "from", "to", "updated_docs", "status", "time"]
     assert row["status"] == "renamed" and len(row["updated_docs"]) == 2
 
@@ -82,32 +118,72 @@ def test_rename_checks_target_before_rewriting(invoke, ws) -> None:
     clash.mkdir()
     index = _dir(ws) / "index.md"
     before = index.read_text()
-    out = invoke(["ticket", "rename", "--ticket", "OPS-1", "--new-ticket", "OPS-7"], cwd=ws, expect=1)
+    out = invoke(
+        ["ticket", "rename", "--ticket", "OPS-1", "--new-ticket", "OPS-7"], cwd=ws, expect=1
+    )
     assert "target directory already exists" in out.stderr
     assert index.read_text() == before
-    out = invoke(["ticket", "rename", "--ticket", "OPS-1", "--new-ticket", "OPS-1"], cwd=ws, expect=2)
+    out = invoke(
+        ["ticket", "rename", "--ticket", "OPS-1", "--new-ticket", "OPS-1"], cwd=ws, expect=2
+    )
     assert "new ticket is identical to current ticket" in out.stderr
-    out = invoke(["ticket", "rename", "--ticket", "OPS-1", "--new-ticket", "../x"], cwd=ws, expect=1)
+    out = invoke(
+        ["ticket", "rename", "--ticket", "OPS-1", "--new-ticket", "../x"], cwd=ws, expect=1
+    )
     assert "path separator" in out.stderr
 
 
 def test_move_uses_canonical_id(invoke, ws) -> None:
-    out = invoke(["ticket", "move", "--ticket", "ops", "--path-template", "done/{{TICKET}}--{{SLUG}}"], cwd=ws)
+    out = invoke(
+        ["ticket", "move", "--ticket", "ops", "--path-template", "done/{{TICKET}}--{{SLUG}}"],
+        cwd=ws,
+    )
     dest = ws / "ttmp" / "done" / "OPS-1--ops-one"
     assert out.stdout == f"moved OPS-1: ttmp/{DATED}/OPS-1--ops-one -> ttmp/done/OPS-1--ops-one\n"
     assert (dest / "index.md").is_file() and not _dir(ws).exists()
     invoke(["ticket", "create", "--ticket", "OPS-2", "--title", "Two"], cwd=ws)
     (ws / "ttmp" / "done" / "OPS-2--two").mkdir()
     (ws / "ttmp" / "done" / "OPS-2--two" / "keep.md").write_text("x")
-    out = invoke(["ticket", "move", "--ticket", "OPS-2", "--path-template", "done/{{TICKET}}--{{SLUG}}"],
-                 cwd=ws, expect=1)
+    out = invoke(
+        ["ticket", "move", "--ticket", "OPS-2", "--path-template", "done/{{TICKET}}--{{SLUG}}"],
+        cwd=ws,
+        expect=1,
+    )
     assert "destination already exists (use --overwrite to replace)" in out.stderr
-    out = invoke(["ticket", "move", "--ticket", "OPS-2", "--path-template", "done/{{TICKET}}--{{SLUG}}",
-                  "--overwrite"], cwd=ws, expect=1)
+    out = invoke(
+        [
+            "ticket",
+            "move",
+            "--ticket",
+            "OPS-2",
+            "--path-template",
+            "done/{{TICKET}}--{{SLUG}}",
+            "--overwrite",
+        ],
+        cwd=ws,
+        expect=1,
+    )
     assert "not an empty folder" in out.stderr
-    out = invoke(["ticket", "move", "--ticket", "OPS-2", "--path-template", "../{{TICKET}}"], cwd=ws, expect=1)
+    out = invoke(
+        ["ticket", "move", "--ticket", "OPS-2", "--path-template", "../{{TICKET}}"],
+        cwd=ws,
+        expect=1,
+    )
     assert "outside root" in out.stderr
-    row = json.loads(invoke(["ticket", "move", "--ticket", "OPS-2", "--path-template", "x/{{TICKET}}",
-                             "--output", "json"], cwd=ws).stdout)[0]
+    row = json.loads(
+        invoke(
+            [
+                "ticket",
+                "move",
+                "--ticket",
+                "OPS-2",
+                "--path-template",
+                "x/{{TICKET}}",
+                "--output",
+                "json",
+            ],
+            cwd=ws,
+        ).stdout
+    )[0]
     assert list(row) == ["ticket", "source_path", "dest_path", "status", "time"]
     assert row["dest_path"] == str(ws / "ttmp" / "x" / "OPS-2")

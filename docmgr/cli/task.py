@@ -19,7 +19,9 @@ def task_group() -> None:
 
 
 def _target_options(func: F) -> F:
-    func = click.option("--tasks-file", default="", help="Explicit tasks.md path (overrides --ticket).")(func)
+    func = click.option(
+        "--tasks-file", default="", help="Explicit tasks.md path (overrides --ticket)."
+    )(func)
     func = ticket_option(required=False)(func)
     return common_options(func)
 
@@ -55,13 +57,18 @@ def list_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -> N
 
     ws, path, _tid = _locate(ticket, tasks_file)
     items = tasks.parse(tasks.read_file(path))
-    rows = [{"id": t.display_id, "index": t.position, "checked": t.checked, "text": t.text} for t in items]
+    rows = [
+        {"id": t.display_id, "index": t.position, "checked": t.checked, "text": t.text}
+        for t in items
+    ]
 
     def human() -> str:
         if not items:
             how = f"--ticket {ticket}" if ticket else f"--tasks-file {tasks_file}"
-            return (f'No tasks yet ({ws.display(path)}). Add one with: docmgr task add {how} '
-                    '--text "..."')
+            return (
+                f"No tasks yet ({ws.display(path)}). Add one with: docmgr task add {how} "
+                '--text "..."'
+            )
         return "\n".join(f"[{t.display_id}] [{'x' if t.checked else ' '}] {t.text}" for t in items)
 
     emit(rows, output, glaze, human)
@@ -71,10 +78,19 @@ def list_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -> N
 @_target_options
 @click.option("--text", required=True, help="Task text (one line).")
 @click.option("--after", type=int, default=0, help="Insert right after the task at this position.")
-@click.option("--section", default="", help="Add under this '## ' heading (created at the end if absent).")
+@click.option(
+    "--section", default="", help="Add under this '## ' heading (created at the end if absent)."
+)
 @output_options
-def add_cmd(ticket: str, tasks_file: str, text: str, after: int, section: str,
-            output: str | None, glaze: bool) -> None:
+def add_cmd(
+    ticket: str,
+    tasks_file: str,
+    text: str,
+    after: int,
+    section: str,
+    output: str | None,
+    glaze: bool,
+) -> None:
     """Add an open task with a fresh stable id (<!-- t:xxxx -->).
 
     \b
@@ -86,13 +102,32 @@ def add_cmd(ticket: str, tasks_file: str, text: str, after: int, section: str,
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.add_task(path, text=text, after=after, section=section)
     new = outcome.touched[0]
-    row = {"ticket": tid, "tasks_file": str(path), "id": new.display_id, "index": new.position,
-           "text": new.text, "status": "added"}
-    emit([row], output, glaze, lambda: _reminder(f"Task {new.display_id} added to {ws.display(path)}"))
+    row = {
+        "ticket": tid,
+        "tasks_file": str(path),
+        "id": new.display_id,
+        "index": new.position,
+        "text": new.text,
+        "status": "added",
+    }
+    emit(
+        [row],
+        output,
+        glaze,
+        lambda: _reminder(f"Task {new.display_id} added to {ws.display(path)}"),
+    )
 
 
-def _check(ticket: str, tasks_file: str, ids: tuple[str, ...], match: str, output: str | None,
-           glaze: bool, *, checked: bool) -> None:
+def _check(
+    ticket: str,
+    tasks_file: str,
+    ids: tuple[str, ...],
+    match: str,
+    output: str | None,
+    glaze: bool,
+    *,
+    checked: bool,
+) -> None:
     from docmgr import tasks
 
     ws, path, tid = _locate(ticket, tasks_file)
@@ -101,15 +136,24 @@ def _check(ticket: str, tasks_file: str, ids: tuple[str, ...], match: str, outpu
     row: dict[str, Any] = {"ticket": tid, "tasks_file": str(path)}
     if checked:
         row["all_tasks_done"] = outcome.all_done
-    row.update({"open_tasks": outcome.open_count, "done_tasks": outcome.done_count,
-                "total_tasks": len(outcome.tasks), key: [t.display_id for t in outcome.touched]})
+    row.update(
+        {
+            "open_tasks": outcome.open_count,
+            "done_tasks": outcome.done_count,
+            "total_tasks": len(outcome.tasks),
+            key: [t.display_id for t in outcome.touched],
+        }
+    )
 
     def human() -> str:
         verb = "checked" if checked else "unchecked"
         noun = "Tasks" if len(outcome.touched) > 1 else "Task"
         line = f"{noun} {verb}: {_ids(outcome.touched)} (file={ws.display(path)})"
         if checked and outcome.all_done and ticket:
-            line += f"\nAll tasks complete! Consider closing the ticket: docmgr ticket close --ticket {tid}"
+            line += (
+                "\nAll tasks complete! Consider closing the ticket: "
+                f"docmgr ticket close --ticket {tid}"
+            )
         return _reminder(line)
 
     emit([row], output, glaze, human)
@@ -117,11 +161,14 @@ def _check(ticket: str, tasks_file: str, ids: tuple[str, ...], match: str, outpu
 
 @task_group.command("check")
 @_target_options
-@click.option("--id", "ids", multiple=True, help="Stable ids or positions (comma list or repeated).")
+@click.option(
+    "--id", "ids", multiple=True, help="Stable ids or positions (comma list or repeated)."
+)
 @click.option("--match", default="", help="Check the first task whose text contains this.")
 @output_options
-def check_cmd(ticket: str, tasks_file: str, ids: tuple[str, ...], match: str,
-              output: str | None, glaze: bool) -> None:
+def check_cmd(
+    ticket: str, tasks_file: str, ids: tuple[str, ...], match: str, output: str | None, glaze: bool
+) -> None:
     """Check tasks by stable id or position (several at once), or by --match TEXT.
 
     \b
@@ -134,11 +181,14 @@ def check_cmd(ticket: str, tasks_file: str, ids: tuple[str, ...], match: str,
 
 @task_group.command("uncheck")
 @_target_options
-@click.option("--id", "ids", multiple=True, help="Stable ids or positions (comma list or repeated).")
+@click.option(
+    "--id", "ids", multiple=True, help="Stable ids or positions (comma list or repeated)."
+)
 @click.option("--match", default="", help="Uncheck the first task whose text contains this.")
 @output_options
-def uncheck_cmd(ticket: str, tasks_file: str, ids: tuple[str, ...], match: str,
-                output: str | None, glaze: bool) -> None:
+def uncheck_cmd(
+    ticket: str, tasks_file: str, ids: tuple[str, ...], match: str, output: str | None, glaze: bool
+) -> None:
     """Uncheck tasks by stable id or position (several at once), or by --match TEXT.
 
     \b
@@ -153,7 +203,9 @@ def uncheck_cmd(ticket: str, tasks_file: str, ids: tuple[str, ...], match: str,
 @click.option("--id", "ref", required=True, help="Stable id or position of the task.")
 @click.option("--text", required=True, help="New task text.")
 @output_options
-def edit_cmd(ticket: str, tasks_file: str, ref: str, text: str, output: str | None, glaze: bool) -> None:
+def edit_cmd(
+    ticket: str, tasks_file: str, ref: str, text: str, output: str | None, glaze: bool
+) -> None:
     """Replace a task's text; its checkbox, indentation and stable id stay.
 
     \b
@@ -170,10 +222,17 @@ def edit_cmd(ticket: str, tasks_file: str, ref: str, text: str, output: str | No
 
 @task_group.command("remove")
 @_target_options
-@click.option("--id", "ids", multiple=True, required=True,
-              help="Stable ids or positions (comma list or repeated).")
+@click.option(
+    "--id",
+    "ids",
+    multiple=True,
+    required=True,
+    help="Stable ids or positions (comma list or repeated).",
+)
 @output_options
-def remove_cmd(ticket: str, tasks_file: str, ids: tuple[str, ...], output: str | None, glaze: bool) -> None:
+def remove_cmd(
+    ticket: str, tasks_file: str, ids: tuple[str, ...], output: str | None, glaze: bool
+) -> None:
     """Delete tasks by stable id or position (several at once).
 
     \b
@@ -184,10 +243,19 @@ def remove_cmd(ticket: str, tasks_file: str, ids: tuple[str, ...], output: str |
 
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.remove_tasks(path, ids=split_list(ids))
-    row = {"ticket": tid, "tasks_file": str(path), "removed_ids": [t.display_id for t in outcome.touched],
-           "total_tasks": len(outcome.tasks), "status": "removed"}
-    emit([row], output, glaze,
-         lambda: f"Task removed: {_ids(outcome.touched)} (file={ws.display(path)})")
+    row = {
+        "ticket": tid,
+        "tasks_file": str(path),
+        "removed_ids": [t.display_id for t in outcome.touched],
+        "total_tasks": len(outcome.tasks),
+        "status": "removed",
+    }
+    emit(
+        [row],
+        output,
+        glaze,
+        lambda: f"Task removed: {_ids(outcome.touched)} (file={ws.display(path)})",
+    )
 
 
 @task_group.command("migrate")
@@ -204,8 +272,13 @@ def migrate_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -
 
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.migrate_file(path)
-    row = {"ticket": tid, "tasks_file": str(path), "stamped": outcome.stamped,
-           "total_tasks": len(outcome.tasks), "status": "migrated"}
+    row = {
+        "ticket": tid,
+        "tasks_file": str(path),
+        "stamped": outcome.stamped,
+        "total_tasks": len(outcome.tasks),
+        "status": "migrated",
+    }
 
     def human() -> str:
         if outcome.stamped:
