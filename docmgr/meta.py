@@ -60,7 +60,13 @@ def targets(ws: Workspace, *, doc: str = "", ticket: str = "", doc_type: str = "
     from docmgr.workspace import load_docs
 
     if doc:
-        return [document.resolve_ref(ws, doc)]
+        path = document.resolve_ref(ws, doc)
+        if not is_inside(ws.root, path):
+            raise DocmgrError(
+                f"{path} is not under the docs root {ws.root}",
+                "pass a document inside the docs root (or --root)",
+            )
+        return [path]
     if not ticket:
         raise UsageProblem(
             "must specify either --doc or --ticket", "pass --doc <path> or --ticket <ID>"

@@ -244,3 +244,8 @@ def test_import_file_errors(invoke, ws, tmp_path) -> None:
     assert "source file does not exist" in out.stderr
     out = invoke(["import", "file", "--ticket", "NOPE", "--file", str(source)], cwd=ws, expect=1)
     assert 'ticket not found: "NOPE"' in out.stderr
+
+
+def test_layout_fix_unknown_ticket(invoke, ws) -> None:
+    out = invoke(["doc", "layout-fix", "--ticket", "NOPE"], cwd=ws, expect=1)
+    assert 'ticket not found: "NOPE"' in out.stderr

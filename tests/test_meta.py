@@ -107,6 +107,15 @@ def test_update_errors(invoke, ws) -> None:
         expect=1,
     )
     assert 'ticket not found: "NOPE"' in out.stderr
+    outside = ws / "outside.md"
+    outside.write_text("---\nTitle: x\n---\n")
+    out = invoke(
+        ["meta", "update", "--doc", str(outside), "--field", "Status", "--value", "x"],
+        cwd=ws,
+        expect=1,
+    )
+    assert "is not under the docs root" in out.stderr
+    assert outside.read_text() == "---\nTitle: x\n---\n"
     broken = ws / "ttmp" / "broken.md"
     broken.write_text("no front matter\n")
     out = invoke(

@@ -247,3 +247,18 @@ def test_new_id_avoids_existing() -> None:
     for _ in range(300):
         seen.add(tasks.new_id(seen))
     assert len(seen) == 300
+
+
+def test_human_forms_of_uncheck_remove_and_edit_errors(invoke, ws) -> None:
+    path = _seed(ws)
+    rel = path.relative_to(ws)
+    out = invoke(["task", "uncheck", "--ticket", "TSK-1", "--id", "2", "--verbose"], cwd=ws)
+    assert out.stdout.startswith(f"Task unchecked: 2 (file={rel})\nReminder: update the changelog")
+    out = invoke(["task", "remove", "--ticket", "TSK-1", "--id", "3"], cwd=ws)
+    assert out.stdout == f"Task removed: 3 (file={rel})\n"
+    before = path.read_text()
+    out = invoke(
+        ["task", "edit", "--ticket", "TSK-1", "--id", "nope", "--text", "x"], cwd=ws, expect=1
+    )
+    assert 'unknown task "nope"' in out.stderr and "[aaaa] [ ] Write the parser" in out.stderr
+    assert path.read_text() == before
