@@ -404,6 +404,22 @@ def _double_quoted(value: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def _multi_line(value: str, indent: str) -> str:
+    """Render a multi-line string: a literal block when it reads back exactly, else double quotes."""
+    block = _block(value, indent)
+    first = value.lstrip("\n")
+    if (
+        first == value
+        and value.strip()
+        and value[0] not in " \t"
+        and all(ch.isprintable() or ch in "\n\t" for ch in value)
+        and quote_prepass(block) == block
+        and not any(line.strip() == "" and line for line in value.split("\n"))
+    ):
+        return block
+    return _double_quoted(value) + "\n"
+
+
 def _block(value: str, indent: str) -> str:
     """Render a multi-line string as a ``|-`` literal block at ``indent``."""
     keep = "" if not value.endswith("\n") else "+" if value.endswith("\n\n") else ""
@@ -435,13 +451,13 @@ def render_value(key: str, value: Any) -> str:
         return "".join(lines)
     text = _as_str(value)
     if "\n" in text:
-        return f"{key}: {_block(text, '    ')}"
+        return f"{key}: {_multi_line(text, '    ')}"
     return f"{key}: {scalar(text)}\n"
 
 
 def _note_line(note: str) -> str:
     if "\n" in note:
-        return f"      Note: {_block(note, '        ')}"
+        return f"      Note: {_multi_line(note, '        ')}"
     return f"      Note: {scalar(note)}\n"
 
 

@@ -413,3 +413,18 @@ def test_update_related_files_round_trips() -> None:
     meta, _ = fm.read(out)
     assert meta.related_files == files
     assert "Summary: s\n" in out and out.endswith("---\n\nBody line\n")
+
+
+@pytest.mark.parametrize("value", ["\n", "\nleading", " indented\nnext", "a\n\x1fb", "x: y: z\nq",
+                                   "a\n   \nb"])
+def test_multi_line_values_that_a_block_cannot_hold_are_double_quoted(value: str) -> None:
+    rendered = fm.render_value("Summary", value)
+    assert rendered.startswith('Summary: "')
+    assert fm.read("---\n" + rendered + "---\n")[0].summary == value
+
+
+def test_multi_line_value_keeps_trailing_newlines() -> None:
+    for value in ("a\nb\n", "a\nb\n\n"):
+        rendered = fm.render_value("Summary", value)
+        assert rendered.startswith("Summary: |")
+        assert fm.read("---\n" + rendered + "---\n")[0].summary == value
