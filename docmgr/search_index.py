@@ -15,6 +15,7 @@ import marshal
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ SCHEMA_VERSION = "docmgr-index-3"
 # marshal's format and our row layout both belong to the version key
 _VERSION_KEY = f"{SCHEMA_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}"
 _STEP = re.compile(r"^##\s+Step\s+(\d+)\b", re.MULTILINE)
+RACY = -1  # a stat we do not trust (see _mark_racy)
+RACY_WINDOW_NS = 1_000_000_000  # coarse file-system clocks; 1 s also covers 1 s-resolution ones
 PROGRESS_THRESHOLD = 300  # parse this many files or more → report progress
 
 # The CLI installs a callback (label, done, total) that draws a bar when stderr is a TTY;
@@ -244,6 +247,21 @@ def _stat_pair(path: str) -> tuple[int, int]:
     return (st.st_mtime_ns, st.st_size)
 
 
+def _mark_racy(snap: Snapshot, started: int) -> None:
+    """Forget stats too close to the scan: a change within the same clock tick keeps the mtime.
+
+    Like git's "racy clean" entries, such folders are rescanned and files re-parsed at the
+    next refresh (once they are older than the window they are trusted again).
+    """
+    limit = started - RACY_WINDOW_NS
+    for rel, mtime in snap.dirs.items():
+        if mtime >= limit:
+            snap.dirs[rel] = RACY
+    for rel, (mtime, size) in snap.files.items():
+        if mtime >= limit:
+            snap.files[rel] = (RACY, size)
+
+
 def _parent(rel: str) -> str:
     return rel.rsplit("/", 1)[0] if "/" in rel else ""
 
@@ -329,16 +347,11 @@ class Index:
         paths = {str(self.root / IGNORE_FILE), str(Path(self.ws.repo_root) / IGNORE_FILE)}
         return {p: _stat_pair(p) for p in sorted(paths)}
 
-    def refresh(self) -> RefreshStats:
-        """Bring the index up to date with the files; cheap when nothing changed."""
-        stats = RefreshStats()
-        snap = self._snapshot()
-        if snap is None or any(_stat_pair(p) != v for p, v in snap.watch.items()) \
-                or set(self._base_watch()) - set(snap.watch):
-            stats.full = True
-            self._full_scan(stats)
-            self.last_refresh = stats
-            return stats
+    def _changes(self, snap: Snapshot) -> tuple[bool, list[str], list[str]]:
+        """(ignore files changed, folders whose mtime changed, files whose stat changed)."""
+        if any(_stat_pair(p) != v for p, v in snap.watch.items()) or \
+                set(self._base_watch()) - set(snap.watch):
+            return True, [], []
         root_s = self.root_s + "/"
         stat = os.stat
         changed_dirs: list[str] = []
@@ -356,16 +369,48 @@ class Index:
                     changed_files.append(rel)
             except OSError:
                 changed_files.append(rel)
-        if changed_dirs or changed_files:
-            self._apply(snap, changed_dirs, changed_files, stats)
+        return False, changed_dirs, changed_files
+
+    def refresh(self) -> RefreshStats:
+        """Bring the index up to date with the files; cheap (no lock, no parse) when nothing changed.
+
+        Changes are computed again under the write lock from the snapshot as it is then, so
+        two processes refreshing at once never interleave their views.
+        """
+        stats = RefreshStats()
         self.last_refresh = stats
+        snap = self._snapshot()
+        if snap is not None:
+            ignore_changed, dirs, files = self._changes(snap)
+            if not (ignore_changed or dirs or files):
+                return stats
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.time_ns()
+            snap = self._snapshot()
+            if snap is None:
+                stats.full = True
+                self._full_scan(stats, None, started)
+            else:
+                ignore_changed, dirs, files = self._changes(snap)
+                if ignore_changed:
+                    stats.full = True
+                    self._full_scan(stats, snap, started)
+                elif dirs or files:
+                    self._apply(snap, dirs, files, stats, started)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
         return stats
 
-    def _full_scan(self, stats: RefreshStats) -> None:
+    def _full_scan(self, stats: RefreshStats, old: Snapshot | None, started: int) -> None:
         """Walk everything; re-parse only files whose (mtime, size) differ from the stored rows."""
         self.ws.require_root()
         known = {rel: (m, s, c) for rel, m, s, c in
                  self.con.execute("SELECT rel, mtime_ns, size, is_control FROM docs")}
+        racy = {rel for rel, v in old.files.items() if v[0] == RACY} if old else set()
         snap = Snapshot(watch=self._base_watch())
         matcher = Matcher.for_root(self.root, self.ws.repo_root)
         todo: list[tuple[Path, str, os.stat_result, bool]] = []
@@ -373,14 +418,14 @@ class Index:
         for path, rel, st, control in _walk(self.root, "", matcher, snap.dirs, snap.watch):
             snap.files[rel] = (st.st_mtime_ns, st.st_size)
             old = known.pop(rel, None)
-            if old is None or old[0] != st.st_mtime_ns or old[1] != st.st_size:
+            if old is None or old[0] != st.st_mtime_ns or old[1] != st.st_size or rel in racy:
                 todo.append((path, rel, st, control))
             elif bool(old[2]) != control:
                 controls.append((rel, control))
-        self._write(snap, todo, list(known), controls, stats)
+        self._write(snap, todo, list(known), controls, stats, started)
 
     def _apply(self, snap: Snapshot, changed_dirs: list[str], changed_files: list[str],
-               stats: RefreshStats) -> None:
+               stats: RefreshStats, started: int) -> None:
         todo: dict[str, tuple[Path, str, os.stat_result, bool]] = {}
         removed: set[str] = set()
         controls: list[tuple[str, bool]] = []
@@ -418,10 +463,10 @@ class Index:
         if any(p not in snap.watch for p in self._base_watch()) or \
                 any(_stat_pair(p) != v for p, v in snap.watch.items()):
             stats.full = True
-            self._full_scan(stats)
+            self._full_scan(stats, snap, started)
             return
         self._write(snap, list(todo.values()), sorted(r for r in removed if r not in snap.dirs),
-                    controls, stats)
+                    controls, stats, started)
 
     def _rescan_dir(self, rel: str, snap: Snapshot, matcher: Matcher,
                     todo: dict[str, tuple[Path, str, os.stat_result, bool]],
@@ -471,27 +516,23 @@ class Index:
                 removed.add(f)
 
     def _write(self, snap: Snapshot, todo: list[tuple[Path, str, os.stat_result, bool]],
-               removed: list[str], controls: list[tuple[str, bool]], stats: RefreshStats) -> None:
+               removed: list[str], controls: list[tuple[str, bool]], stats: RefreshStats,
+               started: int) -> None:
+        """Store the changes (inside the caller's transaction) and the new snapshot."""
         con = self.con
         total = len(todo)
         report = progress_hook if total >= PROGRESS_THRESHOLD else None
-        con.execute("BEGIN IMMEDIATE")
-        try:
-            for rel in removed:
-                self._delete(rel)
-            stats.removed = len(removed)
-            for number, (path, rel, st, control) in enumerate(todo, start=1):
-                self._store(parse_file(path, rel, st, control=control))
-                if report is not None and (number % 200 == 0 or number == total):
-                    report("Indexing documents", number, total)
-            stats.parsed = total
-            con.executemany("UPDATE docs SET is_control=? WHERE rel=?",
-                            [(int(c), rel) for rel, c in controls])
-            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('snapshot', ?)", (snap.dump(),))
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        for rel in removed:
+            self._delete(rel)
+        stats.removed = len(removed)
+        for number, (path, rel, st, control) in enumerate(todo, start=1):
+            self._store(parse_file(path, rel, st, control=control))
+            if report is not None and (number % 200 == 0 or number == total):
+                report("Indexing documents", number, total)
+        stats.parsed = total
+        con.executemany("UPDATE docs SET is_control=? WHERE rel=?", [(int(c), rel) for rel, c in controls])
+        _mark_racy(snap, started)
+        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('snapshot', ?)", (snap.dump(),))
 
     def _delete(self, rel: str) -> None:
         con = self.con
@@ -627,9 +668,11 @@ def open_index(ws: Workspace, *, memory: bool = False) -> Index:
             index = Index(ws, con, path)
             index.refresh()
             return index
-        except (sqlite3.DatabaseError, OSError, ValueError, EOFError):
+        except (sqlite3.DatabaseError, OSError, ValueError, EOFError) as exc:
             if con is not None:
                 con.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                break  # another process holds it for long: never delete a healthy cache
             if attempt == 0:
                 _drop_file(path)
     # last resort: a private in-memory index (slow, but never fatal)

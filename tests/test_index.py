@@ -1,0 +1,289 @@
+"""The persistent index: same docs as a scan, incremental refresh, broken caches, concurrency."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from docmgr import search_index
+from docmgr.workspace import Workspace, load_docs, scan_docs
+
+DOC = """---
+Title: {title}
+Ticket: IX-1
+Status: active
+Topics:
+    - backend
+DocType: design-doc
+LastUpdated: 2026-02-01T10:00:00Z
+---
+# {title}
+
+{body}
+"""
+
+
+def _age(root: Path, seconds: int = 60) -> None:
+    """Move every mtime into the past: stats within the last second are re-checked on purpose."""
+    past = (os.stat(root).st_mtime_ns - seconds * 1_000_000_000)
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            os.utime(os.path.join(folder, name), ns=(past, past))
+        os.utime(folder, ns=(past, past))
+
+
+def _ws(root: Path, env: dict[str, str] | None = None) -> Workspace:
+    return Workspace.open(str(root), cwd=root.parent, env={**os.environ, **(env or {})})
+
+
+def _key(doc):  # every field a caller of load_docs can see
+    return (doc.rel, str(doc.path), doc.meta, doc.error, doc.error_line, doc.mtime_ns, doc.size, doc.is_control)
+
+
+@pytest.fixture
+def ws_root(tmp_path: Path) -> Path:
+    root = tmp_path / "repo" / "ttmp"
+    folder = root / "2026/02/01/IX-1--index"
+    (folder / "design").mkdir(parents=True)
+    (folder / "index.md").write_text(DOC.format(title="Index", body="landing").replace("design-doc", "index"))
+    (folder / "tasks.md").write_text("# Tasks\n\n- [ ] one\n- [x] two\n- [x] three\n")
+    (folder / "design" / "01-plan.md").write_text(DOC.format(title="Plan", body="the original plan"))
+    (tmp_path / "repo" / ".git").mkdir()
+    _age(root)
+    return root
+
+
+def test_index_serves_what_a_scan_sees(corpus: Path) -> None:
+    ws = _ws(corpus / "ttmp")
+    cached = load_docs(ws)
+    assert search_index.cache_path(ws).is_file()
+    assert [_key(d) for d in cached] == [_key(d) for d in scan_docs(ws)]
+    assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in cached]  # warm read
+
+
+def test_cache_lives_in_docmgr_cache_dir(ws_root: Path, tmp_path: Path) -> None:
+    ws = _ws(ws_root, {"DOCMGR_CACHE_DIR": str(tmp_path / "elsewhere")})
+    load_docs(ws)
+    assert search_index.cache_path(ws).parent == tmp_path / "elsewhere"
+    assert search_index.cache_path(ws).is_file()
+    assert not any(p.suffix == ".sqlite" for p in ws_root.rglob("*"))
+
+
+def test_no_change_refresh_parses_nothing(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    load_docs(ws)
+    with search_index.open_index(ws) as index:
+        assert index.last_refresh.parsed == 0 and not index.last_refresh.full
+
+
+def test_edit_is_seen_and_only_that_file_is_parsed(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    load_docs(ws)
+    plan = ws_root / "2026/02/01/IX-1--index/design/01-plan.md"
+    plan.write_text(DOC.format(title="Plan v2", body="a revised plan"))
+    with search_index.open_index(ws) as index:  # only the edited file is parsed again
+        assert index.last_refresh.parsed == 1
+        titles = {d.rel: d.meta.title for d in index.docs() if d.meta}
+    assert titles["2026/02/01/IX-1--index/design/01-plan.md"] == "Plan v2"
+
+
+def test_fresh_files_are_rechecked_until_they_age(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    plan = ws_root / "2026/02/01/IX-1--index/design/01-plan.md"
+    plan.write_text(DOC.format(title="Plan", body="first version"))
+    load_docs(ws)
+    stamp = plan.stat().st_mtime_ns
+    plan.write_text(DOC.format(title="Plan", body="other version"))  # same size, maybe same tick
+    os.utime(plan, ns=(stamp, stamp))
+    assert "other version" in search_index.open_index(ws).body(ws.rel(plan))
+
+
+def test_same_size_edit_with_restored_mtime_is_not_missed_when_size_changes(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    load_docs(ws)
+    plan = ws_root / "2026/02/01/IX-1--index/design/01-plan.md"
+    before = plan.stat()
+    plan.write_text(DOC.format(title="Plan", body="the original plan, longer"))
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))  # same mtime, other size
+    assert "longer" in search_index.open_index(ws).body(ws.rel(plan))
+
+
+def test_added_removed_and_renamed_docs_are_seen(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    load_docs(ws)
+    folder = ws_root / "2026/02/01/IX-1--index"
+    (folder / "design" / "02-added.md").write_text(DOC.format(title="Added", body="new"))
+    (folder / "reference").mkdir()
+    (folder / "reference" / "01-deep.md").write_text(DOC.format(title="Deep", body="in a new folder"))
+    rels = [d.rel for d in load_docs(ws)]
+    assert "2026/02/01/IX-1--index/design/02-added.md" in rels
+    assert "2026/02/01/IX-1--index/reference/01-deep.md" in rels
+    (folder / "design" / "01-plan.md").rename(folder / "design" / "03-renamed.md")
+    (folder / "design" / "02-added.md").unlink()
+    rels = [d.rel for d in load_docs(ws)]
+    assert "2026/02/01/IX-1--index/design/03-renamed.md" in rels
+    assert "2026/02/01/IX-1--index/design/01-plan.md" not in rels
+    assert "2026/02/01/IX-1--index/design/02-added.md" not in rels
+    assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in scan_docs(ws)]
+
+
+def test_removed_folder_and_new_ignore_file_are_seen(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    load_docs(ws)
+    folder = ws_root / "2026/02/01/IX-1--index"
+    (folder / "design" / "01-plan.md").unlink()
+    (folder / "design").rmdir()
+    assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in scan_docs(ws)]
+    (ws_root / ".docmgrignore").write_text("tasks.md\n")
+    rels = [d.rel for d in load_docs(ws)]
+    assert not any(r.endswith("tasks.md") for r in rels)
+    assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in scan_docs(ws)]
+
+
+def test_index_md_appearing_changes_control_flags(tmp_path: Path) -> None:
+    root = tmp_path / "ttmp"
+    folder = root / "T-1"
+    folder.mkdir(parents=True)
+    (folder / "tasks.md").write_text("# Tasks\n")
+    ws = _ws(root)
+    assert [d.is_control for d in load_docs(ws)] == [False]
+    (folder / "index.md").write_text(DOC.format(title="I", body="x"))
+    flags = {d.rel: d.is_control for d in load_docs(ws)}
+    assert flags == {"T-1/index.md": False, "T-1/tasks.md": True}
+
+
+def test_tasks_counts_are_stored(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    with search_index.open_index(ws) as index:
+        rows = search_index.tickets(index)
+    assert [(r.id, r.tasks_open, r.tasks_done, r.topics) for r in rows] == [("IX-1", 1, 2, ["backend"])]
+
+
+@pytest.mark.parametrize("garbage", [b"", b"this is not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000])
+def test_garbage_cache_is_rebuilt(ws_root: Path, garbage: bytes) -> None:
+    ws = _ws(ws_root)
+    path = search_index.cache_path(ws)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(garbage)
+    assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in scan_docs(ws)]
+    with search_index.open_index(ws) as index:
+        assert index.path == path
+        assert index.last_refresh.parsed == 0  # the rebuilt file is in use
+
+
+def test_deleted_cache_is_rebuilt(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    load_docs(ws)
+    search_index._drop_file(search_index.cache_path(ws))
+    assert len(load_docs(ws)) == 3
+    assert search_index.cache_path(ws).is_file()
+
+
+def test_version_mismatch_resets_the_schema(ws_root: Path) -> None:
+    import sqlite3
+
+    ws = _ws(ws_root)
+    load_docs(ws)
+    con = sqlite3.connect(search_index.cache_path(ws))
+    con.execute("UPDATE meta SET value='docmgr-index-0' WHERE key='version'")
+    con.execute("DELETE FROM docs")
+    con.commit()
+    con.close()
+    assert len(load_docs(ws)) == 3
+
+
+def test_unwritable_cache_dir_falls_back(ws_root: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    ws = _ws(ws_root, {"DOCMGR_CACHE_DIR": str(blocker)})
+    assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in scan_docs(ws)]
+
+
+def test_no_cache_env_scans_without_writing_a_cache(ws_root: Path) -> None:
+    ws = _ws(ws_root, {"DOCMGR_NO_CACHE": "1"})
+    assert len(load_docs(ws)) == 3
+    assert not search_index.cache_path(ws).exists()
+
+
+def test_cache_dir_from_config(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "ttmp").mkdir(parents=True)
+    (repo / ".ttmp.yaml").write_text("root: ttmp\nindex:\n  cache_dir: .cache/idx\n")
+    env = {k: v for k, v in os.environ.items() if k != "DOCMGR_CACHE_DIR"}
+    ws = Workspace.open(None, cwd=repo, env=env)
+    if ws.config is None or not ws.config.cache_dir:
+        pytest.skip("config does not read index.cache_dir")
+    assert search_index.cache_path(ws).parent == repo / ".cache" / "idx"
+
+
+def test_default_cache_is_in_xdg_cache_home(tmp_path: Path) -> None:
+    root = tmp_path / "ttmp"
+    root.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "DOCMGR_CACHE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
+    ws = Workspace.open(str(root), cwd=tmp_path, env=env)
+    assert search_index.cache_path(ws).parent == tmp_path / "xdg" / "docmgr"
+
+
+def test_index_verbs(invoke, ws_root: Path) -> None:
+    cwd = ws_root.parent
+    out = invoke(["index", "rebuild", "--output", "json"], cwd=cwd).stdout
+    assert '"parsed": 3' in out
+    info = invoke(["index", "info", "--output", "json"], cwd=cwd).stdout
+    assert '"docs": 3' in info
+    refreshed = invoke(["index", "refresh"], cwd=cwd).stdout
+    assert "3 docs (re-parsed 0)" in refreshed
+
+
+def test_progress_hook_only_for_big_builds(ws_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(search_index, "progress_hook", lambda *a: calls.append(a))
+    monkeypatch.setattr(search_index, "PROGRESS_THRESHOLD", 2)
+    load_docs(_ws(ws_root))
+    assert calls and calls[-1][1] == calls[-1][2] == 3
+
+
+READER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from docmgr import search
+    from docmgr.workspace import Workspace
+    root = Path(sys.argv[1])
+    ws = Workspace.open(str(root), cwd=root.parent)
+    for _ in range(int(sys.argv[2])):
+        search.search(ws, search.Query(text="plan"))
+""")
+WRITER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from docmgr.workspace import Workspace, load_docs
+    root = Path(sys.argv[1])
+    folder = root / "2026/02/01/IX-1--index/design"
+    ws = Workspace.open(str(root), cwd=root.parent)
+    for n in range(int(sys.argv[2])):
+        (folder / f"1{n:02d}-extra.md").write_text("---\\nTitle: extra plan\\nTicket: IX-1\\n---\\nplan " + str(n))
+        if n % 3 == 2:
+            (folder / f"1{n - 1:02d}-extra.md").unlink()
+        load_docs(ws)
+""")
+
+
+@pytest.mark.slow
+def test_two_searchers_and_a_writer_never_crash(ws_root: Path, tmp_path: Path) -> None:
+    (tmp_path / "reader.py").write_text(READER)
+    (tmp_path / "writer.py").write_text(WRITER)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    procs = [subprocess.Popen([sys.executable, str(tmp_path / "reader.py"), str(ws_root), "15"], env=env,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs.append(subprocess.Popen([sys.executable, str(tmp_path / "writer.py"), str(ws_root), "15"], env=env,
+                                  stderr=subprocess.PIPE, text=True))
+    for proc in procs:
+        _out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    ws = _ws(ws_root)
+    assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in scan_docs(ws)]
