@@ -63,7 +63,7 @@ _REF = re.compile(
     r"(?:\[`?(?P<lhash>[0-9a-f]{7,40})`?\]\([^)\s]*\)|(?<![\w/.-])(?P<hash>[0-9a-f]{7,40})(?!\w))"
     r"(?P=tick)"
     r"(?:(?:[ \t]*[—–-])?[ \t]*"
-    r"(?:\"(?P<dq>.*?)\"(?=[ \t]*(?:;|$))|\"(?P<dq2>[^\"]*)\"|`(?P<bq>[^`]*)`"
+    r"(?:\"(?P<dq>.*?)\"(?=[ \t]*(?:;[ \t]*[`\[]*[0-9a-f]{7,40}|$))|\"(?P<dq2>[^\"]*)\"|`(?P<bq>[^`]*)`"
     r"|\([\"“](?P<pq>[^\"”]*)[\"”]\)))?"
 )
 _PLAIN_SUBJECT = re.compile(r"^[ \t]*[—–-][ \t]*(?P<subject>.+?)[ \t]*$")
@@ -425,7 +425,9 @@ def draft_from_markdown(body: str, *, title: str = "") -> StepDraft:
     while lines and not lines[0].strip():
         lines.pop(0)
     if lines:
-        match = _STEP.match(lines[0]) or re.match(r"^#{1,2}[ \t]+(?P<title>.+?)[ \t]*$", lines[0])
+        match = _STEP.match(lines[0]) or re.match(
+            r"^#{1,3}[ \t]+(?:[Ss]tep[ \t]+N\b[ \t]*(?:[:.—–-][ \t]*)?)?(?P<title>.+?)[ \t]*$",
+            lines[0])
         if match:
             lines.pop(0)
             if not title.strip():
