@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import DocmgrError, FrontMatterError, UsageProblem
 from docmgr.front_matter import RelatedFile
 from docmgr.workspace import Workspace
 
@@ -300,7 +300,13 @@ def relate(
         wanted[key or stored] = (stored, note.strip())
     with file_lock(doc_path):
         text = read_text(doc_path)
-        meta, _ = front_matter.read(text, path=ws.rel(doc_path))
+        try:
+            meta, _ = front_matter.read(text, path=ws.rel(doc_path))
+        except FrontMatterError as exc:
+            raise FrontMatterError(
+                f"document has invalid frontmatter (fix before relating files): {exc}",
+                path="",
+            ) from None
         current = collapse(meta.related_files, bases)
         collapsed = len(current) != len(meta.related_files) or any(
             e.note != r.note for e, r in zip(current.values(), meta.related_files, strict=False)

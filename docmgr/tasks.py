@@ -125,6 +125,7 @@ def select(tasks: list[Task], refs: list[str], *, path: str = "") -> list[Task]:
     """Tasks named by stable ids or 1-based positions (file order, duplicates collapsed)."""
     by_id = {t.stable_id: t for t in tasks if t.stable_id}
     chosen: dict[int, Task] = {}
+    missing: list[str] = []
     for ref in refs:
         ref = ref.strip()
         if not ref:
@@ -133,8 +134,11 @@ def select(tasks: list[Task], refs: list[str], *, path: str = "") -> list[Task]:
         if task is None and ref.isdigit() and 1 <= int(ref) <= len(tasks):
             task = tasks[int(ref) - 1]
         if task is None:
-            raise _not_found(f'unknown task "{ref}"', tasks, path)
-        chosen[task.position] = task
+            missing.append(ref)
+        else:
+            chosen[task.position] = task
+    if missing:
+        raise _not_found("task id(s) not found: " + ", ".join(missing), tasks, path)
     return [chosen[p] for p in sorted(chosen)]
 
 

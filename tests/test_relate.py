@@ -215,3 +215,11 @@ def test_relate_reads_bare_strings_and_lowercase_keys(invoke, repo) -> None:
     invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "pkg/api.go:why"], cwd=repo)
     # the two spellings of pkg/api.go collapse into the first stored string, note merged
     assert _related(index) == [("README.md", "readme"), ("pkg/api.go", "why")]
+
+
+def test_relate_on_unparseable_doc(invoke, repo) -> None:
+    bad = repo / "ttmp" / "bad.md"
+    bad.write_text("---\nTitle: [unclosed\n---\n")
+    out = invoke(["doc", "relate", "--doc", str(bad), "--file-note", "a.go:x"], cwd=repo, expect=1)
+    assert "document has invalid frontmatter (fix before relating files)" in out.stderr
+    assert bad.read_text() == "---\nTitle: [unclosed\n---\n"

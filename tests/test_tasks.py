@@ -134,13 +134,14 @@ def test_check_uncheck_several_ids_and_match(invoke, ws) -> None:
 def test_unknown_id_prints_the_task_table(invoke, ws) -> None:
     path = _seed(ws)
     out = invoke(["task", "check", "--ticket", "TSK-1", "--id", "zzzz"], cwd=ws, expect=1)
-    assert out.stderr.startswith('Error: unknown task "zzzz"')
+    assert out.stderr.startswith("Error: task id(s) not found: zzzz in ")
     assert (
         "  [aaaa] [ ] Write the parser\n  [2] [x] nested sub-task\n  [3] [ ] plus bullet without id"
         in out.stderr
     )
     assert path.read_text() == SAMPLE
-    out = invoke(["task", "remove", "--ticket", "TSK-1", "--id", "9"], cwd=ws, expect=1)
+    out = invoke(["task", "remove", "--ticket", "TSK-1", "--id", "9,aaaa,F2.5"], cwd=ws, expect=1)
+    assert "task id(s) not found: 9, F2.5 in" in out.stderr
     assert "[aaaa] [ ] Write the parser" in out.stderr
     out = invoke(["task", "check", "--ticket", "TSK-1"], cwd=ws, expect=2)
     assert "no target task specified" in out.stderr
@@ -260,5 +261,7 @@ def test_human_forms_of_uncheck_remove_and_edit_errors(invoke, ws) -> None:
     out = invoke(
         ["task", "edit", "--ticket", "TSK-1", "--id", "nope", "--text", "x"], cwd=ws, expect=1
     )
-    assert 'unknown task "nope"' in out.stderr and "[aaaa] [ ] Write the parser" in out.stderr
+    assert (
+        "task id(s) not found: nope" in out.stderr and "[aaaa] [ ] Write the parser" in out.stderr
+    )
     assert path.read_text() == before
