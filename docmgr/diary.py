@@ -742,8 +742,9 @@ def add_step(
             block = render_step(number=number, draft=draft, commit_value=value)
             updated, _ = insert_step(text, block, steps)
             updated = refresh_index(updated)
-            updated = front_matter.update_fields(updated, {"LastUpdated": ws.clock.now()},
-                                                 path=ws.rel(diary))
+            if front_matter.split(updated) is not None:
+                updated = front_matter.update_fields(updated, {"LastUpdated": ws.clock.now()},
+                                                     path=ws.rel(diary))
             atomic_write(diary, updated)
             line = parse(updated)[-1].line
         related: list[Path] = []
