@@ -599,6 +599,7 @@ def plan_repairs(ws: Workspace, *, ticket: str = "", anchors_only: bool = False)
                 f"{len(skipped)} legacy related file(s) do not resolve; left as-is"
             out.append(Repair(kind="anchors", path=doc.path, ticket=doc.ticket, description=desc,
                               entries=moves, skipped=skipped))
+    out.sort(key=lambda r: r.kind != "frontmatter")  # front-matter fixes first (spec row order)
     return out
 
 
