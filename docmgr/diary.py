@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from docmgr.errors import DocmgrError, DocNotFound, UnsafePath, UsageProblem
 
 if TYPE_CHECKING:
-    from docmgr.gitlink import Commit, Repository
+    from docmgr.gitlink import Commit, Proposal, Repository
     from docmgr.workspace import Workspace
 
 # The ten sub-sections of a step, in canonical order: (option key, heading).
@@ -969,35 +969,46 @@ class _Auditor:
         if self.handle is not None:
             self.handle.close()
 
-    def audit_text(self, text: str, *, rel: str, path: Path) -> list[tuple[Finding, CommitRef | None, Commit | None]]:
+    def audit_text(self, text: str, *, rel: str, path: Path) -> list[_Checked]:
         steps = parse(text)
         notes = _numbering_notes(steps)
-        out: list[tuple[Finding, CommitRef | None, Commit | None]] = []
+        out: list[_Checked] = []
         for i, step in enumerate(steps):
-            base = {"diary": rel, "step": step.label, "note": notes.get(i, ""), "path": path}
+            def finding(*, commit: str, status: str, line: int, proposal: Proposal | None = None,
+                        step: DiaryStep = step, note: str = notes.get(i, "")) -> Finding:
+                return Finding(diary=rel, step=step.label, commit=commit, status=status,
+                               proposed=proposal.commit.hash if proposal else None,
+                               match=proposal.match if proposal else "", note=note, line=line,
+                               path=path)
+
             if not step.refs:
-                out.append((Finding(commit="", status="none", line=step.line, **base), None, None))
+                out.append(_Checked(finding(commit="", status="none", line=step.line)))
                 continue
             for ref in step.refs:
                 if ref.kind != "hash":
-                    status = ref.kind
-                    out.append((Finding(commit=ref.written, status=status, line=ref.line, **base),
-                                ref, None))
+                    out.append(_Checked(finding(commit=ref.written, status=ref.kind,
+                                                line=ref.line), ref))
                     continue
-                out.append(self._check(ref, base))
+                status, proposal = self._check(ref)
+                out.append(_Checked(finding(commit=ref.written, status=status, line=ref.line,
+                                            proposal=proposal), ref,
+                                    proposal.commit if proposal else None))
         return out
 
-    def _check(self, ref: CommitRef, base: dict[str, object]) -> tuple[Finding, CommitRef, Commit | None]:
+    def _check(self, ref: CommitRef) -> tuple[str, Proposal | None]:
         handle = self.repo()
         found = handle.lookup(ref.hash)
         if found is not None and handle.is_reachable(found.hash, self.rev):
-            return Finding(commit=ref.written, status="ok", line=ref.line, **base), ref, None  # type: ignore[arg-type]
+            return "ok", None
         status = "missing" if found is None else "unreachable"
-        proposal = handle.find_rewritten(old=found, subject=ref.subject, rev=self.rev)
-        finding = Finding(commit=ref.written, status=status, line=ref.line,
-                          proposed=proposal.commit.hash if proposal else None,
-                          match=proposal.match if proposal else "", **base)  # type: ignore[arg-type]
-        return finding, ref, proposal.commit if proposal else None
+        return status, handle.find_rewritten(old=found, subject=ref.subject, rev=self.rev)
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    finding: Finding
+    ref: CommitRef | None = None
+    replacement: Commit | None = None
 
 
 def verify(ws: Workspace, diaries: Sequence[Path], *, rev: str = "HEAD", repo: str = "",
@@ -1017,12 +1028,13 @@ def verify(ws: Workspace, diaries: Sequence[Path], *, rev: str = "HEAD", repo: s
             rel = ws.rel(path)
             if not fix:
                 text = read_text(path)
-                audit.findings.extend(f for f, _, _ in auditor.audit_text(text, rel=rel, path=path))
+                audit.findings.extend(c.finding for c in auditor.audit_text(text, rel=rel, path=path))
                 continue
             with file_lock(path):
                 text = read_text(path)
                 results = auditor.audit_text(text, rel=rel, path=path)
-                edits = [(ref, new, f) for f, ref, new in results if ref is not None and new is not None]
+                edits = [(c.ref, c.replacement, c.finding) for c in results
+                         if c.ref is not None and c.replacement is not None]
                 updated = text
                 for ref, new, finding in sorted(edits, key=lambda e: e[0].start, reverse=True):
                     urls = _urls(ws, auditor.handle, [new])
@@ -1034,7 +1046,7 @@ def verify(ws: Workspace, diaries: Sequence[Path], *, rev: str = "HEAD", repo: s
                     updated = refresh_index(updated)
                     atomic_write(path, updated)
                     results = auditor.audit_text(updated, rel=rel, path=path)
-                audit.findings.extend(f for f, _, _ in results)
+                audit.findings.extend(c.finding for c in results)
     finally:
         auditor.close()
     audit.fixed.reverse()

@@ -41,12 +41,17 @@ class Proposal:
 
 @dataclass(slots=True)
 class Repository:
-    """One opened repository (one GitPython ``Repo``), with per-run caches."""
+    """One opened repository (one GitPython ``Repo``) for one command run.
+
+    Revisions and histories are cached, so a handle assumes the repository does not change
+    while it is open; open a new one after moving refs.
+    """
 
     root: Path
     repo: Any
     _reachable: dict[str, set[str]] = field(default_factory=dict)
     _subjects: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    _heads: dict[str, Commit] = field(default_factory=dict)
 
     def close(self) -> None:
         """Stop the git helper processes GitPython keeps for this repository."""
@@ -70,13 +75,27 @@ class Repository:
         return Commit(hash=full.strip(), subject=subject.strip())
 
     def lookup(self, hash_: str) -> Commit | None:
-        """Return the commit a (possibly short) hash names, or None when it is not there."""
+        """Return the commit a (possibly short) hash names, or None when it is not there.
+
+        Goes through GitPython's long-running ``cat-file`` helpers, so auditing hundreds of
+        steps starts no process per step.
+        """
         if not re.fullmatch(r"[0-9a-fA-F]{4,40}", hash_):
             return None
         try:
-            return self.resolve(hash_)
-        except GitLinkError:
+            hexsha, _kind, _size = self.repo.git.get_object_header(f"{hash_}^{{commit}}")
+        except ValueError:  # missing or ambiguous
             return None
+        full = hexsha.decode() if isinstance(hexsha, bytes) else str(hexsha)
+        message = self.repo.commit(full).message
+        if isinstance(message, bytes):
+            message = message.decode("utf-8", "replace")
+        return Commit(hash=full, subject=subject_of(message))
+
+    def _head(self, rev: str) -> Commit:
+        if rev not in self._heads:
+            self._heads[rev] = self.resolve(rev)
+        return self._heads[rev]
 
     def changed_files(self, hash_: str) -> list[Path]:
         """Absolute paths of the files a commit added, changed or deleted."""
@@ -87,7 +106,7 @@ class Repository:
     def is_reachable(self, hash_: str, rev: str) -> bool:
         """Tell whether ``hash_`` is in the history of ``rev``."""
         if rev not in self._reachable:
-            head = self.resolve(rev)
+            head = self._head(rev)
             out = self.repo.git.rev_list(head.hash)
             self._reachable[rev] = set(out.split())
         return hash_ in self._reachable[rev]
@@ -139,7 +158,7 @@ class Repository:
         ``old`` is None when the commit no longer exists; then only the subject written in
         the diary can be matched. The newest match wins.
         """
-        head = self.resolve(rev)
+        head = self._head(rev)
         if old is not None:
             pid = self.patch_id(old.hash)
             if pid:
@@ -169,6 +188,12 @@ class Repository:
         except Exception:  # no origin remote: plain hashes
             return None
         return commit_url_for(str(url), hash_)
+
+
+def subject_of(message: str) -> str:
+    """The subject of a commit message the way git's ``%s`` shows it (first paragraph, one line)."""
+    paragraph = message.strip("\n").split("\n\n", 1)[0]
+    return " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
 
 
 def commit_url_for(remote_url: str, hash_: str) -> str | None:

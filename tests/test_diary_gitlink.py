@@ -1,0 +1,109 @@
+"""gitlink: resolving revisions, changed files, reachability and rewritten-commit search (real git)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from docmgr.errors import GitLinkError
+from docmgr.gitlink import open_repository, subject_of
+
+
+@pytest.fixture
+def repo(git_repo):
+    handle = open_repository(git_repo.path / "README.md")  # any path inside the work tree
+    yield handle
+    handle.close()
+
+
+def test_resolve_any_revision(git_repo, repo) -> None:
+    first = git_repo.git("rev-parse", "HEAD")
+    second = git_repo.commit("Second: add a file", {"src/a.py": "x = 1\n"})
+    git_repo.git("tag", "v1", first)
+    assert repo.resolve("HEAD").hash == second
+    assert repo.resolve("HEAD").subject == "Second: add a file"
+    assert repo.resolve(second[:7]).hash == second
+    assert repo.resolve("HEAD~1").hash == first
+    assert repo.resolve("v1").hash == first
+    assert repo.resolve("main").hash == second
+    assert repo.root == git_repo.path
+
+
+def test_unknown_revision_names_revision_and_repository(git_repo, repo) -> None:
+    with pytest.raises(GitLinkError) as caught:
+        repo.resolve("nope-nope")
+    assert str(caught.value).startswith(f"unknown revision 'nope-nope' in repository {git_repo.path}")
+    with pytest.raises(GitLinkError):
+        repo.resolve("--output=/tmp/x")
+
+
+def test_not_a_repository(tmp_path) -> None:
+    with pytest.raises(GitLinkError) as caught:
+        open_repository(tmp_path)
+    assert caught.value.message == f"not a git repository: {tmp_path}"
+    assert "\n" not in str(caught.value)
+
+
+def test_changed_files_are_absolute(git_repo, repo) -> None:
+    h = git_repo.commit("Two files", {"src/a.py": "a\n", "docs/b.md": "b\n"})
+    assert repo.changed_files(h) == [git_repo.path / "docs/b.md", git_repo.path / "src/a.py"]
+    root = git_repo.git("rev-list", "--max-parents=0", "HEAD")
+    assert repo.changed_files(root) == [git_repo.path / "README.md"]
+
+
+def test_lookup_and_reachability(git_repo, repo) -> None:
+    main_head = git_repo.git("rev-parse", "HEAD")
+    git_repo.git("checkout", "-q", "-b", "feature")
+    feature = git_repo.commit("Feature work", {"f.txt": "f\n"})
+    git_repo.git("checkout", "-q", "main")
+    assert repo.lookup(feature[:8]).hash == feature
+    assert repo.lookup("deadbeef") is None
+    assert repo.lookup("not-hex") is None
+    assert repo.is_reachable(main_head, "main")
+    assert not repo.is_reachable(feature, "main")
+    assert repo.is_reachable(feature, "feature")
+
+
+def test_rewritten_commit_found_by_patch_id_then_subject(git_repo, repo) -> None:
+    old = git_repo.commit("Add the parser", {"p.py": "parse = 1\n"})
+    git_repo.git("commit", "-q", "--amend", "-m", "Parser: add it")  # same patch, new subject
+    amended = git_repo.git("rev-parse", "HEAD")
+    found = repo.find_rewritten(old=repo.lookup(old), subject="Add the parser", rev="HEAD")
+    assert (found.commit.hash, found.match) == (amended, "patch-id")
+
+    changed = git_repo.commit("Tune the parser", {"p.py": "parse = 2\n"})
+    (git_repo.path / "p.py").write_text("parse = 3\n", encoding="utf-8")
+    git_repo.git("commit", "-q", "-a", "--amend", "--no-edit")  # new patch, same subject
+    retuned = git_repo.git("rev-parse", "HEAD")
+    repo = open_repository(git_repo.path)  # a handle is a snapshot of one run: reopen
+    found = repo.find_rewritten(old=repo.lookup(changed), subject="", rev="HEAD")
+    assert (found.commit.hash, found.match) == (retuned, "subject")
+
+    gone = repo.find_rewritten(old=None, subject="Parser: add it", rev="HEAD")
+    assert (gone.commit.hash, gone.match) == (amended, "subject")
+    assert repo.find_rewritten(old=None, subject="Never written", rev="HEAD") is None
+    repo.close()
+
+
+def test_subject_of_matches_git_format() -> None:
+    assert subject_of("Title line\n\nBody\n") == "Title line"
+    assert subject_of("Two line\nsubject\n\nBody") == "Two line subject"
+
+
+def test_commit_urls_from_origin(git_repo, repo) -> None:
+    assert repo.commit_url("abc") is None
+    git_repo.git("remote", "add", "origin", "https://gitlab.com/g/p.git")
+    fresh = open_repository(git_repo.path)
+    try:
+        assert fresh.commit_url("abc1234") == "https://gitlab.com/g/p/-/commit/abc1234"
+    finally:
+        fresh.close()
+
+
+def test_cli_import_does_not_load_gitpython() -> None:
+    import subprocess
+
+    code = "import sys, docmgr.cli, docmgr.diary; print('git' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
