@@ -17,8 +17,18 @@ def _noop(name: str) -> None:
         """Do nothing."""
 
 
-for _name in ("init", "ticket", "doc", "task", "changelog", "diary", "search", "doctor",
-              "meta", "status"):
+for _name in (
+    "init",
+    "ticket",
+    "doc",
+    "task",
+    "changelog",
+    "diary",
+    "search",
+    "doctor",
+    "meta",
+    "status",
+):
     _noop(_name)
 
 if __name__ == "__main__":

@@ -1,26 +1,18 @@
-"""Whole-process timing: posix_spawn + wait4, interleaved rounds, medians."""
+"""Whole-process timing of a group of commands (via bench/spawner.py) and its statistics."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
+import marshal
+import shlex
 import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-#: Makes a context that yields extra environment variables for one run (set up and torn
-#: down outside the timed window), e.g. a fresh, empty index cache folder.
-RunContext = Callable[[], contextlib.AbstractContextManager[Mapping[str, str]]]
-
-
-@contextlib.contextmanager
-def no_extra_env() -> Iterator[Mapping[str, str]]:
-    """Yield no extra environment variables."""
-    yield {}
+SPAWNER = Path(__file__).resolve().parent / "spawner.py"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +23,10 @@ class Command:
     argv: tuple[str, ...]
     cwd: str
     env: Mapping[str, str]
-    context: RunContext = no_extra_env
-    warmup: bool = True  # False for commands whose warm-up would be meaningless (cold runs)
-    max_runs: int | None = None  # cap on measured runs, for very slow commands
+    #: Environment variable set to a new, empty folder for every run (deleted afterwards),
+    #: e.g. DOCMGR_CACHE_DIR for a cold index.
+    fresh_dir_env: str | None = None
+    warmup: bool = True  # False where a warm-up is meaningless (cold runs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,15 +40,16 @@ class Sample:
 
 @dataclass(slots=True)
 class Result:
-    """The measured runs of one command, or why it could not be measured."""
+    """The recorded runs of one command, or why it could not be measured."""
 
     command: Command
     samples: list[Sample] = field(default_factory=list)
     error: str | None = None
+    slow: bool = False  # ran fewer times because one run exceeded the slow limit
 
     @property
     def ok(self) -> bool:
-        """Tell whether at least one run was measured and none failed."""
+        """Tell whether runs were recorded and none failed."""
         return self.error is None and bool(self.samples)
 
     @property
@@ -89,103 +83,90 @@ class Result:
         return max(s.maxrss_kib for s in self.samples) / 1024
 
 
-class RunFailed(Exception):
-    """A command exited non-zero, was killed, or timed out."""
+@dataclass(frozen=True, slots=True)
+class GroupRun:
+    """The results of one group and the RSS floor of the spawner that timed it."""
+
+    results: list[Result]
+    rss_floor_mib: float
 
 
-class _Watchdog:
-    """Kill the running child when a per-run time limit passes (SIGALRM, no threads)."""
-
-    def __init__(self) -> None:
-        self.pid = 0
-        self.fired = False
-        signal.signal(signal.SIGALRM, self._on_alarm)
-
-    def _on_alarm(self, signum: int, frame: object) -> None:
-        if self.pid:
-            self.fired = True
-            os.kill(self.pid, signal.SIGKILL)
-
-    def arm(self, pid: int, seconds: float) -> None:
-        self.pid, self.fired = pid, False
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-
-    def disarm(self) -> None:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        self.pid = 0
+class SpawnerError(Exception):
+    """The timing worker itself failed."""
 
 
-_WATCHDOG: _Watchdog | None = None
-_DEVNULL_ACTIONS = [
-    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-    (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-    (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
-]
+def measure_group(
+    commands: list[Command],
+    *,
+    rounds: int,
+    warmup: int,
+    timeout_s: float,
+    slow_ms: float,
+    slow_runs: int,
+    scratch: Path,
+) -> GroupRun:
+    """Time `commands` round-robin in a lean worker: `warmup` unrecorded rounds, then `rounds`.
+
+    A command slower than `slow_ms` skips further warm-up and is recorded at most
+    `slow_runs` times. A command that fails is dropped from later rounds; it is then run
+    once more outside the timer so that its stderr can be printed.
+    """
+    job = {
+        "commands": [{**asdict(c), "env": dict(c.env)} for c in commands],
+        "rounds": rounds,
+        "warmup": warmup,
+        "timeout_s": timeout_s,
+        "slow_ms": slow_ms,
+        "slow_runs": slow_runs,
+        "scratch": str(scratch),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-I", "-S", str(SPAWNER)],
+        input=marshal.dumps(job),
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise SpawnerError(f"bench/spawner.py failed:\n{proc.stderr.decode(errors='replace')}")
+    out = marshal.loads(proc.stdout)
+    results = [
+        Result(cmd, [Sample(*s) for s in r["samples"]], r["error"], r["slow"])
+        for cmd, r in zip(commands, out["results"], strict=True)
+    ]
+    for res in results:
+        if res.error:
+            _report_failure(res, timeout_s=timeout_s, scratch=scratch)
+    return GroupRun(results, out["rss_floor_kib"] / 1024)
 
 
-def run_once(cmd: Command, *, timeout_s: float) -> Sample:
-    """Spawn `cmd` once with stdin/stdout/stderr on /dev/null and measure it."""
-    global _WATCHDOG
-    if _WATCHDOG is None:
-        _WATCHDOG = _Watchdog()
-    with cmd.context() as extra:
-        env = {**cmd.env, **extra}
-        os.chdir(cmd.cwd)
-        t0 = time.perf_counter_ns()
-        pid = os.posix_spawn(cmd.argv[0], cmd.argv, env, file_actions=_DEVNULL_ACTIONS)
-        _WATCHDOG.arm(pid, timeout_s)
-        _, status, usage = os.wait4(pid, 0)
-        t1 = time.perf_counter_ns()
-        _WATCHDOG.disarm()
-    if _WATCHDOG.fired:
-        raise RunFailed(f"timed out after {timeout_s:g} s")
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise RunFailed(f"exit status {code}")
-    return Sample(wall_ms=(t1 - t0) / 1e6, cpu_ms=(usage.ru_utime + usage.ru_stime) * 1e3,
-                  maxrss_kib=usage.ru_maxrss)
+def _report_failure(res: Result, *, timeout_s: float, scratch: Path) -> None:
+    cmd = res.command
+    print(
+        f"!! {cmd.label}: {res.error}\n   $ {shlex.join(cmd.argv)}  (cwd {cmd.cwd})",
+        file=sys.stderr,
+    )
+    for line in stderr_of(cmd, timeout_s=timeout_s, scratch=scratch).splitlines():
+        print(f"   | {line}", file=sys.stderr)
 
 
-def stderr_of(cmd: Command, *, timeout_s: float) -> str:
+def stderr_of(cmd: Command, *, timeout_s: float, scratch: Path) -> str:
     """Run `cmd` again outside the timer and return the tail of its stderr."""
-    with cmd.context() as extra:
+    with tempfile.TemporaryDirectory(dir=scratch) as fresh:
+        env = {**cmd.env, **({cmd.fresh_dir_env: fresh} if cmd.fresh_dir_env else {})}
         try:
-            proc = subprocess.run(cmd.argv, cwd=cmd.cwd, env={**cmd.env, **extra},
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, timeout=timeout_s, check=False)
+            proc = subprocess.run(
+                cmd.argv,
+                cwd=cmd.cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                timeout=timeout_s,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             return "(timed out again while collecting stderr)"
+        except OSError as exc:
+            return str(exc)
     lines = proc.stderr.decode(errors="replace").strip().splitlines()
     return "\n".join(lines[-20:]) or f"(no stderr; exit status {proc.returncode})"
-
-
-def measure_group(commands: list[Command], *, rounds: int, warmup: int,
-                  timeout_s: float) -> list[Result]:
-    """Time `commands` round-robin: `warmup` unrecorded rounds, then `rounds` recorded ones.
-
-    A command that fails once is reported with its stderr and dropped from later rounds.
-    """
-    results = [Result(c) for c in commands]
-    for round_no in range(warmup + rounds):
-        recording = round_no >= warmup
-        for res in results:
-            cmd = res.command
-            if res.error or (not recording and not cmd.warmup):
-                continue
-            if recording and cmd.max_runs is not None and len(res.samples) >= cmd.max_runs:
-                continue
-            try:
-                sample = run_once(cmd, timeout_s=timeout_s)
-            except (RunFailed, OSError) as exc:
-                res.error = str(exc)
-                detail = stderr_of(cmd, timeout_s=timeout_s) if isinstance(exc, RunFailed) else ""
-                print(f"!! {cmd.label}: {exc}\n   $ {' '.join(cmd.argv)}\n{_indent(detail)}",
-                      file=sys.stderr)
-                continue
-            if recording:
-                res.samples.append(sample)
-    return results
-
-
-def _indent(text: str) -> str:
-    return "\n".join("   | " + line for line in text.splitlines())

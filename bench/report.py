@@ -41,11 +41,14 @@ class Target:
 
 def _first_line(argv: list[str]) -> str:
     try:
-        out = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=30,
-                             stdin=subprocess.DEVNULL)
+        out = subprocess.run(
+            argv, capture_output=True, text=True, check=False, timeout=30, stdin=subprocess.DEVNULL
+        )
     except (OSError, subprocess.TimeoutExpired):
         return "not found"
-    return (out.stdout or out.stderr).strip().splitlines()[0] if out.returncode == 0 else "not found"
+    if out.returncode != 0:
+        return "not found"
+    return (out.stdout or out.stderr).strip().splitlines()[0]
 
 
 def _cpu_model() -> str:
@@ -67,13 +70,26 @@ def _ram_gib() -> float:
     return 0.0
 
 
+def _damon_active() -> bool:
+    """Tell whether DAMON (which can reclaim the page cache proactively) is running."""
+    try:
+        return Path("/sys/kernel/mm/damon/admin/kdamonds/0/state").read_text().strip() == "on"
+    except OSError:
+        return False
+
+
 def machine_lines(*, python: str, tools: dict[str, str | None]) -> list[str]:
     """Describe the machine and the tool versions, one Markdown bullet each."""
-    versions = ", ".join(f"{name}: {_first_line([exe, '--version']) if exe else 'not found'}"
-                         for name, exe in tools.items())
+    versions = ", ".join(
+        f"{name}: {_first_line([exe, '--version']) if exe else 'not found'}"
+        for name, exe in tools.items()
+    )
+    damon = (
+        "; DAMON is on (the page cache may be reclaimed between runs)" if _damon_active() else ""
+    )
     return [
         f"- Machine: {_cpu_model()}, {len(os.sched_getaffinity(0))} CPUs (nproc), "
-        f"{_ram_gib():.1f} GiB RAM, {platform.system()} {platform.release()}",
+        f"{_ram_gib():.1f} GiB RAM, {platform.system()} {platform.release()}{damon}",
         f"- Python {platform.python_version()} (`{python}`), SQLite {sqlite3.sqlite_version}",
         f"- Tools: {versions}",
     ]
@@ -83,37 +99,55 @@ def _ms(value: float) -> str:
     return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
 
 
-def process_table(title: str, note: str, results: Iterable[Result]) -> str:
-    """Render one group: the first result is the reference of the `× ref` column."""
+def process_table(title: str, note: str, results: Iterable[Result], *, ref: bool = True) -> str:
+    """Render one group; the first result is the reference of the `× ref` column if `ref`."""
     results = list(results)
-    ref = results[0]
-    lines = [f"### {title}", "", note, "",
-             "| command | median ms | min | max | peak RSS MiB | × ref | CPU ms |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    ref_result = results[0] if ref else None
+    lines = [
+        f"### {title}",
+        "",
+        note,
+        "",
+        "| command | median ms | min | max | peak RSS MiB | × ref | CPU ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for res in results:
-        name = f"`{res.command.label}`" + (" (ref)" if res is ref else "")
+        name = f"`{res.command.label}`" + (" (ref)" if res is ref_result else "")
         if not res.ok:
             lines.append(f"| {name} | not measured: {res.error or 'no runs'} | | | | | |")
             continue
-        ratio = f"{res.median_ms / ref.median_ms:.2f}" if ref.ok else "—"
-        lines.append(f"| {name} | {_ms(res.median_ms)} | {_ms(res.min_ms)} | {_ms(res.max_ms)} "
-                     f"| {res.rss_mib:.1f} | {ratio} | {_ms(res.cpu_ms)} |")
+        ratio = (
+            f"{res.median_ms / ref_result.median_ms:.2f}" if ref_result and ref_result.ok else "—"
+        )
+        lines.append(
+            f"| {name} | {_ms(res.median_ms)} | {_ms(res.min_ms)} | {_ms(res.max_ms)} "
+            f"| {res.rss_mib:.1f} | {ratio} | {_ms(res.cpu_ms)} |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def simple_table(title: str, note: str, header: list[str], rows: list[list[str]]) -> str:
     """Render a plain table with a heading and a note."""
-    lines = [f"### {title}", "", note, "", "| " + " | ".join(header) + " |",
-             "|" + "---|" * len(header)]
+    lines = [
+        f"### {title}",
+        "",
+        note,
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
 def targets_table(targets: list[Target]) -> str:
     """Render the budgets with the measured value and PASS/FAIL."""
-    return simple_table("Targets", "Ratios are median over median, measured in the same run.",
-                        ["target", "limit", "measured", "result"],
-                        [[t.name, t.limit, t.measured, t.verdict] for t in targets])
+    return simple_table(
+        "Targets",
+        "Ratios are median over median, measured in the same run.",
+        ["target", "limit", "measured", "result"],
+        [[t.name, t.limit, t.measured, t.verdict] for t in targets],
+    )
 
 
 def write_region(path: Path, body: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -17,7 +18,8 @@ SEED = 1
 MARKER = ".bench.json"
 #: Document frequency wanted for the search word (files containing it).
 WORD_FILES = (10, 50)
-WORD_SAMPLE_FILES = 3000
+WORD_SAMPLE_FILES = 13_000  # enough that a word's count in the sample predicts its total
+WORD_PICKER = 2  # bump to re-pick the recorded words after changing how they are picked
 JRNL_SPEC = "jrnl==4.6"  # the version the baseline measured
 JRNL_CONFIG = """\
 colors: {{body: none, date: none, tags: none, title: none}}
@@ -56,7 +58,7 @@ class Workspace:
 
     def first_ticket(self) -> str:
         """Return the id of the first ticket in path order."""
-        for dirpath, dirnames, _ in os.walk(self.docs_root):
+        for _, dirnames, _ in os.walk(self.docs_root):
             dirnames.sort()
             for name in dirnames:
                 if "--" in name:
@@ -123,9 +125,22 @@ def _generate(path: Path, *, tickets: int, gen_corpus: Path) -> None:
     path.mkdir(parents=True)
     jobs = str(max(1, min(4, os.cpu_count() or 1)))
     print(f".. generating {tickets} tickets in {path}", file=sys.stderr)
-    subprocess.run([sys.executable, str(gen_corpus), "--tickets", str(tickets), "--out",
-                    str(path), "--seed", str(SEED), "--jobs", jobs],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            str(gen_corpus),
+            "--tickets",
+            str(tickets),
+            "--out",
+            str(path),
+            "--seed",
+            str(SEED),
+            "--jobs",
+            jobs,
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     _init_repo(path)
 
 
@@ -146,56 +161,65 @@ def search_word(ws: Workspace, *, grep: str) -> tuple[str, int]:
     The choice is made once per workspace and recorded in its marker file.
     """
     marker = _read_marker(ws.path)
-    if "word" not in marker:
+    if marker.get("word_picker") != WORD_PICKER:
         marker["word"], marker["word_files"] = _pick_word(ws, grep=grep)
+        marker["word_picker"] = WORD_PICKER
         _write_marker(ws.path, marker)
     return marker["word"], marker["word_files"]
 
 
 def _pick_word(ws: Workspace, *, grep: str) -> tuple[str, int]:
-    """Pick a lower-case word found in about 10-50 files, checked over the whole corpus.
+    """Pick the candidate word whose file count is closest to the middle of WORD_FILES."""
+    files = _grep_counts(ws, _candidates(ws), grep=grep)
+    if not files:
+        raise SetupError(f"no rare word found in {ws.docs_root}")
+    goal = sum(WORD_FILES) / 2
+    word = min(
+        files,
+        key=lambda w: (not WORD_FILES[0] <= files[w] <= WORD_FILES[1], abs(files[w] - goal), w),
+    )
+    return word, files[word]
 
-    Document frequencies come from an even sample of the files; candidates must never be
-    capitalised and never be part of a longer token, so that `grep -rl` and a
-    case-insensitive full-text index count the same files.
+
+def _candidates(ws: Workspace, limit: int = 30) -> list[str]:
+    """Guess rare words from an even sample of the files.
+
+    Candidates are lower-case words that never appear capitalised and are never part of
+    a longer token, so that `grep -rl` and a case-insensitive full-text index count the
+    same files.
     """
     paths = sorted(str(p) for p in ws.docs_root.rglob("*.md"))
-    step = max(1, len(paths) // WORD_SAMPLE_FILES)
-    sample = paths[::step]
+    sample = paths[:: max(1, len(paths) // WORD_SAMPLE_FILES)]
     df: Counter[bytes] = Counter()
     for p in sample:
         with open(p, "rb") as f:
             df.update(set(_TOKEN.findall(f.read())))
     fraction = len(sample) / len(paths)
-    goal = sum(WORD_FILES) / 2 * fraction
+    low, high = (n * fraction for n in WORD_FILES)
     lowered = Counter(t.lower() for t in df)
-    candidates = sorted((t for t, n in df.items()
-                         if t.isalpha() and t.islower() and len(t) >= 6 and lowered[t] == 1
-                         and WORD_FILES[0] * fraction <= n <= WORD_FILES[1] * fraction),
-                        key=lambda t: (abs(df[t] - goal), t))
+    rare = [
+        t
+        for t, n in df.items()
+        if low <= n <= high and len(t) >= 6 and t.isalpha() and t.islower() and lowered[t] == 1
+    ]
+    rare.sort(key=lambda t: (abs(df[t] - (low + high) / 2), t))
     vocabulary = list(df)
-    best: tuple[str, int] | None = None
-    for token in candidates[:8]:
-        if any(token in other and token != other for other in vocabulary):
-            continue
-        word = token.decode()
-        files = _grep_count(ws, word, grep=grep)
-        if WORD_FILES[0] <= files <= WORD_FILES[1]:
-            return word, files
-        if best is None or abs(files - goal / fraction) < abs(best[1] - goal / fraction):
-            best = (word, files)
-    if best is None:
-        raise SetupError(f"no rare word found in {ws.docs_root}")
-    return best
+    unique = (t for t in rare if not any(t in other and t != other for other in vocabulary))
+    return [t.decode() for t in itertools.islice(unique, limit)]
 
 
-def _grep_count(ws: Workspace, word: str, *, grep: str) -> int:
-    out = subprocess.run([grep, "-rl", word, "ttmp"], cwd=ws.path, capture_output=True,
-                         check=False).stdout
-    return len(out.splitlines())
+def _grep_counts(ws: Workspace, words: list[str], *, grep: str) -> dict[str, int]:
+    """Count the files each word occurs in, in one `grep -rFo` pass over the corpus."""
+    patterns = [arg for w in words for arg in ("-e", w)]
+    out = subprocess.run(
+        [grep, "-rFo", *patterns, "ttmp"], cwd=ws.path, capture_output=True, check=False
+    ).stdout
+    pairs = {tuple(line.decode().rsplit(":", 1)) for line in out.splitlines()}
+    return dict(Counter(word for _, word in pairs))
 
 
 # ------------------------------------------------------------------------ jrnl ---
+
 
 def ensure_jrnl(corpus_dir: Path) -> Path:
     """Return the jrnl executable of a private venv, installing it with pip the first time."""
@@ -206,12 +230,14 @@ def ensure_jrnl(corpus_dir: Path) -> Path:
         return exe
     print(f".. installing {JRNL_SPEC} into {venv}", file=sys.stderr)
     shutil.rmtree(venv, ignore_errors=True)
-    try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
-                        JRNL_SPEC], check=True, stdout=subprocess.DEVNULL)
-    except subprocess.CalledProcessError as exc:
-        raise SetupError(f"could not install {JRNL_SPEC} into {venv}: {exc}") from exc
+    for argv in (
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", JRNL_SPEC],
+    ):
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            tail = "; ".join(proc.stderr.strip().splitlines()[-3:])
+            raise SetupError(f"could not install {JRNL_SPEC} into {venv}: {tail}")
     spec.write_text(JRNL_SPEC)
     return exe
 
@@ -223,6 +249,9 @@ def jrnl_home(home: Path) -> dict[str, str]:
     journal = home / "journal.txt"
     journal.touch()
     (conf / "jrnl.yaml").write_text(JRNL_CONFIG.format(journal=journal))
-    return {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local" / "share"),
-            "XDG_CACHE_HOME": str(home / ".cache")}
+    return {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
