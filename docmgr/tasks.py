@@ -236,6 +236,7 @@ def add(text: str, *, task_text: str, after: int = 0, section: str = "") -> tupl
             lines, section.strip(), render_task(text=task_text, stable_id=sid), tasks, newline
         )
     else:
+        _refuse_open_fence(lines)
         _with_trailing_newline(lines, newline)
         lines.append(render_task(text=task_text, stable_id=sid) + newline)
     new_text = "".join(lines)
@@ -243,12 +244,25 @@ def add(text: str, *, task_text: str, after: int = 0, section: str = "") -> tupl
     return new_text, added
 
 
+def _refuse_open_fence(lines: list[str]) -> None:
+    """Appending after an unclosed code fence would hide the task inside the code block."""
+    if sum(1 for raw in lines if _FENCE.match(raw)) % 2:
+        raise DocmgrError(
+            "cannot add a task: the file ends inside an unclosed ``` code block",
+            "close the code block in tasks.md, or pass --after N",
+        )
+
+
 def _add_to_section(
     lines: list[str], name: str, line: str, tasks: list[Task], newline: str
 ) -> list[str]:
     start = level = -1
+    fenced = False
     for index, raw in enumerate(lines):
-        heading = _HEADING.match(raw.rstrip("\r\n"))
+        if _FENCE.match(raw):
+            fenced = not fenced
+            continue
+        heading = None if fenced else _HEADING.match(raw.rstrip("\r\n"))
         if (
             heading
             and len(heading.group("hashes")) >= 2
@@ -257,6 +271,7 @@ def _add_to_section(
             start, level = index, len(heading.group("hashes"))
             break
     if start < 0:
+        _refuse_open_fence(lines)
         _with_trailing_newline(lines, newline)
         if lines and lines[-1].strip():
             lines.append(newline)

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docmgr import tasks
 
@@ -265,3 +267,57 @@ def test_human_forms_of_uncheck_remove_and_edit_errors(invoke, ws) -> None:
         "task id(s) not found: nope" in out.stderr and "[aaaa] [ ] Write the parser" in out.stderr
     )
     assert path.read_text() == before
+
+
+_LINES = st.sampled_from(
+    [
+        "# Tasks",
+        "",
+        "## TODO",
+        "- [Index](./index.md)",
+        "prose with  spaces ",
+        "```",
+        "- [ ] in or out of a fence",
+        "  * [x] nested done <!-- t:ab12 -->",
+        "\t+ [X] tabbed",
+        "- [ ] open",
+        "## Later",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(_LINES, max_size=14), crlf=st.booleans(), pick=st.integers(0, 20))
+def test_edits_keep_every_other_line_byte_identical(lines, crlf, pick) -> None:
+    newline = "\r\n" if crlf and lines else "\n"
+    text = newline.join(lines) + (newline if lines else "")
+    items = tasks.parse(text)
+    if sum(1 for line in lines if line == "```") % 2:
+        with pytest.raises(tasks.DocmgrError):
+            tasks.add(text, task_text="new task")
+    else:
+        added, task = tasks.add(text, task_text="new task")
+        expected = f"- [ ] new task <!-- t:{task.stable_id} -->{newline}"
+        assert added.splitlines(keepends=True).count(expected) == 1
+        assert added.startswith(text)
+        assert [t.text for t in tasks.parse(added)].count("new task") == 1
+    if not items:
+        return
+    chosen = [items[pick % len(items)]]
+    for changed in (
+        tasks.set_checked(text, chosen, checked=True),
+        tasks.set_checked(text, chosen, checked=False),
+        tasks.edit(text, chosen[0], new_text="renamed"),
+        tasks.migrate(text)[0],
+    ):
+        before = text.splitlines(keepends=True)
+        after = changed.splitlines(keepends=True)
+        assert len(before) == len(after)
+        task_lines = {t.line for t in items}
+        for index, (old, new) in enumerate(zip(before, after, strict=True)):
+            if index == chosen[0].line or (old != new and index in task_lines):
+                continue
+            assert old == new
+        assert len(tasks.parse(changed)) == len(items)
+    removed = tasks.remove(text, chosen)
+    assert len(tasks.parse(removed)) == len(items) - 1
