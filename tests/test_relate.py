@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docmgr import front_matter, relate
 from docmgr.workspace import Workspace
@@ -223,3 +225,28 @@ def test_relate_on_unparseable_doc(invoke, repo) -> None:
     out = invoke(["doc", "relate", "--doc", str(bad), "--file-note", "a.go:x"], cwd=repo, expect=1)
     assert "document has invalid frontmatter (fix before relating files)" in out.stderr
     assert bad.read_text() == "---\nTitle: [unclosed\n---\n"
+
+
+_SEGMENT = st.sampled_from(["a", "b.go", "..", ".", "pkg", "x y", ""])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scheme=st.sampled_from(["repo", "REPO", "docs", "abs", "ws", "doc"]),
+    parts=st.lists(_SEGMENT, max_size=6),
+)
+def test_canonical_is_idempotent(scheme, parts) -> None:
+    raw = f"{scheme}://" + "/".join(parts)
+    once = relate.canonical(raw)
+    assert relate.canonical(once) == once
+    assert once.startswith(scheme.lower() + "://")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    path=st.from_regex(r"[a-z][a-z0-9_/.-]{0,20}", fullmatch=True),
+    note=st.text(min_size=1, max_size=30).filter(lambda n: n.strip() and "\n" not in n),
+)
+def test_file_note_round_trip(path, note) -> None:
+    assert relate.parse_file_note(f"{path}:{note}") == (path, note.strip())
+    assert relate.parse_file_note(f"repo://{path}={note}") == (f"repo://{path}", note.strip())
