@@ -15,6 +15,7 @@ DEFAULT_PATH_TEMPLATE = "{{YYYY}}/{{MM}}/{{DD}}/{{TICKET}}--{{SLUG}}"
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _NUMERIC_PREFIX = re.compile(r"^\d{2,3}-")
 _TICKET_LEADIN = " \t-–—:_"
+_PLACEHOLDER = re.compile(r"\{\{(?:YYYY|MM|DD|DATE|TICKET|SLUG|TITLE)\}\}")
 
 
 def validate_ticket_id(ticket: str) -> str:
@@ -79,9 +80,8 @@ def render_path_template(
         "{{SLUG}}": slug,
         "{{TITLE}}": title,
     }
-    rendered = template or DEFAULT_PATH_TEMPLATE
-    for key, value in values.items():
-        rendered = rendered.replace(key, value)
+    # one pass, so a ticket id or title that contains "{{TITLE}}" is not expanded again
+    rendered = _PLACEHOLDER.sub(lambda m: values[m.group(0)], template or DEFAULT_PATH_TEMPLATE)
     if "\x00" in rendered:
         raise UnsafePath("path template resolved to a path containing NUL")
     rel = posixpath.normpath(rendered.replace("\\", "/"))

@@ -89,3 +89,13 @@ def test_json_output_doc_names_every_core_key() -> None:
     for key in ("tasks_open", "tasks_done", "last_updated", "changelog_head", "doc_type",
                 "docmgrignore", "vocabulary_path"):
         assert f"`{key}`" in text
+
+
+@pytest.mark.parametrize("path", [p for p, _c, _a in VERBS], ids=IDS)
+def test_every_verb_takes_the_shared_options(path: list[str]) -> None:
+    command = cli
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    names = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    missing = {"--root", "--output", "--with-glaze-output"} - names
+    assert not missing, f"docmgr {' '.join(path)} lacks {sorted(missing)} (use common_options/output_options)"

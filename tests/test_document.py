@@ -209,3 +209,15 @@ def test_guidelines(invoke, ws: Workspace) -> None:
     err = invoke(["doc", "guidelines", "--doc-type", "nope"], cwd=ws.cwd, expect=1).stderr
     assert err.startswith("Error: no guideline found for document type: nope — ")
     invoke(["doc", "guidelines"], cwd=ws.cwd, expect=2)
+
+
+def test_doc_list_reports_broken_doc_and_keeps_going(invoke, ref_ws: Workspace) -> None:
+    broken = ref_ws.root / TICKET_DIR / "analysis/01-broken.md"
+    broken.parent.mkdir()
+    broken.write_text("---\nTitle: ok\nSummary: x\n  bad: [\n---\n", encoding="utf-8")
+    out = invoke(["doc", "list", "--output", "json"], cwd=ref_ws.cwd)
+    assert len(json.loads(out.stdout)) == 2
+    line = out.stderr.strip()
+    assert line.startswith(f"Warning: skipped {TICKET_DIR}/analysis/01-broken.md:")
+    where, problem = line[len("Warning: skipped "):].split(": ", 1)
+    assert int(where.rsplit(":", 1)[1]) >= 3 and problem

@@ -111,3 +111,9 @@ def test_is_inside(tmp_path: Path) -> None:
     assert paths.is_inside(tmp_path, tmp_path)
     assert not paths.is_inside(tmp_path / "a", tmp_path / "ab")
     assert not paths.is_inside(tmp_path, tmp_path.parent)
+
+
+def test_placeholders_in_values_are_not_expanded_again() -> None:
+    rel = paths.render_path_template("{{TICKET}}/{{SLUG}}", ticket="{{TITLE}}", title="../../x",
+                                     slug="{{DATE}}", when=WHEN)
+    assert rel == "{{TITLE}}/{{DATE}}"
