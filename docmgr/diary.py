@@ -110,20 +110,27 @@ class DiaryStep:
         return [r for r in self.refs if r.kind == "hash"]
 
 
-@dataclass(frozen=True, slots=True)
+# Internal helpers are plain slotted classes: generating dataclass methods costs import time
+# on every command, and these never leave the module.
 class _Heading:
-    index: int  # 0-based line index
-    level: int
-    text: str
+    __slots__ = ("index", "level", "text")
+
+    def __init__(self, index: int, level: int, text: str) -> None:
+        self.index = index  # 0-based line index
+        self.level = level
+        self.text = text
 
 
-@dataclass(slots=True)
 class _Scan:
-    lines: list[str]  # lines with their newline
-    offsets: list[int]  # offset of each line
-    body_line: int  # index of the first body line (after front matter)
-    fenced: list[bool]  # line is inside (or delimits) a fenced code block
-    headings: list[_Heading] = field(default_factory=list)
+    __slots__ = ("lines", "offsets", "body_line", "fenced", "headings")
+
+    def __init__(self, lines: list[str], offsets: list[int], body_line: int, fenced: list[bool],
+                 headings: list[_Heading]) -> None:
+        self.lines = lines  # lines with their newline
+        self.offsets = offsets  # offset of each line
+        self.body_line = body_line  # index of the first body line (after front matter)
+        self.fenced = fenced  # line is inside (or delimits) a fenced code block
+        self.headings = headings
 
 
 def _scan(text: str) -> _Scan:
@@ -413,10 +420,11 @@ def _one_line_title(title: str) -> str:
     return cleaned
 
 
-def draft_from_markdown(body: str, *, title: str = "") -> StepDraft:
+def draft_from_markdown(body: str, *, title: str = "", heading_wins: bool = False) -> StepDraft:
     """Build a draft from a Markdown body (``--from-file``, stdin, ``--edit``).
 
-    An optional ``## Step …: <title>`` first heading gives the title when ``title`` is empty;
+    An optional ``## Step …: <title>`` first heading gives the title when ``title`` is empty
+    (or always, with ``heading_wins``, as after ``--edit``);
     text before the first ``###`` heading is the prose; ``### <canonical heading>`` sections
     fill their slots, ``### Prompt Context`` is kept, and other sections follow the ten.
     A ``**Commit (…):**`` line in the prose is used when no ``--commit`` is given.
@@ -430,7 +438,7 @@ def draft_from_markdown(body: str, *, title: str = "") -> StepDraft:
             lines[0])
         if match:
             lines.pop(0)
-            if not title.strip():
+            if heading_wins or not title.strip():
                 title = match.group("title")
     chunks: list[tuple[str, list[str]]] = [("", [])]
     fence: str | None = None
@@ -1004,11 +1012,14 @@ class _Auditor:
         return status, handle.find_rewritten(old=found, subject=ref.subject, rev=self.rev)
 
 
-@dataclass(frozen=True, slots=True)
 class _Checked:
-    finding: Finding
-    ref: CommitRef | None = None
-    replacement: Commit | None = None
+    __slots__ = ("finding", "ref", "replacement")
+
+    def __init__(self, finding: Finding, ref: CommitRef | None = None,
+                 replacement: Commit | None = None) -> None:
+        self.finding = finding
+        self.ref = ref
+        self.replacement = replacement
 
 
 def verify(ws: Workspace, diaries: Sequence[Path], *, rev: str = "HEAD", repo: str = "",

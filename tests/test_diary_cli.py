@@ -53,7 +53,7 @@ def test_whole_ticket_end_to_end(invoke, git_repo) -> None:
                   "--did", "Added tests/e2e/test_daemon.py", "--commit", code[:7], "--relate",
                   "--changelog", "--output", "json"], cwd=cwd)
     (row,) = json.loads(out.stdout)
-    assert row["step"] == 2 and row["commits"] == [
+    assert row["step"] == "2" and row["number"] == 2 and row["commits"] == [
         {"hash": code, "subject": "Test: add daemon API e2e tests"}]
 
     text = diary_path.read_text(encoding="utf-8")
@@ -373,3 +373,17 @@ def test_help_has_examples(invoke, tmp_path, args) -> None:
     out = invoke(["diary", *args], cwd=tmp_path)
     if args[-2:] != ["step", "--help"] and args != ["--help"]:
         assert "Example:" in out.stdout
+
+
+def test_from_file_excludes_the_piecewise_options(invoke, git_repo, tmp_path) -> None:
+    cwd = git_repo.path
+    diary_path = make_ticket(invoke, cwd)
+    before = diary_path.read_bytes()
+    body = tmp_path / "s.md"
+    body.write_text("Prose.\n", encoding="utf-8")
+    out = invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "t", "--from-file",
+                  str(body), "--did", "x"], cwd=cwd, expect=2)
+    assert "--from-file gives the whole step" in out.stderr
+    invoke(["diary", "step", "add", "--ticket", TICKET, "--from-file", str(body)], cwd=cwd,
+           expect=2)  # no title anywhere
+    assert diary_path.read_bytes() == before

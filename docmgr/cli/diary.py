@@ -129,8 +129,12 @@ def step_add_cmd(ticket: str, diary_ref: str, title: str, intro: str, intro_file
 
     if no_commit and commits:
         raise click.UsageError("--no-commit and --commit exclude each other")
-    if sum(bool(x) for x in (from_file, edit)) > 1:
+    if from_file is not None and edit:
         raise click.UsageError("--from-file and --edit exclude each other")
+    if from_file is not None and (intro or intro_file or prompt or interpretation or intent
+                                  or any(sections.values())):
+        raise click.UsageError("--from-file gives the whole step; drop --intro, --prompt and "
+                               "the section options (or use --edit to start from them)")
     revisions = [] if no_commit else [c for c in commits if c.strip()]
     if intro_file is not None:
         intro = (intro + "\n\n" if intro else "") + intro_file.read()
@@ -144,13 +148,14 @@ def step_add_cmd(ticket: str, diary_ref: str, title: str, intro: str, intro_file
                           extension=".md", require_save=True)
         if text is None:
             raise click.ClickException("the editor was closed without saving; no step added")
-        draft = diary.draft_from_markdown(text, title="")
+        draft = diary.draft_from_markdown(text, title=title, heading_wins=True)
     elif not title.strip():
         raise click.UsageError("missing --title (or give the step with --from-file/--edit)")
     ws, path = _resolve(ticket, diary_ref)
     added = diary.add_step(ws, path, draft=draft, revisions=revisions, repo=repo,
                            relate=relate_files, changelog=changelog_entry)
-    row = {"diary": ws.rel(added.diary), "step": added.number, "title": added.title,
+    row = {"diary": ws.rel(added.diary), "step": str(added.number), "number": added.number,
+           "title": added.title,
            "commits": [{"hash": c.hash, "subject": c.subject} for c in added.commits],
            "line": added.line, "related": [str(p) for p in added.related]}
 
