@@ -76,20 +76,18 @@ def list_cmd(ticket_filter: str, status: str, output: str | None, glaze: bool) -
       docmgr ticket list
       docmgr ticket list --status active --output json
     """
-    from docmgr import ticket as ticketmod
-    from docmgr.workspace import load_docs
+    from docmgr import search_index
 
     ws = app().workspace()
-    docs = load_docs(ws)
-    report_skipped(ws, [d for d in docs if not d.ok and d.path.name == "index.md"],
-                   structured=bool(output or glaze))
-    tickets = [t for t in ticketmod.every_index(docs)
-               if (not ticket_filter or t.id == ticket_filter) and (not status or t.status == status)]
-    tickets.sort(key=lambda t: (t.last_updated.timestamp() if t.last_updated else 0.0), reverse=True)
-    rows = []
-    for t in tickets:
-        open_, done = ticketmod.task_counts(t.dir)
-        rows.append(_list_row(ws, ticketmod.Summary(t, open_, done)))
+    found, skipped = search_index.ticket_listing(ws)  # straight from the index's SQL
+    report_skipped(ws, skipped, structured=bool(output or glaze))
+    found = [t for t in found
+             if (not ticket_filter or t.id == ticket_filter) and (not status or t.status == status)]
+    found.sort(key=lambda t: t.last_updated, reverse=True)
+    rows = [{"ticket": t.id, "title": t.title, "status": t.status, "topics": ", ".join(t.topics),
+             "tasks_open": t.tasks_open, "tasks_done": t.tasks_done, "path": t.rel_dir,
+             "last_updated": f"{t.last_updated[:10]} {t.last_updated[11:16]}" if t.last_updated else ""}
+            for t in found]
 
     def human() -> str:
         if not rows:
