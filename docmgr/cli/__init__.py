@@ -45,6 +45,7 @@ def _register() -> None:
     cli.add_command(bookkeeping_cli.import_group)
     cli.add_command(diary_cli.diary_group)
     inspect_cli.register(cli)
+    bookkeeping_cli.register_aliases(cli)
     cli.add_command(hidden_alias(ticket_cli.create_cmd, "create-ticket"))
     cli.add_command(hidden_alias(doc_cli.add_cmd, "add"))
     cli.add_command(hidden_alias(doc_cli.guidelines_cmd, "guidelines"))
