@@ -842,10 +842,15 @@ def link_step(ws: Workspace, diary: Path, *, step: str, revisions: Sequence[str]
                 line = index + 1
             else:
                 at = _commit_insert_index(scan, target)
-                start = scan.offsets[at] if at < len(scan.lines) else len(text)
-                prefix = "" if start == 0 or text[:start].endswith("\n") else nl
-                updated = text[:start] + prefix + new_line + nl + nl + text[start:]
-                line = at + 1
+                if at is not None:  # before the first canonical sub-section
+                    start = scan.offsets[at]
+                    updated = text[:start] + new_line + nl + nl + text[start:]
+                    line = at + 1
+                else:  # after the step's last non-blank line
+                    last = target.end_line - 1
+                    start = scan.offsets[last] + len(_strip_nl(scan.lines[last]))
+                    updated = text[:start] + nl + nl + new_line + text[start:]
+                    line = target.end_line + 2
             updated = refresh_index(updated)
             atomic_write(diary, updated)
         return Linked(diary=diary, step=target.label, line=line, commits=tuple(commits))
@@ -866,14 +871,14 @@ def _commit_line_index(scan: _Scan, step: DiaryStep) -> int | None:
     return candidates[0][0] if candidates else None
 
 
-def _commit_insert_index(scan: _Scan, step: DiaryStep) -> int:
+def _commit_insert_index(scan: _Scan, step: DiaryStep) -> int | None:
     first_body = step.line  # 0-based index of the line after the heading
     for heading in scan.headings:
         if heading.index < first_body or heading.index >= step.end_line:
             continue
         if heading.text.lower() in _SECTION_BY_HEADING:
             return heading.index
-    return step.end_line + 1 if step.end_line < len(scan.lines) else len(scan.lines)
+    return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

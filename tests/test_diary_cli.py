@@ -387,3 +387,17 @@ def test_from_file_excludes_the_piecewise_options(invoke, git_repo, tmp_path) ->
     invoke(["diary", "step", "add", "--ticket", TICKET, "--from-file", str(body)], cwd=cwd,
            expect=2)  # no title anywhere
     assert diary_path.read_bytes() == before
+
+
+def test_step_link_appends_to_a_step_without_sections(invoke, git_repo) -> None:
+    cwd = git_repo.path
+    diary_path = make_ticket(invoke, cwd)
+    with diary_path.open("a", encoding="utf-8") as handle:
+        handle.write("\n## Step 1: Bare\n\nOnly prose.\n\n\n## Step 2: Next\n\nMore.")
+    head = git_repo.git("rev-parse", "HEAD")
+    for step in ("1", "2"):
+        invoke(["diary", "step", "link", "--ticket", TICKET, "--step", step, "--commit", "HEAD"],
+               cwd=cwd)
+    line = f'**Commit (code):** {head} — "Initial commit"'
+    assert diary_path.read_text(encoding="utf-8").endswith(
+        f"\n## Step 1: Bare\n\nOnly prose.\n\n{line}\n\n\n## Step 2: Next\n\nMore.\n\n{line}")
