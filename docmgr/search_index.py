@@ -465,6 +465,8 @@ class Index:
                     self._full_scan(stats, snap, started)
                 elif dirs or files:
                     self._apply(snap, dirs, files, stats, started)
+                elif con.execute("SELECT 1 FROM meta WHERE key='fastcheck'").fetchone() is None:
+                    con.execute("INSERT INTO meta(key, value) VALUES('fastcheck', ?)", (_Flat.dump(snap),))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
