@@ -509,22 +509,28 @@ def commit_value(commits: Sequence[Commit], *, urls: dict[str, str] | None = Non
     return "; ".join(render_commit_ref(c, url=(urls or {}).get(c.hash)) for c in commits)
 
 
-def render_step(*, number: int, draft: StepDraft, commit_value: str | None) -> str:
-    """The Markdown of one step: heading, prose, prompt context, commit line, ten sections."""
-    parts = [f"## Step {number}: {draft.title}"]
+def render_step(*, number: int, draft: StepDraft, commit_value: str | None,
+                level: int = 2) -> str:
+    """The Markdown of one step: heading, prose, prompt context, commit line, ten sections.
+
+    ``level`` is the step heading's level (2 normally; 3 in diaries whose steps are
+    ``### Step N``); sub-sections sit one level below.
+    """
+    step_mark, sub = "#" * level, "#" * (level + 1)
+    parts = [f"{step_mark} Step {number}: {draft.title}"]
     if draft.intro:
         parts.append(draft.intro)
     if draft.prompt_context:
-        parts.append("### Prompt Context")
+        parts.append(f"{sub} Prompt Context")
         parts.append(draft.prompt_context)
     if commit_value is not None:
         parts.append(f"**Commit (code):** {commit_value}")
     given = dict(draft.sections)
     for key, heading in SECTIONS:
         content = given.get(key, "").strip("\n")
-        parts.append(f"### {heading}\n{content if content.strip() else 'N/A'}")
+        parts.append(f"{sub} {heading}\n{content if content.strip() else 'N/A'}")
     for heading, content in draft.extra:
-        parts.append(f"### {heading}\n{content.strip(chr(10)) or 'N/A'}")
+        parts.append(f"{sub} {heading}\n{content.strip(chr(10)) or 'N/A'}")
     return "\n\n".join(parts) + "\n"
 
 
@@ -747,7 +753,8 @@ def add_step(
                 value = draft.commit_text
             else:
                 value = "N/A"
-            block = render_step(number=number, draft=draft, commit_value=value)
+            level = steps[-1].level if steps and steps[-1].level in (2, 3) else 2
+            block = render_step(number=number, draft=draft, commit_value=value, level=level)
             updated, _ = insert_step(text, block, steps)
             updated = refresh_index(updated)
             if front_matter.split(updated) is not None:

@@ -401,3 +401,14 @@ def test_step_link_appends_to_a_step_without_sections(invoke, git_repo) -> None:
     line = f'**Commit (code):** {head} — "Initial commit"'
     assert diary_path.read_text(encoding="utf-8").endswith(
         f"\n## Step 1: Bare\n\nOnly prose.\n\n{line}\n\n\n## Step 2: Next\n\nMore.\n\n{line}")
+
+
+def test_step_add_follows_the_diary_heading_level(invoke, git_repo) -> None:
+    cwd = git_repo.path
+    diary_path = make_ticket(invoke, cwd)
+    with diary_path.open("a", encoding="utf-8") as handle:
+        handle.write("\n## Log\n\n### Step 1: nested\n\n#### What I did\n- x\n")
+    invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "next"], cwd=cwd)
+    text = diary_path.read_text(encoding="utf-8")
+    assert "\n- x\n\n### Step 2: next\n\n**Commit (code):** N/A\n\n#### What I did\nN/A\n" in text
+    assert "\n### What I did" not in text
