@@ -51,7 +51,7 @@ class Resolution:
 
 
 def find_git_root(start: Path) -> Path | None:
-    """Walk up from ``start`` to a folder with a ``.git`` dir (or a ``.git`` file that points somewhere)."""
+    """Walk up from ``start`` to a folder with a ``.git`` dir (or a ``.git`` file that resolves)."""
     current = start
     while True:
         marker = current / ".git"
@@ -106,7 +106,9 @@ def load_config(path: Path) -> Config:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"failed to parse config file {path}: {str(exc).splitlines()[0]}") from None
+        raise ConfigError(
+            f"failed to parse config file {path}: {str(exc).splitlines()[0]}"
+        ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"failed to parse config file {path}: not a mapping")
     defaults = data.get("defaults") or {}
@@ -115,7 +117,9 @@ def load_config(path: Path) -> Config:
     return Config(
         path=path,
         root=str(data.get("root") or ""),
-        owners=[str(o) for o in (defaults.get("owners") or []) if o] if isinstance(defaults, dict) else [],
+        owners=[str(o) for o in (defaults.get("owners") or []) if o]
+        if isinstance(defaults, dict)
+        else [],
         intent=str(defaults.get("intent") or "") if isinstance(defaults, dict) else "",
         filename_prefix_policy=str(data.get("filenamePrefixPolicy") or ""),
         vocabulary=str(data.get("vocabulary") or ""),
@@ -137,13 +141,17 @@ def resolve(root_flag: str | None, *, cwd: Path, env: Mapping[str, str]) -> Reso
         try:
             config = load_config(config_path)
         except ConfigError as exc:
-            warnings.append(f"Warning: {exc.message}; continuing with git root or current directory")
+            warnings.append(
+                f"Warning: {exc.message}; continuing with git root or current directory"
+            )
     git_root = find_git_root(cwd)
 
     if root_flag and root_flag != DEFAULT_ROOT:
         root = Path(root_flag) if os.path.isabs(root_flag) else cwd / root_flag
         steps.append(Step("--root flag", True, str(root)))
-        return Resolution(Path(os.path.abspath(root)), "--root flag", config, steps, warnings, git_root)
+        return Resolution(
+            Path(os.path.abspath(root)), "--root flag", config, steps, warnings, git_root
+        )
     steps.append(Step("--root flag", False, "<not applicable>"))
 
     if config is not None and config.root:
@@ -152,7 +160,9 @@ def resolve(root_flag: str | None, *, cwd: Path, env: Mapping[str, str]) -> Reso
             root = config.folder / root
         steps.append(Step(how, True, _display(config.path, cwd)))
         return Resolution(Path(os.path.abspath(root)), how, config, steps, warnings, git_root)
-    steps.append(Step(".ttmp.yaml", False, _display(config_path, cwd) if config_path else "<not found>"))
+    steps.append(
+        Step(".ttmp.yaml", False, _display(config_path, cwd) if config_path else "<not found>")
+    )
 
     if git_root is not None:
         steps.append(Step("Git repository root", True, str(git_root / DEFAULT_ROOT)))
@@ -172,8 +182,9 @@ def _display(path: Path | None, cwd: Path) -> str:
         return f"{path} (walking up)"
 
 
-def render_config(*, root: str, owners: list[str], intent: str, prefix_policy: str = "",
-                  vocabulary: str) -> str:
+def render_config(
+    *, root: str, owners: list[str], intent: str, prefix_policy: str = "", vocabulary: str
+) -> str:
     """Render ``.ttmp.yaml`` exactly as docmgr writes it (4-space indentation, all keys)."""
     from docmgr.front_matter import scalar
 

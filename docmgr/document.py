@@ -1,4 +1,4 @@
-"""Documents: add them to a ticket (numbered, typed, templated), list them, resolve ``--doc`` refs."""
+"""Documents: add them to a ticket (numbered, typed, templated) and resolve ``--doc`` refs."""
 
 from __future__ import annotations
 
@@ -72,17 +72,36 @@ def add(
     doc_status = status or index.status
     doc_intent = intent or index.intent or "long-term"
     header = {
-        "Title": title, "Ticket": ticket.id, "Status": doc_status, "Topics": doc_topics,
-        "DocType": doc_type, "Intent": doc_intent, "Owners": doc_owners,
+        "Title": title,
+        "Ticket": ticket.id,
+        "Status": doc_status,
+        "Topics": doc_topics,
+        "DocType": doc_type,
+        "Intent": doc_intent,
+        "Owners": doc_owners,
         "RelatedFiles": [RelatedFile(p.strip()) for p in related_files or [] if p.strip()],
         "ExternalSources": [e.strip() for e in external_sources or [] if e.strip()],
-        "Summary": summary, "LastUpdated": now, "WhatFor": "", "WhenToUse": "",
+        "Summary": summary,
+        "LastUpdated": now,
+        "WhatFor": "",
+        "WhenToUse": "",
     }
     if body is None:
         template = templates.template_body(ws.root, doc_type)
-        body = templates.fill(template, title=title, ticket=ticket.id, status=doc_status,
-                              date=now.strftime("%Y-%m-%d"), summary=summary,
-                              topics=doc_topics, owners=doc_owners) if template else ""
+        body = (
+            templates.fill(
+                template,
+                title=title,
+                ticket=ticket.id,
+                status=doc_status,
+                date=now.strftime("%Y-%m-%d"),
+                summary=summary,
+                topics=doc_topics,
+                owners=doc_owners,
+            )
+            if template
+            else ""
+        )
     slug = paths.doc_slug(title)
     with folder_lock(folder):  # two `doc add` at once must not pick the same number
         number = next_number(folder)
@@ -125,8 +144,9 @@ def resolve_ref(ws: Workspace, ref: str, docs: list[Doc] | None = None) -> Path:
         return matches[0]
     if len(matches) > 1:
         listing = ", ".join(ws.rel(m) for m in matches)
-        raise DocmgrError(f'doc reference "{ref}" is ambiguous; candidates: {listing}',
-                          "pass more of the path")
+        raise DocmgrError(
+            f'doc reference "{ref}" is ambiguous; candidates: {listing}', "pass more of the path"
+        )
     raise DocNotFound(
         f'doc not found: "{ref}" (tried absolute, cwd-relative, repo-relative, and '
         "docs-root-relative paths)"

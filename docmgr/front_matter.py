@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from docmgr.errors import FrontMatterError
@@ -73,7 +73,7 @@ def split(text: str) -> Split | None:
 # --------------------------------------------------------------------------- quoting pre-pass
 
 _RISKY_START = tuple("@`#&*!|>%?")
-_ALREADY_STYLED = ("\"", "'", "[", "{", "|", ">")
+_ALREADY_STYLED = ('"', "'", "[", "{", "|", ">")
 
 
 def needs_quoting(value: str) -> bool:
@@ -179,9 +179,9 @@ def parse_last_updated(text: str) -> datetime | None:
     y, mo, d, h, mi, s, frac, tz = match.groups()
     try:
         if h is None:
-            return datetime(int(y), int(mo), int(d), tzinfo=timezone.utc)
+            return datetime(int(y), int(mo), int(d), tzinfo=UTC)
         micro = int((frac or "0")[:6].ljust(6, "0"))
-        zone: timezone = timezone.utc
+        zone: timezone = UTC
         if tz and tz not in ("Z", "z"):
             sign = -1 if tz[0] == "-" else 1
             digits = tz[1:].replace(":", "")
@@ -232,7 +232,7 @@ def _as_related(value: Any) -> list[RelatedFile]:
 
 
 def to_meta(data: dict[str, Any]) -> DocMeta:
-    """Type a raw front-matter mapping; lower-case keys are accepted when the canonical is absent."""
+    """Type a raw front-matter mapping; lower-case keys count when the canonical one is absent."""
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in data.items():
@@ -290,10 +290,16 @@ def _loader() -> Any:
 
 
 _FRIENDLY = (
-    ("mapping values are not allowed", "mapping values are not allowed (missing quotes before ':' or bad indentation)"),
+    (
+        "mapping values are not allowed",
+        "mapping values are not allowed (missing quotes before ':' or bad indentation)",
+    ),
     ("could not find expected ':'", "did not find expected key (check colons and indentation)"),
     ("did not find expected key", "did not find expected key (check colons and indentation)"),
-    ("found character that cannot start any token", "invalid character (likely needs quoting or escaping)"),
+    (
+        "found character that cannot start any token",
+        "invalid character (likely needs quoting or escaping)",
+    ),
 )
 
 
@@ -314,8 +320,9 @@ def read(text: str, *, path: str = "") -> tuple[DocMeta, Split]:
     """Parse a document's front matter; raise FrontMatterError with line and snippet."""
     parts = split(text)
     if parts is None:
-        raise FrontMatterError("frontmatter delimiters '---' not found", path=path, line=1,
-                               snippet=_snippet(text, 1))
+        raise FrontMatterError(
+            "frontmatter delimiters '---' not found", path=path, line=1, snippet=_snippet(text, 1)
+        )
     import yaml
 
     try:
@@ -328,12 +335,18 @@ def read(text: str, *, path: str = "") -> tuple[DocMeta, Split]:
             if needle in problem:
                 problem = friendly
                 break
-        raise FrontMatterError(problem, path=path, line=line, snippet=_snippet(text, line)) from None
+        raise FrontMatterError(
+            problem, path=path, line=line, snippet=_snippet(text, line)
+        ) from None
     if data is None:
         raise FrontMatterError("frontmatter is empty", path=path, line=parts.first_yaml_line)
     if not isinstance(data, dict):
-        raise FrontMatterError("frontmatter is not a mapping of keys to values", path=path,
-                               line=parts.first_yaml_line, snippet=_snippet(text, 2))
+        raise FrontMatterError(
+            "frontmatter is not a mapping of keys to values",
+            path=path,
+            line=parts.first_yaml_line,
+            snippet=_snippet(text, 2),
+        )
     return to_meta(data), parts
 
 
@@ -341,8 +354,24 @@ def read(text: str, *, path: str = "") -> tuple[DocMeta, Split]:
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true", "True", "TRUE", "false", "False", "FALSE"}
-_OLD_BOOLS = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
-              "n", "N", "no", "No", "NO", "off", "Off", "OFF"}
+_OLD_BOOLS = {
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF",
+}
 _NUMBER = re.compile(
     r"^[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*"
     r"|(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+"
@@ -391,7 +420,7 @@ def scalar(value: str) -> str:
 def _double_quoted(value: str) -> str:
     out = []
     for ch in value:
-        if ch in "\"\\":
+        if ch in '"\\':
             out.append("\\" + ch)
         elif ch == "\n":
             out.append("\\n")
@@ -405,7 +434,7 @@ def _double_quoted(value: str) -> str:
 
 
 def _multi_line(value: str, indent: str) -> str:
-    """Render a multi-line string: a literal block when it reads back exactly, else double quotes."""
+    """Render a multi-line string: a literal block if it reads back exactly, else double quotes."""
     block = _block(value, indent)
     first = value.lstrip("\n")
     if (
@@ -664,7 +693,8 @@ def _update_with_ruamel(text: str, parts: Split, updates: dict[str, Any], *, pat
         elif isinstance(value, list):
             value = [
                 {"Path": v.path, **({"Note": v.note} if v.note else {})}
-                if isinstance(v, RelatedFile) else v
+                if isinstance(v, RelatedFile)
+                else v
                 for v in value
             ]
         data[key] = value

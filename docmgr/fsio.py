@@ -162,4 +162,3 @@ def update_file(path: Path, change: Callable[[str], str | None]) -> str | None:
         if updated is not None and updated != current:
             atomic_write(path, updated)
         return updated
-

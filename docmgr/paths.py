@@ -45,7 +45,7 @@ def validate_segment(value: str, *, what: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """Lower-case, collapse every run of non ``a-z0-9`` characters to ``-``; ``document`` if empty."""
+    """Lower-case and turn every run of characters other than ``a-z0-9`` into ``-``."""
     slug = _NON_SLUG.sub("-", text.lower()).strip("-")
     return slug or "document"
 

@@ -59,8 +59,12 @@ def init(ws: Workspace, *, force: bool = False, seed: bool = True) -> InitResult
         config_path = ws.repo_root / configmod.CONFIG_NAME
         if not config_path.exists():
             rel_root = _rel(root, ws.repo_root)
-            atomic_write(config_path, configmod.render_config(
-                root=rel_root, owners=[], intent="", vocabulary=_rel(vocab_path, ws.repo_root)))
+            atomic_write(
+                config_path,
+                configmod.render_config(
+                    root=rel_root, owners=[], intent="", vocabulary=_rel(vocab_path, ws.repo_root)
+                ),
+            )
             written.append(str(config_path))
     return InitResult(root, vocab_path, root / ".docmgrignore", config_path, written)
 
@@ -78,13 +82,15 @@ class ConfigureResult:
     status: str  # "written" | "exists"
 
 
-def configure(ws: Workspace, *, root: str, owners: list[str], intent: str, vocabulary_path: str,
-              force: bool) -> ConfigureResult:
+def configure(
+    ws: Workspace, *, root: str, owners: list[str], intent: str, vocabulary_path: str, force: bool
+) -> ConfigureResult:
     """Write ``<repo>/.ttmp.yaml`` (kept when it exists, unless ``force``)."""
     path = ws.repo_root / configmod.CONFIG_NAME
     vocab = vocabulary_path or f"{root.rstrip('/')}/vocabulary.yaml"
     if path.exists() and not force:
         return ConfigureResult(path, root, vocab, "exists")
-    atomic_write(path, configmod.render_config(root=root, owners=owners, intent=intent,
-                                               vocabulary=vocab))
+    atomic_write(
+        path, configmod.render_config(root=root, owners=owners, intent=intent, vocabulary=vocab)
+    )
     return ConfigureResult(path, root, vocab, "written")

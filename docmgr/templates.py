@@ -5,8 +5,19 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-TEMPLATE_TYPES = ("code-review", "design-doc", "index", "log", "playbook", "reference", "script",
-                  "skill", "task-list", "tutorial", "working-note")
+TEMPLATE_TYPES = (
+    "code-review",
+    "design-doc",
+    "index",
+    "log",
+    "playbook",
+    "reference",
+    "script",
+    "skill",
+    "task-list",
+    "tutorial",
+    "working-note",
+)
 GUIDELINE_TYPES = TEMPLATE_TYPES
 
 
@@ -26,7 +37,11 @@ def template_body(root: Path, doc_type: str) -> str | None:
     from docmgr.front_matter import split
 
     local = root / "_templates" / f"{doc_type}.md"
-    text = local.read_text(encoding="utf-8") if local.is_file() else builtin_text("templates", f"{doc_type}.md")
+    text = (
+        local.read_text(encoding="utf-8")
+        if local.is_file()
+        else builtin_text("templates", f"{doc_type}.md")
+    )
     if text is None:
         return None
     parts = split(text)
@@ -45,8 +60,17 @@ def guideline(root: Path, doc_type: str) -> tuple[str, str] | None:
     return (text, "built-in") if text is not None else None
 
 
-def fill(body: str, *, title: str, ticket: str, status: str, date: str, summary: str,
-         topics: list[str], owners: list[str]) -> str:
+def fill(
+    body: str,
+    *,
+    title: str,
+    ticket: str,
+    status: str,
+    date: str,
+    summary: str,
+    topics: list[str],
+    owners: list[str],
+) -> str:
     """Replace the ``{{…}}`` placeholders of a template body."""
     values = {
         "{{TITLE}}": title,

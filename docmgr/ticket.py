@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +12,16 @@ from docmgr import paths, templates
 from docmgr.errors import TicketAmbiguous, TicketExists, TicketNotFound, UsageProblem
 from docmgr.workspace import Doc, Workspace, load_docs
 
-SCAFFOLD_DIRS = ("design", "reference", "playbooks", "scripts", "sources", ".meta", "various", "archive")
+SCAFFOLD_DIRS = (
+    "design",
+    "reference",
+    "playbooks",
+    "scripts",
+    "sources",
+    ".meta",
+    "various",
+    "archive",
+)
 _DATE_PREFIX = re.compile(r"^(\d{4})/(\d{2})/(\d{2})/")
 
 
@@ -89,8 +99,10 @@ def resolve(ref: str, tickets: list[Ticket]) -> Ticket:
     if not ref:
         raise UsageProblem("missing ticket id", "pass --ticket <ID>")
     lowered = ref.lower()
-    stages = [
-        lambda: [t for t in tickets if t.id == ref] or [t for t in tickets if t.id.lower() == lowered],
+    stages: list[Callable[[], list[Ticket]]] = [
+        lambda: (
+            [t for t in tickets if t.id == ref] or [t for t in tickets if t.id.lower() == lowered]
+        ),
         lambda: [t for t in tickets if t.id.lower().startswith(lowered)],
         lambda: _by_folder(ref, tickets),
         lambda: [t for t in tickets if lowered in t.id.lower()],
@@ -119,8 +131,10 @@ def _by_folder(ref: str, tickets: list[Ticket]) -> list[Ticket]:
 def _single(ref: str, ticket: Ticket) -> Ticket:
     if ticket.others:
         listing = ", ".join(d.rel for d in [ticket.doc, *ticket.others])
-        raise TicketAmbiguous(f'ticket ambiguous: "{ticket.id}" has multiple index docs: {listing}',
-                              "remove or rename the duplicate workspace")
+        raise TicketAmbiguous(
+            f'ticket ambiguous: "{ticket.id}" has multiple index docs: {listing}',
+            "remove or rename the duplicate workspace",
+        )
     return ticket
 
 
@@ -150,7 +164,7 @@ def create(
     path_template: str = paths.DEFAULT_PATH_TEMPLATE,
     force: bool = False,
 ) -> Created:
-    """Create a ticket workspace: index.md, README.md, tasks.md, changelog.md and scaffold folders."""
+    """Create a ticket workspace: index.md, README.md, tasks.md, changelog.md and folders."""
     from docmgr import front_matter
     from docmgr.fsio import atomic_write
 
@@ -177,12 +191,30 @@ def create(
     body = templates.template_body(ws.root, "index")
     if body is None:
         body = f"# {title}\n\nDocument workspace for {ticket}.\n"
-    body = templates.fill(body, title=title, ticket=ticket, status="active", date=date,
-                          summary="", topics=topics, owners=owners)
+    body = templates.fill(
+        body,
+        title=title,
+        ticket=ticket,
+        status="active",
+        date=date,
+        summary="",
+        topics=topics,
+        owners=owners,
+    )
     header = {
-        "Title": title, "Ticket": ticket, "Status": "active", "Topics": topics,
-        "DocType": "index", "Intent": intent, "Owners": owners, "RelatedFiles": [],
-        "ExternalSources": [], "Summary": "", "LastUpdated": now, "WhatFor": "", "WhenToUse": "",
+        "Title": title,
+        "Ticket": ticket,
+        "Status": "active",
+        "Topics": topics,
+        "DocType": "index",
+        "Intent": intent,
+        "Owners": owners,
+        "RelatedFiles": [],
+        "ExternalSources": [],
+        "Summary": "",
+        "LastUpdated": now,
+        "WhatFor": "",
+        "WhenToUse": "",
     }
     readme = templates.builtin_text("templates", "README.md.tmpl") or "# {{TITLE}}\n"
     readme = readme.replace("{{TITLE}}", title).replace("{{TICKET}}", ticket)
@@ -240,4 +272,3 @@ def summarize(ws: Workspace, ticket: Ticket, docs: list[Doc] | None = None) -> S
     except OSError:
         pass
     return Summary(ticket, open_, done, sorted(mine, key=lambda d: d.rel), head)
-

@@ -8,8 +8,13 @@ from pathlib import Path
 from docmgr.errors import DocmgrError, UsageProblem
 
 CATEGORIES = ("topics", "docTypes", "intent", "status")
-_ALIASES = {"topics": "topics", "doctypes": "docTypes", "doc-types": "docTypes",
-            "intent": "intent", "status": "status"}
+_ALIASES = {
+    "topics": "topics",
+    "doctypes": "docTypes",
+    "doc-types": "docTypes",
+    "intent": "intent",
+    "status": "status",
+}
 
 DEFAULT_SEED: dict[str, list[tuple[str, str]]] = {
     "topics": [
@@ -38,8 +43,21 @@ DEFAULT_SEED: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-BUILTIN_DOC_TYPES = ("index", "design-doc", "reference", "playbook", "analysis", "til", "skill",
-                     "log", "code-review", "script", "task-list", "tutorial", "working-note")
+BUILTIN_DOC_TYPES = (
+    "index",
+    "design-doc",
+    "reference",
+    "playbook",
+    "analysis",
+    "til",
+    "skill",
+    "log",
+    "code-review",
+    "script",
+    "task-list",
+    "tutorial",
+    "working-note",
+)
 BUILTIN_INTENTS = ("long-term", "ticket-specific", "only-during-ticket", "throwaway", "short-term")
 BUILTIN_STATUSES = ("draft", "active", "review", "complete", "archived")
 
@@ -64,8 +82,9 @@ def category_name(text: str) -> str:
     """Normalise a category spelling (``doctypes`` → ``docTypes``); raise on unknown ones."""
     name = _ALIASES.get(text.strip().lower())
     if name is None:
-        raise UsageProblem(f"invalid category: {text}",
-                           "must be topics, docTypes, intent, or status")
+        raise UsageProblem(
+            f"invalid category: {text}", "must be topics, docTypes, intent, or status"
+        )
     return name
 
 
@@ -79,15 +98,19 @@ def load(path: Path) -> Vocabulary:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DocmgrError(f"failed to load vocabulary: failed to parse vocabulary file: "
-                          f"{str(exc).splitlines()[0]}", f"fix the YAML in {path}") from None
+        raise DocmgrError(
+            f"failed to load vocabulary: failed to parse vocabulary file: "
+            f"{str(exc).splitlines()[0]}",
+            f"fix the YAML in {path}",
+        ) from None
     if not isinstance(data, dict):
         raise DocmgrError("failed to load vocabulary: not a mapping", f"fix the YAML in {path}")
     for category in CATEGORIES:
         for item in data.get(category) or []:
             if isinstance(item, dict) and item.get("slug"):
                 vocab.entries[category].append(
-                    Entry(str(item["slug"]), str(item.get("description") or "")))
+                    Entry(str(item["slug"]), str(item.get("description") or ""))
+                )
     return vocab
 
 
@@ -126,8 +149,10 @@ def add(vocab: Vocabulary, category: str, slug: str, description: str) -> Entry:
     if not slug:
         raise UsageProblem("slug is empty", "pass --slug with a value such as 'backend'")
     if slug in vocab.slugs(category):
-        raise DocmgrError(f"slug '{slug}' already exists in category '{category}'",
-                          "pick another slug, or leave the existing entry as it is")
+        raise DocmgrError(
+            f"slug '{slug}' already exists in category '{category}'",
+            "pick another slug, or leave the existing entry as it is",
+        )
     entry = Entry(slug, description)
     vocab.entries[category].append(entry)
     return entry

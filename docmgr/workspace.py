@@ -65,7 +65,7 @@ class Workspace:
 
     @property
     def vocabulary_path(self) -> Path:
-        """Where the vocabulary lives: the config's ``vocabulary:``, else ``<root>/vocabulary.yaml``."""
+        """The vocabulary file: the config's ``vocabulary:``, else ``<root>/vocabulary.yaml``."""
         if self.config and self.config.vocabulary:
             path = Path(self.config.vocabulary)
             return path if path.is_absolute() else self.config.folder / path
@@ -158,7 +158,9 @@ def walk_markdown(root: Path, matcher: Matcher) -> Iterator[tuple[Path, str, os.
         stack.extend(reversed(subdirs))
 
 
-def parse_doc(path: Path, rel: str, st: os.stat_result | None = None, *, control: bool = False) -> Doc:
+def parse_doc(
+    path: Path, rel: str, st: os.stat_result | None = None, *, control: bool = False
+) -> Doc:
     """Read and parse one document; failures become a Doc with ``error`` set, never an exception."""
     from docmgr.errors import FrontMatterError
     from docmgr.front_matter import read
@@ -173,7 +175,9 @@ def parse_doc(path: Path, rel: str, st: os.stat_result | None = None, *, control
     except FrontMatterError as exc:
         return Doc(path, rel, None, exc.problem, exc.line, st.st_mtime_ns, st.st_size, control)
     except OSError as exc:
-        return Doc(path, rel, None, f"cannot read: {exc.strerror}", 0, st.st_mtime_ns, st.st_size, control)
+        return Doc(
+            path, rel, None, f"cannot read: {exc.strerror}", 0, st.st_mtime_ns, st.st_size, control
+        )
 
 
 def scan_docs(ws: Workspace) -> list[Doc]:

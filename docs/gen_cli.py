@@ -19,8 +19,9 @@ WIDTH = 100
 HEADER = """# CLI reference
 
 Generated from `--help` by `python docs/gen_cli.py`; do not edit by hand. Every verb takes
-`--root DIR` (also accepted before the verb: `docmgr --root DIR ticket list`) and `--verbose`;
-list and show verbs take `--output table|json|yaml|csv` (JSON keys: [json-output.md](json-output.md)).
+`--root DIR` (also accepted before the verb: `docmgr --root DIR ticket list`) and
+`--verbose`; list and show verbs take `--output table|json|yaml|csv` (JSON keys:
+[json-output.md](json-output.md)).
 
 """
 
@@ -32,13 +33,16 @@ def _contexts(root: click.Command, path: list[str]) -> click.Context:
     for name in path:
         assert isinstance(command, click.Group)
         command = command.commands[name]
-        ctx = click.Context(command, info_name=name, parent=ctx, terminal_width=WIDTH,
-                            max_content_width=WIDTH)
+        ctx = click.Context(
+            command, info_name=name, parent=ctx, terminal_width=WIDTH, max_content_width=WIDTH
+        )
     return ctx
 
 
-def walk(command: click.Command, path: list[str] | None = None,
-         ) -> Iterator[tuple[list[str], click.Command]]:
+def walk(
+    command: click.Command,
+    path: list[str] | None = None,
+) -> Iterator[tuple[list[str], click.Command]]:
     """Yield (path, command) for every leaf verb, hidden ones included."""
     path = path or []
     if isinstance(command, click.Group):

@@ -29,8 +29,10 @@ def work(invoke, tmp_path: Path) -> Path:
     return work
 
 
-@pytest.mark.parametrize("bad", ["../escape", "a/b", "a\\b", "..", "x..y", "nul\x00id",
-                                 "ctl\x01id", "new\nline", "   ", "\t"])
+@pytest.mark.parametrize(
+    "bad",
+    ["../escape", "a/b", "a\\b", "..", "x..y", "nul\x00id", "ctl\x01id", "new\nline", "   ", "\t"],
+)
 def test_bad_ticket_ids_are_refused(invoke, work: Path, tmp_path: Path, bad: str) -> None:
     before = tree(tmp_path)
     out = invoke(["ticket", "create", "--ticket", bad, "--title", "x"], cwd=work, expect=1)
@@ -39,28 +41,47 @@ def test_bad_ticket_ids_are_refused(invoke, work: Path, tmp_path: Path, bad: str
     assert tree(tmp_path) == before
 
 
-@pytest.mark.parametrize("template", ["../{{TICKET}}", "{{TICKET}}/../../..", "../../x",
-                                      "{{TITLE}}"])
+@pytest.mark.parametrize(
+    "template", ["../{{TICKET}}", "{{TICKET}}/../../..", "../../x", "{{TITLE}}"]
+)
 def test_path_template_cannot_escape(invoke, work: Path, tmp_path: Path, template: str) -> None:
     before = tree(tmp_path)
-    out = invoke(["ticket", "create", "--ticket", "T-2", "--title", "../../../outside",
-                  "--path-template", template], cwd=work, expect=1)
+    out = invoke(
+        [
+            "ticket",
+            "create",
+            "--ticket",
+            "T-2",
+            "--title",
+            "../../../outside",
+            "--path-template",
+            template,
+        ],
+        cwd=work,
+        expect=1,
+    )
     assert_one_error_line(out.stderr)
     assert "path template resolves outside root" in out.stderr
     assert tree(tmp_path) == before
 
 
 def test_empty_path_template_is_a_usage_error(invoke, work: Path) -> None:
-    out = invoke(["ticket", "create", "--ticket", "T-2", "--title", "x", "--path-template", "./"],
-                 cwd=work, expect=2)
+    out = invoke(
+        ["ticket", "create", "--ticket", "T-2", "--title", "x", "--path-template", "./"],
+        cwd=work,
+        expect=2,
+    )
     assert_one_error_line(out.stderr)
 
 
 @pytest.mark.parametrize("doc_type", ["../x", "../../../etc", "a/b", "..", "a\\b"])
 def test_doc_type_cannot_escape(invoke, work: Path, tmp_path: Path, doc_type: str) -> None:
     before = tree(tmp_path)
-    out = invoke(["doc", "add", "--ticket", "OK-1", "--doc-type", doc_type, "--title", "x"],
-                 cwd=work, expect=1)
+    out = invoke(
+        ["doc", "add", "--ticket", "OK-1", "--doc-type", doc_type, "--title", "x"],
+        cwd=work,
+        expect=1,
+    )
     assert_one_error_line(out.stderr)
     assert tree(tmp_path) == before
 
@@ -72,18 +93,21 @@ def test_duplicate_ticket_is_refused_naming_the_existing_path(invoke, work: Path
     assert "--force" in out.stderr
 
 
-@pytest.mark.parametrize(("args", "code"), [
-    (["ticket", "show", "NOPE-1"], 1),
-    (["ticket", "show", "--ticket", "   "], 2),
-    (["doc", "add", "--ticket", "NOPE", "--doc-type", "x", "--title", "t"], 1),
-    (["doc", "add", "--ticket", "OK-1", "--doc-type", "x", "--title", "  "], 1),
-    (["ticket", "create", "--ticket", "T-3", "--title", "   "], 2),
-    (["ticket", "create", "--title", "x"], 2),
-    (["ticket", "list", "--output", "xml"], 2),
-    (["no-such-verb"], 2),
-    (["ticket", "list", "--no-such-flag"], 2),
-    (["vocab", "add", "--category", "nope", "--slug", "a", "--description", "b"], 2),
-])
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["ticket", "show", "NOPE-1"], 1),
+        (["ticket", "show", "--ticket", "   "], 2),
+        (["doc", "add", "--ticket", "NOPE", "--doc-type", "x", "--title", "t"], 1),
+        (["doc", "add", "--ticket", "OK-1", "--doc-type", "x", "--title", "  "], 1),
+        (["ticket", "create", "--ticket", "T-3", "--title", "   "], 2),
+        (["ticket", "create", "--title", "x"], 2),
+        (["ticket", "list", "--output", "xml"], 2),
+        (["no-such-verb"], 2),
+        (["ticket", "list", "--no-such-flag"], 2),
+        (["vocab", "add", "--category", "nope", "--slug", "a", "--description", "b"], 2),
+    ],
+)
 def test_errors_are_one_line(invoke, work: Path, args: list[str], code: int) -> None:
     out = invoke(args, cwd=work, expect=code)
     assert_one_error_line(out.stderr)

@@ -20,8 +20,19 @@ def work(invoke, tmp_path: Path) -> Path:
     invoke(["init"], cwd=tmp_path)
     for ticket in ("MEN-4242", "MEN-5678", "DOC-1"):
         invoke(["ticket", "create", "--ticket", ticket, "--title", "t"], cwd=tmp_path)
-    invoke(["vocab", "add", "--category", "docTypes", "--slug", "decision-record",
-            "--description", "ADR"], cwd=tmp_path)
+    invoke(
+        [
+            "vocab",
+            "add",
+            "--category",
+            "docTypes",
+            "--slug",
+            "decision-record",
+            "--description",
+            "ADR",
+        ],
+        cwd=tmp_path,
+    )
     return tmp_path
 
 
@@ -47,9 +58,13 @@ def test_root_flag_is_honoured_before_and_on_the_verb(work: Path, tmp_path_facto
     root = str(work / "ttmp")
     assert complete(elsewhere, ["doc", "add", "--ticket"], "") == []
     assert complete(elsewhere, ["doc", "add", "--root", root, "--ticket"], "MEN") == [
-        "MEN-4242", "MEN-5678"]
+        "MEN-4242",
+        "MEN-5678",
+    ]
     assert complete(elsewhere, ["--root", root, "doc", "add", "--ticket"], "MEN") == [
-        "MEN-4242", "MEN-5678"]
+        "MEN-4242",
+        "MEN-5678",
+    ]
 
 
 def test_completion_never_crashes_on_a_broken_workspace(tmp_path: Path) -> None:
@@ -58,12 +73,29 @@ def test_completion_never_crashes_on_a_broken_workspace(tmp_path: Path) -> None:
 
 
 def test_bash_protocol_in_a_subprocess(work: Path) -> None:
-    env = {**os.environ, "_DOCMGR_COMPLETE": "bash_complete",
-           "COMP_WORDS": "docmgr doc add --ticket MEN-4", "COMP_CWORD": "4", "DOCMGR_CONFIG": ""}
-    done = subprocess.run([sys.executable, "-m", "docmgr"], cwd=work, env=env, capture_output=True,
-                          text=True, check=True)
+    env = {
+        **os.environ,
+        "_DOCMGR_COMPLETE": "bash_complete",
+        "COMP_WORDS": "docmgr doc add --ticket MEN-4",
+        "COMP_CWORD": "4",
+        "DOCMGR_CONFIG": "",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "docmgr"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.splitlines() == ["plain,MEN-4242"]
     env["COMP_WORDS"] = "docmgr doc add --doc-type decision"
-    done = subprocess.run([sys.executable, "-m", "docmgr"], cwd=work, env=env, capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "docmgr"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.splitlines() == ["plain,decision-record"]

@@ -65,7 +65,8 @@ def test_malformed_config_warns_and_falls_through(tmp_path: Path) -> None:
     ws = Workspace.open(None, cwd=tmp_path, env={})
     assert ws.root == tmp_path / "ttmp"
     assert ws.resolution.warnings and ws.resolution.warnings[0].startswith(
-        "Warning: failed to parse config file")
+        "Warning: failed to parse config file"
+    )
 
 
 def test_git_root(git_repo) -> None:
@@ -99,7 +100,9 @@ def test_cwd_fallback(tmp_path: Path) -> None:
 
 def test_root_flag_before_and_on_the_verb(invoke, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    invoke(["ticket", "create", "--ticket", "A-1", "--title", "x", "--root", str(docs)], cwd=tmp_path)
+    invoke(
+        ["ticket", "create", "--ticket", "A-1", "--title", "x", "--root", str(docs)], cwd=tmp_path
+    )
     before = invoke(["--root", str(docs), "ticket", "list", "--output", "json"], cwd=tmp_path)
     on_verb = invoke(["ticket", "list", "--root", str(docs), "--output", "json"], cwd=tmp_path)
     assert [r["ticket"] for r in json.loads(before.stdout)] == ["A-1"]
@@ -108,15 +111,19 @@ def test_root_flag_before_and_on_the_verb(invoke, tmp_path: Path) -> None:
 
 def test_env_config_through_cli(invoke, tmp_path: Path) -> None:
     (tmp_path / "cfg.yaml").write_text("root: viaenv\n", encoding="utf-8")
-    out = invoke(["config", "show"], cwd=tmp_path, env={"DOCMGR_CONFIG": str(tmp_path / "cfg.yaml")})
+    out = invoke(
+        ["config", "show"], cwd=tmp_path, env={"DOCMGR_CONFIG": str(tmp_path / "cfg.yaml")}
+    )
     assert f"  root: {tmp_path / 'viaenv'}" in out.stdout.splitlines()
     assert "✓ DOCMGR_CONFIG env var" in out.stdout
 
 
 def test_missing_root_is_an_error_for_readers(invoke, tmp_path: Path) -> None:
     out = invoke(["ticket", "list", "--root", str(tmp_path / "nope")], cwd=tmp_path, expect=1)
-    assert out.stderr == (f"Error: root directory does not exist: {tmp_path / 'nope'} — run "
-                          "'docmgr init' or pass --root\n")
+    assert out.stderr == (
+        f"Error: root directory does not exist: {tmp_path / 'nope'} — run "
+        "'docmgr init' or pass --root\n"
+    )
 
 
 # --------------------------------------------------------------------------- config show
@@ -124,18 +131,21 @@ def test_missing_root_is_an_error_for_readers(invoke, tmp_path: Path) -> None:
 
 def test_config_show(invoke, tmp_path: Path) -> None:
     (tmp_path / ".ttmp.yaml").write_text(
-        "root: ttmp\ndefaults:\n    owners: [manuel, alex]\n    intent: long-term\n", encoding="utf-8")
+        "root: ttmp\ndefaults:\n    owners: [manuel, alex]\n    intent: long-term\n",
+        encoding="utf-8",
+    )
     out = invoke(["config", "show"], cwd=tmp_path).stdout.splitlines()
-    assert out[:3] == ["Configuration sources (in precedence order):",
-                       "  1.   --root flag: <not applicable>",
-                       "  2. ✓ .ttmp.yaml: .ttmp.yaml (current dir)"]
+    assert out[:3] == [
+        "Configuration sources (in precedence order):",
+        "  1.   --root flag: <not applicable>",
+        "  2. ✓ .ttmp.yaml: .ttmp.yaml (current dir)",
+    ]
     assert f"  root: {tmp_path / 'ttmp'}" in out
     assert "  defaults.owners: [manuel alex]" in out
     assert "  defaults.intent: long-term" in out
     rows = json.loads(invoke(["config", "show", "--output", "json"], cwd=tmp_path).stdout)
     assert rows[0] == {"section": "Configuration Sources (in precedence order)"}
-    assert rows[1] == {"step": 1, "source": "--root flag", "status": "",
-                       "path": "<not applicable>"}
+    assert rows[1] == {"step": 1, "source": "--root flag", "status": "", "path": "<not applicable>"}
     assert rows[2]["status"] == "✓ used"
     assert {"section": "Active Configuration"} in rows
     assert {"setting": "root", "value": str(tmp_path / "ttmp"), "source": ".ttmp.yaml"} in rows
@@ -156,46 +166,67 @@ def test_config_show_git_and_cwd_steps(invoke, tmp_path: Path, git_repo) -> None
 def test_configure_writes_and_keeps(invoke, git_repo) -> None:
     cwd = git_repo.path
     out = invoke(["configure", "--owners", "manuel", "--intent", "long-term"], cwd=cwd)
-    assert out.stdout.splitlines() == [f"Configuration file: {cwd / '.ttmp.yaml'}", "- Root: ttmp",
-                                       "- Vocabulary: ttmp/vocabulary.yaml", "- Status: written"]
+    assert out.stdout.splitlines() == [
+        f"Configuration file: {cwd / '.ttmp.yaml'}",
+        "- Root: ttmp",
+        "- Vocabulary: ttmp/vocabulary.yaml",
+        "- Status: written",
+    ]
     assert (cwd / ".ttmp.yaml").read_text(encoding="utf-8") == (
         "root: ttmp\ndefaults:\n    owners:\n        - manuel\n    intent: long-term\n"
-        'filenamePrefixPolicy: ""\nvocabulary: ttmp/vocabulary.yaml\n')
-    row = json.loads(invoke(["workspace", "configure", "--root", "docs", "--output", "json"],
-                            cwd=cwd).stdout)[0]
-    assert row == {"config": str(cwd / ".ttmp.yaml"), "root": "docs",
-                   "vocabulary": "docs/vocabulary.yaml", "status": "exists"}
+        'filenamePrefixPolicy: ""\nvocabulary: ttmp/vocabulary.yaml\n'
+    )
+    row = json.loads(
+        invoke(["workspace", "configure", "--root", "docs", "--output", "json"], cwd=cwd).stdout
+    )[0]
+    assert row == {
+        "config": str(cwd / ".ttmp.yaml"),
+        "root": "docs",
+        "vocabulary": "docs/vocabulary.yaml",
+        "status": "exists",
+    }
     invoke(["configure", "--root", "docs", "--force"], cwd=cwd)
     assert (cwd / ".ttmp.yaml").read_text(encoding="utf-8") == (
         'root: docs\ndefaults:\n    owners: []\n    intent: long-term\nfilenamePrefixPolicy: ""\n'
-        "vocabulary: docs/vocabulary.yaml\n")
+        "vocabulary: docs/vocabulary.yaml\n"
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".git/" not in p.as_posix()
-            and not p.relative_to(folder).as_posix().startswith(".git")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+        and ".git/" not in p.as_posix()
+        and not p.relative_to(folder).as_posix().startswith(".git")
+    }
 
 
 def test_init_creates_root_and_is_idempotent(invoke, git_repo) -> None:
     cwd = git_repo.path
     out = invoke(["init"], cwd=cwd)
     root = cwd / "ttmp"
-    assert out.stdout.splitlines() == [f"Docs root initialized at {root}",
-                                       f"- Vocabulary: {root / 'vocabulary.yaml'}",
-                                       f"- .docmgrignore: {root / '.docmgrignore'}",
-                                       f"- Config: {cwd / '.ttmp.yaml'}", "- Status: initialized"]
+    assert out.stdout.splitlines() == [
+        f"Docs root initialized at {root}",
+        f"- Vocabulary: {root / 'vocabulary.yaml'}",
+        f"- .docmgrignore: {root / '.docmgrignore'}",
+        f"- Config: {cwd / '.ttmp.yaml'}",
+        "- Status: initialized",
+    ]
     assert (root / ".docmgrignore").read_text(encoding="utf-8") == (
-        "# Default ignores for docmgr\n.git/\n_templates/\n_guidelines/\n")
+        "# Default ignores for docmgr\n.git/\n_templates/\n_guidelines/\n"
+    )
     for name in ("design-doc", "index", "reference", "playbook"):
         assert (root / "_templates" / f"{name}.md").is_file()
         assert (root / "_guidelines" / f"{name}.md").is_file()
     assert (cwd / ".ttmp.yaml").read_text(encoding="utf-8") == (
         'root: ttmp\ndefaults:\n    owners: []\n    intent: ""\nfilenamePrefixPolicy: ""\n'
-        "vocabulary: ttmp/vocabulary.yaml\n")
+        "vocabulary: ttmp/vocabulary.yaml\n"
+    )
     vocab = (root / "vocabulary.yaml").read_text(encoding="utf-8")
-    assert vocab.startswith("topics:\n    - slug: chat\n      description: Chat backend and frontend "
-                            "surfaces\n")
+    assert vocab.startswith(
+        "topics:\n    - slug: chat\n      description: Chat backend and frontend surfaces\n"
+    )
     before = snapshot(cwd)
     invoke(["workspace", "init"], cwd=cwd)
     assert snapshot(cwd) == before
@@ -204,20 +235,24 @@ def test_init_creates_root_and_is_idempotent(invoke, git_repo) -> None:
 def test_init_force_keeps_custom_vocabulary_and_rewrites_templates(invoke, git_repo) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
-    invoke(["vocab", "add", "--category", "topics", "--slug", "Infra", "--description", "CI"], cwd=cwd)
+    invoke(
+        ["vocab", "add", "--category", "topics", "--slug", "Infra", "--description", "CI"], cwd=cwd
+    )
     template = cwd / "ttmp/_templates/design-doc.md"
     original = template.read_text(encoding="utf-8")
     template.write_text("mine\n", encoding="utf-8")
     invoke(["init", "--force"], cwd=cwd)
     assert "- slug: infra\n      description: CI\n" in (cwd / "ttmp/vocabulary.yaml").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     assert template.read_text(encoding="utf-8") == original
 
 
 def test_init_without_seed(invoke, tmp_path: Path) -> None:
     invoke(["init", "--root", str(tmp_path / "r"), "--no-seed-vocabulary"], cwd=tmp_path)
     assert (tmp_path / "r/vocabulary.yaml").read_text(encoding="utf-8") == (
-        "topics: []\ndocTypes: []\nintent: []\n")
+        "topics: []\ndocTypes: []\nintent: []\n"
+    )
 
 
 # --------------------------------------------------------------------------- vocab
@@ -226,21 +261,36 @@ def test_init_without_seed(invoke, tmp_path: Path) -> None:
 def test_vocab_list_and_add(invoke, git_repo) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
-    rows = json.loads(invoke(["vocab", "list", "--category", "topics", "--output", "json"],
-                             cwd=cwd).stdout)
+    rows = json.loads(
+        invoke(["vocab", "list", "--category", "topics", "--output", "json"], cwd=cwd).stdout
+    )
     assert rows == [
         {"category": "topics", "slug": "chat", "description": "Chat backend and frontend surfaces"},
         {"category": "topics", "slug": "backend", "description": "Backend services"},
         {"category": "topics", "slug": "websocket", "description": "WebSocket lifecycle & events"},
     ]
-    out = invoke(["vocab", "add", "--category", "doctypes", "--slug", "til", "--description",
-                  "Today I learned"], cwd=cwd)
+    out = invoke(
+        [
+            "vocab",
+            "add",
+            "--category",
+            "doctypes",
+            "--slug",
+            "til",
+            "--description",
+            "Today I learned",
+        ],
+        cwd=cwd,
+    )
     assert out.stdout == "vocabulary entry added: doctypes/til (Today I learned)\n"
     rows = json.loads(invoke(["vocab", "list", "--output", "json"], cwd=cwd).stdout)
     assert {"category": "docTypes", "slug": "til", "description": "Today I learned"} in rows
     assert {r["category"] for r in rows} == {"topics", "docTypes", "intent", "status"}
-    err = invoke(["vocab", "add", "--category", "topics", "--slug", "chat", "--description", "x"],
-                 cwd=cwd, expect=1).stderr
+    err = invoke(
+        ["vocab", "add", "--category", "topics", "--slug", "chat", "--description", "x"],
+        cwd=cwd,
+        expect=1,
+    ).stderr
     assert err.startswith("Error: slug 'chat' already exists in category 'topics'")
     err = invoke(["vocab", "list", "--category", "colors"], cwd=cwd, expect=2).stderr
     assert err.startswith("Error: invalid category: colors")
@@ -268,7 +318,12 @@ def test_init_subprocess_from_git_subfolder(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "sub").mkdir(parents=True)
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
-    subprocess.run([sys.executable, "-m", "docmgr", "init"], cwd=repo / "sub", check=True, capture_output=True,
-                   env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    subprocess.run(
+        [sys.executable, "-m", "docmgr", "init"],
+        cwd=repo / "sub",
+        check=True,
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
     assert (repo / "ttmp/vocabulary.yaml").is_file()
     assert (repo / ".ttmp.yaml").is_file()

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from docmgr import front_matter as fm
 from docmgr.fsio import update_file
@@ -17,6 +16,8 @@ from docmgr.fsio import update_file
 
 def independent_parse(path: Path) -> dict[str, Any] | None:
     """Parse a header with PyYAML's C loader after the pre-pass; None when it does not parse."""
+    import yaml
+
     text = path.read_bytes().decode("utf-8", errors="replace")
     lines = text.split("\n")
     if lines[0].strip() != "---":
@@ -52,7 +53,7 @@ def warned_paths(stderr: str) -> set[str]:
     out = set()
     for line in stderr.splitlines():
         assert line.startswith("Warning: skipped "), line
-        where = line[len("Warning: skipped "):].split(": ", 1)[0]
+        where = line[len("Warning: skipped ") :].split(": ", 1)[0]
         out.add(where.rsplit(":", 1)[0] if where.rsplit(":", 1)[-1].isdigit() else where)
     return out
 
@@ -74,8 +75,11 @@ def expected(corpus: Path) -> dict[str, Any]:
 def test_ticket_list_lists_every_parseable_index(invoke, corpus: Path, expected) -> None:
     out = invoke(["ticket", "list", "--output", "json"], cwd=corpus)
     rows = json.loads(out.stdout)
-    want = sorted(rel.rsplit("/", 1)[0] for rel, data in expected["parsed"].items()
-                  if data.get("DocType") == "index")
+    want = sorted(
+        rel.rsplit("/", 1)[0]
+        for rel, data in expected["parsed"].items()
+        if data.get("DocType") == "index"
+    )
     assert len(want) >= 50
     assert sorted(r["path"] for r in rows) == want
     broken_indexes = {rel for rel in expected["broken"] if rel.rsplit("/", 1)[-1] == "index.md"}
@@ -102,12 +106,21 @@ def test_human_listing_summarises_skipped_docs(invoke, corpus: Path) -> None:
 
 
 def values_of(meta: fm.DocMeta, data: dict[str, Any]) -> dict[str, Any]:
-    typed = {"Title": meta.title, "Ticket": meta.ticket, "Status": meta.status,
-             "Topics": meta.topics, "DocType": meta.doc_type, "Intent": meta.intent,
-             "Owners": meta.owners, "RelatedFiles": meta.related_files,
-             "ExternalSources": meta.external_sources, "Summary": meta.summary,
-             "LastUpdated": meta.last_updated, "WhatFor": meta.what_for,
-             "WhenToUse": meta.when_to_use}
+    typed = {
+        "Title": meta.title,
+        "Ticket": meta.ticket,
+        "Status": meta.status,
+        "Topics": meta.topics,
+        "DocType": meta.doc_type,
+        "Intent": meta.intent,
+        "Owners": meta.owners,
+        "RelatedFiles": meta.related_files,
+        "ExternalSources": meta.external_sources,
+        "Summary": meta.summary,
+        "LastUpdated": meta.last_updated,
+        "WhatFor": meta.what_for,
+        "WhenToUse": meta.when_to_use,
+    }
     present = {str(k).lower() for k in data}
     return {k: v for k, v in typed.items() if k.lower() in present and v is not None}
 
@@ -131,8 +144,11 @@ def test_rewrite_with_same_values_is_byte_identical(corpus: Path) -> None:
 
 def test_reading_does_not_write(invoke, corpus: Path) -> None:
     def snapshot() -> dict[str, tuple[int, bytes]]:
-        return {str(p): (p.stat().st_mtime_ns, p.read_bytes())
-                for p in (corpus / "ttmp").rglob("*") if p.is_file()}
+        return {
+            str(p): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in (corpus / "ttmp").rglob("*")
+            if p.is_file()
+        }
 
     before = snapshot()
     for args in (["ticket", "list"], ["doc", "list"], ["ticket", "show", "DOCMGR-101"]):

@@ -31,11 +31,28 @@ IDS = [" ".join(path) for path, _command, _aliases in VERBS]
 
 
 def test_the_walk_finds_the_core_verbs() -> None:
-    assert {"init", "configure", "config show", "vocab list", "vocab add", "ticket create",
-            "ticket list", "ticket show", "doc add", "doc list", "doc guidelines"} <= set(IDS)
+    assert {
+        "init",
+        "configure",
+        "config show",
+        "vocab list",
+        "vocab add",
+        "ticket create",
+        "ticket list",
+        "ticket show",
+        "doc add",
+        "doc list",
+        "doc guidelines",
+    } <= set(IDS)
     aliases = {" ".join(a) for _p, _c, found in VERBS for a in found}
-    assert {"ticket create-ticket", "create-ticket", "list tickets", "ticket tickets",
-            "list docs", "doc docs"} <= aliases
+    assert {
+        "ticket create-ticket",
+        "create-ticket",
+        "list tickets",
+        "ticket tickets",
+        "list docs",
+        "doc docs",
+    } <= aliases
     assert not aliases & set(IDS)
 
 
@@ -49,7 +66,8 @@ def test_every_verb_has_help_and_an_example(path: list[str]) -> None:
     doc = inspect.cleandoc(command.help or "")
     assert doc.strip(), f"docmgr {' '.join(path)} has no help"
     assert re.search(r"\n\x08\nExample:\n +docmgr ", doc), (
-        f"docmgr {' '.join(path)}: end the docstring with an 'Example:' block under \\b")
+        f"docmgr {' '.join(path)}: end the docstring with an 'Example:' block under \\b"
+    )
     example = text.split("Example:", 1)[1]
     assert "docmgr " + path[0] in example, "the example must show a real command line"
 
@@ -57,7 +75,8 @@ def test_every_verb_has_help_and_an_example(path: list[str]) -> None:
 @pytest.mark.parametrize("path", [p for p, _c, _a in VERBS], ids=IDS)
 def test_every_verb_is_in_cli_md(path: list[str]) -> None:
     assert f"\n## docmgr {' '.join(path)}\n" in CLI_MD.read_text(encoding="utf-8"), (
-        "docs/cli.md is missing this verb — run python docs/gen_cli.py")
+        "docs/cli.md is missing this verb — run python docs/gen_cli.py"
+    )
 
 
 def test_cli_md_is_up_to_date() -> None:
@@ -65,8 +84,9 @@ def test_cli_md_is_up_to_date() -> None:
     assert current == GEN.render(), "docs/cli.md is out of date — run python docs/gen_cli.py"
 
 
-@pytest.mark.parametrize("name", ["getting-started.md", "cli.md", "file-formats.md",
-                                  "json-output.md", "design.md"])
+@pytest.mark.parametrize(
+    "name", ["getting-started.md", "cli.md", "file-formats.md", "json-output.md", "design.md"]
+)
 def test_docs_exist_and_link_targets_exist(name: str) -> None:
     text = (REPO / "docs" / name).read_text(encoding="utf-8")
     assert text.startswith("# ")
@@ -86,8 +106,15 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
 
 def test_json_output_doc_names_every_core_key() -> None:
     text = (REPO / "docs" / "json-output.md").read_text(encoding="utf-8")
-    for key in ("tasks_open", "tasks_done", "last_updated", "changelog_head", "doc_type",
-                "docmgrignore", "vocabulary_path"):
+    for key in (
+        "tasks_open",
+        "tasks_done",
+        "last_updated",
+        "changelog_head",
+        "doc_type",
+        "docmgrignore",
+        "vocabulary_path",
+    ):
         assert f"`{key}`" in text
 
 
@@ -98,4 +125,6 @@ def test_every_verb_takes_the_shared_options(path: list[str]) -> None:
         command = command.commands[name]  # type: ignore[attr-defined]
     names = {opt for param in command.params for opt in getattr(param, "opts", [])}
     missing = {"--root", "--output", "--with-glaze-output"} - names
-    assert not missing, f"docmgr {' '.join(path)} lacks {sorted(missing)} (use common_options/output_options)"
+    assert not missing, (
+        f"docmgr {' '.join(path)} lacks {sorted(missing)} (use common_options/output_options)"
+    )

@@ -33,15 +33,29 @@ def test_add_inherits_ticket_metadata(ws: Workspace) -> None:
     assert added.path == ws.root / TICKET_DIR / "design-doc/01-path-plan.md"
     meta = read_meta(added.path)
     assert (meta.ticket, meta.status, meta.topics, meta.intent, meta.doc_type) == (
-        "MEN-1", "active", ["chat", "backend"], "long-term", "design-doc")
+        "MEN-1",
+        "active",
+        ["chat", "backend"],
+        "long-term",
+        "design-doc",
+    )
     assert meta.last_updated == ws.clock.now()
 
 
 def test_add_flags_override_and_are_trimmed(ws: Workspace) -> None:
-    added = document.add(ws, ticketmod.find(ws, "MEN-1"), doc_type="reference", title="R",
-                         topics=[" a ", ""], owners=[" bob "], status="draft", intent="throwaway",
-                         summary="s: x", external_sources=[" https://x "],
-                         related_files=["a.go", " "])
+    added = document.add(
+        ws,
+        ticketmod.find(ws, "MEN-1"),
+        doc_type="reference",
+        title="R",
+        topics=[" a ", ""],
+        owners=[" bob "],
+        status="draft",
+        intent="throwaway",
+        summary="s: x",
+        external_sources=[" https://x "],
+        related_files=["a.go", " "],
+    )
     meta = read_meta(added.path)
     assert meta.topics == ["a"] and meta.owners == ["bob"] and meta.status == "draft"
     assert meta.intent == "throwaway" and meta.summary == "s: x"
@@ -72,7 +86,9 @@ def test_number_collision_moves_on(ws: Workspace) -> None:
 def test_workspace_template_wins_over_builtin(ws: Workspace) -> None:
     (ws.root / "_templates").mkdir()
     (ws.root / "_templates/reference.md").write_text(
-        "---\nTitle: ignored\n---\n\n# {{TITLE}} for {{TICKET}}\n\n{{TOPICS_LIST}}\n", encoding="utf-8")
+        "---\nTitle: ignored\n---\n\n# {{TITLE}} for {{TICKET}}\n\n{{TOPICS_LIST}}\n",
+        encoding="utf-8",
+    )
     added = document.add(ws, ticketmod.find(ws, "MEN-1"), doc_type="reference", title="Mine")
     text = added.path.read_text(encoding="utf-8")
     assert text.endswith("---\n\n# Mine for MEN-1\n\n- chat\n- backend\n")
@@ -86,7 +102,7 @@ def test_builtin_template_used_when_workspace_has_none(ws: Workspace) -> None:
 
 def test_type_without_template_gets_front_matter_only(ws: Workspace) -> None:
     added = document.add(ws, ticketmod.find(ws, "MEN-1"), doc_type="analysis", title="Bare")
-    assert added.path.read_text(encoding="utf-8").endswith("WhenToUse: \"\"\n---\n\n")
+    assert added.path.read_text(encoding="utf-8").endswith('WhenToUse: ""\n---\n\n')
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/b", "..", "x\\y"])
@@ -146,8 +162,10 @@ def test_doc_ref_not_found(ref_ws: Workspace, ref: str) -> None:
 def test_doc_ref_missing_message_lists_what_was_tried(ref_ws: Workspace) -> None:
     with pytest.raises(DocNotFound) as info:
         document.resolve_ref(ref_ws, "nope.md")
-    assert str(info.value).startswith('doc not found: "nope.md" (tried absolute, cwd-relative, '
-                                      "repo-relative, and docs-root-relative paths)")
+    assert str(info.value).startswith(
+        'doc not found: "nope.md" (tried absolute, cwd-relative, '
+        "repo-relative, and docs-root-relative paths)"
+    )
 
 
 def test_ticket_of(ref_ws: Workspace) -> None:
@@ -162,20 +180,39 @@ def test_ticket_of(ref_ws: Workspace) -> None:
 
 
 def test_doc_add_cli_prints_created_path(invoke, ws: Workspace) -> None:
-    out = invoke(["doc", "add", "--ticket", "men", "--doc-type", "reference", "--title", "Diary"],
-                 cwd=ws.cwd)
+    out = invoke(
+        ["doc", "add", "--ticket", "men", "--doc-type", "reference", "--title", "Diary"], cwd=ws.cwd
+    )
     assert out.stdout == f"created ttmp/{TICKET_DIR}/reference/01-diary.md\n"
-    row = json.loads(invoke(["add", "--ticket", "MEN-1", "--doc-type", "reference", "--title", "X",
-                             "--output", "json"], cwd=ws.cwd).stdout)[0]
+    row = json.loads(
+        invoke(
+            [
+                "add",
+                "--ticket",
+                "MEN-1",
+                "--doc-type",
+                "reference",
+                "--title",
+                "X",
+                "--output",
+                "json",
+            ],
+            cwd=ws.cwd,
+        ).stdout
+    )[0]
     assert list(row) == ["ticket", "doc_type", "title", "path", "status"]
     assert row["path"] == str(ws.root / TICKET_DIR / "reference/02-x.md")
 
 
 def test_doc_add_unknown_ticket(invoke, ws: Workspace) -> None:
-    out = invoke(["doc", "add", "--ticket", "NOPE", "--doc-type", "reference", "--title", "x"],
-                 cwd=ws.cwd, expect=1)
-    assert out.stderr == ('Error: ticket not found: "NOPE" — run \'docmgr ticket list\' to see '
-                          "available tickets\n")
+    out = invoke(
+        ["doc", "add", "--ticket", "NOPE", "--doc-type", "reference", "--title", "x"],
+        cwd=ws.cwd,
+        expect=1,
+    )
+    assert out.stderr == (
+        "Error: ticket not found: \"NOPE\" — run 'docmgr ticket list' to see available tickets\n"
+    )
 
 
 def test_doc_list_filters(invoke, ref_ws: Workspace) -> None:
@@ -188,8 +225,15 @@ def test_doc_list_filters(invoke, ref_ws: Workspace) -> None:
     assert len(rows("--topics", "CHAT,nope")) == 2
     assert rows("--topics", "nope") == []
     assert rows("--status", "draft") == []
-    assert list(rows()[0]) == ["ticket", "doc_type", "title", "status", "topics", "path",
-                               "last_updated"]
+    assert list(rows()[0]) == [
+        "ticket",
+        "doc_type",
+        "title",
+        "status",
+        "topics",
+        "path",
+        "last_updated",
+    ]
 
 
 def test_doc_list_human(invoke, ref_ws: Workspace) -> None:
@@ -219,5 +263,5 @@ def test_doc_list_reports_broken_doc_and_keeps_going(invoke, ref_ws: Workspace) 
     assert len(json.loads(out.stdout)) == 2
     line = out.stderr.strip()
     assert line.startswith(f"Warning: skipped {TICKET_DIR}/analysis/01-broken.md:")
-    where, problem = line[len("Warning: skipped "):].split(": ", 1)
+    where, problem = line[len("Warning: skipped ") :].split(": ", 1)
     assert int(where.rsplit(":", 1)[1]) >= 3 and problem

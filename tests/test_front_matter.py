@@ -1,8 +1,8 @@
-"""Front matter: the quoting pre-pass, reading every real variant, Go-style writing, lossless edits."""
+"""Front matter: the quoting pre-pass, reading real variants, Go-style writing, lossless edits."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from textwrap import dedent
 
 import pytest
@@ -26,9 +26,27 @@ def test_plain_values_do_not_need_quoting(value: str) -> None:
     assert not fm.needs_quoting(value)
 
 
-@pytest.mark.parametrize("value", ["with: colon", "ends:", "@start", "hash # inline", "tab\tchar",
-                                   "template {{x}}", "close }}", "`tick", "#x", "&a", "*b", "!c",
-                                   "|d", ">e", "%f", "?g"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "with: colon",
+        "ends:",
+        "@start",
+        "hash # inline",
+        "tab\tchar",
+        "template {{x}}",
+        "close }}",
+        "`tick",
+        "#x",
+        "&a",
+        "*b",
+        "!c",
+        "|d",
+        ">e",
+        "%f",
+        "?g",
+    ],
+)
 def test_risky_values_need_quoting(value: str) -> None:
     assert fm.needs_quoting(value)
 
@@ -42,18 +60,31 @@ def test_prepass_doubles_single_quotes() -> None:
     assert fm.quote_prepass("Summary: it's: fine\n") == "Summary: 'it''s: fine'\n"
 
 
-@pytest.mark.parametrize("line", [
-    "Summary: 'already: quoted'\n", 'Summary: "already: quoted"\n', "Topics: [a, b]\n",
-    "Extra: {a: b}\n", "Summary: |\n", "Summary: >\n", "# comment: with colon\n",
-    "    - item: with colon\n", "    - Path: a.go\n", "Summary:\n", "\n",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Summary: 'already: quoted'\n",
+        'Summary: "already: quoted"\n',
+        "Topics: [a, b]\n",
+        "Extra: {a: b}\n",
+        "Summary: |\n",
+        "Summary: >\n",
+        "# comment: with colon\n",
+        "    - item: with colon\n",
+        "    - Path: a.go\n",
+        "Summary:\n",
+        "\n",
+    ],
+)
 def test_prepass_leaves_styled_comment_list_and_empty_lines(line: str) -> None:
     assert fm.quote_prepass(line) == line
 
 
 def test_prepass_processes_nested_note_lines_but_not_dash_path_lines() -> None:
     text = "RelatedFiles:\n    - Path: a.go: x\n      Note: why: because\n"
-    assert fm.quote_prepass(text) == "RelatedFiles:\n    - Path: a.go: x\n      Note: 'why: because'\n"
+    assert (
+        fm.quote_prepass(text) == "RelatedFiles:\n    - Path: a.go: x\n      Note: 'why: because'\n"
+    )
 
 
 def test_prepass_quotes_value_with_trailing_comment_like_go() -> None:
@@ -67,7 +98,7 @@ def test_prepass_keeps_crlf() -> None:
 
 
 def test_risky_summary_reads_as_string() -> None:
-    meta, _ = fm.read(doc("Title: T\nSummary: needs: quoting\nOwners: [\"@bob\"]\n"))
+    meta, _ = fm.read(doc('Title: T\nSummary: needs: quoting\nOwners: ["@bob"]\n'))
     assert meta.summary == "needs: quoting"
     assert meta.owners == ["@bob"]
 
@@ -80,11 +111,19 @@ def test_split_finds_body_after_closing_delimiter() -> None:
     parts = fm.split(text)
     assert parts is not None
     assert parts.yaml == "Title: A\n"
-    assert text[parts.body_start:] == "Body line\n"
+    assert text[parts.body_start :] == "Body line\n"
 
 
-@pytest.mark.parametrize("text", ["", "no front matter\n", "\n---\nTitle: A\n---\n",
-                                  "\ufeff---\nTitle: A\n---\n", "---\nTitle: A\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "no front matter\n",
+        "\n---\nTitle: A\n---\n",
+        "\ufeff---\nTitle: A\n---\n",
+        "---\nTitle: A\n",
+    ],
+)
 def test_missing_delimiters_are_an_error(text: str) -> None:
     assert fm.split(text) is None
     with pytest.raises(FrontMatterError, match="frontmatter delimiters '---' not found"):
@@ -122,13 +161,18 @@ def test_reads_valid_file() -> None:
     """)
     meta, parts = fm.read(text)
     assert (meta.title, meta.ticket, meta.doc_type, meta.status) == (
-        "Path Normalization", "MEN-4242", "design-doc", "active")
+        "Path Normalization",
+        "MEN-4242",
+        "design-doc",
+        "active",
+    )
     assert meta.topics == ["chat", "backend"]
     assert meta.related_files == [RelatedFile("repo://a.go", "Registers routes")]
-    assert meta.last_updated == datetime(2026, 7, 6, 11, 37, 4, 658468,
-                                         tzinfo=timezone(timedelta(hours=-4)))
+    assert meta.last_updated == datetime(
+        2026, 7, 6, 11, 37, 4, 658468, tzinfo=timezone(timedelta(hours=-4))
+    )
     assert meta.problems == []
-    assert text[parts.body_start:] == "\nBody line\n"
+    assert text[parts.body_start :] == "\nBody line\n"
 
 
 def test_reads_older_key_order_and_missing_keys() -> None:
@@ -139,7 +183,12 @@ def test_reads_older_key_order_and_missing_keys() -> None:
 
 def test_reads_lower_case_keys_and_prefers_canonical_ones() -> None:
     meta, _ = fm.read(doc("title: lower\nticket: T-1\ndoctype: reference\ntopics: [a]\n"))
-    assert (meta.title, meta.ticket, meta.doc_type, meta.topics) == ("lower", "T-1", "reference", ["a"])
+    assert (meta.title, meta.ticket, meta.doc_type, meta.topics) == (
+        "lower",
+        "T-1",
+        "reference",
+        ["a"],
+    )
     meta, _ = fm.read(doc("title: lower\nTitle: Upper\n"))
     assert meta.title == "Upper"
 
@@ -149,8 +198,10 @@ def test_unknown_keys_are_kept_in_extra() -> None:
     assert meta.extra == {"Custom": "value"}
 
 
-@pytest.mark.parametrize("raw", ["no", "on", "yes", "off", "true", "null", "~", "2024-01-01",
-                                 "0x10", "1e3", "12:30", "3.14"])
+@pytest.mark.parametrize(
+    "raw",
+    ["no", "on", "yes", "off", "true", "null", "~", "2024-01-01", "0x10", "1e3", "12:30", "3.14"],
+)
 def test_values_that_look_typed_stay_strings(raw: str) -> None:
     meta, _ = fm.read(doc(f"Title: {raw}\nTicket: {raw}\nStatus: {raw}\nSummary: {raw}\n"))
     assert (meta.title, meta.ticket, meta.status, meta.summary) == (raw, raw, raw, raw)
@@ -158,7 +209,7 @@ def test_values_that_look_typed_stay_strings(raw: str) -> None:
 
 def test_bare_date_reads_as_utc_midnight() -> None:
     meta, _ = fm.read(doc("Title: A\nLastUpdated: 2025-11-18\n"))
-    assert meta.last_updated == datetime(2025, 11, 18, tzinfo=timezone.utc)
+    assert meta.last_updated == datetime(2025, 11, 18, tzinfo=UTC)
     assert meta.last_updated_raw == "2025-11-18"
 
 
@@ -171,10 +222,17 @@ def test_one_to_nine_fraction_digits(digits: int) -> None:
     assert meta.last_updated.utcoffset() == timedelta(hours=-4)
 
 
-@pytest.mark.parametrize("raw", ["2026-07-06T11:37:04Z", "2026-07-06T11:37:04+00:00",
-                                 "2026-07-06 11:37:04", "2026-07-06t11:37:04z"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2026-07-06T11:37:04Z",
+        "2026-07-06T11:37:04+00:00",
+        "2026-07-06 11:37:04",
+        "2026-07-06t11:37:04z",
+    ],
+)
 def test_timestamp_forms(raw: str) -> None:
-    assert fm.parse_last_updated(raw) == datetime(2026, 7, 6, 11, 37, 4, tzinfo=timezone.utc)
+    assert fm.parse_last_updated(raw) == datetime(2026, 7, 6, 11, 37, 4, tzinfo=UTC)
 
 
 def test_bad_last_updated_is_a_problem_not_a_crash() -> None:
@@ -190,7 +248,8 @@ def test_scalar_topics_is_a_problem_but_readable() -> None:
 
 
 def test_related_files_legacy_forms() -> None:
-    meta, _ = fm.read(doc("""
+    meta, _ = fm.read(
+        doc("""
         Title: A
         RelatedFiles:
             - backend/api/user.go
@@ -198,9 +257,12 @@ def test_related_files_legacy_forms() -> None:
             - path: lower.go
               note: lower note
             - Note: no path
-    """))
-    assert meta.related_files == [RelatedFile("backend/api/user.go"),
-                                  RelatedFile("lower.go", "lower note")]
+    """)
+    )
+    assert meta.related_files == [
+        RelatedFile("backend/api/user.go"),
+        RelatedFile("lower.go", "lower note"),
+    ]
     meta, _ = fm.read(doc("Title: A\nRelatedFiles: not-a-list\n"))
     assert meta.related_files == []
 
@@ -231,9 +293,21 @@ def test_empty_or_non_mapping_header_is_an_error(header: str) -> None:
 
 def test_as_json_uses_spec_names() -> None:
     meta, _ = fm.read(doc("Title: A\nDocType: index\nLastUpdated: 2025-11-18\n"))
-    assert list(meta.as_json()) == ["title", "ticket", "status", "topics", "docType", "intent",
-                                    "owners", "relatedFiles", "externalSources", "summary",
-                                    "lastUpdated", "whatFor", "whenToUse"]
+    assert list(meta.as_json()) == [
+        "title",
+        "ticket",
+        "status",
+        "topics",
+        "docType",
+        "intent",
+        "owners",
+        "relatedFiles",
+        "externalSources",
+        "summary",
+        "lastUpdated",
+        "whatFor",
+        "whenToUse",
+    ]
     assert meta.as_json()["lastUpdated"] == "2025-11-18"
 
 
@@ -247,13 +321,29 @@ def test_colon_summary_is_single_quoted_and_reparses() -> None:
     assert meta.summary == "colon: here"
 
 
-@pytest.mark.parametrize(("value", "rendered"), [
-    ("", '""'), ("plain text", "plain text"), ("no", '"no"'), ("on", '"on"'), ("y", '"y"'),
-    ("true", '"true"'), ("null", '"null"'), ("123", '"123"'), ("1.5", '"1.5"'),
-    ("2024-01-01", '"2024-01-01"'), ("it's", "it's"), ("#hash", "'#hash'"),
-    ("- dash", "'- dash'"), ("a #b", "'a #b'"), (" lead", "' lead'"), ("{{x}}", "'{{x}}'"),
-    ('say "hi"', 'say "hi"'), ("tab\there", '"tab\\there"'),
-])
+@pytest.mark.parametrize(
+    ("value", "rendered"),
+    [
+        ("", '""'),
+        ("plain text", "plain text"),
+        ("no", '"no"'),
+        ("on", '"on"'),
+        ("y", '"y"'),
+        ("true", '"true"'),
+        ("null", '"null"'),
+        ("123", '"123"'),
+        ("1.5", '"1.5"'),
+        ("2024-01-01", '"2024-01-01"'),
+        ("it's", "it's"),
+        ("#hash", "'#hash'"),
+        ("- dash", "'- dash'"),
+        ("a #b", "'a #b'"),
+        (" lead", "' lead'"),
+        ("{{x}}", "'{{x}}'"),
+        ('say "hi"', 'say "hi"'),
+        ("tab\there", '"tab\\there"'),
+    ],
+)
 def test_scalar_quoting(value: str, rendered: str) -> None:
     assert fm.scalar(value) == rendered
     meta, _ = fm.read(f"---\nSummary: {rendered}\n---\n")
@@ -266,16 +356,20 @@ def test_lists_empty_and_four_space_indented() -> None:
 
 
 def test_related_files_path_and_note() -> None:
-    rendered = fm.render_value("RelatedFiles", [RelatedFile("repo://a.go", "Registers API routes"),
-                                                RelatedFile("b.go")])
-    assert rendered == ("RelatedFiles:\n    - Path: repo://a.go\n      Note: Registers API routes\n"
-                        "    - Path: b.go\n")
+    rendered = fm.render_value(
+        "RelatedFiles", [RelatedFile("repo://a.go", "Registers API routes"), RelatedFile("b.go")]
+    )
+    assert rendered == (
+        "RelatedFiles:\n    - Path: repo://a.go\n      Note: Registers API routes\n"
+        "    - Path: b.go\n"
+    )
 
 
 def test_multi_line_note_is_a_literal_block() -> None:
     rendered = fm.render_value("RelatedFiles", [RelatedFile("x.go", "Step 2 fix\nStep 7 path")])
-    assert rendered == ("RelatedFiles:\n    - Path: x.go\n      Note: |-\n"
-                        "        Step 2 fix\n        Step 7 path\n")
+    assert rendered == (
+        "RelatedFiles:\n    - Path: x.go\n      Note: |-\n        Step 2 fix\n        Step 7 path\n"
+    )
     meta, _ = fm.read("---\n" + rendered + "---\n")
     assert meta.related_files == [RelatedFile("x.go", "Step 2 fix\nStep 7 path")]
 
@@ -283,15 +377,27 @@ def test_multi_line_note_is_a_literal_block() -> None:
 def test_last_updated_rfc3339() -> None:
     at = datetime(2026, 7, 6, 11, 37, 4, 658468, tzinfo=timezone(timedelta(hours=-4)))
     assert fm.render_value("LastUpdated", at) == "LastUpdated: 2026-07-06T11:37:04.658468-04:00\n"
-    assert fm.render_value("LastUpdated", at.replace(microsecond=0, tzinfo=timezone.utc)) == (
-        "LastUpdated: 2026-07-06T11:37:04Z\n")
+    assert fm.render_value("LastUpdated", at.replace(microsecond=0, tzinfo=UTC)) == (
+        "LastUpdated: 2026-07-06T11:37:04Z\n"
+    )
 
 
 def test_new_document_has_every_key_in_order_and_one_blank_line() -> None:
-    values = {"WhenToUse": "", "Title": "T: x", "Ticket": "A-1", "Status": "active",
-              "Topics": ["chat"], "DocType": "index", "Intent": "long-term", "Owners": [],
-              "RelatedFiles": [], "ExternalSources": [], "Summary": "",
-              "LastUpdated": datetime(2026, 2, 8, 10, 47, tzinfo=EST), "WhatFor": ""}
+    values = {
+        "WhenToUse": "",
+        "Title": "T: x",
+        "Ticket": "A-1",
+        "Status": "active",
+        "Topics": ["chat"],
+        "DocType": "index",
+        "Intent": "long-term",
+        "Owners": [],
+        "RelatedFiles": [],
+        "ExternalSources": [],
+        "Summary": "",
+        "LastUpdated": datetime(2026, 2, 8, 10, 47, tzinfo=EST),
+        "WhatFor": "",
+    }
     text = fm.new_document(values, "# T\n")
     assert text == dedent("""\
         ---
@@ -356,9 +462,14 @@ def test_update_list_key() -> None:
 
 
 def test_update_with_same_values_is_byte_identical() -> None:
-    same = {"Title": "Quoted title", "Ticket": "OLD-1", "Topics": ["a", "b"],
-            "Status": "draft", "Summary": "folded text\n",
-            "LastUpdated": datetime(2025, 11, 18, tzinfo=timezone.utc)}
+    same = {
+        "Title": "Quoted title",
+        "Ticket": "OLD-1",
+        "Topics": ["a", "b"],
+        "Status": "draft",
+        "Summary": "folded text\n",
+        "LastUpdated": datetime(2025, 11, 18, tzinfo=UTC),
+    }
     assert fm.update_fields(ODD, same) == ODD
 
 
@@ -370,8 +481,10 @@ def test_update_lower_case_key_keeps_its_spelling() -> None:
 def test_update_inserts_missing_key_in_canonical_order() -> None:
     text = doc("Title: A\nTicket: T-1\nDocType: index\nSummary: s\nCustom: c\n")
     out = fm.update_fields(text, {"Status": "active", "Owners": ["me"], "WhenToUse": "w"})
-    assert out == doc("Title: A\nTicket: T-1\nStatus: active\nDocType: index\nOwners:\n"
-                      "    - me\nSummary: s\nWhenToUse: w\nCustom: c\n")
+    assert out == doc(
+        "Title: A\nTicket: T-1\nStatus: active\nDocType: index\nOwners:\n"
+        "    - me\nSummary: s\nWhenToUse: w\nCustom: c\n"
+    )
 
 
 def test_update_inserts_before_first_later_key_when_no_earlier_key() -> None:
@@ -382,15 +495,16 @@ def test_update_inserts_before_first_later_key_when_no_earlier_key() -> None:
 def test_update_keeps_crlf() -> None:
     text = doc("Title: A\nStatus: draft\n# c\nX: y\n", "\nBody\n").replace("\n", "\r\n")
     out = fm.update_fields(text, {"Status": "active", "Topics": ["t"]})
-    assert out == doc("Title: A\nStatus: active\nTopics:\n    - t\n# c\nX: y\n",
-                      "\nBody\n").replace("\n", "\r\n")
+    assert out == doc(
+        "Title: A\nStatus: active\nTopics:\n    - t\n# c\nX: y\n", "\nBody\n"
+    ).replace("\n", "\r\n")
 
 
 def test_repeated_edits_do_not_add_blank_lines() -> None:
     text = fm.new_document({"Title": "A", "Summary": ""}, "# Body\n")
     for n in range(5):
         text = fm.update_fields(text, {"Summary": f"edit {n}"})
-    assert text == '---\nTitle: A\nSummary: edit 4\n---\n\n# Body\n'
+    assert text == "---\nTitle: A\nSummary: edit 4\n---\n\n# Body\n"
 
 
 def test_update_without_front_matter_is_an_error() -> None:
@@ -403,7 +517,7 @@ def test_indented_header_falls_back_to_ruamel_and_keeps_body() -> None:
     out = fm.update_fields(text, {"Status": "active"})
     meta, parts = fm.read(out)
     assert (meta.title, meta.status) == ("A", "active")
-    assert out[parts.body_start:] == "\nBody\n"
+    assert out[parts.body_start :] == "\nBody\n"
 
 
 def test_update_related_files_round_trips() -> None:
@@ -415,8 +529,9 @@ def test_update_related_files_round_trips() -> None:
     assert "Summary: s\n" in out and out.endswith("---\n\nBody line\n")
 
 
-@pytest.mark.parametrize("value", ["\n", "\nleading", " indented\nnext", "a\n\x1fb", "x: y: z\nq",
-                                   "a\n   \nb"])
+@pytest.mark.parametrize(
+    "value", ["\n", "\nleading", " indented\nnext", "a\n\x1fb", "x: y: z\nq", "a\n   \nb"]
+)
 def test_multi_line_values_that_a_block_cannot_hold_are_double_quoted(value: str) -> None:
     rendered = fm.render_value("Summary", value)
     assert rendered.startswith('Summary: "')

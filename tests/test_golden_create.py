@@ -34,24 +34,60 @@ def written(tmp_path_factory) -> Path:
     from docmgr.cli import cli
     from docmgr.cli._common import App
     from docmgr.clock import FixedClock
+
     work = tmp_path_factory.mktemp("golden")
     (work / ".git").mkdir()
     runs = [
         ["init"],
         ["configure", "--owners", "manuel", "--force"],
-        ["ticket", "create-ticket", "--ticket", TICKET, "--title",
-         "Expand vm-system daemon API e2e and integration coverage", "--topics", "backend,testing"],
+        [
+            "ticket",
+            "create-ticket",
+            "--ticket",
+            TICKET,
+            "--title",
+            "Expand vm-system daemon API e2e and integration coverage",
+            "--topics",
+            "backend,testing",
+        ],
         ["doc", "add", "--ticket", TICKET, "--doc-type", "reference", "--title", "Diary"],
-        ["doc", "add", "--ticket", "VM-004", "--doc-type", "design-doc", "--title",
-         "Daemon API test coverage matrix and expansion plan", "--summary", "Which endpoints: covered",
-         "--related-files", "cmd/daemon/main.go"],
-        ["doc", "add", "--ticket", "VM-004", "--doc-type", "analysis", "--title",
-         "Open questions: colon risk", "--owners", "alice", "--external-sources",
-         "https://example.com/a"],
+        [
+            "doc",
+            "add",
+            "--ticket",
+            "VM-004",
+            "--doc-type",
+            "design-doc",
+            "--title",
+            "Daemon API test coverage matrix and expansion plan",
+            "--summary",
+            "Which endpoints: covered",
+            "--related-files",
+            "cmd/daemon/main.go",
+        ],
+        [
+            "doc",
+            "add",
+            "--ticket",
+            "VM-004",
+            "--doc-type",
+            "analysis",
+            "--title",
+            "Open questions: colon risk",
+            "--owners",
+            "alice",
+            "--external-sources",
+            "https://example.com/a",
+        ],
     ]
     for args in runs:
-        result = CliRunner().invoke(cli, args, obj=App(clock=FixedClock(FROZEN), cwd=work),
-                                    env={"DOCMGR_CONFIG": ""}, catch_exceptions=False)
+        result = CliRunner().invoke(
+            cli,
+            args,
+            obj=App(clock=FixedClock(FROZEN), cwd=work),
+            env={"DOCMGR_CONFIG": ""},
+            catch_exceptions=False,
+        )
         assert result.exit_code == 0, (args, result.output)
     return work / "ttmp" / FOLDER
 
@@ -66,7 +102,8 @@ def test_golden(written: Path, golden: str) -> None:
     assert target.is_file(), f"missing golden {target}; run with DOCMGR_UPDATE_GOLDENS=1"
     assert actual == target.read_bytes(), (
         f"{CASES[golden]} differs from {target}; if the change is intended, rerun with "
-        "DOCMGR_UPDATE_GOLDENS=1 and review the diff")
+        "DOCMGR_UPDATE_GOLDENS=1 and review the diff"
+    )
 
 
 def test_goldens_are_all_used() -> None:

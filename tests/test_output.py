@@ -8,18 +8,33 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 
 from docmgr.output import render
 
 VERBS = {
-    "ticket list": (["ticket", "list"], ["ticket", "title", "status", "topics", "tasks_open",
-                                         "tasks_done", "path", "last_updated"]),
-    "ticket show": (["ticket", "show", "OUT-1"], ["ticket", "title", "status", "topics",
-                                                  "tasks_open", "tasks_done", "path",
-                                                  "last_updated", "docs", "changelog_head"]),
-    "doc list": (["doc", "list"], ["ticket", "doc_type", "title", "status", "topics", "path",
-                                   "last_updated"]),
+    "ticket list": (
+        ["ticket", "list"],
+        ["ticket", "title", "status", "topics", "tasks_open", "tasks_done", "path", "last_updated"],
+    ),
+    "ticket show": (
+        ["ticket", "show", "OUT-1"],
+        [
+            "ticket",
+            "title",
+            "status",
+            "topics",
+            "tasks_open",
+            "tasks_done",
+            "path",
+            "last_updated",
+            "docs",
+            "changelog_head",
+        ],
+    ),
+    "doc list": (
+        ["doc", "list"],
+        ["ticket", "doc_type", "title", "status", "topics", "path", "last_updated"],
+    ),
     "vocab list": (["vocab", "list"], ["category", "slug", "description"]),
     "doc guidelines --list": (["doc", "guidelines", "--list"], ["doc_type"]),
     "doc guidelines": (["doc", "guidelines", "--doc-type", "reference"], ["doc_type", "content"]),
@@ -30,10 +45,23 @@ VERBS = {
 def work(invoke, tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()
     invoke(["init"], cwd=tmp_path)
-    invoke(["ticket", "create", "--ticket", "OUT-1", "--title", "Output: formats, all",
-            "--topics", "a,b"], cwd=tmp_path)
-    invoke(["doc", "add", "--ticket", "OUT-1", "--doc-type", "reference", "--title", "R, with comma"],
-           cwd=tmp_path)
+    invoke(
+        [
+            "ticket",
+            "create",
+            "--ticket",
+            "OUT-1",
+            "--title",
+            "Output: formats, all",
+            "--topics",
+            "a,b",
+        ],
+        cwd=tmp_path,
+    )
+    invoke(
+        ["doc", "add", "--ticket", "OUT-1", "--doc-type", "reference", "--title", "R, with comma"],
+        cwd=tmp_path,
+    )
     return tmp_path
 
 
@@ -58,6 +86,8 @@ def test_csv_header_and_rows(invoke, work: Path, verb: str) -> None:
 @pytest.mark.parametrize("verb", sorted(VERBS))
 def test_yaml_matches_json(invoke, work: Path, verb: str) -> None:
     args, _keys = VERBS[verb]
+    import yaml
+
     as_yaml = yaml.safe_load(invoke([*args, "--output", "yaml"], cwd=work).stdout)
     as_json = json.loads(invoke([*args, "--output", "json"], cwd=work).stdout)
     assert as_yaml == as_json
@@ -80,16 +110,26 @@ def test_with_glaze_output_is_accepted(invoke, work: Path, verb: str) -> None:
     assert both == invoke([*args, "--output", "csv"], cwd=work).stdout
 
 
-@pytest.mark.parametrize(("args", "keys"), [
-    (["config", "show"], None),
-    (["init"], ["root", "vocabulary", "docmgrignore", "status", "config"]),
-    (["configure"], ["config", "root", "vocabulary", "status"]),
-    (["ticket", "create", "--ticket", "OUT-2", "--title", "t"], ["ticket", "path", "title", "status"]),
-    (["doc", "add", "--ticket", "OUT-1", "--doc-type", "x", "--title", "t"],
-     ["ticket", "doc_type", "title", "path", "status"]),
-    (["vocab", "add", "--category", "topics", "--slug", "z", "--description", "d"],
-     ["category", "slug", "description", "vocabulary_path", "status"]),
-])
+@pytest.mark.parametrize(
+    ("args", "keys"),
+    [
+        (["config", "show"], None),
+        (["init"], ["root", "vocabulary", "docmgrignore", "status", "config"]),
+        (["configure"], ["config", "root", "vocabulary", "status"]),
+        (
+            ["ticket", "create", "--ticket", "OUT-2", "--title", "t"],
+            ["ticket", "path", "title", "status"],
+        ),
+        (
+            ["doc", "add", "--ticket", "OUT-1", "--doc-type", "x", "--title", "t"],
+            ["ticket", "doc_type", "title", "path", "status"],
+        ),
+        (
+            ["vocab", "add", "--category", "topics", "--slug", "z", "--description", "d"],
+            ["category", "slug", "description", "vocabulary_path", "status"],
+        ),
+    ],
+)
 def test_mutating_verbs_json(invoke, work: Path, args: list[str], keys: list[str] | None) -> None:
     rows = json.loads(invoke([*args, "--output", "json"], cwd=work).stdout)
     assert isinstance(rows, list) and rows
@@ -98,17 +138,26 @@ def test_mutating_verbs_json(invoke, work: Path, args: list[str], keys: list[str
 
 
 def test_zero_rows_is_an_empty_array(invoke, work: Path) -> None:
-    assert json.loads(invoke(["ticket", "list", "--status", "none", "--output", "json"],
-                             cwd=work).stdout) == []
+    assert (
+        json.loads(
+            invoke(["ticket", "list", "--status", "none", "--output", "json"], cwd=work).stdout
+        )
+        == []
+    )
     assert invoke(["doc", "list", "--status", "none", "--output", "csv"], cwd=work).stdout == ""
 
 
 def test_render_values() -> None:
+    import yaml
+
     rows = [{"a": "x: y", "b": ["p", "q"], "c": None, "d": True, "e": 3, "f": "multi\nline"}]
-    assert yaml.safe_load(render(rows, "yaml")) == [{"a": "x: y", "b": ["p", "q"], "c": None,
-                                                     "d": True, "e": 3, "f": "multi\nline"}]
+    assert yaml.safe_load(render(rows, "yaml")) == [
+        {"a": "x: y", "b": ["p", "q"], "c": None, "d": True, "e": 3, "f": "multi\nline"}
+    ]
     assert list(csv.reader(io.StringIO(render(rows, "csv")))) == [
-        ["a", "b", "c", "d", "e", "f"], ["x: y", "p, q", "", "true", "3", "multi\nline"]]
+        ["a", "b", "c", "d", "e", "f"],
+        ["x: y", "p, q", "", "true", "3", "multi\nline"],
+    ]
     assert render([], "json") == "[]\n"
     assert render([], "table") == ""
     assert render([], "csv") == ""

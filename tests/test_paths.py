@@ -13,24 +13,44 @@ from docmgr.errors import UnsafePath, UsageProblem
 WHEN = datetime(2026, 2, 8, 10, 47, tzinfo=timezone(timedelta(hours=-5)))
 
 
-@pytest.mark.parametrize(("ticket", "title", "basename"), [
-    ("MEN-4242", "Normalize chat API paths and WebSocket lifecycle",
-     "MEN-4242--normalize-chat-api-paths-and-websocket-lifecycle"),
-    ("MEN-5678", "Secondary ticket — WebSocket reconnection plan",
-     "MEN-5678--secondary-ticket-websocket-reconnection-plan"),
-    ("TEST-9999", "TEST-9999: Test ticket with ticket in title",
-     "TEST-9999--test-ticket-with-ticket-in-title"),
-    ("TEST-1234", "TEST-1234 - Another test", "TEST-1234--another-test"),
-    ("MEN-4242", "MEN-4242 — Unicode dash title", "MEN-4242--unicode-dash-title"),
-    ("MEN-0001", "MEN-0001", "MEN-0001--men-0001"),
-    ("DOC-42", "", "DOC-42--doc-42"),
-    ("X", "go-go-mento: Webchat/Web hydration and integration reference",
-     "X--go-go-mento-webchat-web-hydration-and-integration-reference"),
-    ("X", "Café déjà vu", "X--caf-d-j-vu"),
-])
+@pytest.mark.parametrize(
+    ("ticket", "title", "basename"),
+    [
+        (
+            "MEN-4242",
+            "Normalize chat API paths and WebSocket lifecycle",
+            "MEN-4242--normalize-chat-api-paths-and-websocket-lifecycle",
+        ),
+        (
+            "MEN-5678",
+            "Secondary ticket — WebSocket reconnection plan",
+            "MEN-5678--secondary-ticket-websocket-reconnection-plan",
+        ),
+        (
+            "TEST-9999",
+            "TEST-9999: Test ticket with ticket in title",
+            "TEST-9999--test-ticket-with-ticket-in-title",
+        ),
+        ("TEST-1234", "TEST-1234 - Another test", "TEST-1234--another-test"),
+        ("MEN-4242", "MEN-4242 — Unicode dash title", "MEN-4242--unicode-dash-title"),
+        ("MEN-0001", "MEN-0001", "MEN-0001--men-0001"),
+        ("DOC-42", "", "DOC-42--doc-42"),
+        (
+            "X",
+            "go-go-mento: Webchat/Web hydration and integration reference",
+            "X--go-go-mento-webchat-web-hydration-and-integration-reference",
+        ),
+        ("X", "Café déjà vu", "X--caf-d-j-vu"),
+    ],
+)
 def test_slug_table_of_spec(ticket: str, title: str, basename: str) -> None:
-    rel = paths.render_path_template(paths.DEFAULT_PATH_TEMPLATE, ticket=ticket, title=title,
-                                     slug=paths.ticket_slug(ticket, title), when=WHEN)
+    rel = paths.render_path_template(
+        paths.DEFAULT_PATH_TEMPLATE,
+        ticket=ticket,
+        title=title,
+        slug=paths.ticket_slug(ticket, title),
+        when=WHEN,
+    )
     assert rel == f"2026/02/08/{basename}"
 
 
@@ -38,25 +58,55 @@ def test_ticket_prefix_is_stripped_case_insensitively() -> None:
     assert paths.ticket_slug("men-1", "MEN-1: Lower id") == "lower-id"
 
 
-@pytest.mark.parametrize(("text", "slug"), [
-    ("Hello World", "hello-world"), ("  --Trim--  ", "trim"), ("", "document"), ("!!!", "document"),
-    ("a__b..c", "a-b-c"), ("ÄÖÜ", "document"),
-])
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Hello World", "hello-world"),
+        ("  --Trim--  ", "trim"),
+        ("", "document"),
+        ("!!!", "document"),
+        ("a__b..c", "a-b-c"),
+        ("ÄÖÜ", "document"),
+    ],
+)
 def test_slugify(text: str, slug: str) -> None:
     assert paths.slugify(text) == slug
 
 
-@pytest.mark.parametrize(("title", "slug"), [
-    ("01 Intro", "intro"), ("123-Big", "big"), ("1 Small", "1-small"), ("Path Normalization Strategy",
-                                                                      "path-normalization-strategy"),
-    ("01", "01"), ("", "document"),
-])
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("01 Intro", "intro"),
+        ("123-Big", "big"),
+        ("1 Small", "1-small"),
+        ("Path Normalization Strategy", "path-normalization-strategy"),
+        ("01", "01"),
+        ("", "document"),
+    ],
+)
 def test_doc_slug_drops_numeric_prefix(title: str, slug: str) -> None:
     assert paths.doc_slug(title) == slug
 
 
-@pytest.mark.parametrize("bad", ["a/b", "a\\b", "..", "a..b", "../x", "a\x00b", "a\nb", "a\tb",
-                                 "a\x7fb", "", "   ", "\t", " lead", "trail "])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "a/b",
+        "a\\b",
+        "..",
+        "a..b",
+        "../x",
+        "a\x00b",
+        "a\nb",
+        "a\tb",
+        "a\x7fb",
+        "",
+        "   ",
+        "\t",
+        " lead",
+        "trail ",
+    ],
+)
 def test_bad_ticket_ids_are_refused(bad: str) -> None:
     with pytest.raises(UnsafePath):
         paths.validate_ticket_id(bad)
@@ -74,17 +124,30 @@ def test_bad_segments_are_refused(bad: str) -> None:
 
 
 def test_path_template_placeholders() -> None:
-    rel = paths.render_path_template("{{DATE}}/{{TICKET}}/{{YYYY}}-{{MM}}-{{DD}}/{{TITLE}}--{{SLUG}}",
-                                     ticket="A-1", title="Raw Title", slug="raw-title", when=WHEN)
+    rel = paths.render_path_template(
+        "{{DATE}}/{{TICKET}}/{{YYYY}}-{{MM}}-{{DD}}/{{TITLE}}--{{SLUG}}",
+        ticket="A-1",
+        title="Raw Title",
+        slug="raw-title",
+        when=WHEN,
+    )
     assert rel == "2026-02-08/A-1/2026-02-08/Raw Title--raw-title"
 
 
-@pytest.mark.parametrize(("template", "expected"), [
-    ("/abs/{{TICKET}}", "abs/A-1"), ("./{{TICKET}}", "A-1"), ("x/../{{TICKET}}", "A-1"),
-    ("a//b/{{TICKET}}/", "a/b/A-1"),
-])
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("/abs/{{TICKET}}", "abs/A-1"),
+        ("./{{TICKET}}", "A-1"),
+        ("x/../{{TICKET}}", "A-1"),
+        ("a//b/{{TICKET}}/", "a/b/A-1"),
+    ],
+)
 def test_path_template_is_cleaned(template: str, expected: str) -> None:
-    assert paths.render_path_template(template, ticket="A-1", title="t", slug="t", when=WHEN) == expected
+    assert (
+        paths.render_path_template(template, ticket="A-1", title="t", slug="t", when=WHEN)
+        == expected
+    )
 
 
 @pytest.mark.parametrize("template", ["..", "../{{TICKET}}", "x/../../{{TICKET}}", "{{TITLE}}"])
@@ -114,6 +177,7 @@ def test_is_inside(tmp_path: Path) -> None:
 
 
 def test_placeholders_in_values_are_not_expanded_again() -> None:
-    rel = paths.render_path_template("{{TICKET}}/{{SLUG}}", ticket="{{TITLE}}", title="../../x",
-                                     slug="{{DATE}}", when=WHEN)
+    rel = paths.render_path_template(
+        "{{TICKET}}/{{SLUG}}", ticket="{{TITLE}}", title="../../x", slug="{{DATE}}", when=WHEN
+    )
     assert rel == "{{TITLE}}/{{DATE}}"

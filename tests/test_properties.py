@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -16,28 +16,80 @@ from docmgr.front_matter import RelatedFile
 
 # any single-line text, including YAML's trouble makers (no line breaks of any kind)
 line_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x85\u2028\u2029"),
+    alphabet=st.characters(
+        blacklist_categories=("Cs",), blacklist_characters="\n\r\x85\u2028\u2029"
+    ),
     max_size=40,
 )
-risky = st.sampled_from(["no", "on", "yes", "null", "~", "2024-01-01", "1e3", "0x1F", ": x",
-                         "a: b", "#c", "- d", "'q'", '"dq"', "{{T}}", "x #y", "@at", "*a", "&b",
-                         "!t", "|", ">", "%", "?", "[x]", "{y}", " lead", "trail ", "\ttab", "é"])
+risky = st.sampled_from(
+    [
+        "no",
+        "on",
+        "yes",
+        "null",
+        "~",
+        "2024-01-01",
+        "1e3",
+        "0x1F",
+        ": x",
+        "a: b",
+        "#c",
+        "- d",
+        "'q'",
+        '"dq"',
+        "{{T}}",
+        "x #y",
+        "@at",
+        "*a",
+        "&b",
+        "!t",
+        "|",
+        ">",
+        "%",
+        "?",
+        "[x]",
+        "{y}",
+        " lead",
+        "trail ",
+        "\ttab",
+        "é",
+    ]
+)
 value = st.one_of(line_text, risky)
 multi = st.lists(st.one_of(line_text, risky), min_size=2, max_size=3).map("\n".join)
-stamps = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2200, 1, 1),
-                      timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=-5)),
-                                                 timezone(timedelta(hours=5, minutes=30))]))
+stamps = st.datetimes(
+    min_value=datetime(1970, 1, 2),
+    max_value=datetime(2200, 1, 1),
+    timezones=st.sampled_from(
+        [UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30))]
+    ),
+)
 items = st.lists(value.filter(lambda v: v != ""), max_size=3)
-related = st.lists(st.builds(RelatedFile, value.filter(lambda v: v.strip() != ""),
-                             st.one_of(value, multi)), max_size=3)
+related = st.lists(
+    st.builds(RelatedFile, value.filter(lambda v: v.strip() != ""), st.one_of(value, multi)),
+    max_size=3,
+)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(title=value, summary=st.one_of(value, multi), topics=items, owners=items, files=related,
-       when=stamps)
+@given(
+    title=value,
+    summary=st.one_of(value, multi),
+    topics=items,
+    owners=items,
+    files=related,
+    when=stamps,
+)
 def test_render_then_read_round_trips(title, summary, topics, owners, files, when) -> None:
-    values = {"Title": title, "Ticket": "T-1", "Topics": topics, "Owners": owners,
-              "RelatedFiles": files, "Summary": summary, "LastUpdated": when}
+    values = {
+        "Title": title,
+        "Ticket": "T-1",
+        "Topics": topics,
+        "Owners": owners,
+        "RelatedFiles": files,
+        "Summary": summary,
+        "LastUpdated": when,
+    }
     meta, parts = fm.read(fm.new_document(values, "body\n"))
     assert meta.title == title
     assert meta.summary == summary
@@ -48,8 +100,7 @@ def test_render_then_read_round_trips(title, summary, topics, owners, files, whe
 
 
 @settings(max_examples=200)
-@given(old=value, new=st.one_of(value, multi), body=st.text(max_size=60),
-       crlf=st.booleans())
+@given(old=value, new=st.one_of(value, multi), body=st.text(max_size=60), crlf=st.booleans())
 def test_update_touches_only_the_asked_key(old, new, body, crlf) -> None:
     head = f"---\nTitle: keep me\n# comment\nSummary: {fm.scalar(old)}\nCustom: x\n---\n"
     text = head + body
@@ -59,7 +110,7 @@ def test_update_touches_only_the_asked_key(old, new, body, crlf) -> None:
     meta, parts = fm.read(out)
     assert meta.summary == new
     assert meta.title == "keep me" and meta.extra == {"Custom": "x"}
-    assert out[parts.body_start:] == text[fm.split(text).body_start:]
+    assert out[parts.body_start :] == text[fm.split(text).body_start :]
     nl = "\r\n" if crlf else "\n"
     assert out.startswith(f"---{nl}Title: keep me{nl}# comment{nl}Summary:")
     assert fm.update_fields(out, {"Summary": new}) == out
@@ -71,9 +122,13 @@ def test_no_ticket_id_escapes_the_root(tmp_path_factory, ticket: str) -> None:
     root = Path("/virtual/root")
     try:
         paths.validate_ticket_id(ticket)
-        rel = paths.render_path_template(paths.DEFAULT_PATH_TEMPLATE, ticket=ticket, title="t",
-                                         slug=paths.ticket_slug(ticket, "t"),
-                                         when=datetime(2026, 2, 8, tzinfo=timezone.utc))
+        rel = paths.render_path_template(
+            paths.DEFAULT_PATH_TEMPLATE,
+            ticket=ticket,
+            title="t",
+            slug=paths.ticket_slug(ticket, "t"),
+            when=datetime(2026, 2, 8, tzinfo=UTC),
+        )
         target = paths.resolve_inside(root, rel)
     except (UnsafePath, DocmgrError):
         return
@@ -85,8 +140,13 @@ def test_no_ticket_id_escapes_the_root(tmp_path_factory, ticket: str) -> None:
 @given(st.text(max_size=30), st.text(max_size=30))
 def test_templates_with_title_never_escape(template: str, title: str) -> None:
     try:
-        rel = paths.render_path_template(template + "{{TITLE}}", ticket="A-1", title=title,
-                                         slug="s", when=datetime(2026, 2, 8, tzinfo=timezone.utc))
+        rel = paths.render_path_template(
+            template + "{{TITLE}}",
+            ticket="A-1",
+            title=title,
+            slug="s",
+            when=datetime(2026, 2, 8, tzinfo=UTC),
+        )
     except DocmgrError:
         return
     assert paths.is_inside(Path("/r"), paths.resolve_inside(Path("/r"), rel))

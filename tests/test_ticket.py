@@ -12,14 +12,23 @@ from docmgr.errors import TicketAmbiguous, TicketExists, TicketNotFound, UsagePr
 from docmgr.workspace import Workspace, load_docs
 
 
-def write_index(root: Path, rel_dir: str, ticket: str, *, title: str = "", status: str = "active",
-                updated: str = "2026-01-01T00:00:00Z") -> Path:
+def write_index(
+    root: Path,
+    rel_dir: str,
+    ticket: str,
+    *,
+    title: str = "",
+    status: str = "active",
+    updated: str = "2026-01-01T00:00:00Z",
+) -> Path:
     folder = root / rel_dir
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "index.md"
-    path.write_text(f"---\nTitle: {title or ticket + ' title'}\nTicket: {ticket}\nStatus: {status}\n"
-                    f"Topics:\n    - chat\nDocType: index\nLastUpdated: {updated}\n---\n\n# x\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"---\nTitle: {title or ticket + ' title'}\nTicket: {ticket}\nStatus: {status}\n"
+        f"Topics:\n    - chat\nDocType: index\nLastUpdated: {updated}\n---\n\n# x\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -36,17 +45,20 @@ def refs_root(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.mark.parametrize(("ref", "expected"), [
-    ("MEN-4242", "MEN-4242"),
-    ("men-4242", "MEN-4242"),
-    ("DOCMGR", "DOCMGR-200"),
-    ("MEN-4242--normalize-chat-api-paths", "MEN-4242"),
-    ("2026/07/05/MEN-5678--secondary-ticket/", "MEN-5678"),
-    ("ttmp/2026/07/05/MEN-5678--secondary-ticket", "MEN-5678"),
-    ("DOCMGR-200--something-else", "DOCMGR-200"),
-    ("5678", "MEN-5678"),
-    ("  MEN-5678 ", "MEN-5678"),
-])
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("MEN-4242", "MEN-4242"),
+        ("men-4242", "MEN-4242"),
+        ("DOCMGR", "DOCMGR-200"),
+        ("MEN-4242--normalize-chat-api-paths", "MEN-4242"),
+        ("2026/07/05/MEN-5678--secondary-ticket/", "MEN-5678"),
+        ("ttmp/2026/07/05/MEN-5678--secondary-ticket", "MEN-5678"),
+        ("DOCMGR-200--something-else", "DOCMGR-200"),
+        ("5678", "MEN-5678"),
+        ("  MEN-5678 ", "MEN-5678"),
+    ],
+)
 def test_forgiving_refs(refs_root: Path, ref: str, expected: str) -> None:
     assert ticketmod.find(open_ws(refs_root), ref).id == expected
 
@@ -54,7 +66,9 @@ def test_forgiving_refs(refs_root: Path, ref: str, expected: str) -> None:
 def test_ambiguous_prefix_names_both(refs_root: Path) -> None:
     with pytest.raises(TicketAmbiguous) as info:
         ticketmod.find(open_ws(refs_root), "MEN-")
-    assert 'ticket ambiguous: "MEN-" matches multiple tickets: MEN-4242, MEN-5678' in str(info.value)
+    assert 'ticket ambiguous: "MEN-" matches multiple tickets: MEN-4242, MEN-5678' in str(
+        info.value
+    )
 
 
 def test_not_found(refs_root: Path) -> None:
@@ -102,8 +116,12 @@ def test_create_writes_workspace(tmp_path: Path, clock) -> None:
     made = ticketmod.create(ws, ticket="A-1", title="First ticket", topics=["x"])
     assert made.path == tmp_path / "ttmp/2026/02/08/A-1--first-ticket"
     assert len(made.dirs) == 9
-    assert sorted(Path(f).name for f in made.files) == ["README.md", "changelog.md", "index.md",
-                                                         "tasks.md"]
+    assert sorted(Path(f).name for f in made.files) == [
+        "README.md",
+        "changelog.md",
+        "index.md",
+        "tasks.md",
+    ]
     for sub in ticketmod.SCAFFOLD_DIRS:
         assert (made.path / sub).is_dir()
     assert ticketmod.find(ws, "A-1").dir == made.path
@@ -131,7 +149,8 @@ def test_create_force_overwrites_control_files(tmp_path: Path, clock) -> None:
 def test_create_uses_config_owners_and_intent(tmp_path: Path, clock) -> None:
     (tmp_path / ".ttmp.yaml").write_text(
         "root: ttmp\ndefaults:\n    owners:\n        - manuel\n    intent: short-term\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     ws = Workspace.open(None, cwd=tmp_path, env={}, clock=clock)
     made = ticketmod.create(ws, ticket="A-1", title="First", topics=[])
     meta = ticketmod.find(ws, "A-1").doc.meta
@@ -140,8 +159,9 @@ def test_create_uses_config_owners_and_intent(tmp_path: Path, clock) -> None:
 
 
 def test_task_counts(tmp_path: Path) -> None:
-    (tmp_path / "tasks.md").write_text("# Tasks\n\n- [ ] a\n- [x] b\n- [X] c\n- not a task\n",
-                                       encoding="utf-8")
+    (tmp_path / "tasks.md").write_text(
+        "# Tasks\n\n- [ ] a\n- [x] b\n- [X] c\n- not a task\n", encoding="utf-8"
+    )
     assert ticketmod.task_counts(tmp_path) == (1, 2)
     assert ticketmod.task_counts(tmp_path / "missing") == (0, 0)
 
@@ -155,8 +175,12 @@ def legacy_root(tmp_path: Path) -> Path:
     write_index(root, "FLAT-1-legacy-flat", "FLAT-1", updated="2025-11-01")
     write_index(root, "2025-11-20/DATED-2-old-date-folder", "DATED-2", updated="2025-11-20")
     write_index(root, "2026/01/02/NODASH", "NODASH-3", updated="2026-01-02T00:00:00Z")
-    write_index(root, "2026/01/03/ID--WITH--DASHES--slug", "ID--WITH--DASHES",
-                updated="2026-01-03T00:00:00Z")
+    write_index(
+        root,
+        "2026/01/03/ID--WITH--DASHES--slug",
+        "ID--WITH--DASHES",
+        updated="2026-01-03T00:00:00Z",
+    )
     write_index(root, "2026/01/04/DUP-5--one", "DUP-5", updated="2026-01-04T00:00:00Z")
     write_index(root, "2026/01/05/DUP-5--two", "DUP-5", updated="2026-01-05T00:00:00Z")
     write_index(root, "_archive/HIDDEN-6", "HIDDEN-6")
@@ -169,13 +193,23 @@ def legacy_root(tmp_path: Path) -> Path:
 
 
 def test_list_reads_every_real_shape(invoke, legacy_root: Path) -> None:
-    out = invoke(["ticket", "list", "--root", str(legacy_root), "--output", "json"],
-                 cwd=legacy_root.parent)
+    out = invoke(
+        ["ticket", "list", "--root", str(legacy_root), "--output", "json"], cwd=legacy_root.parent
+    )
     rows = json.loads(out.stdout)
-    assert [r["ticket"] for r in rows] == ["DUP-5", "DUP-5", "ID--WITH--DASHES", "NODASH-3",
-                                           "DATED-2", "FLAT-1"]
-    assert {r["path"] for r in rows} >= {"FLAT-1-legacy-flat", "2025-11-20/DATED-2-old-date-folder",
-                                         "2026/01/03/ID--WITH--DASHES--slug"}
+    assert [r["ticket"] for r in rows] == [
+        "DUP-5",
+        "DUP-5",
+        "ID--WITH--DASHES",
+        "NODASH-3",
+        "DATED-2",
+        "FLAT-1",
+    ]
+    assert {r["path"] for r in rows} >= {
+        "FLAT-1-legacy-flat",
+        "2025-11-20/DATED-2-old-date-folder",
+        "2026/01/03/ID--WITH--DASHES--slug",
+    }
     assert "Warning: skipped 2026/01/06/BROKEN-8--x/index.md:4: did not find expected" in out.stderr
     assert "Traceback" not in out.stderr
 
@@ -211,10 +245,36 @@ def test_load_docs_reports_error_line_and_keeps_going(legacy_root: Path) -> None
 
 def test_ticket_show_human_and_json(invoke, tmp_path: Path) -> None:
     root = tmp_path / "ttmp"
-    invoke(["ticket", "create", "--root", str(root), "--ticket", "MEN-1", "--title", "Show me",
-            "--topics", "chat,backend"], cwd=tmp_path)
-    invoke(["doc", "add", "--root", str(root), "--ticket", "MEN-1", "--doc-type", "reference",
-            "--title", "Ref"], cwd=tmp_path)
+    invoke(
+        [
+            "ticket",
+            "create",
+            "--root",
+            str(root),
+            "--ticket",
+            "MEN-1",
+            "--title",
+            "Show me",
+            "--topics",
+            "chat,backend",
+        ],
+        cwd=tmp_path,
+    )
+    invoke(
+        [
+            "doc",
+            "add",
+            "--root",
+            str(root),
+            "--ticket",
+            "MEN-1",
+            "--doc-type",
+            "reference",
+            "--title",
+            "Ref",
+        ],
+        cwd=tmp_path,
+    )
     folder = root / "2026/02/08/MEN-1--show-me"
     (folder / "tasks.md").write_text("# Tasks\n\n- [ ] one\n- [x] two\n", encoding="utf-8")
     human = invoke(["ticket", "show", "MEN", "--root", str(root)], cwd=tmp_path).stdout
@@ -226,10 +286,33 @@ def test_ticket_show_human_and_json(invoke, tmp_path: Path) -> None:
     ]
     assert "  - reference/01-ref.md (reference)" in human
     assert "changelog: 2026-02-08" in human
-    row = json.loads(invoke(["ticket", "show", "--ticket", "MEN-1--show-me", "--root", str(root),
-                             "--output", "json"], cwd=tmp_path).stdout)[0]
-    assert list(row) == ["ticket", "title", "status", "topics", "tasks_open", "tasks_done", "path",
-                         "last_updated", "docs", "changelog_head"]
+    row = json.loads(
+        invoke(
+            [
+                "ticket",
+                "show",
+                "--ticket",
+                "MEN-1--show-me",
+                "--root",
+                str(root),
+                "--output",
+                "json",
+            ],
+            cwd=tmp_path,
+        ).stdout
+    )[0]
+    assert list(row) == [
+        "ticket",
+        "title",
+        "status",
+        "topics",
+        "tasks_open",
+        "tasks_done",
+        "path",
+        "last_updated",
+        "docs",
+        "changelog_head",
+    ]
     assert row["docs"] == ["index.md", "reference/01-ref.md"]
 
 
@@ -241,11 +324,21 @@ def test_ticket_show_without_ref_is_a_usage_error(invoke, tmp_path: Path) -> Non
 
 def test_ticket_list_filters_are_exact(invoke, refs_root: Path) -> None:
     root = str(refs_root)
-    assert invoke(["ticket", "list", "--root", root, "--ticket", "MEN"],
-                  cwd=refs_root).stdout == "No tickets found.\n"
-    rows = json.loads(invoke(["list", "tickets", "--root", root, "--ticket", "MEN-5678",
-                              "--output", "json"], cwd=refs_root).stdout)
+    assert (
+        invoke(["ticket", "list", "--root", root, "--ticket", "MEN"], cwd=refs_root).stdout
+        == "No tickets found.\n"
+    )
+    rows = json.loads(
+        invoke(
+            ["list", "tickets", "--root", root, "--ticket", "MEN-5678", "--output", "json"],
+            cwd=refs_root,
+        ).stdout
+    )
     assert [r["ticket"] for r in rows] == ["MEN-5678"]
-    rows = json.loads(invoke(["ticket", "tickets", "--root", root, "--status", "closed",
-                              "--output", "json"], cwd=refs_root).stdout)
+    rows = json.loads(
+        invoke(
+            ["ticket", "tickets", "--root", root, "--status", "closed", "--output", "json"],
+            cwd=refs_root,
+        ).stdout
+    )
     assert rows == []

@@ -67,24 +67,46 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 
 def common_options(func: F) -> F:
     """Add ``--root`` and ``--verbose`` to a verb (they also work before the verb)."""
-    func = click.option("--verbose", is_flag=True, expose_value=False, callback=_set_verbose,
-                        is_eager=True, help="Print the docs root banner and reminders.")(func)
-    func = click.option("--root", metavar="DIR", expose_value=False, callback=_set_root,
-                        is_eager=True, help="Docs root (default: from .ttmp.yaml, git root, cwd).")(func)
+    func = click.option(
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_verbose,
+        is_eager=True,
+        help="Print the docs root banner and reminders.",
+    )(func)
+    func = click.option(
+        "--root",
+        metavar="DIR",
+        expose_value=False,
+        callback=_set_root,
+        is_eager=True,
+        help="Docs root (default: from .ttmp.yaml, git root, cwd).",
+    )(func)
     return func
 
 
 def output_options(func: F) -> F:
     """Add ``--output table|json|yaml|csv`` and the Go tool's ``--with-glaze-output`` switch."""
-    func = click.option("--with-glaze-output", "glaze", is_flag=True,
-                        help="Accepted for compatibility; implies --output json.")(func)
-    func = click.option("--output", "output", type=click.Choice(["table", "json", "yaml", "csv"]),
-                        default=None, help="Structured output instead of the human text.")(func)
+    func = click.option(
+        "--with-glaze-output",
+        "glaze",
+        is_flag=True,
+        help="Accepted for compatibility; implies --output json.",
+    )(func)
+    func = click.option(
+        "--output",
+        "output",
+        type=click.Choice(["table", "json", "yaml", "csv"]),
+        default=None,
+        help="Structured output instead of the human text.",
+    )(func)
     return func
 
 
-def emit(rows: Sequence[dict[str, Any]], output: str | None, glaze: bool,
-         human: Callable[[], str]) -> None:
+def emit(
+    rows: Sequence[dict[str, Any]], output: str | None, glaze: bool, human: Callable[[], str]
+) -> None:
     """Print rows in the requested format, or the human text when no format was requested."""
     from docmgr.output import render
 
@@ -125,7 +147,11 @@ def complete_ticket(ctx: click.Context, _param: click.Parameter, incomplete: str
         ids = sorted({t.id for t in tickets_from_docs(load_docs(ws))})
     except Exception:  # completion must never crash the shell
         return []
-    return [click.shell_completion.CompletionItem(i) for i in ids if i.lower().startswith(incomplete.lower())]
+    return [
+        click.shell_completion.CompletionItem(i)
+        for i in ids
+        if i.lower().startswith(incomplete.lower())
+    ]
 
 
 def complete_doc_type(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
@@ -134,20 +160,37 @@ def complete_doc_type(ctx: click.Context, _param: click.Parameter, incomplete: s
         from docmgr import vocabulary
 
         ws = _completion_workspace(ctx)
-        names = set(vocabulary.BUILTIN_DOC_TYPES) | set(vocabulary.load(ws.vocabulary_path).slugs("docTypes"))
+        names = set(vocabulary.BUILTIN_DOC_TYPES) | set(
+            vocabulary.load(ws.vocabulary_path).slugs("docTypes")
+        )
     except Exception:  # completion must never crash the shell
         names = set()
-    return [click.shell_completion.CompletionItem(n) for n in sorted(names) if n.startswith(incomplete)]
+    return [
+        click.shell_completion.CompletionItem(n) for n in sorted(names) if n.startswith(incomplete)
+    ]
 
 
-def ticket_option(required: bool = True, help_text: str = "Ticket id (forgiving: prefix, folder name).") -> Callable[[F], F]:
-    return click.option("--ticket", required=required, default=None if required else "",
-                        shell_complete=complete_ticket, help=help_text)
+def ticket_option(
+    required: bool = True, help_text: str = "Ticket id (forgiving: prefix, folder name)."
+) -> Callable[[F], F]:
+    return click.option(
+        "--ticket",
+        required=required,
+        default=None if required else "",
+        shell_complete=complete_ticket,
+        help=help_text,
+    )
 
 
 def doc_type_option(required: bool = True) -> Callable[[F], F]:
-    return click.option("--doc-type", "doc_type", required=required, default=None if required else "",
-                        shell_complete=complete_doc_type, help="Document type (design-doc, reference, …).")
+    return click.option(
+        "--doc-type",
+        "doc_type",
+        required=required,
+        default=None if required else "",
+        shell_complete=complete_doc_type,
+        help="Document type (design-doc, reference, …).",
+    )
 
 
 def hidden_alias(command: click.Command, name: str) -> click.Command:
@@ -161,9 +204,14 @@ def hidden_alias(command: click.Command, name: str) -> click.Command:
 class DocmgrGroup(click.Group):
     """A group that turns every error into one ``Error: …`` line on stderr (no tracebacks)."""
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
-             complete_var: str | None = None, standalone_mode: bool = True,
-             **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:

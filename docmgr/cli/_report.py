@@ -17,5 +17,8 @@ def report_skipped(ws: Any, skipped: list[Any], *, structured: bool) -> None:
             click.echo(f"Warning: skipped {where}: {doc.error}", err=True)
         return
     first = skipped[0]
-    click.echo(f"Warning: skipped {len(skipped)} documents whose front matter does not parse "
-               f"(first: {first.rel}: {first.error}) — run 'docmgr doctor' for the list", err=True)
+    click.echo(
+        f"Warning: skipped {len(skipped)} documents whose front matter does not parse "
+        f"(first: {first.rel}: {first.error}) — run 'docmgr doctor' for the list",
+        err=True,
+    )

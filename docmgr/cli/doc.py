@@ -35,9 +35,20 @@ def doc_group() -> None:
 @click.option("--external-sources", multiple=True, help="URLs or other sources (comma list).")
 @click.option("--related-files", multiple=True, help="Related file paths (comma list).")
 @output_options
-def add_cmd(ticket: str, doc_type: str, title: str, topics: tuple[str, ...], owners: tuple[str, ...],
-            status: str, intent: str, summary: str, external_sources: tuple[str, ...],
-            related_files: tuple[str, ...], output: str | None, glaze: bool) -> None:
+def add_cmd(
+    ticket: str,
+    doc_type: str,
+    title: str,
+    topics: tuple[str, ...],
+    owners: tuple[str, ...],
+    status: str,
+    intent: str,
+    summary: str,
+    external_sources: tuple[str, ...],
+    related_files: tuple[str, ...],
+    output: str | None,
+    glaze: bool,
+) -> None:
     """Add a numbered document: <ticket>/<doc-type>/NN-<slug>.md from its template.
 
     \b
@@ -45,24 +56,45 @@ def add_cmd(ticket: str, doc_type: str, title: str, topics: tuple[str, ...], own
       docmgr doc add --ticket VM-004 --doc-type design-doc \\
           --title "Daemon API test coverage matrix and expansion plan"
     """
-    from docmgr import document, ticket as ticketmod, templates
+    from docmgr import document, templates
+    from docmgr import ticket as ticketmod
 
     ws = app().workspace()
     found = ticketmod.find(ws, ticket)
-    added = document.add(ws, found, doc_type=doc_type, title=title, topics=split_list(topics),
-                         owners=split_list(owners), status=status, intent=intent, summary=summary,
-                         external_sources=split_list(external_sources),
-                         related_files=split_list(related_files))
-    row = {"ticket": added.ticket, "doc_type": added.doc_type, "title": added.title,
-           "path": str(added.path), "status": "created"}
+    added = document.add(
+        ws,
+        found,
+        doc_type=doc_type,
+        title=title,
+        topics=split_list(topics),
+        owners=split_list(owners),
+        status=status,
+        intent=intent,
+        summary=summary,
+        external_sources=split_list(external_sources),
+        related_files=split_list(related_files),
+    )
+    row = {
+        "ticket": added.ticket,
+        "doc_type": added.doc_type,
+        "title": added.title,
+        "path": str(added.path),
+        "status": "created",
+    }
 
     def human() -> str:
         line = f"created {ws.display(added.path)}"
         if not app().verbose:
             return line
         guide = templates.guideline(ws.root, doc_type)
-        extra = guide[0] if guide else (f"(No guidelines found for doc-type {doc_type}. Use "
-                                        "`docmgr doc guidelines --list` to view available types.)")
+        extra = (
+            guide[0]
+            if guide
+            else (
+                f"(No guidelines found for doc-type {doc_type}. Use "
+                "`docmgr doc guidelines --list` to view available types.)"
+            )
+        )
         return f"{line}\n\n### Guidelines for {doc_type}\n\n{extra}"
 
     emit([row], output, glaze, human)
@@ -75,8 +107,14 @@ def add_cmd(ticket: str, doc_type: str, title: str, topics: tuple[str, ...], own
 @click.option("--doc-type", "doc_type", default="", help="Only docs of this type.")
 @click.option("--topics", multiple=True, help="Docs with any of these topics.")
 @output_options
-def list_cmd(ticket_filter: str, status: str, doc_type: str, topics: tuple[str, ...],
-             output: str | None, glaze: bool) -> None:
+def list_cmd(
+    ticket_filter: str,
+    status: str,
+    doc_type: str,
+    topics: tuple[str, ...],
+    output: str | None,
+    glaze: bool,
+) -> None:
     """List documents (index.md files excluded), grouped by ticket.
 
     \b
@@ -89,8 +127,9 @@ def list_cmd(ticket_filter: str, status: str, doc_type: str, topics: tuple[str, 
 
     ws = app().workspace()
     docs = load_docs(ws)
-    report_skipped(ws, [d for d in docs if not d.ok and not d.is_control],
-                   structured=bool(output or glaze))
+    report_skipped(
+        ws, [d for d in docs if not d.ok and not d.is_control], structured=bool(output or glaze)
+    )
     wanted_topics = {t.lower() for t in split_list(topics)}
     selected = []
     for d in docs:
@@ -103,10 +142,19 @@ def list_cmd(ticket_filter: str, status: str, doc_type: str, topics: tuple[str, 
             continue
         if wanted_topics and not wanted_topics & {t.lower() for t in m.topics}:
             continue
-        selected.append(d)
-    rows = [{"ticket": d.meta.ticket, "doc_type": d.meta.doc_type, "title": d.meta.title,
-             "status": d.meta.status, "topics": ", ".join(d.meta.topics), "path": d.rel,
-             "last_updated": utc_minute(d.meta.last_updated)} for d in selected]
+        selected.append((d, m))
+    rows = [
+        {
+            "ticket": m.ticket,
+            "doc_type": m.doc_type,
+            "title": m.title,
+            "status": m.status,
+            "topics": ", ".join(m.topics),
+            "path": d.rel,
+            "last_updated": utc_minute(m.last_updated),
+        }
+        for d, m in selected
+    ]
 
     def human() -> str:
         if not rows:
@@ -114,15 +162,21 @@ def list_cmd(ticket_filter: str, status: str, doc_type: str, topics: tuple[str, 
         groups: dict[str, list[dict[str, str]]] = {}
         for r in rows:
             groups.setdefault(r["ticket"], []).append(r)
-        ordered = sorted(groups.items(), key=lambda kv: max(r["last_updated"] for r in kv[1]),
-                         reverse=True)
+        ordered = sorted(
+            groups.items(), key=lambda kv: max(r["last_updated"] for r in kv[1]), reverse=True
+        )
         out = [f"## Documents ({len(rows)})", ""]
         for tid, items in ordered:
             out += [f"### {tid} ({len(items)} docs)", ""]
             for r in sorted(items, key=lambda r: (r["doc_type"], r["title"])):
-                out += [f"- **{r['doc_type'] or 'doc'}** — {r['title']}",
-                        f"  - Status: **{r['status']}**", f"  - Topics: {r['topics'] or '—'}",
-                        f"  - Updated: {r['last_updated'] or 'unknown'}", f"  - Path: `{r['path']}`", ""]
+                out += [
+                    f"- **{r['doc_type'] or 'doc'}** — {r['title']}",
+                    f"  - Status: **{r['status']}**",
+                    f"  - Topics: {r['topics'] or '—'}",
+                    f"  - Updated: {r['last_updated'] or 'unknown'}",
+                    f"  - Path: `{r['path']}`",
+                    "",
+                ]
         return "\n".join(out) + "\n"
 
     emit(rows, output, glaze, human)
@@ -149,16 +203,20 @@ def guidelines_cmd(doc_type: str, list_types: bool, output: str | None, glaze: b
 
     ws = app().workspace()
     if list_types:
-        names = sorted(set(templates.GUIDELINE_TYPES) | {
-            p.stem for p in (ws.root / "_guidelines").glob("*.md")})
+        names = sorted(
+            set(templates.GUIDELINE_TYPES)
+            | {p.stem for p in (ws.root / "_guidelines").glob("*.md")}
+        )
         emit([{"doc_type": n} for n in names], output, glaze, lambda: "\n".join(names))
         return
     if not doc_type:
         raise UsageProblem("must specify --doc-type or use --list to see available types")
     found = templates.guideline(ws.root, doc_type)
     if found is None:
-        raise DocmgrError(f"no guideline found for document type: {doc_type}",
-                          f"use --list to see available types, or create one at "
-                          f"{ws.root / '_guidelines' / (doc_type + '.md')}")
+        raise DocmgrError(
+            f"no guideline found for document type: {doc_type}",
+            f"use --list to see available types, or create one at "
+            f"{ws.root / '_guidelines' / (doc_type + '.md')}",
+        )
     text, _source = found
     emit([{"doc_type": doc_type, "content": text}], output, glaze, lambda: text)

@@ -28,12 +28,25 @@ def ticket_group() -> None:
 @click.option("--ticket", required=True, help="Ticket id, e.g. VM-004-EXPAND-E2E-COVERAGE.")
 @click.option("--title", required=True, help="One-line title.")
 @click.option("--topics", multiple=True, help="Topics (comma list or repeated).")
-@click.option("--path-template", default="{{YYYY}}/{{MM}}/{{DD}}/{{TICKET}}--{{SLUG}}",
-              show_default=True, help="Folder layout under the root.")
-@click.option("--force", is_flag=True, help="Create even if the id exists; overwrite control files.")
+@click.option(
+    "--path-template",
+    default="{{YYYY}}/{{MM}}/{{DD}}/{{TICKET}}--{{SLUG}}",
+    show_default=True,
+    help="Folder layout under the root.",
+)
+@click.option(
+    "--force", is_flag=True, help="Create even if the id exists; overwrite control files."
+)
 @output_options
-def create_cmd(ticket: str, title: str, topics: tuple[str, ...], path_template: str, force: bool,
-               output: str | None, glaze: bool) -> None:
+def create_cmd(
+    ticket: str,
+    title: str,
+    topics: tuple[str, ...],
+    path_template: str,
+    force: bool,
+    output: str | None,
+    glaze: bool,
+) -> None:
     """Create a ticket workspace: index.md, README.md, tasks.md, changelog.md.
 
     \b
@@ -44,11 +57,24 @@ def create_cmd(ticket: str, title: str, topics: tuple[str, ...], path_template: 
     from docmgr import ticket as ticketmod
 
     ws = app().workspace()
-    made = ticketmod.create(ws, ticket=ticket, title=title, topics=split_list(topics),
-                            path_template=path_template, force=force)
+    made = ticketmod.create(
+        ws,
+        ticket=ticket,
+        title=title,
+        topics=split_list(topics),
+        path_template=path_template,
+        force=force,
+    )
     row = {"ticket": made.ticket, "path": str(made.path), "title": made.title, "status": "created"}
-    emit([row], output, glaze, lambda: (
-        f"created {made.ticket} at {ws.display(made.path)} ({len(made.dirs)} dirs, {len(made.files)} files)"))
+    emit(
+        [row],
+        output,
+        glaze,
+        lambda: (
+            f"created {made.ticket} at {ws.display(made.path)} "
+            f"({len(made.dirs)} dirs, {len(made.files)} files)"
+        ),
+    )
 
 
 ticket_group.add_command(hidden_alias(create_cmd, "create-ticket"))
@@ -58,9 +84,16 @@ def _list_row(ws: Any, summary: Any) -> dict[str, Any]:
     from docmgr.clock import utc_minute
 
     t = summary.ticket
-    return {"ticket": t.id, "title": t.title, "status": t.status, "topics": ", ".join(t.topics),
-            "tasks_open": summary.tasks_open, "tasks_done": summary.tasks_done,
-            "path": t.rel_dir, "last_updated": utc_minute(t.last_updated)}
+    return {
+        "ticket": t.id,
+        "title": t.title,
+        "status": t.status,
+        "topics": ", ".join(t.topics),
+        "tasks_open": summary.tasks_open,
+        "tasks_done": summary.tasks_done,
+        "path": t.rel_dir,
+        "last_updated": utc_minute(t.last_updated),
+    }
 
 
 @ticket_group.command("list")
@@ -81,23 +114,42 @@ def list_cmd(ticket_filter: str, status: str, output: str | None, glaze: bool) -
     ws = app().workspace()
     found, skipped = search_index.ticket_listing(ws)  # straight from the index's SQL
     report_skipped(ws, skipped, structured=bool(output or glaze))
-    found = [t for t in found
-             if (not ticket_filter or t.id == ticket_filter) and (not status or t.status == status)]
+    found = [
+        t
+        for t in found
+        if (not ticket_filter or t.id == ticket_filter) and (not status or t.status == status)
+    ]
     found.sort(key=lambda t: t.last_updated, reverse=True)
-    rows = [{"ticket": t.id, "title": t.title, "status": t.status, "topics": ", ".join(t.topics),
-             "tasks_open": t.tasks_open, "tasks_done": t.tasks_done, "path": t.rel_dir,
-             "last_updated": f"{t.last_updated[:10]} {t.last_updated[11:16]}" if t.last_updated else ""}
-            for t in found]
+    rows = [
+        {
+            "ticket": t.id,
+            "title": t.title,
+            "status": t.status,
+            "topics": ", ".join(t.topics),
+            "tasks_open": t.tasks_open,
+            "tasks_done": t.tasks_done,
+            "path": t.rel_dir,
+            "last_updated": f"{t.last_updated[:10]} {t.last_updated[11:16]}"
+            if t.last_updated
+            else "",
+        }
+        for t in found
+    ]
 
     def human() -> str:
         if not rows:
             return "No tickets found."
         out = [f"## Tickets ({len(rows)})", ""]
         for r in rows:
-            out += [f"### {r['ticket']} — {r['title']}", f"- Status: **{r['status']}**",
-                    f"- Topics: {r['topics'] or '—'}",
-                    f"- Tasks: {r['tasks_open']} open / {r['tasks_done']} done",
-                    f"- Updated: {r['last_updated']}", f"- Path: `{r['path']}`", ""]
+            out += [
+                f"### {r['ticket']} — {r['title']}",
+                f"- Status: **{r['status']}**",
+                f"- Topics: {r['topics'] or '—'}",
+                f"- Tasks: {r['tasks_open']} open / {r['tasks_done']} done",
+                f"- Updated: {r['last_updated']}",
+                f"- Path: `{r['path']}`",
+                "",
+            ]
         return "\n".join(out) + "\n"
 
     emit(rows, output, glaze, human)
@@ -126,25 +178,28 @@ def show_cmd(ticket_ref: str, ticket: str, output: str | None, glaze: bool) -> N
 
     ref = ticket or ticket_ref
     if not ref:
-        raise UsageProblem("specify a ticket",
-                           "docmgr ticket show --ticket <ID> (or a positional reference)")
+        raise UsageProblem(
+            "specify a ticket", "docmgr ticket show --ticket <ID> (or a positional reference)"
+        )
     ws = app().workspace()
     docs = load_docs(ws)
     found = ticketmod.find(ws, ref, docs)
     summary = ticketmod.summarize(ws, found, docs)
     prefix = found.rel_dir + "/" if found.rel_dir != "." else ""
-    doc_rows = [(d.rel[len(prefix):], d.meta.doc_type if d.meta else "") for d in summary.docs]
+    doc_rows = [(d.rel[len(prefix) :], d.meta.doc_type if d.meta else "") for d in summary.docs]
     row = _list_row(ws, summary)
     row["docs"] = [rel for rel, _ in doc_rows]
     row["changelog_head"] = summary.changelog_head
 
     def human() -> str:
-        lines = [f"{found.id} — {found.title}",
-                 f"status: {found.status}  topics: {', '.join(found.topics) or '—'}  "
-                 f"updated: {utc_minute(found.last_updated)}",
-                 f"path: {found.rel_dir}",
-                 f"tasks: {summary.tasks_open} open / {summary.tasks_done} done",
-                 f"docs ({len(doc_rows)}):"]
+        lines = [
+            f"{found.id} — {found.title}",
+            f"status: {found.status}  topics: {', '.join(found.topics) or '—'}  "
+            f"updated: {utc_minute(found.last_updated)}",
+            f"path: {found.rel_dir}",
+            f"tasks: {summary.tasks_open} open / {summary.tasks_done} done",
+            f"docs ({len(doc_rows)}):",
+        ]
         lines += [f"  - {rel} ({kind})" for rel, kind in doc_rows]
         if summary.changelog_head:
             lines.append(f"changelog: {summary.changelog_head}")

@@ -10,8 +10,13 @@ from docmgr.cli._common import app, common_options, emit, hidden_alias, output_o
 @click.command("init")
 @common_options
 @click.option("--force", is_flag=True, help="Rewrite .docmgrignore, templates and guidelines.")
-@click.option("--seed-vocabulary/--no-seed-vocabulary", "seed", default=True, show_default=True,
-              help="Add the default topics, doc types, intents and statuses.")
+@click.option(
+    "--seed-vocabulary/--no-seed-vocabulary",
+    "seed",
+    default=True,
+    show_default=True,
+    help="Add the default topics, doc types, intents and statuses.",
+)
 @output_options
 def init_cmd(force: bool, seed: bool, output: str | None, glaze: bool) -> None:
     """Create the docs root: vocabulary, templates, guidelines, .docmgrignore, .ttmp.yaml.
@@ -26,15 +31,21 @@ def init_cmd(force: bool, seed: bool, output: str | None, glaze: bool) -> None:
     from docmgr import scaffold
 
     result = scaffold.init(app().workspace(), force=force, seed=seed)
-    row = {"root": str(result.root), "vocabulary": str(result.vocabulary),
-           "docmgrignore": str(result.docmgrignore), "status": "initialized"}
+    row = {
+        "root": str(result.root),
+        "vocabulary": str(result.vocabulary),
+        "docmgrignore": str(result.docmgrignore),
+        "status": "initialized",
+    }
     if result.config:
         row["config"] = str(result.config)
 
     def human() -> str:
-        lines = [f"Docs root initialized at {result.root}",
-                 f"- Vocabulary: {result.vocabulary}",
-                 f"- .docmgrignore: {result.docmgrignore}"]
+        lines = [
+            f"Docs root initialized at {result.root}",
+            f"- Vocabulary: {result.vocabulary}",
+            f"- .docmgrignore: {result.docmgrignore}",
+        ]
         if result.config:
             lines.append(f"- Config: {result.config}")
         lines.append("- Status: initialized")
@@ -44,15 +55,29 @@ def init_cmd(force: bool, seed: bool, output: str | None, glaze: bool) -> None:
 
 
 @click.command("configure")
-@click.option("--root", "config_root", default="ttmp", show_default=True,
-              help="Docs root to record (relative to the repository root).")
+@click.option(
+    "--root",
+    "config_root",
+    default="ttmp",
+    show_default=True,
+    help="Docs root to record (relative to the repository root).",
+)
 @click.option("--owners", multiple=True, help="Default owners for new tickets (comma list).")
 @click.option("--intent", default="long-term", show_default=True, help="Default intent.")
-@click.option("--vocabulary", "vocab", default="", help="Vocabulary path (default <root>/vocabulary.yaml).")
+@click.option(
+    "--vocabulary", "vocab", default="", help="Vocabulary path (default <root>/vocabulary.yaml)."
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing .ttmp.yaml.")
 @output_options
-def configure_cmd(config_root: str, owners: tuple[str, ...], intent: str, vocab: str, force: bool,
-                  output: str | None, glaze: bool) -> None:
+def configure_cmd(
+    config_root: str,
+    owners: tuple[str, ...],
+    intent: str,
+    vocab: str,
+    force: bool,
+    output: str | None,
+    glaze: bool,
+) -> None:
     """Write .ttmp.yaml at the repository root.
 
     \b
@@ -61,13 +86,33 @@ def configure_cmd(config_root: str, owners: tuple[str, ...], intent: str, vocab:
     """
     from docmgr import scaffold
 
-    result = scaffold.configure(app().workspace(), root=config_root, owners=split_list(owners),
-                                intent=intent, vocabulary_path=vocab, force=force)
-    row = {"config": str(result.path), "root": result.root, "vocabulary": result.vocabulary,
-           "status": result.status}
-    emit([row], output, glaze, lambda: "\n".join([
-        f"Configuration file: {result.path}", f"- Root: {result.root}",
-        f"- Vocabulary: {result.vocabulary}", f"- Status: {result.status}"]))
+    result = scaffold.configure(
+        app().workspace(),
+        root=config_root,
+        owners=split_list(owners),
+        intent=intent,
+        vocabulary_path=vocab,
+        force=force,
+    )
+    row = {
+        "config": str(result.path),
+        "root": result.root,
+        "vocabulary": result.vocabulary,
+        "status": result.status,
+    }
+    emit(
+        [row],
+        output,
+        glaze,
+        lambda: "\n".join(
+            [
+                f"Configuration file: {result.path}",
+                f"- Root: {result.root}",
+                f"- Vocabulary: {result.vocabulary}",
+                f"- Status: {result.status}",
+            ]
+        ),
+    )
 
 
 @click.group("config")
@@ -90,24 +135,44 @@ def config_show_cmd(output: str | None, glaze: bool) -> None:
     res = ws.resolution
     rows: list[dict[str, object]] = [{"section": "Configuration Sources (in precedence order)"}]
     for number, step in enumerate(res.steps, start=1):
-        rows.append({"step": number, "source": step.source,
-                     "status": "✓ used" if step.used else "", "path": step.path})
+        rows.append(
+            {
+                "step": number,
+                "source": step.source,
+                "status": "✓ used" if step.used else "",
+                "path": step.path,
+            }
+        )
     rows.append({"section": "Active Configuration"})
-    settings = [("root", str(ws.root), res.source), ("vocabulary", str(ws.vocabulary_path), res.source)]
+    settings = [
+        ("root", str(ws.root), res.source),
+        ("vocabulary", str(ws.vocabulary_path), res.source),
+    ]
     if ws.config:
-        settings.append(("defaults.owners", "[" + " ".join(ws.config.owners) + "]", str(ws.config.path)))
+        settings.append(
+            ("defaults.owners", "[" + " ".join(ws.config.owners) + "]", str(ws.config.path))
+        )
         if ws.config.intent:
             settings.append(("defaults.intent", ws.config.intent, str(ws.config.path)))
         if ws.config.filename_prefix_policy:
-            settings.append(("filenamePrefixPolicy", ws.config.filename_prefix_policy, str(ws.config.path)))
+            settings.append(
+                ("filenamePrefixPolicy", ws.config.filename_prefix_policy, str(ws.config.path))
+            )
     rows.extend({"setting": k, "value": v, "source": s} for k, v, s in settings)
+
+    from_config = ws.config is not None and res.source not in ("git", "cwd")
+    source = ws.display(ws.config.path) if ws.config and from_config else "fallback/default"
 
     def human() -> str:
         lines = ["Configuration sources (in precedence order):"]
         for number, step in enumerate(res.steps, start=1):
             lines.append(f"  {number}. {'✓' if step.used else ' '} {step.source}: {step.path}")
-        lines += ["", "Active configuration:", f"  root: {ws.root}",
-                  f"  source: {ws.display(ws.config.path) if ws.config and res.source != 'git' and res.source != 'cwd' else 'fallback/default'}"]
+        lines += [
+            "",
+            "Active configuration:",
+            f"  root: {ws.root}",
+            f"  source: {source}",
+        ]
         lines += [f"  {k}: {v}" for k, v, _ in settings[1:]]
         return "\n".join(lines)
 
@@ -136,12 +201,18 @@ def vocab_list_cmd(category: str, output: str | None, glaze: bool) -> None:
     ws = app().workspace()
     vocab = vocabulary.load(ws.vocabulary_path)
     wanted = [vocabulary.category_name(category)] if category else list(vocabulary.CATEGORIES)
-    rows = [{"category": c, "slug": e.slug, "description": e.description}
-            for c in wanted for e in vocab.entries[c]]
+    rows = [
+        {"category": c, "slug": e.slug, "description": e.description}
+        for c in wanted
+        for e in vocab.entries[c]
+    ]
 
     def human() -> str:
-        head = f"root={ws.root} config={ws.config.path if ws.config else ''} vocabulary={ws.vocabulary_path}"
-        return "\n".join([head] + [f"{r['category']}: {r['slug']} — {r['description']}" for r in rows])
+        config_path = ws.config.path if ws.config else ""
+        head = f"root={ws.root} config={config_path} vocabulary={ws.vocabulary_path}"
+        return "\n".join(
+            [head] + [f"{r['category']}: {r['slug']} — {r['description']}" for r in rows]
+        )
 
     emit(rows, output, glaze, human)
 
@@ -152,7 +223,9 @@ def vocab_list_cmd(category: str, output: str | None, glaze: bool) -> None:
 @click.option("--slug", required=True, help="The value (lower-cased).")
 @click.option("--description", required=True, help="What the value means.")
 @output_options
-def vocab_add_cmd(category: str, slug: str, description: str, output: str | None, glaze: bool) -> None:
+def vocab_add_cmd(
+    category: str, slug: str, description: str, output: str | None, glaze: bool
+) -> None:
     """Add a vocabulary entry.
 
     \b
@@ -169,10 +242,19 @@ def vocab_add_cmd(category: str, slug: str, description: str, output: str | None
         vocab = vocabulary.load(ws.vocabulary_path)
         entry = vocabulary.add(vocab, name, slug, description)
         vocabulary.save(vocab)
-    row = {"category": name, "slug": entry.slug, "description": entry.description,
-           "vocabulary_path": str(ws.vocabulary_path), "status": "added"}
-    emit([row], output, glaze,
-         lambda: f"vocabulary entry added: {name.lower()}/{entry.slug} ({entry.description})")
+    row = {
+        "category": name,
+        "slug": entry.slug,
+        "description": entry.description,
+        "vocabulary_path": str(ws.vocabulary_path),
+        "status": "added",
+    }
+    emit(
+        [row],
+        output,
+        glaze,
+        lambda: f"vocabulary entry added: {name.lower()}/{entry.slug} ({entry.description})",
+    )
 
 
 @click.group("workspace")
