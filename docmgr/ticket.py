@@ -179,6 +179,13 @@ def create(
         for existing in tickets_from_docs(load_docs(ws)):
             if existing.id.lower() == ticket.lower():
                 raise TicketExists(f"ticket {existing.id} already exists at {existing.dir}")
+    if (target / "index.md").exists() and not force:
+        # another ticket's folder (a --path-template without {{TICKET}}): keeping its files
+        # and reporting success would leave the new ticket without an index
+        raise TicketExists(
+            f"{target / 'index.md'} already exists (another ticket's workspace)",
+            "use a --path-template that includes {{TICKET}}, or pass --force",
+        )
     ws.root.mkdir(parents=True, exist_ok=True)
     made_dirs: list[str] = []
     for sub in ("", *SCAFFOLD_DIRS):

@@ -130,3 +130,30 @@ def test_root_that_is_a_file(invoke, tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     out = invoke(["doc", "list", "--root", str(tmp_path / "file")], cwd=tmp_path, expect=1)
     assert_one_error_line(out.stderr)
+
+
+def test_template_without_ticket_cannot_reuse_another_tickets_folder(invoke, work: Path) -> None:
+    invoke(
+        ["ticket", "create", "--ticket", "A-1", "--title", "x", "--path-template", "shared"],
+        cwd=work,
+    )
+    out = invoke(
+        ["ticket", "create", "--ticket", "B-2", "--title", "y", "--path-template", "shared"],
+        cwd=work,
+        expect=1,
+    )
+    assert_one_error_line(out.stderr)
+    assert "shared/index.md already exists" in out.stderr
+
+
+def test_file_system_errors_are_one_line(invoke, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    out = invoke(
+        ["ticket", "create", "--root", str(tmp_path / "afile"), "--ticket", "A-1", "--title", "x"],
+        cwd=tmp_path,
+        expect=1,
+    )
+    assert_one_error_line(out.stderr)
+    out = invoke(["init", "--root", str(tmp_path / "afile/sub")], cwd=tmp_path, expect=1)
+    assert_one_error_line(out.stderr)
+    assert str(tmp_path / "afile") in out.stderr

@@ -235,6 +235,14 @@ class DocmgrGroup(click.Group):
             except BrokenPipeError:
                 sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the pipe on exit
                 sys.exit(1)
+            except OSError as exc:  # a folder that is a file, a read-only disk, …: no traceback
+                where = f": {exc.filename}" if exc.filename else ""
+                click.echo(
+                    f"Error: {exc.strerror or exc}{where} — check that the path is a folder "
+                    "you can write to (or pass another --root)",
+                    err=True,
+                )
+                sys.exit(1)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         if isinstance(rv, int):
