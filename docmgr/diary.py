@@ -122,15 +122,16 @@ class _Heading:
 
 
 class _Scan:
-    __slots__ = ("lines", "offsets", "body_line", "fenced", "headings")
+    __slots__ = ("lines", "offsets", "body_line", "fenced", "headings", "open_fence")
 
     def __init__(self, lines: list[str], offsets: list[int], body_line: int, fenced: list[bool],
-                 headings: list[_Heading]) -> None:
+                 headings: list[_Heading], open_fence: str | None = None) -> None:
         self.lines = lines  # lines with their newline
         self.offsets = offsets  # offset of each line
         self.body_line = body_line  # index of the first body line (after front matter)
         self.fenced = fenced  # line is inside (or delimits) a fenced code block
         self.headings = headings
+        self.open_fence = open_fence  # the fence left open at the end of the text, if any
 
 
 def _scan(text: str) -> _Scan:
@@ -166,7 +167,7 @@ def _scan(text: str) -> _Scan:
         heading = _HEADING.match(line)
         if heading:
             headings.append(_Heading(i, len(heading.group(1)), (heading.group(2) or "").strip()))
-    return _Scan(lines, offsets, body_line, fenced, headings)
+    return _Scan(lines, offsets, body_line, fenced, headings, fence)
 
 
 def _strip_nl(line: str) -> str:
@@ -540,6 +541,10 @@ def insert_step(text: str, block: str, steps: Sequence[DiaryStep]) -> tuple[str,
     block = block.replace("\n", nl) if nl != "\n" else block
     pos = steps[-1].end if steps else len(text)
     head, tail = text[:pos], text[pos:]
+    if not tail:
+        fence = _scan(text).open_fence
+        if fence is not None:  # never append a step into a code block left open
+            head += ("" if not head or head.endswith(nl) else nl) + fence + nl
     if not head:
         sep = ""
     elif head.endswith(nl + nl):

@@ -345,3 +345,28 @@ def test_empty_title_is_a_usage_problem(value: str) -> None:
 
     with pytest.raises(UsageProblem):
         diary.draft_from_options(title=value)
+
+
+line_kinds = st.sampled_from(["## Step {n}: t{n}", "### What I did", "- item", "", "prose",
+                              "```", "## Notes", "**Commit (code):** N/A", "# Title"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(lines=st.lists(st.tuples(line_kinds, st.integers(min_value=1, max_value=30)), max_size=25),
+       final_newline=st.booleans(), crlf=st.booleans())
+def test_insert_only_adds_bytes(lines: list[tuple[str, int]], final_newline: bool,
+                                crlf: bool) -> None:
+    nl = "\r\n" if crlf else "\n"
+    text = nl.join(kind.format(n=n) for kind, n in lines) + (nl if final_newline and lines else "")
+    steps = diary.parse(text)
+    number = diary.next_number(steps)
+    block = diary.render_step(number=number, draft=diary.draft_from_options(title="new"),
+                              commit_value="N/A")
+    updated, at = diary.insert_step(text, block, steps)
+    pos = steps[-1].end if steps else len(text)
+    assert updated.startswith(text[:pos]) and updated.endswith(text[pos:])
+    assert updated[at:].startswith(f"## Step {number}: new")
+    after = diary.parse(updated)
+    labels = [s.label for s in after]
+    assert labels.count(str(number)) == 1 + [s.label for s in steps].count(str(number))
+    assert str(number) in labels

@@ -117,6 +117,11 @@ def test_missing_commit_is_matched_by_subject(invoke, git_repo) -> None:
     invoke(["diary", "verify", "--ticket", TICKET, "--fail-on", "duplicate"], cwd=cwd, expect=1)
     invoke(["diary", "verify", "--ticket", TICKET, "--fail-on", "na"], cwd=cwd)
     invoke(["diary", "verify", "--ticket", TICKET, "--fail-on", "bogus"], cwd=cwd, expect=2)
+    invoke(["diary", "verify", "--ticket", TICKET, "--fix", "--fail-on", "pending"], cwd=cwd,
+           expect=1)
+    text = diary_path.read_text(encoding="utf-8")
+    assert f'**Commit (code):** {target} — "Feature: retry the daemon"\n' in text
+    assert "**Commit (code):** `abcdef1`\n" in text  # nothing to propose: left alone
 
 
 def test_outside_a_git_repository_commit_fails_in_one_line(invoke, tmp_path) -> None:
