@@ -24,6 +24,7 @@ SEVERITY_RANK = {"ok": 0, "info": 0, "warning": 1, "error": 2}
 SCAFFOLD_DIRS = frozenset({"design", "reference", "playbooks", "scripts", "sources", "various", "archive", ".meta"})
 _DATED = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+")
 _PREFIX = re.compile(r"^\d{2,3}-")
+_STEP_LABEL = re.compile(r"^#{1,3}[ \t]+[Ss]tep[ \t]+(\d+[a-z]?(?:-\d+)?)", re.MULTILINE)
 NO_DELIMITERS = "frontmatter delimiters '---' not found"
 _VOCAB_HINT = ("add via 'docmgr vocab add --category {cat} --slug <slug> --description \"TODO\"' "
                "(valid categories: topics, docTypes, intent, status)")
@@ -62,6 +63,7 @@ class Report:
 class _Group:
     ticket: str
     dir: str  # rel dir of the ticket
+    rels: list[str] = field(default_factory=list)
     docs: list[Doc] = field(default_factory=list)
 
 
@@ -80,23 +82,22 @@ def _ticket_dir(rel: str, index_dirs: set[str]) -> str:
     return parts[0] if parts else ""
 
 
-def _group(docs: Sequence[Doc]) -> list[_Group]:
-    index_dirs = {d.rel.rsplit("/", 1)[0] for d in docs if d.rel.endswith("/index.md")}
+def _group(rows: Sequence[tuple[str, str, int]]) -> list[_Group]:
+    """Group (rel, ticket, parse_ok) rows into ticket folders, in order of their first doc."""
+    index_dirs = {rel.rsplit("/", 1)[0] for rel, _t, _ok in rows if rel.endswith("/index.md")}
     groups: dict[str, _Group] = {}
-    for doc in docs:
-        folder = _ticket_dir(doc.rel, index_dirs)
+    named: dict[str, str] = {}
+    for rel, tid, ok in rows:
+        folder = _ticket_dir(rel, index_dirs)
         group = groups.get(folder)
         if group is None:
             group = groups[folder] = _Group("", folder)
-        group.docs.append(doc)
-    for group in groups.values():
-        root_index = next((d for d in group.docs if d.rel == f"{group.dir}/index.md" and d.meta), None)
-        some = root_index or next((d for d in group.docs if d.meta is not None and d.meta.ticket), None)
-        if some is not None and some.meta is not None and some.meta.ticket:
-            group.ticket = some.meta.ticket
-        else:
-            name = group.dir.rsplit("/", 1)[-1]
-            group.ticket = name.split("--", 1)[0] if "--" in name else name
+        group.rels.append(rel)
+        if ok and tid and (rel == f"{folder}/index.md" or folder not in named):
+            named[folder] = tid  # the ticket's own index.md wins over the first other doc
+    for folder, group in groups.items():
+        name = folder.rsplit("/", 1)[-1]
+        group.ticket = named.get(folder) or (name.split("--", 1)[0] if "--" in name else name)
     return list(groups.values())
 
 
@@ -154,17 +155,68 @@ def _vocab_findings(ticket: str, path: str, docs: Sequence[Doc], vocab: Any) -> 
     return out
 
 
-def _related_findings(ws: Workspace, doc: Doc, ticket: str) -> list[Finding]:
-    from docmgr import relate
+class _Resolver:
+    """Existence of RelatedFiles entries, with anchored paths resolved by plain string joins.
 
+    ``relate.resolve`` is the reference; anchored entries (the common case) only need a join,
+    and the same file related from many docs is stat-ed once.
+    """
+
+    def __init__(self, ws: Workspace) -> None:
+        from docmgr import relate
+
+        self.ws = ws
+        self.repo = os.path.abspath(ws.repo_root)
+        self.docs = os.path.abspath(ws.root)
+        self.config = os.path.abspath(ws.config_dir)
+        self.docs_parent = os.path.dirname(self.docs)
+        self.gowork = relate.find_gowork(ws.repo_root)
+        self.exists_cache: dict[str, bool] = {}
+
+    def _exists(self, path: str) -> bool:
+        known = self.exists_cache.get(path)
+        if known is None:
+            known = self.exists_cache[path] = os.path.exists(path)
+        return known
+
+    def exists(self, raw: str, doc_path: Path) -> bool:
+        from docmgr import relate
+
+        parsed = relate.parse_anchor(raw)
+        if parsed is not None and parsed[0] in ("repo", "docs", "abs", "doc"):
+            scheme, rest = parsed
+            base = {"repo": self.repo, "docs": self.docs, "abs": "/", "doc": str(doc_path.parent)}[scheme]
+            return self._exists(os.path.abspath(os.path.join(base, rest)))
+        if parsed is not None:  # ws:// needs the go.work rules
+            bases = relate.Bases(repo_root=Path(self.repo), docs_root=Path(self.docs),
+                                 config_dir=Path(self.config), doc_dir=Path(os.path.abspath(doc_path.parent)),
+                                 gowork_dir=self.gowork)
+            return relate.resolve(raw, bases).exists
+        # legacy bare string (spec §3.5): first base that keeps it inside its fence and exists
+        text = raw.strip().replace("\\", "/")
+        if text == "~" or text.startswith("~/"):
+            text = str(Path.home()) + text[1:]
+        cleaned = os.path.normpath(text) if text else ""
+        if not cleaned or cleaned == ".":
+            return False
+        if cleaned.startswith("/"):
+            return self._exists(cleaned)
+        doc_dir = os.path.dirname(str(doc_path))
+        for base, fence in ((self.repo, self.repo), (doc_dir, self.repo), (self.config, self.config),
+                            (self.docs, self.docs), (self.docs_parent, self.docs_parent)):
+            candidate = os.path.normpath(os.path.join(base, cleaned))
+            if (candidate == fence or candidate.startswith(fence.rstrip("/") + "/")) and self._exists(candidate):
+                return True
+        return False
+
+
+def _related_findings(doc: Doc, ticket: str, resolver: _Resolver) -> list[Finding]:
     meta = doc.meta
     if meta is None or not meta.related_files:
         return []
     out: list[Finding] = []
-    bases = relate.Bases.for_doc(ws, doc.path)
     for entry in meta.related_files:
-        resolved = relate.resolve(entry.path, bases)
-        if not resolved.exists:
+        if not resolver.exists(entry.path, doc.path):
             out.append(Finding(ticket=ticket, issue="missing_related_file", severity="warning",
                                message=f"related file not found: {entry.path}", path=str(doc.path)))
     bare = [e.path for e in meta.related_files if not e.note.strip()]
@@ -183,6 +235,9 @@ def _diary_findings(doc: Doc, ticket: str) -> list[Finding]:
         return []
     try:
         text = doc.path.read_text(encoding="utf-8", errors="replace")
+        labels = _STEP_LABEL.findall(text)
+        if len(set(labels)) == len(labels) and "pending" not in text.lower():
+            return []  # nothing diary.parse could report: skip the full parse
         steps = diary.parse(text)
     except Exception:  # noqa: BLE001 - a diary we cannot parse is not a doctor crash
         return []
@@ -208,7 +263,7 @@ def _is_diary(doc: Doc) -> bool:
 
 
 def _check_group(ws: Workspace, group: _Group, *, vocab: Any, stale_after: float,
-                 now: datetime, include_sources: bool) -> list[Finding]:
+                 now: datetime, include_sources: bool, resolver: _Resolver) -> list[Finding]:
     out: list[Finding] = []
     ticket_dir = str(ws.root / group.dir) if group.dir else str(ws.root)
     indexes = [d for d in group.docs if d.path.name == "index.md"]
@@ -238,7 +293,7 @@ def _check_group(ws: Workspace, group: _Group, *, vocab: Any, stale_after: float
             if not meta.topics:
                 out.append(Finding(ticket=group.ticket, issue="missing_field", severity="warning",
                                    message="missing Topics", path=str(doc.path)))
-        out.extend(_related_findings(ws, doc, group.ticket))
+        out.extend(_related_findings(doc, group.ticket, resolver))
         parent = doc.rel.rsplit("/", 1)[0] if "/" in doc.rel else ""
         if parent != group.dir and not _PREFIX.match(doc.path.name) and not doc.is_control:
             out.append(Finding(ticket=group.ticket, issue="missing_numeric_prefix", severity="warning",
@@ -261,9 +316,9 @@ def _check_group(ws: Workspace, group: _Group, *, vocab: Any, stale_after: float
     return out
 
 
-def _missing_index(ws: Workspace, docs: Sequence[Doc], dirs: Sequence[str], *, ref: str) -> list[Finding]:
+def _missing_index(ws: Workspace, index_dirs: Sequence[str], dirs: Sequence[str], *, ref: str) -> list[Finding]:
     """Folders that look like ticket workspaces (scaffold sub-folders) but have no index.md."""
-    with_index = {d.rel.rsplit("/", 1)[0] if "/" in d.rel else "" for d in docs if d.path.name == "index.md"}
+    with_index = set(index_dirs)
     children: dict[str, set[str]] = {}
     for folder in dirs:
         if folder:
@@ -285,84 +340,73 @@ def _missing_index(ws: Workspace, docs: Sequence[Doc], dirs: Sequence[str], *, r
     return out
 
 
-def _filtered(ws: Workspace, docs: Sequence[Doc], *, ignore_dirs: Sequence[str],
-              ignore_globs: Sequence[str]) -> list[Doc]:
-    out = []
-    for doc in docs:
-        segments = doc.rel.split("/")
-        if any(seg in ignore_dirs for seg in segments[:-1]):
-            continue
-        if ignore_globs and any(_glob(g, doc) for g in ignore_globs):
-            continue
-        out.append(doc)
-    return out
-
-
-def _glob(pattern: str, doc: Doc) -> bool:
-    regex = re.compile(fnmatch.translate(pattern).replace(".*", "[^/]*"))
-    return any(regex.match(value) for value in (doc.path.name, str(doc.path), doc.rel))
-
-
 def check(ws: Workspace, *, ticket: str = "", doc: str = "", all_tickets: bool = False,
           stale_after: float = 30, ignore_dirs: Sequence[str] = (), ignore_globs: Sequence[str] = (),
           include_sources: bool = False, details: bool = False) -> Report:
-    """Run every check over the scope (workspace, one ticket, or one document)."""
+    """Run every check over the scope (workspace, one ticket, or one document).
+
+    Documents are read from the index one ticket at a time, so memory stays flat on very
+    large workspaces.
+    """
     from docmgr import search_index, vocabulary
 
     ws.require_root()
     vocab = vocabulary.load(ws.vocabulary_path)
     if doc:
         return Report(check_doc(ws, doc, vocab=vocab), [], True)
-    if search_index.cache_disabled(ws):
-        from docmgr.workspace import scan_docs
+    findings: list[Finding] = []
+    with search_index.open_index(ws, memory=search_index.cache_disabled(ws)) as index:
+        rows = [(rel, tid, ok) for rel, tid, ok in index.con.execute(
+            "SELECT rel, ticket, parse_ok FROM docs ORDER BY rel") if _kept(ws, rel, ignore_dirs, ignore_globs)]
+        groups = _group(rows)
+        ref = ""
+        if ticket and not all_tickets:
+            from docmgr import ticket as ticketmod
 
-        all_docs, dirs = scan_docs(ws), _dirs_on_disk(ws)
-    else:
-        with search_index.open_index(ws) as index:
-            all_docs = index.docs()
-            snap = index._snapshot()
-            dirs = list(snap.dirs) if snap else []
-    docs = _filtered(ws, all_docs, ignore_dirs=ignore_dirs, ignore_globs=ignore_globs)
-    groups = _group(docs)
-    ref = ""
-    if ticket and not all_tickets:
-        from docmgr import ticket as ticketmod
+            found = ticketmod.resolve(ticket, ticketmod.tickets_from_docs(
+                index.docs("parse_ok = 1 AND doc_type = 'index'")))
+            ref = found.id
+            groups = [g for g in groups if g.ticket == found.id or g.dir == found.rel_dir]
+            if not groups:
+                from docmgr.errors import DocmgrError
 
-        found = ticketmod.find(ws, ticket, all_docs)
-        ref = found.id
-        groups = [g for g in groups if g.ticket == found.id or g.dir == found.rel_dir]
-        if not groups:
-            from docmgr.errors import DocmgrError
-
-            raise DocmgrError(f'doctor checked zero documents for ticket "{ticket}"',
-                              "check the ticket folder with 'docmgr ticket show'")
-    findings: list[Finding] = _missing_index(ws, all_docs, dirs, ref=ref if ticket and not all_tickets else "")
-    if not vocab.exists:
-        findings.append(Finding(ticket="", issue="no_vocabulary", severity="info", path="",
-                                message="no vocabulary configured; skipping unknown-value checks (run 'docmgr init' "
-                                        "to seed defaults or 'docmgr vocab add --category <topics|docTypes|intent|status>"
-                                        " --slug <slug> --description \"TODO\"')"))
-    now = ws.clock.now()
-    for group in groups:
-        if not group.dir:
-            for root_doc in group.docs:  # documents lying directly in the docs root
-                bad = invalid_frontmatter(ws, root_doc, "")
-                if bad is not None and root_doc.path.name.lower() not in ("readme.md", "tasks.md", "changelog.md"):
-                    findings.append(bad)
-            continue
-        findings.extend(_check_group(ws, group, vocab=vocab, stale_after=stale_after, now=now,
-                                     include_sources=include_sources))
+                raise DocmgrError(f'doctor checked zero documents for ticket "{ticket}"',
+                                  "check the ticket folder with 'docmgr ticket show'")
+        with_index = [rel.rsplit("/", 1)[0] if "/" in rel else "" for (rel,) in index.con.execute(
+            "SELECT rel FROM docs WHERE name = 'index.md'")]
+        findings += _missing_index(ws, with_index, index.folders(), ref=ref)
+        if not vocab.exists:
+            findings.append(Finding(ticket="", issue="no_vocabulary", severity="info", path="",
+                                    message="no vocabulary configured; skipping unknown-value checks (run "
+                                            "'docmgr init' to seed defaults or 'docmgr vocab add --category "
+                                            "<topics|docTypes|intent|status> --slug <slug> --description \"TODO\"')"))
+        now = ws.clock.now()
+        resolver = _Resolver(ws)
+        for group in groups:
+            group.docs = index.docs_for(group.rels)
+            if not group.dir:
+                for root_doc in group.docs:  # documents lying directly in the docs root
+                    bad = invalid_frontmatter(ws, root_doc, "")
+                    if bad is not None and root_doc.path.name.lower() not in ("readme.md", "tasks.md", "changelog.md"):
+                        findings.append(bad)
+            else:
+                findings.extend(_check_group(ws, group, vocab=vocab, stale_after=stale_after, now=now,
+                                             include_sources=include_sources, resolver=resolver))
+            group.docs = []
     tickets = [g.ticket for g in groups if g.dir]
     return Report(findings, tickets, details or bool(ticket and not all_tickets))
 
 
-def _dirs_on_disk(ws: Workspace) -> list[str]:
-    out = []
-    for folder, subdirs, _files in os.walk(ws.root):
-        subdirs[:] = [s for s in subdirs if not s.startswith("_") and s != ".meta"]
-        rel = os.path.relpath(folder, ws.root).replace(os.sep, "/")
-        out.append("" if rel == "." else rel)
-    return out
+def _kept(ws: Workspace, rel: str, ignore_dirs: Sequence[str], ignore_globs: Sequence[str]) -> bool:
+    if ignore_dirs and any(seg in ignore_dirs for seg in rel.split("/")[:-1]):
+        return False
+    if ignore_globs:
+        name, full = rel.rsplit("/", 1)[-1], str(ws.root / rel)
+        for pattern in ignore_globs:
+            regex = re.compile(fnmatch.translate(pattern).replace(".*", "[^/]*"))
+            if any(regex.match(value) for value in (name, full, rel)):
+                return False
+    return True
 
 
 def check_doc(ws: Workspace, ref: str, *, vocab: Any) -> list[Finding]:

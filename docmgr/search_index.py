@@ -17,7 +17,7 @@ import re
 import sys
 import time
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -642,16 +642,32 @@ class Index:
 
     # ----------------------------------------------------------------- reads
 
-    def docs(self) -> list[Doc]:
-        """Every document, parsed or not, sorted by rel path (what ``scan_docs`` returns)."""
+    def docs(self, where: str = "", params: Sequence[Any] = ()) -> list[Doc]:
+        """Documents sorted by rel path; every one by default (what ``scan_docs`` returns)."""
         root_s = self.root_s + "/"
         out: list[Doc] = []
         append = out.append
+        clause = f" WHERE {where}" if where else ""
         for rel, mtime, size, control, error, line, blob in self.con.execute(
-                "SELECT rel, mtime_ns, size, is_control, error, error_line, meta FROM docs ORDER BY rel"):
+                "SELECT rel, mtime_ns, size, is_control, error, error_line, meta FROM docs"
+                f"{clause} ORDER BY rel", params):
             meta = unpack_meta(blob) if blob is not None else None
             append(Doc(Path(root_s + rel), rel, meta, error, line, mtime, size, bool(control)))
         return out
+
+    def docs_for(self, rels: Sequence[str]) -> list[Doc]:
+        """The documents with these rel paths, sorted by rel path."""
+        out: list[Doc] = []
+        for start in range(0, len(rels), 500):
+            chunk = list(rels[start : start + 500])
+            out += self.docs(f"rel IN ({','.join('?' * len(chunk))})", chunk)
+        out.sort(key=lambda d: d.rel)
+        return out
+
+    def folders(self) -> list[str]:
+        """Every folder the walk visited (rel paths; '' is the root)."""
+        snap = self._snapshot()
+        return list(snap.dirs) if snap else []
 
     def body(self, rel: str) -> str:
         """The stored body text of a document ('' for unparseable ones)."""
