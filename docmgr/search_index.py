@@ -125,7 +125,7 @@ class Parsed:
     diary_steps: int = 0
 
 
-def parse_file(path: Path, rel: str, st: os.stat_result, *, control: bool) -> Parsed:
+def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -> Parsed:
     """Read and parse one file (never raises: failures are stored on the Doc)."""
     from docmgr.errors import FrontMatterError
     from docmgr.front_matter import read
@@ -134,8 +134,7 @@ def parse_file(path: Path, rel: str, st: os.stat_result, *, control: bool) -> Pa
         with open(path, encoding="utf-8", errors="replace", newline="") as handle:
             text = handle.read()
     except OSError as exc:
-        return Parsed(Doc(path, rel, None, f"cannot read: {exc.strerror}", 0, st.st_mtime_ns,
-                          st.st_size, control))
+        return Parsed(Doc(path, rel, None, f"cannot read: {exc.strerror}", 0, mtime_ns, size, control))
     tasks = (0, 0)
     if path.name.lower() == "tasks.md":
         from docmgr import tasks as tasksmod
@@ -145,9 +144,9 @@ def parse_file(path: Path, rel: str, st: os.stat_result, *, control: bool) -> Pa
     try:
         meta, parts = read(text, path=rel)
     except FrontMatterError as exc:
-        doc = Doc(path, rel, None, exc.problem, exc.line, st.st_mtime_ns, st.st_size, control)
+        doc = Doc(path, rel, None, exc.problem, exc.line, mtime_ns, size, control)
         return Parsed(doc, "", tasks, steps)
-    doc = Doc(path, rel, meta, mtime_ns=st.st_mtime_ns, size=st.st_size, is_control=control)
+    doc = Doc(path, rel, meta, mtime_ns=mtime_ns, size=size, is_control=control)
     return Parsed(doc, text[parts.body_start :], tasks, steps)
 
 
@@ -481,20 +480,20 @@ class Index:
         racy = {rel for rel, v in old.files.items() if v[0] == RACY} if old else set()
         snap = Snapshot(watch=self._base_watch())
         matcher = Matcher.for_root(self.root, self.ws.repo_root)
-        todo: list[tuple[Path, str, os.stat_result, bool]] = []
+        todo: list[tuple[str, int, int, bool]] = []  # small tuples: 130k of them on big workspaces
         controls: list[tuple[str, bool]] = []
         for path, rel, st, control in _walk(self.root, "", matcher, snap.dirs, snap.watch):
             snap.files[rel] = (st.st_mtime_ns, st.st_size)
             old = known.pop(rel, None)
             if old is None or old[0] != st.st_mtime_ns or old[1] != st.st_size or rel in racy:
-                todo.append((path, rel, st, control))
+                todo.append((rel, st.st_mtime_ns, st.st_size, control))
             elif bool(old[2]) != control:
                 controls.append((rel, control))
         self._write(snap, todo, list(known), controls, stats, started)
 
     def _apply(self, snap: Snapshot, changed_dirs: list[str], changed_files: list[str],
                stats: RefreshStats, started: int) -> None:
-        todo: dict[str, tuple[Path, str, os.stat_result, bool]] = {}
+        todo: dict[str, tuple[str, int, int, bool]] = {}
         removed: set[str] = set()
         controls: list[tuple[str, bool]] = []
         matcher: Matcher | None = None
@@ -527,7 +526,7 @@ class Index:
             parent = _parent(rel)
             has_index = os.path.exists(root_s + parent + "/index.md" if parent else root_s + "index.md")
             control = has_index and rel.rsplit("/", 1)[-1].lower() in CONTROL_NAMES
-            todo[rel] = (Path(root_s + rel), rel, st, control)
+            todo[rel] = (rel, st.st_mtime_ns, st.st_size, control)
         if any(p not in snap.watch for p in self._base_watch()) or \
                 any(_stat_pair(p) != v for p, v in snap.watch.items()):
             stats.full = True
@@ -537,7 +536,7 @@ class Index:
                     controls, stats, started)
 
     def _rescan_dir(self, rel: str, snap: Snapshot, matcher: Matcher,
-                    todo: dict[str, tuple[Path, str, os.stat_result, bool]],
+                    todo: dict[str, tuple[str, int, int, bool]],
                     removed: set[str], controls: list[tuple[str, bool]]) -> None:
         folder = self.root / rel if rel else self.root
         try:
@@ -560,7 +559,7 @@ class Index:
                 if child not in snap.dirs:
                     for path, frel, st, control in _walk(self.root, child, matcher, snap.dirs, snap.watch):
                         snap.files[frel] = (st.st_mtime_ns, st.st_size)
-                        todo[frel] = (path, frel, st, control)
+                        todo[frel] = (frel, st.st_mtime_ns, st.st_size, control)
             elif entry.name.lower().endswith(".md") and not matcher.ignored(child, is_dir=False):
                 seen_files.add(child)
                 control = has_index and entry.name.lower() in CONTROL_NAMES
@@ -570,7 +569,7 @@ class Index:
                     continue
                 if snap.files.get(child) != (st.st_mtime_ns, st.st_size):
                     snap.files[child] = (st.st_mtime_ns, st.st_size)
-                    todo[child] = (Path(entry.path), child, st, control)
+                    todo[child] = (child, st.st_mtime_ns, st.st_size, control)
                 else:
                     controls.append((child, control))
         for f in [f for f in snap.files if _parent(f) == rel and f not in seen_files]:
@@ -583,7 +582,7 @@ class Index:
                 del snap.files[f]
                 removed.add(f)
 
-    def _write(self, snap: Snapshot, todo: list[tuple[Path, str, os.stat_result, bool]],
+    def _write(self, snap: Snapshot, todo: list[tuple[str, int, int, bool]],
                removed: list[str], controls: list[tuple[str, bool]], stats: RefreshStats,
                started: int) -> None:
         """Store the changes (inside the caller's transaction) and the new snapshot."""
@@ -593,8 +592,9 @@ class Index:
         for rel in removed:
             self._delete(rel)
         stats.removed = len(removed)
-        for number, (path, rel, st, control) in enumerate(todo, start=1):
-            self._store(parse_file(path, rel, st, control=control))
+        root_s = self.root_s + "/"
+        for number, (rel, mtime_ns, size, control) in enumerate(todo, start=1):
+            self._store(parse_file(Path(root_s + rel), rel, mtime_ns=mtime_ns, size=size, control=control))
             if report is not None and (number % 200 == 0 or number == total):
                 report("Indexing documents", number, total)
         stats.parsed = total
