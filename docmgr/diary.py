@@ -153,7 +153,12 @@ def _scan(text: str) -> _Scan:
     fence: str | None = None
     for i in range(body_line, len(lines)):
         line = lines[i].rstrip("\r\n")
-        match = _FENCE.match(line)
+        probe = line.lstrip(" ")[:1]
+        if probe not in ("`", "~", "#"):  # the common case: prose, lists, blank lines
+            if fence is not None:
+                fenced[i] = True
+            continue
+        match = _FENCE.match(line) if probe != "#" else None
         if fence is not None:
             fenced[i] = True
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
@@ -164,7 +169,7 @@ def _scan(text: str) -> _Scan:
             fence = match.group(1)
             fenced[i] = True
             continue
-        heading = _HEADING.match(line)
+        heading = _HEADING.match(line) if line.startswith("#") else None
         if heading:
             headings.append(_Heading(i, len(heading.group(1)), (heading.group(2) or "").strip()))
     return _Scan(lines, offsets, body_line, fenced, headings, fence)
@@ -217,9 +222,11 @@ def _refs_in(scan: _Scan, first: int, stop: int) -> tuple[list[CommitRef], list[
         if scan.fenced[i]:
             continue
         raw = _strip_nl(scan.lines[i])
-        heading = _HEADING.match(raw)
+        heading = _HEADING.match(raw) if raw.startswith("#") else None
         if heading:
             in_commits_section = bool(_COMMITS_SECTION.match((heading.group(2) or "").strip()))
+            continue
+        if "ommit" not in raw and not in_commits_section:
             continue
         match = _BOLD_COMMIT.match(raw) or _LIST_COMMIT.match(raw)
         if match:
@@ -602,9 +609,13 @@ def resolve_diary(ws: Workspace, *, ticket: str = "", diary: str = "") -> Path:
     from docmgr import paths
 
     if diary.strip():
-        from docmgr.document import resolve_ref
+        ref = diary.strip()
+        direct = [Path(ref)] if os.path.isabs(ref) else [ws.cwd / ref, ws.root / ref]
+        path = next((p for p in direct if p.is_file()), None)
+        if path is None:  # the forgiving --doc rules (repo-relative, suffix match, …)
+            from docmgr.document import resolve_ref
 
-        path = resolve_ref(ws, diary)
+            path = resolve_ref(ws, ref)
         if not paths.is_inside(ws.root, path):
             raise UnsafePath(f"diary {path} is outside the docs root {ws.root}",
                              "pass a diary inside the docs root")
@@ -766,10 +777,14 @@ def add_step(
                 updated = front_matter.update_fields(updated, {"LastUpdated": ws.clock.now()},
                                                      path=ws.rel(diary))
             atomic_write(diary, updated)
-            line = parse(updated)[-1].line
         related: list[Path] = []
         if relate and commits and handle is not None:
             related = _relate(ws, diary, handle, commits, number)
+            if related:  # RelatedFiles grew: the step moved down
+                updated = read_text(diary)
+        heading = block.split("\n", 1)[0]
+        at = updated.rfind("\n" + heading) + 1  # the new step is the last one
+        line = updated.count("\n", 0, at) + 1
         log_path = None
         if changelog:
             log_path = _changelog(ws, diary, number, draft.title, commits)

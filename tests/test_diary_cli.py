@@ -57,6 +57,7 @@ def test_whole_ticket_end_to_end(invoke, git_repo) -> None:
         {"hash": code, "subject": "Test: add daemon API e2e tests"}]
 
     text = diary_path.read_text(encoding="utf-8")
+    assert text.splitlines()[row["line"] - 1] == "## Step 2: Add daemon API e2e tests"
     assert f'**Commit (code):** {code} — "Test: add daemon API e2e tests"' in text
     assert "## Step 1: Ticket setup\n\nCreated the ticket" in text
     assert text.index("## Step 1:") < text.index("## Step 2:")
