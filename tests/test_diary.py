@@ -6,6 +6,7 @@ Regenerate the golden files on purpose with
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -370,3 +371,20 @@ def test_insert_only_adds_bytes(lines: list[tuple[str, int]], final_newline: boo
     labels = [s.label for s in after]
     assert labels.count(str(number)) == 1 + [s.label for s in steps].count(str(number))
     assert str(number) in labels
+
+
+def test_golden_whole_diary_after_two_steps(invoke, tmp_path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / ".git").mkdir()
+    invoke(["init"], cwd=work)
+    invoke(["ticket", "create", "--ticket", "VM-004-EXPAND-E2E-COVERAGE", "--title",
+            "Expand e2e coverage", "--topics", "backend"], cwd=work)
+    out = invoke(["diary", "create", "--ticket", "VM-004", "--goal", "Track the e2e work.",
+                  "--output", "json"], cwd=work)
+    path = Path(json.loads(out.stdout)[0]["path"])
+    invoke(["diary", "step", "add", "--ticket", "VM-004", "--title", "Ticket setup", "--intro",
+            "Created the ticket and this diary.", "--did", "Ran docmgr ticket create"], cwd=work)
+    invoke(["diary", "step", "add", "--ticket", "VM-004", "--title", "Plan — the matrix",
+            "--prompt", "(same as Step 1)", "--why", "Coverage gaps"], cwd=work)
+    check_golden("whole-diary.md", path.read_text(encoding="utf-8"))
