@@ -257,13 +257,37 @@ def _diary_findings(doc: Doc, ticket: str) -> list[Finding]:
     return out
 
 
+def _commit_findings(ws: Workspace, doc: Doc, ticket: str) -> list[Finding]:
+    """Diary commit lines whose hash is missing from the repository or unreachable from HEAD."""
+    try:
+        from docmgr import diary
+    except ImportError:  # the diary feature is optional
+        return []
+    from docmgr.errors import DocmgrError
+
+    try:
+        text = doc.path.read_text(encoding="utf-8", errors="replace")
+        if not any(step.commits for step in diary.parse(text)):
+            return []
+        audit = diary.verify(ws, [doc.path])
+    except (DocmgrError, OSError):
+        return []  # no repository here: nothing to check against
+    bad = [f for f in audit.findings if f.status in ("missing", "unreachable")]
+    return [Finding(ticket=ticket, issue="diary_unresolved_commit", severity="warning", path=str(doc.path),
+                    message=f"step {f.step}: commit {f.commit} is {f.status}"
+                            + (f" (maybe {f.proposed[:12]})" if f.proposed else ""),
+                    extra={"line": f.line})
+            for f in bad]
+
+
 def _is_diary(doc: Doc) -> bool:
     name = doc.path.name.lower()
     return doc.meta is not None and "diary" in name
 
 
 def _check_group(ws: Workspace, group: _Group, *, vocab: Any, stale_after: float,
-                 now: datetime, include_sources: bool, resolver: _Resolver) -> list[Finding]:
+                 now: datetime, include_sources: bool, resolver: _Resolver,
+                 check_commits: bool = False) -> list[Finding]:
     out: list[Finding] = []
     ticket_dir = str(ws.root / group.dir) if group.dir else str(ws.root)
     indexes = [d for d in group.docs if d.path.name == "index.md"]
@@ -300,6 +324,8 @@ def _check_group(ws: Workspace, group: _Group, *, vocab: Any, stale_after: float
                                message="file without numeric prefix", path=str(doc.path)))
         if _is_diary(doc):
             out.extend(_diary_findings(doc, group.ticket))
+            if check_commits:
+                out.extend(_commit_findings(ws, doc, group.ticket))
     if vocab is not None and vocab.exists:
         out.extend(_vocab_findings(group.ticket, ticket_dir, group.docs, vocab))
     stamps = [d.meta.last_updated for d in group.docs if d.meta is not None and d.meta.last_updated]
@@ -342,12 +368,15 @@ def _missing_index(ws: Workspace, index_dirs: Sequence[str], dirs: Sequence[str]
 
 def check(ws: Workspace, *, ticket: str = "", doc: str = "", all_tickets: bool = False,
           stale_after: float = 30, ignore_dirs: Sequence[str] = (), ignore_globs: Sequence[str] = (),
-          include_sources: bool = False, details: bool = False) -> Report:
+          include_sources: bool = False, details: bool = False, check_commits: bool | None = None) -> Report:
     """Run every check over the scope (workspace, one ticket, or one document).
 
     Documents are read from the index one ticket at a time, so memory stays flat on very
-    large workspaces.
+    large workspaces. Diary commits are checked against git for one ticket by default
+    (``check_commits=None``), for the whole workspace only when asked (it runs git).
     """
+    if check_commits is None:
+        check_commits = bool(ticket and not all_tickets)
     from docmgr import search_index, vocabulary
 
     ws.require_root()
@@ -391,7 +420,8 @@ def check(ws: Workspace, *, ticket: str = "", doc: str = "", all_tickets: bool =
                         findings.append(bad)
             else:
                 findings.extend(_check_group(ws, group, vocab=vocab, stale_after=stale_after, now=now,
-                                             include_sources=include_sources, resolver=resolver))
+                                             include_sources=include_sources, resolver=resolver,
+                                             check_commits=check_commits))
             group.docs = []
     tickets = [g.ticket for g in groups if g.dir]
     return Report(findings, tickets, details or bool(ticket and not all_tickets))

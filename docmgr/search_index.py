@@ -86,6 +86,14 @@ _FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5("
         "title, body, topics, doc_type, ticket_id, tokenize='unicode61')")
 
 
+def _progress() -> Callable[[str, int, int], None] | None:
+    """The progress callback: the one set here, else the CLI's (only if the CLI is loaded)."""
+    if progress_hook is not None:
+        return progress_hook
+    cli = sys.modules.get("docmgr.cli.inspect")
+    return getattr(cli, "tty_progress", None) if cli is not None else None
+
+
 # --------------------------------------------------------------------------- location
 
 
@@ -588,7 +596,7 @@ class Index:
         """Store the changes (inside the caller's transaction) and the new snapshot."""
         con = self.con
         total = len(todo)
-        report = progress_hook if total >= PROGRESS_THRESHOLD else None
+        report = _progress() if total >= PROGRESS_THRESHOLD else None
         for rel in removed:
             self._delete(rel)
         stats.removed = len(removed)

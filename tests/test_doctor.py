@@ -289,3 +289,20 @@ def test_validate_suggest_and_auto_fix(invoke, repo: Path, text: str, label: str
     assert broken.read_text() == fixed
     assert broken.with_name("03-broken.md.bak").read_text() == text
     assert suggest_fix(fixed) is None
+
+
+def test_diary_commits_that_do_not_resolve(invoke, git_repo) -> None:
+    repo = git_repo.path
+    real = git_repo.commit("Real work", {"src/a.py": "x = 1\n"})
+    folder = repo / "ttmp" / T
+    (folder / "reference").mkdir(parents=True)
+    (folder / "index.md").write_text(GOOD_INDEX)
+    diary = folder / "reference" / "01-diary.md"
+    diary.write_text(_doc("Diary", doc_type="reference") +
+                     f"\n## Step 1: Real\n\n**Commit (code):** {real[:12]} — \"Real work\"\n\n"
+                     "## Step 2: Lost\n\n**Commit (code):** deadbeefdeadbeef — \"Gone\"\n")
+    rows = [r for r in _rows(invoke, repo, "--ticket", "DOC-1") if r["path"] == str(diary)]
+    assert [(r["issue"], r["message"]) for r in rows] == [
+        ("diary_unresolved_commit", "step 2: commit deadbeefdeadbeef is missing")]
+    assert "diary_unresolved_commit" not in _issues(_rows(invoke, repo, "--all"))
+    assert "diary_unresolved_commit" in _issues(_rows(invoke, repo, "--all", "--check-commits"))

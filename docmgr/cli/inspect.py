@@ -10,7 +10,7 @@ import click
 from docmgr.cli._common import app, common_options, emit, hidden_alias, output_options, split_list
 
 
-def _tty_progress(label: str, done: int, total: int) -> None:
+def tty_progress(label: str, done: int, total: int) -> None:
     """Draw a one-line counter on stderr while the index is first built (terminals only)."""
     if not sys.stderr.isatty():
         return
@@ -72,10 +72,9 @@ def search_cmd(query: str, fts: str, ticket: str, topics: tuple[str, ...], doc_t
       docmgr search --query 'design*' --topics backend --since "2 weeks ago" --output json
       docmgr search --file backend/api/register.go
     """
-    from docmgr import search, search_index
+    from docmgr import search
 
     ws = app().workspace()
-    search_index.progress_hook = _tty_progress
     q = search.Query(text=query, fts=fts, ticket=ticket, topics=split_list(topics), doc_type=doc_type,
                      status=status, file=file_, dir=dir_, external_source=external_source,
                      since=_date(ws, since, "--since"), until=_date(ws, until, "--until"),
@@ -123,11 +122,13 @@ def search_cmd(query: str, fts: str, ticket: str, topics: tuple[str, ...], doc_t
 @click.option("--fix", is_flag=True, help="List safe repairs (front matter, path anchors); apply with --yes.")
 @click.option("--fix-anchors", "fix_anchors", is_flag=True, help="Like --fix, only the RelatedFiles anchors.")
 @click.option("--yes", "-y", is_flag=True, help="Apply the repairs --fix lists without asking.")
+@click.option("--check-commits/--no-check-commits", "check_commits", default=None,
+              help="Check diary commits against git (default: only with --ticket).")
 @output_options
 def doctor_cmd(ticket: str, doc: str, all_: bool, details: bool, stale_after: int, fail_on: str,
                ignore_dirs: tuple[str, ...], ignore_globs: tuple[str, ...], include_sources: bool,
-               diagnostics_json: str, fix: bool, fix_anchors: bool, yes: bool, output: str | None,
-               glaze: bool) -> None:
+               diagnostics_json: str, fix: bool, fix_anchors: bool, yes: bool, check_commits: bool | None,
+               output: str | None, glaze: bool) -> None:
     """Check the workspace: front matter, index files, related files, vocabulary, staleness.
 
     --fix first lists the repairs it would make (a dry run); it writes them only with --yes,
@@ -143,10 +144,9 @@ def doctor_cmd(ticket: str, doc: str, all_: bool, details: bool, stale_after: in
     import json
     from pathlib import Path
 
-    from docmgr import doctor, search_index
+    from docmgr import doctor
 
     ws = app().workspace()
-    search_index.progress_hook = _tty_progress
     structured = bool(output or glaze)
     fix_rows: list[Any] = []
     if fix or fix_anchors:
@@ -164,7 +164,7 @@ def doctor_cmd(ticket: str, doc: str, all_: bool, details: bool, stale_after: in
                 click.echo("Dry run: nothing written (pass --yes to apply).", err=True)
     report = doctor.check(ws, ticket=ticket, doc=doc, all_tickets=all_, stale_after=stale_after,
                           ignore_dirs=split_list(ignore_dirs), ignore_globs=split_list(ignore_globs),
-                          include_sources=include_sources, details=details)
+                          include_sources=include_sources, details=details, check_commits=check_commits)
     if fix_rows:
         report.findings[0:0] = fix_rows
     if diagnostics_json:
@@ -208,10 +208,9 @@ def status_cmd(ticket: str, stale_after: int, summary_only: bool, output: str | 
       docmgr status
       docmgr status --summary-only --output json
     """
-    from docmgr import search_index, status
+    from docmgr import status
 
     ws = app().workspace()
-    search_index.progress_hook = _tty_progress
     result = status.status(ws, ticket=ticket, stale_after=stale_after)
     rows: list[dict[str, Any]] = [] if summary_only else [t.row() for t in result.tickets]
     rows += [{"level": "warning", "message": w, "root": str(result.root)} for w in result.warnings]
@@ -418,7 +417,6 @@ def index_refresh_cmd(output: str | None, glaze: bool) -> None:
     from docmgr import search_index
 
     ws = app().workspace()
-    search_index.progress_hook = _tty_progress
     with search_index.open_index(ws) as index:
         info = search_index.info(index)
     emit([info], output, glaze, lambda: (f"index {info['path']}: {info['docs']} docs "
@@ -438,7 +436,6 @@ def index_rebuild_cmd(output: str | None, glaze: bool) -> None:
     from docmgr import search_index
 
     ws = app().workspace()
-    search_index.progress_hook = _tty_progress
     stats = search_index.rebuild(ws)
     row = {"path": str(search_index.cache_path(ws)), "parsed": stats.parsed, "status": "rebuilt"}
     emit([row], output, glaze, lambda: f"rebuilt {row['path']} ({stats.parsed} docs)")
