@@ -161,3 +161,29 @@ def test_render_values() -> None:
     assert render([], "json") == "[]\n"
     assert render([], "table") == ""
     assert render([], "csv") == ""
+
+
+ADD = ["doc", "add", "--ticket", "OUT-1", "--doc-type", "x", "--title"]
+CREATE = ["ticket", "create", "--title", "t", "--ticket"]
+
+
+@pytest.mark.parametrize(
+    ("plain", "verbose"),
+    [
+        (["ticket", "list"], ["ticket", "list"]),
+        (["ticket", "show", "OUT-1"], ["ticket", "show", "OUT-1"]),
+        (["doc", "list"], ["doc", "list"]),
+        ([*ADD, "one"], [*ADD, "two"]),
+        ([*CREATE, "OUT-3"], [*CREATE, "OUT-4"]),
+    ],
+)
+def test_verbose_banner_only_with_verbose(
+    invoke, work: Path, plain: list[str], verbose: list[str]
+) -> None:
+    out = invoke(plain, cwd=work).stdout
+    assert "Docs root:" not in out and "Reminder:" not in out
+    assert len(out.encode()) <= 400
+    banner = f"Docs root: `{work / 'ttmp'}`\nPaths are relative to this root.\n\n"
+    assert invoke([*verbose, "--verbose"], cwd=work).stdout.startswith(banner)
+    if verbose == plain:  # read verbs: --verbose also works before the verb
+        assert invoke(["--verbose", *verbose], cwd=work).stdout.startswith(banner)

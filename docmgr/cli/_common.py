@@ -114,6 +114,11 @@ def emit(
         click.echo(render(rows, output or "json"), nl=False)
     else:
         text = human()
+        obj = click.get_current_context().find_object(App)
+        if obj is not None and obj.verbose and obj._workspace is not None:
+            # the Go tool's --verbose banner; never printed without --verbose (agent contract)
+            banner = f"Docs root: `{obj._workspace.root}`\nPaths are relative to this root.\n\n"
+            text = banner + text
         if text:
             click.echo(text, nl=not text.endswith("\n"))
 
