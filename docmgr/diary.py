@@ -287,7 +287,7 @@ def find_step(steps: Sequence[DiaryStep], label: str, *, diary: str = "") -> Dia
         wanted = wanted[4:].strip()
     matches = [s for s in steps if s.label.lower() == wanted]
     if not matches and wanted.isdigit():
-        matches = [s for s in steps if s.number == int(wanted) and s.last == s.number]
+        matches = [s for s in steps if s.label.isdigit() and int(s.label) == int(wanted)]
     where = f" in {diary}" if diary else ""
     if not matches:
         raise DocmgrError(f"step {label} not found{where}",
@@ -309,7 +309,7 @@ def step_text(text: str, step: DiaryStep) -> str:
 
 def github_anchor(heading: str) -> str:
     """The anchor GitHub gives a heading: lower-case, punctuation dropped, spaces to hyphens."""
-    text = re.sub(r"[`*_~]|<[^>]+>", lambda m: "_" if m.group(0) == "_" else "", heading)
+    text = re.sub(r"<[^>]+>", "", heading)  # inline HTML vanishes; `*~ go with the punctuation
     text = re.sub(r"[^\w\- ]", "", text.strip().lower())
     return text.replace(" ", "-")
 
@@ -576,7 +576,7 @@ def _is_diary_name(name: str) -> bool:
 def diaries_in(folder: Path) -> list[Path]:
     """Diary files of one ticket folder: ``*diary*.md`` (else docs titled "…diary…")."""
     found: list[Path] = []
-    titled: list[Path] = []
+    others: list[Path] = []
     for current, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
         if Path(current) != folder and "index.md" in files:
@@ -587,11 +587,8 @@ def diaries_in(folder: Path) -> list[Path]:
                                                                    "changelog.md", "readme.md"):
                 continue
             path = Path(current) / name
-            if _is_diary_name(name):
-                found.append(path)
-            elif _title_says_diary(path):
-                titled.append(path)
-    return found or titled
+            (found if _is_diary_name(name) else others).append(path)
+    return found or [p for p in others if _title_says_diary(p)]
 
 
 def _title_says_diary(path: Path) -> bool:
