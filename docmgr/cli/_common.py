@@ -105,9 +105,18 @@ def output_options(func: F) -> F:
 
 
 def emit(
-    rows: Sequence[dict[str, Any]], output: str | None, glaze: bool, human: Callable[[], str]
+    rows: Sequence[dict[str, Any]],
+    output: str | None,
+    glaze: bool,
+    human: Callable[[], str],
+    *,
+    banner: bool = False,
 ) -> None:
-    """Print rows in the requested format, or the human text when no format was requested."""
+    """Print rows in the requested format, or the human text when no format was requested.
+
+    ``banner=True`` prefixes the human text with the Go tool's ``Docs root:`` banner when
+    ``--verbose`` was given (never without it: agents parse the bare output).
+    """
     from docmgr.output import render
 
     if output or glaze:
@@ -115,10 +124,9 @@ def emit(
     else:
         text = human()
         obj = click.get_current_context().find_object(App)
-        if obj is not None and obj.verbose and obj._workspace is not None:
-            # the Go tool's --verbose banner; never printed without --verbose (agent contract)
-            banner = f"Docs root: `{obj._workspace.root}`\nPaths are relative to this root.\n\n"
-            text = banner + text
+        if banner and obj is not None and obj.verbose and obj._workspace is not None:
+            head = f"Docs root: `{obj._workspace.root}`\nPaths are relative to this root.\n\n"
+            text = head + text
         if text:
             click.echo(text, nl=not text.endswith("\n"))
 

@@ -97,7 +97,7 @@ def add_cmd(
         )
         return f"{line}\n\n### Guidelines for {doc_type}\n\n{extra}"
 
-    emit([row], output, glaze, human)
+    emit([row], output, glaze, human, banner=True)
 
 
 @doc_group.command("list")
@@ -179,7 +179,7 @@ def list_cmd(
                 ]
         return "\n".join(out) + "\n"
 
-    emit(rows, output, glaze, human)
+    emit(rows, output, glaze, human, banner=True)
 
 
 doc_group.add_command(hidden_alias(list_cmd, "docs"))

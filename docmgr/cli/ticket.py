@@ -74,6 +74,7 @@ def create_cmd(
             f"created {made.ticket} at {ws.display(made.path)} "
             f"({len(made.dirs)} dirs, {len(made.files)} files)"
         ),
+        banner=True,
     )
 
 
@@ -152,7 +153,7 @@ def list_cmd(ticket_filter: str, status: str, output: str | None, glaze: bool) -
             ]
         return "\n".join(out) + "\n"
 
-    emit(rows, output, glaze, human)
+    emit(rows, output, glaze, human, banner=True)
 
 
 ticket_group.add_command(hidden_alias(list_cmd, "tickets"))
@@ -205,4 +206,4 @@ def show_cmd(ticket_ref: str, ticket: str, output: str | None, glaze: bool) -> N
             lines.append(f"changelog: {summary.changelog_head}")
         return "\n".join(lines)
 
-    emit([row], output, glaze, human)
+    emit([row], output, glaze, human, banner=True)
