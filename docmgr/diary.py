@@ -542,7 +542,7 @@ def render_step(*, number: int, draft: StepDraft, commit_value: str | None,
     return "\n\n".join(parts) + "\n"
 
 
-def insert_step(text: str, block: str, steps: Sequence[DiaryStep]) -> tuple[str, int]:
+def insert_step(text: str, block: str, *, steps: Sequence[DiaryStep]) -> tuple[str, int]:
     """Insert ``block`` right after the last step (or at the end); return (text, offset)."""
     nl = _newline_of(text)
     block = block.replace("\n", nl) if nl != "\n" else block
@@ -768,7 +768,7 @@ def add_step(
                 value = "N/A"
             level = steps[-1].level if steps and steps[-1].level in (2, 3) else 2
             block = render_step(number=number, draft=draft, commit_value=value, level=level)
-            updated, _ = insert_step(text, block, steps)
+            updated, _ = insert_step(text, block, steps=steps)
             updated = refresh_index(updated)
             if front_matter.split(updated) is not None:
                 updated = front_matter.update_fields(updated, {"LastUpdated": ws.clock.now()},

@@ -285,17 +285,17 @@ def test_render_parse_round_trip(number: int, title: str, subject: str, hashes: 
 def test_insert_keeps_every_other_byte_and_goes_after_the_last_step() -> None:
     text = "---\nTitle: D\n---\n\n# Diary\n\n## Step 1: a\n\nbody\n\n\n## Notes\n\nkeep me\n"
     steps = diary.parse(text)
-    updated, at = diary.insert_step(text, "## Step 2: b\n\nnew\n", steps)
+    updated, at = diary.insert_step(text, "## Step 2: b\n\nnew\n", steps=steps)
     assert updated == ("---\nTitle: D\n---\n\n# Diary\n\n## Step 1: a\n\nbody\n\n\n"
                        "## Step 2: b\n\nnew\n\n## Notes\n\nkeep me\n")
     assert updated[at:].startswith("## Step 2: b")
 
 
 def test_insert_into_a_file_without_final_newline_and_crlf() -> None:
-    updated, _ = diary.insert_step("# Diary", "## Step 1: a\n", [])
+    updated, _ = diary.insert_step("# Diary", "## Step 1: a\n", steps=[])
     assert updated == "# Diary\n\n## Step 1: a\n"
     crlf = "# Diary\r\n\r\n## Step 1: a\r\n\r\nx\r\n"
-    updated, _ = diary.insert_step(crlf, "## Step 2: b\n\ny\n", diary.parse(crlf))
+    updated, _ = diary.insert_step(crlf, "## Step 2: b\n\ny\n", steps=diary.parse(crlf))
     assert updated == crlf + "\r\n## Step 2: b\r\n\r\ny\r\n"
 
 
@@ -363,7 +363,7 @@ def test_insert_only_adds_bytes(lines: list[tuple[str, int]], final_newline: boo
     number = diary.next_number(steps)
     block = diary.render_step(number=number, draft=diary.draft_from_options(title="new"),
                               commit_value="N/A")
-    updated, at = diary.insert_step(text, block, steps)
+    updated, at = diary.insert_step(text, block, steps=steps)
     pos = steps[-1].end if steps else len(text)
     assert updated.startswith(text[:pos]) and updated.endswith(text[pos:])
     assert updated[at:].startswith(f"## Step {number}: new")
