@@ -18,8 +18,16 @@ def _shift(at: datetime, *, months: int = 0, years: int = 0) -> datetime:
     import pendulum
 
     moved = pendulum.instance(at).subtract(months=months, years=years)
-    return datetime(moved.year, moved.month, moved.day, at.hour, at.minute, at.second,
-                    at.microsecond, tzinfo=at.tzinfo)
+    return datetime(
+        moved.year,
+        moved.month,
+        moved.day,
+        at.hour,
+        at.minute,
+        at.second,
+        at.microsecond,
+        tzinfo=at.tzinfo,
+    )
 
 
 def parse(text: str, now: datetime) -> datetime:
@@ -61,5 +69,7 @@ def parse(text: str, now: datetime) -> datetime:
         stamp = parse_last_updated(raw)
         if stamp is not None:
             return stamp
-    raise ValueError(f"unrecognised date {text!r} (try 'today', '2 weeks ago', 'last month', "
-                     "2026-01-31 or an RFC 3339 timestamp)")
+    raise ValueError(
+        f"unrecognised date {text!r} (try 'today', '2 weeks ago', 'last month', "
+        "2026-01-31 or an RFC 3339 timestamp)"
+    )

@@ -21,13 +21,17 @@ from typing import Any
 from docmgr.workspace import Doc, Workspace
 
 SEVERITY_RANK = {"ok": 0, "info": 0, "warning": 1, "error": 2}
-SCAFFOLD_DIRS = frozenset({"design", "reference", "playbooks", "scripts", "sources", "various", "archive", ".meta"})
+SCAFFOLD_DIRS = frozenset(
+    {"design", "reference", "playbooks", "scripts", "sources", "various", "archive", ".meta"}
+)
 _DATED = re.compile(r"^\d{4}/\d{2}/\d{2}/[^/]+")
 _PREFIX = re.compile(r"^\d{2,3}-")
 _STEP_LABEL = re.compile(r"^#{1,3}[ \t]+[Ss]tep[ \t]+(\d+[a-z]?(?:-\d+)?)", re.MULTILINE)
 NO_DELIMITERS = "frontmatter delimiters '---' not found"
-_VOCAB_HINT = ("add via 'docmgr vocab add --category {cat} --slug <slug> --description \"TODO\"' "
-               "(valid categories: topics, docTypes, intent, status)")
+_VOCAB_HINT = (
+    "add via 'docmgr vocab add --category {cat} --slug <slug> --description \"TODO\"' "
+    "(valid categories: topics, docTypes, intent, status)"
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,8 +46,14 @@ class Finding:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def row(self) -> dict[str, Any]:
-        return {"ticket": self.ticket, "issue": self.issue, "severity": self.severity,
-                "message": self.message, "path": self.path, **self.extra}
+        return {
+            "ticket": self.ticket,
+            "issue": self.issue,
+            "severity": self.severity,
+            "message": self.message,
+            "path": self.path,
+            **self.extra,
+        }
 
 
 @dataclass(slots=True)
@@ -118,9 +128,14 @@ def invalid_frontmatter(ws: Workspace, doc: Doc, ticket: str) -> Finding | None:
     if doc.ok or (doc.is_control and doc.error == NO_DELIMITERS):
         return None
     where = f"line {doc.error_line}: " if doc.error_line else ""
-    return Finding(ticket=ticket, issue="invalid_frontmatter", severity="error",
-                   message=f"Failed to parse frontmatter: {where}{doc.error}", path=str(doc.path),
-                   extra={"line": doc.error_line, "snippet": _snippet(doc.path, doc.error_line or 1)})
+    return Finding(
+        ticket=ticket,
+        issue="invalid_frontmatter",
+        severity="error",
+        message=f"Failed to parse frontmatter: {where}{doc.error}",
+        path=str(doc.path),
+        extra={"line": doc.error_line, "snippet": _snippet(doc.path, doc.error_line or 1)},
+    )
 
 
 def _vocab_findings(ticket: str, path: str, docs: Sequence[Doc], vocab: Any) -> list[Finding]:
@@ -132,15 +147,23 @@ def _vocab_findings(ticket: str, path: str, docs: Sequence[Doc], vocab: Any) -> 
         "intent": set(vocab.slugs("intent")) | set(vocabulary.BUILTIN_INTENTS),
         "status": set(vocab.slugs("status")) | set(vocabulary.BUILTIN_STATUSES),
     }
-    issue = {"topics": "unknown_topics", "docTypes": "unknown_doc_type", "intent": "unknown_intent",
-             "status": "unknown_status"}
+    issue = {
+        "topics": "unknown_topics",
+        "docTypes": "unknown_doc_type",
+        "intent": "unknown_intent",
+        "status": "unknown_status",
+    }
     seen: dict[str, dict[str, int]] = {}
     for doc in docs:
         meta = doc.meta
         if meta is None:
             continue
-        values = {"topics": list(dict.fromkeys(meta.topics)), "docTypes": [meta.doc_type],
-                  "intent": [meta.intent], "status": [meta.status]}
+        values = {
+            "topics": list(dict.fromkeys(meta.topics)),
+            "docTypes": [meta.doc_type],
+            "intent": [meta.intent],
+            "status": [meta.status],
+        }
         for category, items in values.items():
             for value in items:
                 if value and value not in known[category]:
@@ -149,9 +172,17 @@ def _vocab_findings(ticket: str, path: str, docs: Sequence[Doc], vocab: Any) -> 
     out = []
     for category, counts in seen.items():
         listing = ", ".join(f"{v} ({n} doc{'s' if n != 1 else ''})" for v, n in counts.items())
-        out.append(Finding(ticket=ticket, issue=issue[category], severity="warning",
-                           message=f"unknown {category} value(s): {listing}; " + _VOCAB_HINT.format(cat=category),
-                           path=path, extra={"values": list(counts)}))
+        out.append(
+            Finding(
+                ticket=ticket,
+                issue=issue[category],
+                severity="warning",
+                message=f"unknown {category} value(s): {listing}; "
+                + _VOCAB_HINT.format(cat=category),
+                path=path,
+                extra={"values": list(counts)},
+            )
+        )
     return out
 
 
@@ -185,12 +216,18 @@ class _Resolver:
         parsed = relate.parse_anchor(raw)
         if parsed is not None and parsed[0] in ("repo", "docs", "abs", "doc"):
             scheme, rest = parsed
-            base = {"repo": self.repo, "docs": self.docs, "abs": "/", "doc": str(doc_path.parent)}[scheme]
+            base = {"repo": self.repo, "docs": self.docs, "abs": "/", "doc": str(doc_path.parent)}[
+                scheme
+            ]
             return self._exists(os.path.abspath(os.path.join(base, rest)))
         if parsed is not None:  # ws:// needs the go.work rules
-            bases = relate.Bases(repo_root=Path(self.repo), docs_root=Path(self.docs),
-                                 config_dir=Path(self.config), doc_dir=Path(os.path.abspath(doc_path.parent)),
-                                 gowork_dir=self.gowork)
+            bases = relate.Bases(
+                repo_root=Path(self.repo),
+                docs_root=Path(self.docs),
+                config_dir=Path(self.config),
+                doc_dir=Path(os.path.abspath(doc_path.parent)),
+                gowork_dir=self.gowork,
+            )
             return relate.resolve(raw, bases).exists
         # legacy bare string (spec §3.5): first base that keeps it inside its fence and exists
         text = raw.strip().replace("\\", "/")
@@ -202,10 +239,17 @@ class _Resolver:
         if cleaned.startswith("/"):
             return self._exists(cleaned)
         doc_dir = os.path.dirname(str(doc_path))
-        for base, fence in ((self.repo, self.repo), (doc_dir, self.repo), (self.config, self.config),
-                            (self.docs, self.docs), (self.docs_parent, self.docs_parent)):
+        for base, fence in (
+            (self.repo, self.repo),
+            (doc_dir, self.repo),
+            (self.config, self.config),
+            (self.docs, self.docs),
+            (self.docs_parent, self.docs_parent),
+        ):
             candidate = os.path.normpath(os.path.join(base, cleaned))
-            if (candidate == fence or candidate.startswith(fence.rstrip("/") + "/")) and self._exists(candidate):
+            if (
+                candidate == fence or candidate.startswith(fence.rstrip("/") + "/")
+            ) and self._exists(candidate):
                 return True
         return False
 
@@ -217,13 +261,27 @@ def _related_findings(doc: Doc, ticket: str, resolver: _Resolver) -> list[Findin
     out: list[Finding] = []
     for entry in meta.related_files:
         if not resolver.exists(entry.path, doc.path):
-            out.append(Finding(ticket=ticket, issue="missing_related_file", severity="warning",
-                               message=f"related file not found: {entry.path}", path=str(doc.path)))
+            out.append(
+                Finding(
+                    ticket=ticket,
+                    issue="missing_related_file",
+                    severity="warning",
+                    message=f"related file not found: {entry.path}",
+                    path=str(doc.path),
+                )
+            )
     bare = [e.path for e in meta.related_files if not e.note.strip()]
     if bare:
         listed = ", ".join(bare[:5]) + (f", … ({len(bare) - 5} more)" if len(bare) > 5 else "")
-        out.append(Finding(ticket=ticket, issue="missing_related_file_note", severity="warning",
-                           message=f"{len(bare)} related file(s) have no Note: {listed}", path=str(doc.path)))
+        out.append(
+            Finding(
+                ticket=ticket,
+                issue="missing_related_file_note",
+                severity="warning",
+                message=f"{len(bare)} related file(s) have no Note: {listed}",
+                path=str(doc.path),
+            )
+        )
     return out
 
 
@@ -247,13 +305,26 @@ def _diary_findings(doc: Doc, ticket: str) -> list[Finding]:
         counts[step.label] = counts.get(step.label, 0) + 1
     dupes = [label for label, n in counts.items() if n > 1]
     if dupes:
-        out.append(Finding(ticket=ticket, issue="diary_duplicate_step", severity="warning",
-                           message=f"duplicate diary step number(s): {', '.join(dupes)}", path=str(doc.path)))
+        out.append(
+            Finding(
+                ticket=ticket,
+                issue="diary_duplicate_step",
+                severity="warning",
+                message=f"duplicate diary step number(s): {', '.join(dupes)}",
+                path=str(doc.path),
+            )
+        )
     pending = [step.label for step in steps for ref in step.refs if ref.kind == "pending"]
     if pending:
-        out.append(Finding(ticket=ticket, issue="diary_pending_commit", severity="warning",
-                           message=f"step(s) with a pending commit line: {', '.join(pending)}",
-                           path=str(doc.path)))
+        out.append(
+            Finding(
+                ticket=ticket,
+                issue="diary_pending_commit",
+                severity="warning",
+                message=f"step(s) with a pending commit line: {', '.join(pending)}",
+                path=str(doc.path),
+            )
+        )
     return out
 
 
@@ -273,11 +344,18 @@ def _commit_findings(ws: Workspace, doc: Doc, ticket: str) -> list[Finding]:
     except (DocmgrError, OSError):
         return []  # no repository here: nothing to check against
     bad = [f for f in audit.findings if f.status in ("missing", "unreachable")]
-    return [Finding(ticket=ticket, issue="diary_unresolved_commit", severity="warning", path=str(doc.path),
-                    message=f"step {f.step}: commit {f.commit} is {f.status}"
-                            + (f" (maybe {f.proposed[:12]})" if f.proposed else ""),
-                    extra={"line": f.line})
-            for f in bad]
+    return [
+        Finding(
+            ticket=ticket,
+            issue="diary_unresolved_commit",
+            severity="warning",
+            path=str(doc.path),
+            message=f"step {f.step}: commit {f.commit} is {f.status}"
+            + (f" (maybe {f.proposed[:12]})" if f.proposed else ""),
+            extra={"line": f.line},
+        )
+        for f in bad
+    ]
 
 
 def _is_diary(doc: Doc) -> bool:
@@ -285,16 +363,31 @@ def _is_diary(doc: Doc) -> bool:
     return doc.meta is not None and "diary" in name
 
 
-def _check_group(ws: Workspace, group: _Group, *, vocab: Any, stale_after: float,
-                 now: datetime, include_sources: bool, resolver: _Resolver,
-                 check_commits: bool = False) -> list[Finding]:
+def _check_group(
+    ws: Workspace,
+    group: _Group,
+    *,
+    vocab: Any,
+    stale_after: float,
+    now: datetime,
+    include_sources: bool,
+    resolver: _Resolver,
+    check_commits: bool = False,
+) -> list[Finding]:
     out: list[Finding] = []
     ticket_dir = str(ws.root / group.dir) if group.dir else str(ws.root)
     indexes = [d for d in group.docs if d.path.name == "index.md"]
     if len(indexes) > 1:
-        out.append(Finding(ticket=group.ticket, issue="multiple_index", severity="warning",
-                           message=f"Multiple index.md files found ({len(indexes)}), should be only one",
-                           path=ticket_dir, extra={"index_files": [str(d.path) for d in indexes]}))
+        out.append(
+            Finding(
+                ticket=group.ticket,
+                issue="multiple_index",
+                severity="warning",
+                message=f"Multiple index.md files found ({len(indexes)}), should be only one",
+                path=ticket_dir,
+                extra={"index_files": [str(d.path) for d in indexes]},
+            )
+        )
     for doc in group.docs:
         bad = invalid_frontmatter(ws, doc, group.ticket)
         if bad is not None:
@@ -306,22 +399,57 @@ def _check_group(ws: Workspace, group: _Group, *, vocab: Any, stale_after: float
             continue  # sources/ holds imported material: only its front matter is checked
         if doc.rel == f"{group.dir}/index.md":
             meta = doc.meta
-            missing = [n for n, v in (("Title", meta.title), ("Ticket", meta.ticket),
-                                       ("DocType", meta.doc_type)) if not v.strip()]
+            missing = [
+                n
+                for n, v in (
+                    ("Title", meta.title),
+                    ("Ticket", meta.ticket),
+                    ("DocType", meta.doc_type),
+                )
+                if not v.strip()
+            ]
             if missing:
-                out.append(Finding(ticket=group.ticket, issue="missing_required_fields", severity="error",
-                                   message=f"missing required fields: {', '.join(missing)}", path=str(doc.path)))
+                out.append(
+                    Finding(
+                        ticket=group.ticket,
+                        issue="missing_required_fields",
+                        severity="error",
+                        message=f"missing required fields: {', '.join(missing)}",
+                        path=str(doc.path),
+                    )
+                )
             if not meta.status.strip():
-                out.append(Finding(ticket=group.ticket, issue="missing_field", severity="warning",
-                                   message="missing Status", path=str(doc.path)))
+                out.append(
+                    Finding(
+                        ticket=group.ticket,
+                        issue="missing_field",
+                        severity="warning",
+                        message="missing Status",
+                        path=str(doc.path),
+                    )
+                )
             if not meta.topics:
-                out.append(Finding(ticket=group.ticket, issue="missing_field", severity="warning",
-                                   message="missing Topics", path=str(doc.path)))
+                out.append(
+                    Finding(
+                        ticket=group.ticket,
+                        issue="missing_field",
+                        severity="warning",
+                        message="missing Topics",
+                        path=str(doc.path),
+                    )
+                )
         out.extend(_related_findings(doc, group.ticket, resolver))
         parent = doc.rel.rsplit("/", 1)[0] if "/" in doc.rel else ""
         if parent != group.dir and not _PREFIX.match(doc.path.name) and not doc.is_control:
-            out.append(Finding(ticket=group.ticket, issue="missing_numeric_prefix", severity="warning",
-                               message="file without numeric prefix", path=str(doc.path)))
+            out.append(
+                Finding(
+                    ticket=group.ticket,
+                    issue="missing_numeric_prefix",
+                    severity="warning",
+                    message="file without numeric prefix",
+                    path=str(doc.path),
+                )
+            )
         if _is_diary(doc):
             out.extend(_diary_findings(doc, group.ticket))
             if check_commits:
@@ -333,16 +461,33 @@ def _check_group(ws: Workspace, group: _Group, *, vocab: Any, stale_after: float
         newest = max(stamps)
         age = (now - newest).total_seconds() / 86400
         if age > stale_after:
-            out.append(Finding(ticket=group.ticket, issue="stale", severity="warning",
-                               message=f"no document updated in {int(age)} days (threshold: {int(stale_after)} days)",
-                               path=ticket_dir, extra={"last_updated": newest.strftime("%Y-%m-%d")}))
+            out.append(
+                Finding(
+                    ticket=group.ticket,
+                    issue="stale",
+                    severity="warning",
+                    message=f"no document updated in {int(age)} days "
+                    f"(threshold: {int(stale_after)} days)",
+                    path=ticket_dir,
+                    extra={"last_updated": newest.strftime("%Y-%m-%d")},
+                )
+            )
     if not out:
-        out.append(Finding(ticket=group.ticket, issue="none", severity="ok", message="All checks passed",
-                           path=ticket_dir))
+        out.append(
+            Finding(
+                ticket=group.ticket,
+                issue="none",
+                severity="ok",
+                message="All checks passed",
+                path=ticket_dir,
+            )
+        )
     return out
 
 
-def _missing_index(ws: Workspace, index_dirs: Sequence[str], dirs: Sequence[str], *, ref: str) -> list[Finding]:
+def _missing_index(
+    ws: Workspace, index_dirs: Sequence[str], dirs: Sequence[str], *, ref: str
+) -> list[Finding]:
     """Folders that look like ticket workspaces (scaffold sub-folders) but have no index.md."""
     with_index = set(index_dirs)
     children: dict[str, set[str]] = {}
@@ -361,14 +506,31 @@ def _missing_index(ws: Workspace, index_dirs: Sequence[str], dirs: Sequence[str]
             continue
         if not folder:
             continue
-        out.append(Finding(ticket=name, issue="missing_index", severity="error", message="index.md not found",
-                           path=str(ws.root / folder)))
+        out.append(
+            Finding(
+                ticket=name,
+                issue="missing_index",
+                severity="error",
+                message="index.md not found",
+                path=str(ws.root / folder),
+            )
+        )
     return out
 
 
-def check(ws: Workspace, *, ticket: str = "", doc: str = "", all_tickets: bool = False,
-          stale_after: float = 30, ignore_dirs: Sequence[str] = (), ignore_globs: Sequence[str] = (),
-          include_sources: bool = False, details: bool = False, check_commits: bool | None = None) -> Report:
+def check(
+    ws: Workspace,
+    *,
+    ticket: str = "",
+    doc: str = "",
+    all_tickets: bool = False,
+    stale_after: float = 30,
+    ignore_dirs: Sequence[str] = (),
+    ignore_globs: Sequence[str] = (),
+    include_sources: bool = False,
+    details: bool = False,
+    check_commits: bool | None = None,
+) -> Report:
     """Run every check over the scope (workspace, one ticket, or one document).
 
     Documents are read from the index one ticket at a time, so memory stays flat on very
@@ -385,30 +547,48 @@ def check(ws: Workspace, *, ticket: str = "", doc: str = "", all_tickets: bool =
         return Report(check_doc(ws, doc, vocab=vocab), [], True)
     findings: list[Finding] = []
     with search_index.open_index(ws, memory=search_index.cache_disabled(ws)) as index:
-        rows = [(rel, tid, ok) for rel, tid, ok in index.con.execute(
-            "SELECT rel, ticket, parse_ok FROM docs ORDER BY rel") if _kept(ws, rel, ignore_dirs, ignore_globs)]
+        rows = [
+            (rel, tid, ok)
+            for rel, tid, ok in index.con.execute(
+                "SELECT rel, ticket, parse_ok FROM docs ORDER BY rel"
+            )
+            if _kept(ws, rel, ignore_dirs, ignore_globs)
+        ]
         groups = _group(rows)
         ref = ""
         if ticket and not all_tickets:
             from docmgr import ticket as ticketmod
 
-            found = ticketmod.resolve(ticket, ticketmod.tickets_from_docs(
-                index.docs("parse_ok = 1 AND doc_type = 'index'")))
+            found = ticketmod.resolve(
+                ticket,
+                ticketmod.tickets_from_docs(index.docs("parse_ok = 1 AND doc_type = 'index'")),
+            )
             ref = found.id
             groups = [g for g in groups if g.ticket == found.id or g.dir == found.rel_dir]
             if not groups:
                 from docmgr.errors import DocmgrError
 
-                raise DocmgrError(f'doctor checked zero documents for ticket "{ticket}"',
-                                  "check the ticket folder with 'docmgr ticket show'")
-        with_index = [rel.rsplit("/", 1)[0] if "/" in rel else "" for (rel,) in index.con.execute(
-            "SELECT rel FROM docs WHERE name = 'index.md'")]
+                raise DocmgrError(
+                    f'doctor checked zero documents for ticket "{ticket}"',
+                    "check the ticket folder with 'docmgr ticket show'",
+                )
+        with_index = [
+            rel.rsplit("/", 1)[0] if "/" in rel else ""
+            for (rel,) in index.con.execute("SELECT rel FROM docs WHERE name = 'index.md'")
+        ]
         findings += _missing_index(ws, with_index, index.folders(), ref=ref)
         if not vocab.exists:
-            findings.append(Finding(ticket="", issue="no_vocabulary", severity="info", path="",
-                                    message="no vocabulary configured; skipping unknown-value checks (run "
-                                            "'docmgr init' to seed defaults or 'docmgr vocab add --category "
-                                            "<topics|docTypes|intent|status> --slug <slug> --description \"TODO\"')"))
+            findings.append(
+                Finding(
+                    ticket="",
+                    issue="no_vocabulary",
+                    severity="info",
+                    path="",
+                    message="no vocabulary configured; skipping unknown-value checks (run "
+                    "'docmgr init' to seed defaults or 'docmgr vocab add --category "
+                    '<topics|docTypes|intent|status> --slug <slug> --description "TODO"\')',
+                )
+            )
         now = ws.clock.now()
         resolver = _Resolver(ws)
         for group in groups:
@@ -416,12 +596,25 @@ def check(ws: Workspace, *, ticket: str = "", doc: str = "", all_tickets: bool =
             if not group.dir:
                 for root_doc in group.docs:  # documents lying directly in the docs root
                     bad = invalid_frontmatter(ws, root_doc, "")
-                    if bad is not None and root_doc.path.name.lower() not in ("readme.md", "tasks.md", "changelog.md"):
+                    if bad is not None and root_doc.path.name.lower() not in (
+                        "readme.md",
+                        "tasks.md",
+                        "changelog.md",
+                    ):
                         findings.append(bad)
             else:
-                findings.extend(_check_group(ws, group, vocab=vocab, stale_after=stale_after, now=now,
-                                             include_sources=include_sources, resolver=resolver,
-                                             check_commits=check_commits))
+                findings.extend(
+                    _check_group(
+                        ws,
+                        group,
+                        vocab=vocab,
+                        stale_after=stale_after,
+                        now=now,
+                        include_sources=include_sources,
+                        resolver=resolver,
+                        check_commits=check_commits,
+                    )
+                )
             group.docs = []
     tickets = [g.ticket for g in groups if g.dir]
     return Report(findings, tickets, details or bool(ticket and not all_tickets))
@@ -449,43 +642,128 @@ def check_doc(ws: Workspace, ref: str, *, vocab: Any) -> list[Finding]:
     ticket = doc.ticket
     if not doc.ok:
         where = f"line {doc.error_line}: " if doc.error_line else ""
-        return [Finding(ticket=ticket, issue="invalid_frontmatter", severity="error",
-                        message=f"Failed to parse frontmatter: {where}{doc.error}", path=str(path),
-                        extra={"line": doc.error_line, "snippet": _snippet(path, doc.error_line or 1)})]
+        return [
+            Finding(
+                ticket=ticket,
+                issue="invalid_frontmatter",
+                severity="error",
+                message=f"Failed to parse frontmatter: {where}{doc.error}",
+                path=str(path),
+                extra={"line": doc.error_line, "snippet": _snippet(path, doc.error_line or 1)},
+            )
+        ]
     meta = doc.meta
     assert meta is not None
     out: list[Finding] = []
-    missing = [n for n, v in (("Title", meta.title), ("Ticket", meta.ticket), ("DocType", meta.doc_type))
-               if not v.strip()]
+    missing = [
+        n
+        for n, v in (("Title", meta.title), ("Ticket", meta.ticket), ("DocType", meta.doc_type))
+        if not v.strip()
+    ]
     if missing:
-        out.append(Finding(ticket=ticket, issue="missing_required_fields", severity="error",
-                           message=f"missing required fields: {', '.join(missing)}", path=str(path)))
+        out.append(
+            Finding(
+                ticket=ticket,
+                issue="missing_required_fields",
+                severity="error",
+                message=f"missing required fields: {', '.join(missing)}",
+                path=str(path),
+            )
+        )
     if not meta.status.strip():
-        out.append(Finding(ticket=ticket, issue="missing_field", severity="warning", message="missing Status",
-                           path=str(path)))
+        out.append(
+            Finding(
+                ticket=ticket,
+                issue="missing_field",
+                severity="warning",
+                message="missing Status",
+                path=str(path),
+            )
+        )
     if not meta.topics:
-        out.append(Finding(ticket=ticket, issue="missing_field", severity="warning", message="missing Topics",
-                           path=str(path)))
+        out.append(
+            Finding(
+                ticket=ticket,
+                issue="missing_field",
+                severity="warning",
+                message="missing Topics",
+                path=str(path),
+            )
+        )
     if not vocab.exists:
-        out.append(Finding(ticket=ticket, issue="no_vocabulary", severity="info", path="",
-                           message="no vocabulary configured; skipping unknown-value checks"))
+        out.append(
+            Finding(
+                ticket=ticket,
+                issue="no_vocabulary",
+                severity="info",
+                path="",
+                message="no vocabulary configured; skipping unknown-value checks",
+            )
+        )
     else:
         topics = set(vocab.slugs("topics"))
         unknown = [t for t in meta.topics if t not in topics]
         if unknown:
-            out.append(Finding(ticket=ticket, issue="unknown_topics", severity="warning", path=str(path),
-                               message=f"unknown topics: [{' '.join(unknown)}]; " + _VOCAB_HINT.format(cat="topics")))
-        checks = (("doc_type", "docType", meta.doc_type, set(vocab.slugs("docTypes")) | set(vocabulary.BUILTIN_DOC_TYPES), "docTypes"),
-                  ("intent", "intent", meta.intent, set(vocab.slugs("intent")) | set(vocabulary.BUILTIN_INTENTS), "intent"),
-                  ("status", "status", meta.status, set(vocab.slugs("status")) | set(vocabulary.BUILTIN_STATUSES), "status"))
+            out.append(
+                Finding(
+                    ticket=ticket,
+                    issue="unknown_topics",
+                    severity="warning",
+                    path=str(path),
+                    message=f"unknown topics: [{' '.join(unknown)}]; "
+                    + _VOCAB_HINT.format(cat="topics"),
+                )
+            )
+        checks = (
+            (
+                "doc_type",
+                "docType",
+                meta.doc_type,
+                set(vocab.slugs("docTypes")) | set(vocabulary.BUILTIN_DOC_TYPES),
+                "docTypes",
+            ),
+            (
+                "intent",
+                "intent",
+                meta.intent,
+                set(vocab.slugs("intent")) | set(vocabulary.BUILTIN_INTENTS),
+                "intent",
+            ),
+            (
+                "status",
+                "status",
+                meta.status,
+                set(vocab.slugs("status")) | set(vocabulary.BUILTIN_STATUSES),
+                "status",
+            ),
+        )
         for issue, label, value, known, cat in checks:
             if value and value not in known:
-                extra = (f" (valid values: {', '.join(sorted(known))}; list via 'docmgr vocab list --category status')"
-                         if issue == "status" else "")
-                out.append(Finding(ticket=ticket, issue=f"unknown_{issue}", severity="warning", path=str(path),
-                                   message=f"unknown {label}: {value}{extra}; " + _VOCAB_HINT.format(cat=cat)))
+                extra = (
+                    f" (valid values: {', '.join(sorted(known))}; "
+                    "list via 'docmgr vocab list --category status')"
+                    if issue == "status"
+                    else ""
+                )
+                out.append(
+                    Finding(
+                        ticket=ticket,
+                        issue=f"unknown_{issue}",
+                        severity="warning",
+                        path=str(path),
+                        message=f"unknown {label}: {value}{extra}; " + _VOCAB_HINT.format(cat=cat),
+                    )
+                )
     if not any(SEVERITY_RANK[f.severity] > 0 for f in out):
-        out.append(Finding(ticket=ticket, issue="none", severity="ok", message="All checks passed", path=str(path)))
+        out.append(
+            Finding(
+                ticket=ticket,
+                issue="none",
+                severity="ok",
+                message="All checks passed",
+                path=str(path),
+            )
+        )
     return out
 
 
@@ -510,7 +788,9 @@ def render_detail(report: Report) -> str:
                 lines.append("- ✅ All checks passed")
                 continue
             where = f" (path={f.path})" if f.path else ""
-            lines.append(f"- [{f.severity.upper()}] {f.issue} — {f.message or '(no message)'}{where}")
+            lines.append(
+                f"- [{f.severity.upper()}] {f.issue} — {f.message or '(no message)'}{where}"
+            )
             snippet = f.extra.get("snippet") if f.extra else None
             if snippet:
                 lines += ["  ```", *("  " + s for s in snippet.splitlines()), "  ```"]
@@ -539,16 +819,20 @@ def render_rollup(report: Report) -> str:
     for key in order:
         item = per[key]
         top = sorted(item["issues"].items(), key=lambda kv: -kv[1])[:3]
-        lines.append(f"{key}: {item['errors']} error(s), {item['warnings']} warning(s) — top: "
-                     + ", ".join(f"{k} x{n}" for k, n in top))
+        lines.append(
+            f"{key}: {item['errors']} error(s), {item['warnings']} warning(s) — top: "
+            + ", ".join(f"{k} x{n}" for k, n in top)
+        )
         total_e += item["errors"]
         total_w += item["warnings"]
         with_e += 1 if item["errors"] else 0
         with_w += 1 if not item["errors"] and item["warnings"] else 0
     checked = len(report.tickets)
     ok = max(0, checked - with_e - with_w)
-    lines.append(f"{checked} ticket(s) checked: {with_e} with errors, {with_w} with warnings, {ok} ok "
-                 f"({total_e} errors, {total_w} warnings total)")
+    lines.append(
+        f"{checked} ticket(s) checked: {with_e} with errors, {with_w} with warnings, {ok} ok "
+        f"({total_e} errors, {total_w} warnings total)"
+    )
     if order:
         lines.append("Run 'docmgr doctor --ticket <ID>' or add --details for full findings.")
     return "\n".join(lines) + "\n"
@@ -565,8 +849,14 @@ def diagnostics(report: Report) -> list[dict[str, Any]]:
         body.append(f.message)
         if f.extra.get("snippet"):
             body.append(f.extra["snippet"])
-        out.append({"Headline": headline, "Body": "\n".join(body), "Severity": f.severity,
-                    "Actions": actions})
+        out.append(
+            {
+                "Headline": headline,
+                "Body": "\n".join(body),
+                "Severity": f.severity,
+                "Actions": actions,
+            }
+        )
     return out
 
 
@@ -575,21 +865,54 @@ def _rule(f: Finding) -> tuple[str, list[dict[str, Any]]]:
         return {"Label": label, "Command": "docmgr", "Args": list(args)}
 
     if f.issue == "invalid_frontmatter":
-        return "YAML/frontmatter syntax error", [act("Validate and suggest fixes", "validate", "frontmatter",
-                                                     "--doc", f.path, "--suggest-fixes")]
+        return "YAML/frontmatter syntax error", [
+            act(
+                "Validate and suggest fixes",
+                "validate",
+                "frontmatter",
+                "--doc",
+                f.path,
+                "--suggest-fixes",
+            )
+        ]
     if f.issue in ("missing_required_fields", "missing_field"):
         return "Frontmatter validation: " + f.message.split(":")[-1].strip(), [
-            act("Set the field", "meta", "update", "--doc", f.path, "--field", "<Field>", "--value", "<value>")]
+            act(
+                "Set the field",
+                "meta",
+                "update",
+                "--doc",
+                f.path,
+                "--field",
+                "<Field>",
+                "--value",
+                "<value>",
+            )
+        ]
     if f.issue.startswith("unknown_"):
-        return "Unknown vocabulary value", [act("Add to vocabulary", "vocab", "add", "--category", "<category>",
-                                                "--slug", "<slug>", "--description", "TODO"),
-                                            act("List vocabulary", "vocab", "list")]
+        return "Unknown vocabulary value", [
+            act(
+                "Add to vocabulary",
+                "vocab",
+                "add",
+                "--category",
+                "<category>",
+                "--slug",
+                "<slug>",
+                "--description",
+                "TODO",
+            ),
+            act("List vocabulary", "vocab", "list"),
+        ]
     if f.issue == "missing_related_file":
         raw = f.message.split(": ", 1)[-1]
-        return "Missing related file entry", [act("Remove the entry", "doc", "relate", "--doc", f.path,
-                                                  "--remove-files", raw)]
+        return "Missing related file entry", [
+            act("Remove the entry", "doc", "relate", "--doc", f.path, "--remove-files", raw)
+        ]
     if f.issue == "missing_index":
-        return "Missing index.md", [act("Create the ticket", "ticket", "create", "--ticket", f.ticket)]
+        return "Missing index.md", [
+            act("Create the ticket", "ticket", "create", "--ticket", f.ticket)
+        ]
     if f.issue == "stale":
         return "Stale document", [act("Review the ticket", "ticket", "show", f.ticket)]
     return f.issue.replace("_", " ").capitalize(), []
@@ -623,7 +946,12 @@ class Repair:
     skipped: list[str] = field(default_factory=list)
 
     def row(self) -> dict[str, Any]:
-        return {"ticket": self.ticket, "fix": self.kind, "path": str(self.path), "description": self.description}
+        return {
+            "ticket": self.ticket,
+            "fix": self.kind,
+            "path": str(self.path),
+            "description": self.description,
+        }
 
 
 def plan_repairs(ws: Workspace, *, ticket: str = "", anchors_only: bool = False) -> list[Repair]:
@@ -648,8 +976,15 @@ def plan_repairs(ws: Workspace, *, ticket: str = "", anchors_only: bool = False)
                 continue
             fix = validate.suggest_fix(text)
             if fix is not None:
-                out.append(Repair(kind="frontmatter", path=doc.path, ticket=doc.ticket, labels=fix.labels,
-                                  description="; ".join(fix.labels)))
+                out.append(
+                    Repair(
+                        kind="frontmatter",
+                        path=doc.path,
+                        ticket=doc.ticket,
+                        labels=fix.labels,
+                        description="; ".join(fix.labels),
+                    )
+                )
             continue
         if doc.meta is None or not doc.meta.related_files:
             continue
@@ -669,10 +1004,21 @@ def plan_repairs(ws: Workspace, *, ticket: str = "", anchors_only: bool = False)
                 continue
             moves.append((entry.path, relate.anchor_for(target, bases)))
         if moves or skipped:
-            desc = f"migrate {len(moves)} related file path(s) to explicit anchors" if moves else \
-                f"{len(skipped)} legacy related file(s) do not resolve; left as-is"
-            out.append(Repair(kind="anchors", path=doc.path, ticket=doc.ticket, description=desc,
-                              entries=moves, skipped=skipped))
+            desc = (
+                f"migrate {len(moves)} related file path(s) to explicit anchors"
+                if moves
+                else f"{len(skipped)} legacy related file(s) do not resolve; left as-is"
+            )
+            out.append(
+                Repair(
+                    kind="anchors",
+                    path=doc.path,
+                    ticket=doc.ticket,
+                    description=desc,
+                    entries=moves,
+                    skipped=skipped,
+                )
+            )
     out.sort(key=lambda r: r.kind != "frontmatter")  # front-matter fixes first (spec row order)
     return out
 
@@ -700,19 +1046,39 @@ def apply_repairs(ws: Workspace, repairs: Sequence[Repair]) -> list[Finding]:
                 atomic_write(path, fix.text)
                 after = validate.check_text(fix.text, path, ws.rel(path))
                 if after.meta is not None:
-                    out.append(Finding(ticket=repair.ticket, issue="frontmatter_fixed", severity="ok", path=str(path),
-                                       message=f"auto-fixed frontmatter ({'; '.join(fix.labels)}); "
-                                               f"backup written to {backup.name}"))
+                    out.append(
+                        Finding(
+                            ticket=repair.ticket,
+                            issue="frontmatter_fixed",
+                            severity="ok",
+                            path=str(path),
+                            message=f"auto-fixed frontmatter ({'; '.join(fix.labels)}); "
+                            f"backup written to {backup.name}",
+                        )
+                    )
                 else:
                     problem = after.error.problem if after.error else ""
-                    out.append(Finding(ticket=repair.ticket, issue="frontmatter_fix_failed", severity="warning",
-                                       path=str(path),
-                                       message=f"auto-fix did not produce parseable frontmatter: {problem}"))
+                    out.append(
+                        Finding(
+                            ticket=repair.ticket,
+                            issue="frontmatter_fix_failed",
+                            severity="warning",
+                            path=str(path),
+                            message=f"auto-fix did not produce parseable frontmatter: {problem}",
+                        )
+                    )
                 continue
             for raw in repair.skipped:
-                out.append(Finding(ticket=repair.ticket, issue="anchor_migration_skipped", severity="warning",
-                                   path=str(path),
-                                   message=f"legacy related file left as-is (does not resolve to an existing file): {raw}"))
+                out.append(
+                    Finding(
+                        ticket=repair.ticket,
+                        issue="anchor_migration_skipped",
+                        severity="warning",
+                        path=str(path),
+                        message="legacy related file left as-is "
+                        f"(does not resolve to an existing file): {raw}",
+                    )
+                )
             if not repair.entries:
                 continue
             try:
@@ -724,7 +1090,16 @@ def apply_repairs(ws: Workspace, repairs: Sequence[Repair]) -> list[Finding]:
             changed = sum(1 for r in meta.related_files if r.path in mapping)
             if not changed:
                 continue
-            atomic_write(path, front_matter.update_fields(text, {"RelatedFiles": entries}, path=ws.rel(path)))
-            out.append(Finding(ticket=repair.ticket, issue="anchors_migrated", severity="ok", path=str(path),
-                               message=f"migrated {changed} related file path(s) to explicit anchors"))
+            atomic_write(
+                path, front_matter.update_fields(text, {"RelatedFiles": entries}, path=ws.rel(path))
+            )
+            out.append(
+                Finding(
+                    ticket=repair.ticket,
+                    issue="anchors_migrated",
+                    severity="ok",
+                    path=str(path),
+                    message=f"migrated {changed} related file path(s) to explicit anchors",
+                )
+            )
     return out

@@ -24,9 +24,15 @@ class Edge:
     label: str
 
     def row(self) -> dict[str, Any]:
-        return {"from_type": "doc", "from_ticket": self.from_ticket, "from_path": self.from_path,
-                "from_title": self.from_title, "to_type": "file", "to_path": self.to_path,
-                "label": self.label}
+        return {
+            "from_type": "doc",
+            "from_ticket": self.from_ticket,
+            "from_path": self.from_path,
+            "from_title": self.from_title,
+            "to_type": "file",
+            "to_path": self.to_path,
+            "label": self.label,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +53,28 @@ def node_id(prefix: str, key: str) -> str:
 
 def sanitize(text: str, limit: int) -> str:
     """Make text safe inside a Mermaid label (newlines, quotes, brackets, pipes), truncated."""
-    clean = (text.replace("\r\n", "\n").replace("\n", "\\n").replace('"', "'").replace("[", "(")
-             .replace("]", ")").replace("|", "/"))
+    clean = (
+        text.replace("\r\n", "\n")
+        .replace("\n", "\\n")
+        .replace('"', "'")
+        .replace("[", "(")
+        .replace("]", ")")
+        .replace("|", "/")
+    )
     raw = clean.encode("utf-8")
     if len(raw) <= limit:
         return clean
     return raw[:limit].decode("utf-8", errors="ignore") + "…"
 
 
-def build(ws: Workspace, *, ticket: str, include_control_docs: bool = True,
-          include_archived: bool = False, include_scripts: bool = False) -> Graph:
+def build(
+    ws: Workspace,
+    *,
+    ticket: str,
+    include_control_docs: bool = True,
+    include_archived: bool = False,
+    include_scripts: bool = False,
+) -> Graph:
     """Collect the docs of ``ticket`` (exact id) and their RelatedFiles edges."""
     from docmgr import relate
     from docmgr.workspace import load_docs
@@ -70,8 +88,11 @@ def build(ws: Workspace, *, ticket: str, include_control_docs: bool = True,
     repo = os.path.abspath(ws.repo_root)
     for doc in docs:
         segments = doc.rel.split("/")[:-1]
-        if (doc.is_control and not include_control_docs) or ("archive" in segments and not include_archived) \
-                or ("scripts" in segments and not include_scripts):
+        if (
+            (doc.is_control and not include_control_docs)
+            or ("archive" in segments and not include_archived)
+            or ("scripts" in segments and not include_scripts)
+        ):
             continue
         meta = doc.meta
         assert meta is not None
@@ -81,25 +102,40 @@ def build(ws: Workspace, *, ticket: str, include_control_docs: bool = True,
                 key = relate.canonical(entry.path)
             else:
                 resolved = relate.resolve(entry.path, relate.Bases.for_doc(ws, doc.path)).path
-                key = os.path.relpath(resolved, repo) if resolved is not None else entry.path.strip()
+                key = (
+                    os.path.relpath(resolved, repo) if resolved is not None else entry.path.strip()
+                )
             files.add(key)
             edge = Edge(ticket, str(doc.path), meta.title, key, entry.note.strip())
             edges[(edge.from_path, key, edge.label)] = edge
     return Graph(sorted(nodes), sorted(files), [edges[k] for k in sorted(edges)])
 
 
-def render(graph: Graph, *, fmt: str = "markdown", direction: str = "TD", label: str = "both",
-           edge_notes: str = "short") -> str:
+def render(
+    graph: Graph,
+    *,
+    fmt: str = "markdown",
+    direction: str = "TD",
+    label: str = "both",
+    edge_notes: str = "short",
+) -> str:
     """Render the graph as Mermaid (fenced for markdown)."""
-    for value, allowed, name in ((fmt, FORMATS, "--format"), (direction, DIRECTIONS, "--direction"),
-                                 (label, LABELS, "--label"), (edge_notes, EDGE_NOTES, "--edge-notes")):
+    for value, allowed, name in (
+        (fmt, FORMATS, "--format"),
+        (direction, DIRECTIONS, "--direction"),
+        (label, LABELS, "--label"),
+        (edge_notes, EDGE_NOTES, "--edge-notes"),
+    ):
         if value not in allowed:
             raise UsageProblem(f"invalid {name}: {value}", f"use one of {', '.join(allowed)}")
     lines = [f"graph {direction}"]
     for abs_path, rel, doc_type, title in graph.docs:
         name = title or "(untitled)"
-        text = {"title": f"{doc_type}: {name}", "path": rel,
-                "both": f"{doc_type}: {name}\n({rel})"}[label]
+        text = {
+            "title": f"{doc_type}: {name}",
+            "path": rel,
+            "both": f"{doc_type}: {name}\n({rel})",
+        }[label]
         lines.append(f'  {node_id("D", abs_path)}["{sanitize(text, 180)}"]')
     for key in graph.files:
         lines.append(f'  {node_id("F", key)}["{sanitize(key, 180)}"]')
@@ -110,8 +146,11 @@ def render(graph: Graph, *, fmt: str = "markdown", direction: str = "TD", label:
             lines.append(f"  {src} -->|{sanitize(note, 80)}| {dst}")
         else:
             lines.append(f"  {src} --> {dst}")
-    lines += ["", "  classDef doc fill:#eef,stroke:#446,stroke-width:1px;",
-              "  classDef file fill:#efe,stroke:#464,stroke-width:1px;"]
+    lines += [
+        "",
+        "  classDef doc fill:#eef,stroke:#446,stroke-width:1px;",
+        "  classDef file fill:#efe,stroke:#464,stroke-width:1px;",
+    ]
     lines += [f"  class {node_id('D', d[0])} doc;" for d in graph.docs]
     lines += [f"  class {node_id('F', f)} file;" for f in graph.files]
     body = "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""Search over the index (spec §6): safe FTS5 queries from user text, filters, reverse lookup, snippets.
+"""Search over the index (spec §6): safe FTS5 queries, filters, reverse lookup, snippets.
 
 User text never reaches FTS5 raw: each word becomes a quoted string (``foo-bar``, ``api.go``,
 ``C++``, stray quotes and parentheses are searched for what they say), a trailing ``*`` keeps
@@ -14,7 +14,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +48,23 @@ class Query:
     limit: int = 0
 
     def has_filter(self) -> bool:
-        return any((self.text.strip(), self.fts.strip(), self.ticket, self.topics, self.doc_type,
-                    self.status, self.file, self.dir, self.external_source, self.since, self.until,
-                    self.created_since, self.updated_since))
+        return any(
+            (
+                self.text.strip(),
+                self.fts.strip(),
+                self.ticket,
+                self.topics,
+                self.doc_type,
+                self.status,
+                self.file,
+                self.dir,
+                self.external_source,
+                self.since,
+                self.until,
+                self.created_since,
+                self.updated_since,
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +83,15 @@ class Hit:
     last_updated: str = ""
 
     def row(self, *, with_file: bool = False) -> dict[str, Any]:
-        out: dict[str, Any] = {"ticket": self.ticket, "title": self.title, "doc_type": self.doc_type,
-                               "status": self.status, "topics": list(self.topics), "path": self.path,
-                               "snippet": self.snippet}
+        out: dict[str, Any] = {
+            "ticket": self.ticket,
+            "title": self.title,
+            "doc_type": self.doc_type,
+            "status": self.status,
+            "topics": list(self.topics),
+            "path": self.path,
+            "snippet": self.snippet,
+        }
         if with_file:
             out["file"] = self.file
             out["file_note"] = self.file_note
@@ -138,9 +158,13 @@ def _target(ws: Workspace, raw: str) -> _Target | None:
     text = raw.strip().rstrip("/")
     if not text:
         return None
-    bases = relate.Bases(repo_root=Path(os.path.abspath(ws.repo_root)), docs_root=Path(os.path.abspath(ws.root)),
-                         config_dir=Path(os.path.abspath(ws.config_dir)), doc_dir=Path(os.path.abspath(ws.cwd)),
-                         gowork_dir=relate.find_gowork(ws.repo_root))
+    bases = relate.Bases(
+        repo_root=Path(os.path.abspath(ws.repo_root)),
+        docs_root=Path(os.path.abspath(ws.root)),
+        config_dir=Path(os.path.abspath(ws.config_dir)),
+        doc_dir=Path(os.path.abspath(ws.cwd)),
+        gowork_dir=relate.find_gowork(ws.repo_root),
+    )
     resolved = relate.resolve(text, bases)
     suffix = ""
     if relate.parse_anchor(text) is None and not text.startswith(("/", "~")):
@@ -189,7 +213,7 @@ def _display(raw: str, resolved: Path | None, repo_root: Path) -> str:
 def _utc(at: datetime) -> str:
     if at.tzinfo is None:
         at = at.astimezone()
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _head(body: str) -> str:
@@ -205,13 +229,19 @@ def search(ws: Workspace, query: Query, *, use_cache: bool = True) -> Results:
     from docmgr import search_index
 
     if not query.has_filter():
-        raise UsageProblem("must provide at least a query or filter",
-                           "pass --query TEXT or a filter such as --ticket, --topics or --file")
+        raise UsageProblem(
+            "must provide at least a query or filter",
+            "pass --query TEXT or a filter such as --ticket, --topics or --file",
+        )
     order = query.order_by or ("rank" if (query.text.strip() or query.fts.strip()) else "path")
     if order not in ORDERS:
-        raise UsageProblem(f'unsupported OrderBy: "{order}"', "use --order-by path, last_updated or rank")
+        raise UsageProblem(
+            f'unsupported OrderBy: "{order}"', "use --order-by path, last_updated or rank"
+        )
     if order == "rank" and not (query.text.strip() or query.fts.strip()):
-        raise UsageProblem("OrderByRank requires a non-empty TextQuery", "pass --query or another --order-by")
+        raise UsageProblem(
+            "OrderByRank requires a non-empty TextQuery", "pass --query or another --order-by"
+        )
     if use_cache and not search_index.cache_disabled(ws):
         index = search_index.open_index(ws)
     else:
@@ -249,11 +279,16 @@ def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
         params.append(query.status)
     if query.topics:
         marks = ",".join("?" * len(query.topics))
-        where.append(f"EXISTS (SELECT 1 FROM doc_topics t WHERE t.doc_id = d.id AND t.topic_lower IN ({marks}))")
+        where.append(
+            "EXISTS (SELECT 1 FROM doc_topics t WHERE t.doc_id = d.id"
+            f" AND t.topic_lower IN ({marks}))"
+        )
         params.extend(t.lower() for t in query.topics)
     if query.external_source:
-        where.append("EXISTS (SELECT 1 FROM doc_sources s WHERE s.doc_id = d.id AND "
-                     "(instr(s.source, ?) > 0 OR instr(?, s.source) > 0))")
+        where.append(
+            "EXISTS (SELECT 1 FROM doc_sources s WHERE s.doc_id = d.id AND "
+            "(instr(s.source, ?) > 0 OR instr(?, s.source) > 0))"
+        )
         params += [query.external_source, query.external_source]
     for stamp, op in ((query.since, ">="), (query.updated_since, ">="), (query.until, "<=")):
         if stamp is not None:
@@ -268,23 +303,34 @@ def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
         where.append("EXISTS (SELECT 1 FROM related_files r WHERE r.doc_id = d.id AND r.base = ?)")
         params.append(file_target.base)
     if dir_target is not None and dir_target.base:
-        where.append("EXISTS (SELECT 1 FROM related_files r WHERE r.doc_id = d.id AND instr(r.raw, ?) > 0)")
+        where.append(
+            "EXISTS (SELECT 1 FROM related_files r WHERE r.doc_id = d.id AND instr(r.raw, ?) > 0)"
+        )
         params.append(dir_target.base)
-    order_sql = {"path": "d.rel", "last_updated": "d.last_updated, d.rel", "rank": "score, d.rel"}[order]
+    order_sql = {"path": "d.rel", "last_updated": "d.last_updated, d.rel", "rank": "score, d.rel"}[
+        order
+    ]
     if match:
-        sql = ("SELECT d.id, d.rel, d.ticket, d.title, d.doc_type, d.status, d.last_updated,"
-               " bm25(docs_fts, 10.0, 1.0, 5.0, 2.0, 5.0) AS score"
-               " FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid"
-               f" WHERE docs_fts MATCH ? AND {' AND '.join(where)} ORDER BY {order_sql}")
+        sql = (
+            "SELECT d.id, d.rel, d.ticket, d.title, d.doc_type, d.status, d.last_updated,"
+            " bm25(docs_fts, 10.0, 1.0, 5.0, 2.0, 5.0) AS score"
+            " FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid"
+            f" WHERE docs_fts MATCH ? AND {' AND '.join(where)} ORDER BY {order_sql}"
+        )
         params.insert(0, match)
     else:
-        sql = ("SELECT d.id, d.rel, d.ticket, d.title, d.doc_type, d.status, d.last_updated, 0 AS score"
-               f" FROM docs d WHERE {' AND '.join(where)} ORDER BY {order_sql}")
+        sql = (
+            "SELECT d.id, d.rel, d.ticket, d.title, d.doc_type, d.status, d.last_updated,"
+            " 0 AS score"
+            f" FROM docs d WHERE {' AND '.join(where)} ORDER BY {order_sql}"
+        )
     try:
         rows = con.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
-        raise DocmgrError(f"invalid full-text query {match!r}: {exc}",
-                          "check the FTS5 syntax, or use --query (it quotes words for you)") from None
+        raise DocmgrError(
+            f"invalid full-text query {match!r}: {exc}",
+            "check the FTS5 syntax, or use --query (it quotes words for you)",
+        ) from None
     notes: dict[int, tuple[str, str]] = {}
     if file_target is not None or dir_target is not None:
         kept = []
@@ -293,17 +339,21 @@ def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
             doc_path = index.root / row[1]
             bases = relate.Bases.for_doc(ws, doc_path)
             matched: list[tuple[str, str]] = []
-            for raw, note in con.execute("SELECT raw, note FROM related_files WHERE doc_id = ? ORDER BY rowid",
-                                         (row[0],)):
+            for raw, note in con.execute(
+                "SELECT raw, note FROM related_files WHERE doc_id = ? ORDER BY rowid", (row[0],)
+            ):
                 stored = relate.resolve(raw, bases).path
-                ok = (file_target is None or _file_match(stored, file_target)) and \
-                     (dir_target is None or _dir_match(stored, dir_target))
+                ok = (file_target is None or _file_match(stored, file_target)) and (
+                    dir_target is None or _dir_match(stored, dir_target)
+                )
                 if ok:
                     matched.append((_display(raw, stored, repo_root), note.strip()))
             if matched:
                 kept.append(row)
-                notes[row[0]] = (", ".join(m[0] for m in matched),
-                                 " | ".join(m[1] for m in matched if m[1]))
+                notes[row[0]] = (
+                    ", ".join(m[0] for m in matched),
+                    " | ".join(m[1] for m in matched if m[1]),
+                )
         rows = kept
     total = len(rows)
     if query.limit > 0:
@@ -314,12 +364,27 @@ def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         for doc_id, topic in con.execute(
-                f"SELECT doc_id, topic_original FROM doc_topics WHERE doc_id IN ({','.join('?' * len(chunk))})"
-                " ORDER BY rowid", chunk):
+            "SELECT doc_id, topic_original FROM doc_topics"
+            f" WHERE doc_id IN ({','.join('?' * len(chunk))})"
+            " ORDER BY rowid",
+            chunk,
+        ):
             topics.setdefault(doc_id, []).append(topic)
-    hits = [Hit(ticket, title, doc_type, status, topics.get(doc_id, []), rel, snippets.get(doc_id, ""),
-                notes.get(doc_id, ("", ""))[0], notes.get(doc_id, ("", ""))[1], lu)
-            for doc_id, rel, ticket, title, doc_type, status, lu, _score in rows]
+    hits = [
+        Hit(
+            ticket,
+            title,
+            doc_type,
+            status,
+            topics.get(doc_id, []),
+            rel,
+            snippets.get(doc_id, ""),
+            notes.get(doc_id, ("", ""))[0],
+            notes.get(doc_id, ("", ""))[1],
+            lu,
+        )
+        for doc_id, rel, ticket, title, doc_type, status, lu, _score in rows
+    ]
     return Results(hits, total)
 
 
@@ -329,10 +394,15 @@ def _snippets(con: Any, ids: list[int], match: str) -> dict[int, str]:
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         if match:
-            rows = con.execute("SELECT rowid, snippet(docs_fts, 1, '', '', '...', 24), body FROM docs_fts"
-                               f" WHERE docs_fts MATCH ? AND rowid IN ({marks})", [match, *chunk])
+            rows = con.execute(
+                "SELECT rowid, snippet(docs_fts, 1, '', '', '...', 24), body FROM docs_fts"
+                f" WHERE docs_fts MATCH ? AND rowid IN ({marks})",
+                [match, *chunk],
+            )
         else:
-            rows = con.execute(f"SELECT rowid, '', body FROM docs_fts WHERE rowid IN ({marks})", chunk)
+            rows = con.execute(
+                f"SELECT rowid, '', body FROM docs_fts WHERE rowid IN ({marks})", chunk
+            )
         for doc_id, snip, body in rows:
             out[doc_id] = snip.strip() if snip and snip.strip() else _head(body or "")
     return out

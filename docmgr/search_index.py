@@ -19,6 +19,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,8 +83,10 @@ CREATE TABLE IF NOT EXISTS related_files(doc_id INTEGER NOT NULL, raw TEXT NOT N
 CREATE INDEX IF NOT EXISTS related_files_doc ON related_files(doc_id);
 CREATE INDEX IF NOT EXISTS related_files_base ON related_files(base);
 """
-_FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5("
-        "title, body, topics, doc_type, ticket_id, tokenize='unicode61')")
+_FTS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5("
+    "title, body, topics, doc_type, ticket_id, tokenize='unicode61')"
+)
 
 
 def _progress() -> Callable[[str, int, int], None] | None:
@@ -142,7 +145,9 @@ def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool)
         with open(path, encoding="utf-8", errors="replace", newline="") as handle:
             text = handle.read()
     except OSError as exc:
-        return Parsed(Doc(path, rel, None, f"cannot read: {exc.strerror}", 0, mtime_ns, size, control))
+        return Parsed(
+            Doc(path, rel, None, f"cannot read: {exc.strerror}", 0, mtime_ns, size, control)
+        )
     tasks = (0, 0)
     if path.name.lower() == "tasks.md":
         from docmgr import tasks as tasksmod
@@ -170,34 +175,72 @@ def _plain(value: Any) -> Any:
 
 
 def _pack(meta: DocMeta) -> bytes:
-    return marshal.dumps((
-        meta.title, meta.ticket, meta.status, meta.topics, meta.doc_type, meta.intent,
-        meta.owners, [(r.path, r.note) for r in meta.related_files], meta.external_sources,
-        meta.summary, meta.last_updated_raw, meta.what_for, meta.when_to_use,
-        _plain(meta.extra), meta.problems,
-    ))
+    return marshal.dumps(
+        (
+            meta.title,
+            meta.ticket,
+            meta.status,
+            meta.topics,
+            meta.doc_type,
+            meta.intent,
+            meta.owners,
+            [(r.path, r.note) for r in meta.related_files],
+            meta.external_sources,
+            meta.summary,
+            meta.last_updated_raw,
+            meta.what_for,
+            meta.when_to_use,
+            _plain(meta.extra),
+            meta.problems,
+        )
+    )
 
 
 def unpack_meta(blob: bytes) -> DocMeta:
     """Rebuild a DocMeta from its stored form."""
-    (title, ticket, status, topics, doc_type, intent, owners, related, sources, summary,
-     raw_ts, what_for, when_to_use, extra, problems) = marshal.loads(blob)
-    return DocMeta(title=title, ticket=ticket, status=status, topics=topics, doc_type=doc_type,
-                   intent=intent, owners=owners,
-                   related_files=[RelatedFile(p, n) for p, n in related],
-                   external_sources=sources, summary=summary,
-                   last_updated=parse_last_updated(raw_ts) if raw_ts else None,
-                   last_updated_raw=raw_ts, what_for=what_for, when_to_use=when_to_use,
-                   extra=extra, problems=problems)
+    (
+        title,
+        ticket,
+        status,
+        topics,
+        doc_type,
+        intent,
+        owners,
+        related,
+        sources,
+        summary,
+        raw_ts,
+        what_for,
+        when_to_use,
+        extra,
+        problems,
+    ) = marshal.loads(blob)
+    return DocMeta(
+        title=title,
+        ticket=ticket,
+        status=status,
+        topics=topics,
+        doc_type=doc_type,
+        intent=intent,
+        owners=owners,
+        related_files=[RelatedFile(p, n) for p, n in related],
+        external_sources=sources,
+        summary=summary,
+        last_updated=parse_last_updated(raw_ts) if raw_ts else None,
+        last_updated_raw=raw_ts,
+        what_for=what_for,
+        when_to_use=when_to_use,
+        extra=extra,
+        problems=problems,
+    )
 
 
 def utc_key(meta: DocMeta | None) -> str:
     """LastUpdated as a sortable UTC string ('' when absent)."""
     if meta is None or meta.last_updated is None:
         return ""
-    from datetime import timezone
 
-    return meta.last_updated.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return meta.last_updated.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def related_base(raw: str) -> str:
@@ -209,9 +252,14 @@ def related_base(raw: str) -> str:
 # --------------------------------------------------------------------------- walking
 
 
-def _walk(root: Path, start: str, matcher: Matcher, dirs: dict[str, int],
-          watch: dict[str, tuple[int, int]]) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
-    """Like ``workspace.walk_markdown`` from folder ``start``, also recording folders and ignore files."""
+def _walk(
+    root: Path,
+    start: str,
+    matcher: Matcher,
+    dirs: dict[str, int],
+    watch: dict[str, tuple[int, int]],
+) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
+    """``walk_markdown`` from folder ``start``, also recording folders and ignore files."""
     stack: list[tuple[Path, str]] = [(root / start if start else root, start)]
     while stack:
         folder, rel_folder = stack.pop()
@@ -290,14 +338,25 @@ class Snapshot:
     watch: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def dump(self) -> bytes:
-        return marshal.dumps((list(self.dirs), list(self.dirs.values()), list(self.files),
-                              [v[0] for v in self.files.values()],
-                              [v[1] for v in self.files.values()], self.watch))
+        return marshal.dumps(
+            (
+                list(self.dirs),
+                list(self.dirs.values()),
+                list(self.files),
+                [v[0] for v in self.files.values()],
+                [v[1] for v in self.files.values()],
+                self.watch,
+            )
+        )
 
     @classmethod
     def load(cls, blob: bytes) -> Snapshot:
         drels, dmt, frels, fmt, fsz, watch = marshal.loads(blob)
-        return cls(dict(zip(drels, dmt)), dict(zip(frels, zip(fmt, fsz))), watch)
+        return cls(
+            dict(zip(drels, dmt, strict=True)),
+            dict(zip(frels, zip(fmt, fsz, strict=True), strict=True)),
+            watch,
+        )
 
 
 @dataclass(slots=True)
@@ -313,11 +372,16 @@ class _Flat:
 
     @staticmethod
     def dump(snap: Snapshot) -> bytes:
-        return marshal.dumps((
-            "\0".join(snap.dirs), array("q", snap.dirs.values()).tobytes(),
-            "\0".join(snap.files), array("q", (v[0] for v in snap.files.values())).tobytes(),
-            array("q", (v[1] for v in snap.files.values())).tobytes(),
-            {k: list(v) for k, v in snap.watch.items()}))
+        return marshal.dumps(
+            (
+                "\0".join(snap.dirs),
+                array("q", snap.dirs.values()).tobytes(),
+                "\0".join(snap.files),
+                array("q", (v[0] for v in snap.files.values())).tobytes(),
+                array("q", (v[1] for v in snap.files.values())).tobytes(),
+                {k: list(v) for k, v in snap.watch.items()},
+            )
+        )
 
     @classmethod
     def load(cls, blob: bytes) -> _Flat:
@@ -327,8 +391,14 @@ class _Flat:
             values = array("q")
             values.frombytes(raw)
             arrays.append(values)
-        return cls(dirs.split("\0") if dirs or arrays[0] else [], arrays[0],
-                   files.split("\0") if files else [], arrays[1], arrays[2], watch)
+        return cls(
+            dirs.split("\0") if dirs or arrays[0] else [],
+            arrays[0],
+            files.split("\0") if files else [],
+            arrays[1],
+            arrays[2],
+            watch,
+        )
 
 
 @dataclass(slots=True)
@@ -390,8 +460,9 @@ class Index:
 
     def _changes(self, snap: Snapshot) -> tuple[bool, list[str], list[str]]:
         """(ignore files changed, folders whose mtime changed, files whose stat changed)."""
-        if any(_stat_pair(p) != v for p, v in snap.watch.items()) or \
-                set(self._base_watch()) - set(snap.watch):
+        if any(_stat_pair(p) != v for p, v in snap.watch.items()) or set(self._base_watch()) - set(
+            snap.watch
+        ):
             return True, [], []
         root_s = self.root_s + "/"
         stat = os.stat
@@ -435,10 +506,12 @@ class Index:
         prefix = self.root_s + "/"
         stat = os.stat
         try:
-            for rel, mtime in zip(flat.dirs, flat.dir_mtimes):
+            for rel, mtime in zip(flat.dirs, flat.dir_mtimes, strict=False):
                 if stat(prefix + rel).st_mtime_ns != mtime:
                     return False
-            for rel, mtime, size in zip(flat.files, flat.file_mtimes, flat.file_sizes):
+            for rel, mtime, size in zip(
+                flat.files, flat.file_mtimes, flat.file_sizes, strict=False
+            ):
                 st = stat(prefix + rel)
                 if st.st_mtime_ns != mtime or st.st_size != size:
                     return False
@@ -447,7 +520,7 @@ class Index:
         return True
 
     def refresh(self) -> RefreshStats:
-        """Bring the index up to date with the files; cheap (no lock, no parse) when nothing changed.
+        """Bring the index up to date with the files; no lock and no parse when nothing changed.
 
         Changes are computed again under the write lock from the snapshot as it is then, so
         two processes refreshing at once never interleave their views.
@@ -473,7 +546,9 @@ class Index:
                 elif dirs or files:
                     self._apply(snap, dirs, files, stats, started)
                 elif con.execute("SELECT 1 FROM meta WHERE key='fastcheck'").fetchone() is None:
-                    con.execute("INSERT INTO meta(key, value) VALUES('fastcheck', ?)", (_Flat.dump(snap),))
+                    con.execute(
+                        "INSERT INTO meta(key, value) VALUES('fastcheck', ?)", (_Flat.dump(snap),)
+                    )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -483,24 +558,32 @@ class Index:
     def _full_scan(self, stats: RefreshStats, old: Snapshot | None, started: int) -> None:
         """Walk everything; re-parse only files whose (mtime, size) differ from the stored rows."""
         self.ws.require_root()
-        known = {rel: (m, s, c) for rel, m, s, c in
-                 self.con.execute("SELECT rel, mtime_ns, size, is_control FROM docs")}
+        known = {
+            rel: (m, s, c)
+            for rel, m, s, c in self.con.execute("SELECT rel, mtime_ns, size, is_control FROM docs")
+        }
         racy = {rel for rel, v in old.files.items() if v[0] == RACY} if old else set()
         snap = Snapshot(watch=self._base_watch())
         matcher = Matcher.for_root(self.root, self.ws.repo_root)
         todo: list[tuple[str, int, int, bool]] = []  # small tuples: 130k of them on big workspaces
         controls: list[tuple[str, bool]] = []
-        for path, rel, st, control in _walk(self.root, "", matcher, snap.dirs, snap.watch):
+        for _path, rel, st, control in _walk(self.root, "", matcher, snap.dirs, snap.watch):
             snap.files[rel] = (st.st_mtime_ns, st.st_size)
-            old = known.pop(rel, None)
-            if old is None or old[0] != st.st_mtime_ns or old[1] != st.st_size or rel in racy:
+            row = known.pop(rel, None)
+            if row is None or row[0] != st.st_mtime_ns or row[1] != st.st_size or rel in racy:
                 todo.append((rel, st.st_mtime_ns, st.st_size, control))
-            elif bool(old[2]) != control:
+            elif bool(row[2]) != control:
                 controls.append((rel, control))
         self._write(snap, todo, list(known), controls, stats, started)
 
-    def _apply(self, snap: Snapshot, changed_dirs: list[str], changed_files: list[str],
-               stats: RefreshStats, started: int) -> None:
+    def _apply(
+        self,
+        snap: Snapshot,
+        changed_dirs: list[str],
+        changed_files: list[str],
+        stats: RefreshStats,
+        started: int,
+    ) -> None:
         todo: dict[str, tuple[str, int, int, bool]] = {}
         removed: set[str] = set()
         controls: list[tuple[str, bool]] = []
@@ -532,20 +615,35 @@ class Index:
                 continue
             snap.files[rel] = (st.st_mtime_ns, st.st_size)
             parent = _parent(rel)
-            has_index = os.path.exists(root_s + parent + "/index.md" if parent else root_s + "index.md")
+            has_index = os.path.exists(
+                root_s + parent + "/index.md" if parent else root_s + "index.md"
+            )
             control = has_index and rel.rsplit("/", 1)[-1].lower() in CONTROL_NAMES
             todo[rel] = (rel, st.st_mtime_ns, st.st_size, control)
-        if any(p not in snap.watch for p in self._base_watch()) or \
-                any(_stat_pair(p) != v for p, v in snap.watch.items()):
+        if any(p not in snap.watch for p in self._base_watch()) or any(
+            _stat_pair(p) != v for p, v in snap.watch.items()
+        ):
             stats.full = True
             self._full_scan(stats, snap, started)
             return
-        self._write(snap, list(todo.values()), sorted(r for r in removed if r not in snap.dirs),
-                    controls, stats, started)
+        self._write(
+            snap,
+            list(todo.values()),
+            sorted(r for r in removed if r not in snap.dirs),
+            controls,
+            stats,
+            started,
+        )
 
-    def _rescan_dir(self, rel: str, snap: Snapshot, matcher: Matcher,
-                    todo: dict[str, tuple[str, int, int, bool]],
-                    removed: set[str], controls: list[tuple[str, bool]]) -> None:
+    def _rescan_dir(
+        self,
+        rel: str,
+        snap: Snapshot,
+        matcher: Matcher,
+        todo: dict[str, tuple[str, int, int, bool]],
+        removed: set[str],
+        controls: list[tuple[str, bool]],
+    ) -> None:
         folder = self.root / rel if rel else self.root
         try:
             snap.dirs[rel] = os.stat(folder).st_mtime_ns
@@ -561,11 +659,17 @@ class Index:
         for entry in entries:
             child = f"{rel}/{entry.name}" if rel else entry.name
             if entry.is_dir(follow_symlinks=False):
-                if entry.name.startswith("_") or entry.name == ".meta" or matcher.ignored(child, is_dir=True):
+                if (
+                    entry.name.startswith("_")
+                    or entry.name == ".meta"
+                    or matcher.ignored(child, is_dir=True)
+                ):
                     continue
                 seen_dirs.add(child)
                 if child not in snap.dirs:
-                    for path, frel, st, control in _walk(self.root, child, matcher, snap.dirs, snap.watch):
+                    for _path, frel, st, control in _walk(
+                        self.root, child, matcher, snap.dirs, snap.watch
+                    ):
                         snap.files[frel] = (st.st_mtime_ns, st.st_size)
                         todo[frel] = (frel, st.st_mtime_ns, st.st_size, control)
             elif entry.name.lower().endswith(".md") and not matcher.ignored(child, is_dir=False):
@@ -590,9 +694,15 @@ class Index:
                 del snap.files[f]
                 removed.add(f)
 
-    def _write(self, snap: Snapshot, todo: list[tuple[str, int, int, bool]],
-               removed: list[str], controls: list[tuple[str, bool]], stats: RefreshStats,
-               started: int) -> None:
+    def _write(
+        self,
+        snap: Snapshot,
+        todo: list[tuple[str, int, int, bool]],
+        removed: list[str],
+        controls: list[tuple[str, bool]],
+        stats: RefreshStats,
+        started: int,
+    ) -> None:
         """Store the changes (inside the caller's transaction) and the new snapshot."""
         con = self.con
         total = len(todo)
@@ -602,14 +712,20 @@ class Index:
         stats.removed = len(removed)
         root_s = self.root_s + "/"
         for number, (rel, mtime_ns, size, control) in enumerate(todo, start=1):
-            self._store(parse_file(Path(root_s + rel), rel, mtime_ns=mtime_ns, size=size, control=control))
+            self._store(
+                parse_file(Path(root_s + rel), rel, mtime_ns=mtime_ns, size=size, control=control)
+            )
             if report is not None and (number % 200 == 0 or number == total):
                 report("Indexing documents", number, total)
         stats.parsed = total
-        con.executemany("UPDATE docs SET is_control=? WHERE rel=?", [(int(c), rel) for rel, c in controls])
+        con.executemany(
+            "UPDATE docs SET is_control=? WHERE rel=?", [(int(c), rel) for rel, c in controls]
+        )
         _mark_racy(snap, started)
         con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('snapshot', ?)", (snap.dump(),))
-        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('fastcheck', ?)", (_Flat.dump(snap),))
+        con.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES('fastcheck', ?)", (_Flat.dump(snap),)
+        )
 
     def _delete(self, rel: str) -> None:
         con = self.con
@@ -628,25 +744,54 @@ class Index:
         meta = doc.meta
         name = doc.rel.rsplit("/", 1)[-1]
         cur = con.execute(
-            "INSERT INTO docs(rel, dir, name, mtime_ns, size, is_control, parse_ok, error, error_line,"
-            " ticket, title, status, doc_type, intent, summary, last_updated, tasks_open, tasks_done,"
+            "INSERT INTO docs(rel, dir, name, mtime_ns, size, is_control, parse_ok, error,"
+            " error_line, ticket, title, status, doc_type, intent, summary, last_updated,"
+            " tasks_open, tasks_done,"
             " diary_steps, meta) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.rel, _parent(doc.rel), name, doc.mtime_ns, doc.size, int(doc.is_control),
-             int(meta is not None), doc.error, doc.error_line, doc.ticket,
-             meta.title if meta else "", meta.status if meta else "", meta.doc_type if meta else "",
-             meta.intent if meta else "", meta.summary if meta else "", utc_key(meta),
-             item.tasks[0], item.tasks[1], item.diary_steps, _pack(meta) if meta else None))
+            (
+                doc.rel,
+                _parent(doc.rel),
+                name,
+                doc.mtime_ns,
+                doc.size,
+                int(doc.is_control),
+                int(meta is not None),
+                doc.error,
+                doc.error_line,
+                doc.ticket,
+                meta.title if meta else "",
+                meta.status if meta else "",
+                meta.doc_type if meta else "",
+                meta.intent if meta else "",
+                meta.summary if meta else "",
+                utc_key(meta),
+                item.tasks[0],
+                item.tasks[1],
+                item.diary_steps,
+                _pack(meta) if meta else None,
+            ),
+        )
         doc_id = cur.lastrowid
         if meta is None:
             return
-        con.executemany("INSERT INTO doc_topics VALUES(?,?,?)", [(doc_id, t.lower(), t) for t in meta.topics])
-        con.executemany("INSERT INTO doc_owners VALUES(?,?,?)", [(doc_id, o.lower(), o) for o in meta.owners])
-        con.executemany("INSERT INTO doc_sources VALUES(?,?)", [(doc_id, s) for s in meta.external_sources])
-        con.executemany("INSERT INTO related_files VALUES(?,?,?,?)",
-                        [(doc_id, r.path, r.note, related_base(r.path)) for r in meta.related_files])
-        con.execute("INSERT INTO docs_fts(rowid, title, body, topics, doc_type, ticket_id)"
-                    " VALUES(?,?,?,?,?,?)",
-                    (doc_id, meta.title, item.body, " ".join(meta.topics), meta.doc_type, doc.ticket))
+        con.executemany(
+            "INSERT INTO doc_topics VALUES(?,?,?)", [(doc_id, t.lower(), t) for t in meta.topics]
+        )
+        con.executemany(
+            "INSERT INTO doc_owners VALUES(?,?,?)", [(doc_id, o.lower(), o) for o in meta.owners]
+        )
+        con.executemany(
+            "INSERT INTO doc_sources VALUES(?,?)", [(doc_id, s) for s in meta.external_sources]
+        )
+        con.executemany(
+            "INSERT INTO related_files VALUES(?,?,?,?)",
+            [(doc_id, r.path, r.note, related_base(r.path)) for r in meta.related_files],
+        )
+        con.execute(
+            "INSERT INTO docs_fts(rowid, title, body, topics, doc_type, ticket_id)"
+            " VALUES(?,?,?,?,?,?)",
+            (doc_id, meta.title, item.body, " ".join(meta.topics), meta.doc_type, doc.ticket),
+        )
 
     # ----------------------------------------------------------------- reads
 
@@ -657,8 +802,10 @@ class Index:
         append = out.append
         clause = f" WHERE {where}" if where else ""
         for rel, mtime, size, control, error, line, blob in self.con.execute(
-                "SELECT rel, mtime_ns, size, is_control, error, error_line, meta FROM docs"
-                f"{clause} ORDER BY rel", params):
+            "SELECT rel, mtime_ns, size, is_control, error, error_line, meta FROM docs"
+            f"{clause} ORDER BY rel",
+            params,
+        ):
             meta = unpack_meta(blob) if blob is not None else None
             append(Doc(Path(root_s + rel), rel, meta, error, line, mtime, size, bool(control)))
         return out
@@ -679,8 +826,9 @@ class Index:
 
     def body(self, rel: str) -> str:
         """The stored body text of a document ('' for unparseable ones)."""
-        row = self.con.execute("SELECT f.body FROM docs d JOIN docs_fts f ON f.rowid = d.id"
-                               " WHERE d.rel=?", (rel,)).fetchone()
+        row = self.con.execute(
+            "SELECT f.body FROM docs d JOIN docs_fts f ON f.rowid = d.id WHERE d.rel=?", (rel,)
+        ).fetchone()
         return row[0] if row else ""
 
 
@@ -718,9 +866,13 @@ def _prepare(con: sqlite3.Connection, root: str) -> None:
         except Exception:  # noqa: BLE001
             row = None
         if row is None or row[0] != expected:
-            tables = [r[0] for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-                " AND name NOT LIKE 'docs_fts_%'")]
+            tables = [
+                r[0]
+                for r in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                    " AND name NOT LIKE 'docs_fts_%'"
+                )
+            ]
             for table in tables:
                 con.execute(f'DROP TABLE IF EXISTS "{table}"')
             for statement in _SCHEMA.split(";"):
@@ -813,40 +965,59 @@ def tickets(index: Index) -> list[TicketRow]:
         "SELECT d.id, d.ticket, d.title, d.status, d.rel, d.dir, d.last_updated,"
         " COALESCE(t.tasks_open, 0), COALESCE(t.tasks_done, 0)"
         " FROM docs d LEFT JOIN docs t ON t.dir = d.dir AND t.name = 'tasks.md'"
-        " WHERE d.parse_ok = 1 AND d.doc_type = 'index' ORDER BY d.rel").fetchall()
+        " WHERE d.parse_ok = 1 AND d.doc_type = 'index' ORDER BY d.rel"
+    ).fetchall()
     topics: dict[int, list[str]] = {}
     if rows:
         for doc_id, topic in index.con.execute(
-                "SELECT t.doc_id, t.topic_original FROM doc_topics t JOIN docs d ON d.id = t.doc_id"
-                " WHERE d.doc_type = 'index' ORDER BY t.rowid"):
+            "SELECT t.doc_id, t.topic_original FROM doc_topics t JOIN docs d ON d.id = t.doc_id"
+            " WHERE d.doc_type = 'index' ORDER BY t.rowid"
+        ):
             topics.setdefault(doc_id, []).append(topic)
-    return [TicketRow(ticket, title, status, topics.get(doc_id, []), rel, rel_dir or ".", lu, t_open, t_done)
-            for doc_id, ticket, title, status, rel, rel_dir, lu, t_open, t_done in rows]
+    return [
+        TicketRow(
+            ticket, title, status, topics.get(doc_id, []), rel, rel_dir or ".", lu, t_open, t_done
+        )
+        for doc_id, ticket, title, status, rel, rel_dir, lu, t_open, t_done in rows
+    ]
 
 
 def ticket_listing(ws: Workspace) -> tuple[list[TicketRow], list[Doc]]:
-    """(tickets, unparseable index.md docs) from SQL, without building every Doc (``ticket list``)."""
+    """(tickets, unparseable index.md docs) straight from SQL, for ``ticket list``."""
     with open_index(ws, memory=cache_disabled(ws)) as index:
         rows = tickets(index)
-        broken = [Doc(index.root / rel, rel, None, error, line, mtime, size, bool(control))
-                  for rel, error, line, mtime, size, control in index.con.execute(
-                      "SELECT rel, error, error_line, mtime_ns, size, is_control FROM docs"
-                      " WHERE parse_ok = 0 AND name = 'index.md' ORDER BY rel")]
+        broken = [
+            Doc(index.root / rel, rel, None, error, line, mtime, size, bool(control))
+            for rel, error, line, mtime, size, control in index.con.execute(
+                "SELECT rel, error, error_line, mtime_ns, size, is_control FROM docs"
+                " WHERE parse_ok = 0 AND name = 'index.md' ORDER BY rel"
+            )
+        ]
     return rows, broken
 
 
 def info(index: Index) -> dict[str, Any]:
     """Counts and location of the index (``index info``)."""
     con = index.con
-    docs, broken = con.execute("SELECT COUNT(*), COALESCE(SUM(1 - parse_ok), 0) FROM docs").fetchone()
+    docs, broken = con.execute(
+        "SELECT COUNT(*), COALESCE(SUM(1 - parse_ok), 0) FROM docs"
+    ).fetchone()
     snap = index._snapshot()
-    return {"path": str(index.path) if index.path else ":memory:", "root": index.root_s,
-            "docs": docs, "parse_errors": broken, "folders": len(snap.dirs) if snap else 0,
-            "version": SCHEMA_VERSION,
-            "size_bytes": index.path.stat().st_size if index.path and index.path.exists() else 0,
-            "last_refresh": {"parsed": index.last_refresh.parsed, "removed": index.last_refresh.removed,
-                             "rescanned_dirs": index.last_refresh.rescanned_dirs,
-                             "full": index.last_refresh.full}}
+    return {
+        "path": str(index.path) if index.path else ":memory:",
+        "root": index.root_s,
+        "docs": docs,
+        "parse_errors": broken,
+        "folders": len(snap.dirs) if snap else 0,
+        "version": SCHEMA_VERSION,
+        "size_bytes": index.path.stat().st_size if index.path and index.path.exists() else 0,
+        "last_refresh": {
+            "parsed": index.last_refresh.parsed,
+            "removed": index.last_refresh.removed,
+            "rescanned_dirs": index.last_refresh.rescanned_dirs,
+            "full": index.last_refresh.full,
+        },
+    }
 
 
 def rebuild(ws: Workspace) -> RefreshStats:

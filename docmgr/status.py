@@ -1,10 +1,10 @@
-"""Workspace status (spec §8.1): one line per ticket with doc counts and staleness, plus a summary."""
+"""Workspace status (spec §8.1): per-ticket doc counts and staleness, plus a summary."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +25,18 @@ class TicketStatus:
     path: str  # absolute ticket folder
 
     def row(self) -> dict[str, Any]:
-        return {"ticket": self.ticket, "title": self.title, "status": self.status,
-                "last_updated": self.last_updated, "stale": self.stale, "docs": self.docs,
-                "design_docs": self.design_docs, "reference_docs": self.reference_docs,
-                "playbooks": self.playbooks, "path": self.path}
+        return {
+            "ticket": self.ticket,
+            "title": self.title,
+            "status": self.status,
+            "last_updated": self.last_updated,
+            "stale": self.stale,
+            "docs": self.docs,
+            "design_docs": self.design_docs,
+            "reference_docs": self.reference_docs,
+            "playbooks": self.playbooks,
+            "path": self.path,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,20 +49,25 @@ class Status:
     warnings: list[str]
 
     def summary_row(self) -> dict[str, Any]:
-        return {"root": str(self.root), "config_path": self.config_path,
-                "vocabulary_path": self.vocabulary_path, "tickets_total": len(self.tickets),
-                "tickets_stale": sum(t.stale for t in self.tickets),
-                "docs_total": sum(t.docs for t in self.tickets),
-                "design_docs": sum(t.design_docs for t in self.tickets),
-                "reference_docs": sum(t.reference_docs for t in self.tickets),
-                "playbooks": sum(t.playbooks for t in self.tickets),
-                "stale_after_days": self.stale_after, "status": "ok"}
+        return {
+            "root": str(self.root),
+            "config_path": self.config_path,
+            "vocabulary_path": self.vocabulary_path,
+            "tickets_total": len(self.tickets),
+            "tickets_stale": sum(t.stale for t in self.tickets),
+            "docs_total": sum(t.docs for t in self.tickets),
+            "design_docs": sum(t.design_docs for t in self.tickets),
+            "reference_docs": sum(t.reference_docs for t in self.tickets),
+            "playbooks": sum(t.playbooks for t in self.tickets),
+            "stale_after_days": self.stale_after,
+            "status": "ok",
+        }
 
 
 def _parse_key(key: str) -> datetime | None:
     if not key:
         return None
-    return datetime.strptime(key, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(key, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def status(ws: Workspace, *, ticket: str = "", stale_after: int = 30) -> Status:
@@ -64,13 +77,17 @@ def status(ws: Workspace, *, ticket: str = "", stale_after: int = 30) -> Status:
     root = ws.require_root()
     memory = search_index.cache_disabled(ws)
     with search_index.open_index(ws, memory=memory) as index:
-        rows = index.con.execute("SELECT ticket, rel, name, doc_type, title, status, last_updated"
-                                 " FROM docs WHERE parse_ok = 1 ORDER BY rel").fetchall()
+        rows = index.con.execute(
+            "SELECT ticket, rel, name, doc_type, title, status, last_updated"
+            " FROM docs WHERE parse_ok = 1 ORDER BY rel"
+        ).fetchall()
     groups: dict[str, dict[str, Any]] = {}
     for tid, rel, name, doc_type, title, state, lu in rows:
         if ticket and tid != ticket:
             continue
-        group = groups.setdefault(tid, {"index": None, "docs": 0, "design": 0, "reference": 0, "playbook": 0})
+        group = groups.setdefault(
+            tid, {"index": None, "docs": 0, "design": 0, "reference": 0, "playbook": 0}
+        )
         if group["index"] is None and (name == "index.md" or doc_type == "index"):
             group["index"] = (rel, title, state, lu)
             continue
@@ -90,8 +107,20 @@ def status(ws: Workspace, *, ticket: str = "", stale_after: int = 30) -> Status:
         stamp = _parse_key(lu)
         stale = stamp is not None and (now - stamp).days > stale_after
         folder = os.path.dirname(str(root / rel))
-        out.append(TicketStatus(tid, title, state, stamp.strftime("%Y-%m-%d") if stamp else "", stale,
-                                group["docs"], group["design"], group["reference"], group["playbook"], folder))
+        out.append(
+            TicketStatus(
+                tid,
+                title,
+                state,
+                stamp.strftime("%Y-%m-%d") if stamp else "",
+                stale,
+                group["docs"],
+                group["design"],
+                group["reference"],
+                group["playbook"],
+                folder,
+            )
+        )
     out.sort(key=lambda t: t.path)
     warnings: list[str] = []
     if ws.config is None and ws.resolution.git_root is None and ws.root == ws.cwd / "ttmp":
@@ -108,11 +137,16 @@ def render(result: Status, *, summary_only: bool = False) -> str:
     lines: list[str] = []
     if not summary_only:
         for t in result.tickets:
-            lines.append(f"{t.ticket} ‘{t.title}’ status={t.status} stale={'true' if t.stale else 'false'} "
-                         f"docs={t.docs} path={t.path}")
+            lines.append(
+                f"{t.ticket} ‘{t.title}’ status={t.status} stale={'true' if t.stale else 'false'} "
+                f"docs={t.docs} path={t.path}"
+            )
     s = result.summary_row()
-    lines.append(f"root={s['root']} config={s['config_path']} vocabulary={s['vocabulary_path']} "
-                 f"tickets={s['tickets_total']} stale={s['tickets_stale']} docs={s['docs_total']} "
-                 f"(design {s['design_docs']} / reference {s['reference_docs']} / playbooks {s['playbooks']}) "
-                 f"stale-after={s['stale_after_days']}")
+    lines.append(
+        f"root={s['root']} config={s['config_path']} vocabulary={s['vocabulary_path']} "
+        f"tickets={s['tickets_total']} stale={s['tickets_stale']} docs={s['docs_total']} "
+        f"(design {s['design_docs']} / reference {s['reference_docs']} / "
+        f"playbooks {s['playbooks']}) "
+        f"stale-after={s['stale_after_days']}"
+    )
     return "\n".join(lines) + "\n"

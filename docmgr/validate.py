@@ -51,7 +51,9 @@ def missing_required(meta: DocMeta) -> list[str]:
 
 def _is_kv_or_item(line: str) -> bool:
     stripped = line.strip()
-    return not stripped or stripped.startswith("#") or bool(_KEY_LINE.match(line)) or line[:1] in " \t"
+    return (
+        not stripped or stripped.startswith("#") or bool(_KEY_LINE.match(line)) or line[:1] in " \t"
+    )
 
 
 def suggest_fix(text: str) -> Fix | None:
@@ -68,9 +70,13 @@ def suggest_fix(text: str) -> Fix | None:
             return None
         end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("---")), None)
         if end is None:
-            end = next((i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines))
+            end = next(
+                (i for i in range(start + 1, len(lines)) if not lines[i].strip()), len(lines)
+            )
         header = lines[start + 1 : end]
-        rest = lines[end + 1 :] if end < len(lines) and lines[end].startswith("---") else lines[end:]
+        rest = (
+            lines[end + 1 :] if end < len(lines) and lines[end].startswith("---") else lines[end:]
+        )
         moved: list[str] = []
         while header and ":" not in header[-1]:
             moved.insert(0, header.pop())
@@ -80,7 +86,9 @@ def suggest_fix(text: str) -> Fix | None:
         new_header = front_matter.quote_prepass(header_text)
         if new_header != header_text:
             labels.append(FIX_QUOTES)
-        return Fix("".join(lines[:start]) + "---" + newline + new_header + "---" + newline + body, labels)
+        return Fix(
+            "".join(lines[:start]) + "---" + newline + new_header + "---" + newline + body, labels
+        )
     header_lines = parts.yaml.splitlines(keepends=True)
     kept = [ln for ln in header_lines if not ln.startswith("---")]
     if len(kept) != len(header_lines):
@@ -115,7 +123,7 @@ def check_text(text: str, path: Path, rel: str) -> Outcome:
 
 
 def validate(ws: Workspace, doc_ref: str, *, auto_fix: bool = False) -> Outcome:
-    """Validate one document (``--doc`` reference); with ``auto_fix`` write the repair and a ``.bak``."""
+    """Validate one ``--doc`` reference; with ``auto_fix`` write the repair and a ``.bak``."""
     from docmgr import document
     from docmgr.fsio import atomic_write, file_lock, read_text
 
@@ -127,14 +135,19 @@ def validate(ws: Workspace, doc_ref: str, *, auto_fix: bool = False) -> Outcome:
         if outcome.meta is not None or not auto_fix:
             return outcome
         if outcome.fix is None:
-            raise DocmgrError(f"{rel}: no auto-fix available for: {outcome.error.problem if outcome.error else ''}",
-                              "fix the front matter by hand")
+            raise DocmgrError(
+                f"{rel}: no auto-fix available for: "
+                f"{outcome.error.problem if outcome.error else ''}",
+                "fix the front matter by hand",
+            )
         backup = path.with_name(path.name + ".bak")
         atomic_write(backup, text)
         atomic_write(path, outcome.fix.text)
         after = check_text(outcome.fix.text, path, rel)
     if after.meta is None:
         problem = after.error.problem if after.error else "unknown error"
-        raise DocmgrError(f"auto-fix applied but re-parse failed: {problem}",
-                          f"the original is in {backup.name}; fix the front matter by hand")
+        raise DocmgrError(
+            f"auto-fix applied but re-parse failed: {problem}",
+            f"the original is in {backup.name}; fix the front matter by hand",
+        )
     return Outcome(path, after.meta, None, after.missing, outcome.fix, True, backup)

@@ -20,11 +20,21 @@ body
 def _setup(repo: Path) -> Path:
     folder = repo / "ttmp" / "2026/01/03/G-1--graph"
     (folder / "design").mkdir(parents=True)
-    (folder / "index.md").write_text(DOC.format(title="Graph", doc_type="index",
-                                                related="    - Path: repo://pkg/a.go\n      Note: entry point\n"))
-    (folder / "design" / "01-x.md").write_text(DOC.format(
-        title='Say "hi" [now]', doc_type="design-doc",
-        related="    - Path: repo://pkg/a.go\n    - Path: pkg/b.go\n      Note: |-\n        line one\n        line two\n"))
+    (folder / "index.md").write_text(
+        DOC.format(
+            title="Graph",
+            doc_type="index",
+            related="    - Path: repo://pkg/a.go\n      Note: entry point\n",
+        )
+    )
+    (folder / "design" / "01-x.md").write_text(
+        DOC.format(
+            title='Say "hi" [now]',
+            doc_type="design-doc",
+            related="    - Path: repo://pkg/a.go\n    - Path: pkg/b.go\n      Note: |-\n"
+            "        line one\n        line two\n",
+        )
+    )
     (repo / ".git").mkdir()
     return folder
 
@@ -39,7 +49,7 @@ def test_graph_mermaid(invoke, tmp_path: Path) -> None:
     a_id = node_id("F", "repo://pkg/a.go")
     assert f'  {index_id}["index: Graph\\n(2026/01/03/G-1--graph/index.md)"]' in lines
     assert f"  {index_id} -->|entry point| {a_id}" in lines
-    assert f'  {node_id("D", str(folder / "design/01-x.md"))} --> {a_id}' in lines
+    assert f"  {node_id('D', str(folder / 'design/01-x.md'))} --> {a_id}" in lines
     assert f'  {node_id("F", "pkg/b.go")}["pkg/b.go"]' in lines
     assert "design-doc: Say 'hi' (now)" in out
     assert f"  class {a_id} file;" in lines
@@ -50,10 +60,14 @@ def test_graph_markdown_and_rows(invoke, tmp_path: Path) -> None:
     _setup(repo)
     out = invoke(["ticket", "graph", "--ticket", "G-1", "--direction", "LR"], cwd=repo).stdout
     assert out.startswith("```mermaid\ngraph LR\n") and out.endswith("```\n")
-    rows = json.loads(invoke(["ticket", "graph", "--ticket", "G-1", "--output", "json"], cwd=repo).stdout)
+    rows = json.loads(
+        invoke(["ticket", "graph", "--ticket", "G-1", "--output", "json"], cwd=repo).stdout
+    )
     assert [(Path(r["from_path"]).name, r["to_path"], r["label"]) for r in rows] == [
-        ("01-x.md", "pkg/b.go", "line one\nline two"), ("01-x.md", "repo://pkg/a.go", ""),
-        ("index.md", "repo://pkg/a.go", "entry point")]
+        ("01-x.md", "pkg/b.go", "line one\nline two"),
+        ("01-x.md", "repo://pkg/a.go", ""),
+        ("index.md", "repo://pkg/a.go", "entry point"),
+    ]
     bad = invoke(["ticket", "graph", "--ticket", "G-1", "--direction", "UP"], cwd=repo, expect=2)
     assert "invalid --direction" in bad.stderr
 

@@ -30,7 +30,7 @@ LastUpdated: 2026-02-01T10:00:00Z
 
 def _age(root: Path, seconds: int = 60) -> None:
     """Move every mtime into the past: stats within the last second are re-checked on purpose."""
-    past = (os.stat(root).st_mtime_ns - seconds * 1_000_000_000)
+    past = os.stat(root).st_mtime_ns - seconds * 1_000_000_000
     for folder, _dirs, files in os.walk(root):
         for name in files:
             os.utime(os.path.join(folder, name), ns=(past, past))
@@ -42,7 +42,16 @@ def _ws(root: Path, env: dict[str, str] | None = None) -> Workspace:
 
 
 def _key(doc):  # every field a caller of load_docs can see
-    return (doc.rel, str(doc.path), doc.meta, doc.error, doc.error_line, doc.mtime_ns, doc.size, doc.is_control)
+    return (
+        doc.rel,
+        str(doc.path),
+        doc.meta,
+        doc.error,
+        doc.error_line,
+        doc.mtime_ns,
+        doc.size,
+        doc.is_control,
+    )
 
 
 @pytest.fixture
@@ -50,9 +59,13 @@ def ws_root(tmp_path: Path) -> Path:
     root = tmp_path / "repo" / "ttmp"
     folder = root / "2026/02/01/IX-1--index"
     (folder / "design").mkdir(parents=True)
-    (folder / "index.md").write_text(DOC.format(title="Index", body="landing").replace("design-doc", "index"))
+    (folder / "index.md").write_text(
+        DOC.format(title="Index", body="landing").replace("design-doc", "index")
+    )
     (folder / "tasks.md").write_text("# Tasks\n\n- [ ] one\n- [x] two\n- [x] three\n")
-    (folder / "design" / "01-plan.md").write_text(DOC.format(title="Plan", body="the original plan"))
+    (folder / "design" / "01-plan.md").write_text(
+        DOC.format(title="Plan", body="the original plan")
+    )
     (tmp_path / "repo" / ".git").mkdir()
     _age(root)
     return root
@@ -119,7 +132,9 @@ def test_added_removed_and_renamed_docs_are_seen(ws_root: Path) -> None:
     folder = ws_root / "2026/02/01/IX-1--index"
     (folder / "design" / "02-added.md").write_text(DOC.format(title="Added", body="new"))
     (folder / "reference").mkdir()
-    (folder / "reference" / "01-deep.md").write_text(DOC.format(title="Deep", body="in a new folder"))
+    (folder / "reference" / "01-deep.md").write_text(
+        DOC.format(title="Deep", body="in a new folder")
+    )
     rels = [d.rel for d in load_docs(ws)]
     assert "2026/02/01/IX-1--index/design/02-added.md" in rels
     assert "2026/02/01/IX-1--index/reference/01-deep.md" in rels
@@ -161,10 +176,15 @@ def test_tasks_counts_are_stored(ws_root: Path) -> None:
     ws = _ws(ws_root)
     with search_index.open_index(ws) as index:
         rows = search_index.tickets(index)
-    assert [(r.id, r.tasks_open, r.tasks_done, r.topics) for r in rows] == [("IX-1", 1, 2, ["backend"])]
+    assert [(r.id, r.tasks_open, r.tasks_done, r.topics) for r in rows] == [
+        ("IX-1", 1, 2, ["backend"])
+    ]
 
 
-@pytest.mark.parametrize("garbage", [b"", b"this is not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000])
+@pytest.mark.parametrize(
+    "garbage",
+    [b"", b"this is not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000],
+)
 def test_garbage_cache_is_rebuilt(ws_root: Path, garbage: bytes) -> None:
     ws = _ws(ws_root)
     path = search_index.cache_path(ws)
@@ -266,7 +286,8 @@ WRITER = textwrap.dedent("""
     folder = root / "2026/02/01/IX-1--index/design"
     ws = Workspace.open(str(root), cwd=root.parent)
     for n in range(int(sys.argv[2])):
-        (folder / f"1{n:02d}-extra.md").write_text("---\\nTitle: extra plan\\nTicket: IX-1\\n---\\nplan " + str(n))
+        text = "---\\nTitle: extra plan\\nTicket: IX-1\\n---\\nplan " + str(n)
+        (folder / f"1{n:02d}-extra.md").write_text(text)
         if n % 3 == 2:
             (folder / f"1{n - 1:02d}-extra.md").unlink()
         load_docs(ws)
@@ -278,10 +299,23 @@ def test_two_searchers_and_a_writer_never_crash(ws_root: Path, tmp_path: Path) -
     (tmp_path / "reader.py").write_text(READER)
     (tmp_path / "writer.py").write_text(WRITER)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    procs = [subprocess.Popen([sys.executable, str(tmp_path / "reader.py"), str(ws_root), "15"], env=env,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    procs.append(subprocess.Popen([sys.executable, str(tmp_path / "writer.py"), str(ws_root), "15"], env=env,
-                                  stderr=subprocess.PIPE, text=True))
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(tmp_path / "reader.py"), str(ws_root), "15"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    procs.append(
+        subprocess.Popen(
+            [sys.executable, str(tmp_path / "writer.py"), str(ws_root), "15"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    )
     for proc in procs:
         _out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err

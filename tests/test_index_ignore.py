@@ -13,10 +13,15 @@ def test_ignore_explain(invoke, tmp_path: Path) -> None:
     (repo / "ttmp" / ".docmgrignore").write_text("# drafts stay out\ndrafts/\n")
     out = invoke(["ignore", "explain", "T-1/drafts", "--is-dir"], cwd=repo).stdout
     assert "Ignored: true" in out and 'Pattern: "drafts/"' in out and ".docmgrignore:2)" in out
-    built = json.loads(invoke(["ignore", "explain", "ttmp/x/node_modules/a.md", "--output", "json"],
-                              cwd=repo).stdout)[0]
+    built = json.loads(
+        invoke(
+            ["ignore", "explain", "ttmp/x/node_modules/a.md", "--output", "json"], cwd=repo
+        ).stdout
+    )[0]
     assert (built["ignored"], built["source_kind"]) == (True, "builtin")
-    plain = json.loads(invoke(["ignore", "explain", "T-1/01-a.md", "--output", "json"], cwd=repo).stdout)[0]
+    plain = json.loads(
+        invoke(["ignore", "explain", "T-1/01-a.md", "--output", "json"], cwd=repo).stdout
+    )[0]
     assert (plain["ignored"], plain["matched"]) == (False, False)
 
 
@@ -27,8 +32,12 @@ def test_ignored_docs_are_not_searched(invoke, tmp_path: Path) -> None:
     doc = "---\nTitle: {t}\nTicket: T-1\nDocType: til\n---\nplatypus\n"
     (repo / "ttmp" / "T-1" / "01-kept.md").write_text(doc.format(t="kept"))
     (repo / "ttmp" / "T-1" / "drafts" / "01-draft.md").write_text(doc.format(t="draft"))
-    rows = json.loads(invoke(["search", "--query", "platypus", "--output", "json"], cwd=repo).stdout)
+    rows = json.loads(
+        invoke(["search", "--query", "platypus", "--output", "json"], cwd=repo).stdout
+    )
     assert len(rows) == 2
     (repo / "ttmp" / ".docmgrignore").write_text("drafts/\n")
-    rows = json.loads(invoke(["search", "--query", "platypus", "--output", "json"], cwd=repo).stdout)
+    rows = json.loads(
+        invoke(["search", "--query", "platypus", "--output", "json"], cwd=repo).stdout
+    )
     assert [r["title"] for r in rows] == ["kept"]

@@ -7,8 +7,10 @@ from pathlib import Path
 
 
 def _doc(title: str, ticket: str, doc_type: str, updated: str = "2026-02-01T10:00:00Z") -> str:
-    return (f"---\nTitle: {title}\nTicket: {ticket}\nStatus: active\nTopics:\n    - backend\n"
-            f"DocType: {doc_type}\nLastUpdated: {updated}\n---\n# {title}\n")
+    return (
+        f"---\nTitle: {title}\nTicket: {ticket}\nStatus: active\nTopics:\n    - backend\n"
+        f"DocType: {doc_type}\nLastUpdated: {updated}\n---\n# {title}\n"
+    )
 
 
 def _setup(repo: Path) -> None:
@@ -34,14 +36,37 @@ def test_status_rows_and_summary(invoke, tmp_path: Path) -> None:
     _setup(repo)
     rows = json.loads(invoke(["status", "--output", "json"], cwd=repo).stdout)
     tickets = [r for r in rows if "ticket" in r]
-    assert [(r["ticket"], r["docs"], r["design_docs"], r["reference_docs"], r["playbooks"], r["stale"],
-             r["last_updated"]) for r in tickets] == [
-        ("B-2", 1, 0, 0, 0, True, "2025-10-01"), ("A-1", 3, 1, 1, 1, False, "2026-02-01")]
-    assert list(tickets[0]) == ["ticket", "title", "status", "last_updated", "stale", "docs", "design_docs",
-                                "reference_docs", "playbooks", "path"]
+    assert [
+        (
+            r["ticket"],
+            r["docs"],
+            r["design_docs"],
+            r["reference_docs"],
+            r["playbooks"],
+            r["stale"],
+            r["last_updated"],
+        )
+        for r in tickets
+    ] == [("B-2", 1, 0, 0, 0, True, "2025-10-01"), ("A-1", 3, 1, 1, 1, False, "2026-02-01")]
+    assert list(tickets[0]) == [
+        "ticket",
+        "title",
+        "status",
+        "last_updated",
+        "stale",
+        "docs",
+        "design_docs",
+        "reference_docs",
+        "playbooks",
+        "path",
+    ]
     summary = rows[-1]
-    assert (summary["tickets_total"], summary["tickets_stale"], summary["docs_total"], summary["status"]) == (
-        2, 1, 4, "ok")
+    assert (
+        summary["tickets_total"],
+        summary["tickets_stale"],
+        summary["docs_total"],
+        summary["status"],
+    ) == (2, 1, 4, "ok")
 
 
 def test_status_human_and_filters(invoke, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""``search``, ``doctor``, ``status``, ``validate``, ``export-sqlite``, ``ignore``, ``index`` and ``ticket graph``."""
+"""Read-side verbs: search, doctor, status, validate, export-sqlite, ignore, index, ticket graph."""
 
 from __future__ import annotations
 
@@ -23,8 +23,12 @@ def tty_progress(label: str, done: int, total: int) -> None:
 
 
 def _no_cache_option(func: Any) -> Any:
-    return click.option("--no-cache", "no_cache", is_flag=True,
-                        help="Scan the files instead of using the persistent index.")(func)
+    return click.option(
+        "--no-cache",
+        "no_cache",
+        is_flag=True,
+        help="Scan the files instead of using the persistent index.",
+    )(func)
 
 
 def _date(ws: Any, value: str, flag: str) -> Any:
@@ -52,18 +56,43 @@ def _date(ws: Any, value: str, flag: str) -> Any:
 @click.option("--file", "file_", default="", help="Docs relating this file (whole path segments).")
 @click.option("--dir", "dir_", default="", help="Docs relating files under this folder.")
 @click.option("--external-source", "external_source", default="", help="ExternalSources substring.")
-@click.option("--since", default="", help="LastUpdated on or after (e.g. '2 weeks ago', 2026-01-31).")
+@click.option(
+    "--since", default="", help="LastUpdated on or after (e.g. '2 weeks ago', 2026-01-31)."
+)
 @click.option("--until", default="", help="LastUpdated on or before.")
 @click.option("--created-since", "created_since", default="", help="File modified on or after.")
 @click.option("--updated-since", "updated_since", default="", help="LastUpdated on or after.")
-@click.option("--order-by", "order_by", default="", help="path | last_updated | rank (default: rank with a query).")
-@click.option("--limit", default=200, show_default=True, type=int, help="At most this many results (0 = all).")
+@click.option(
+    "--order-by",
+    "order_by",
+    default="",
+    help="path | last_updated | rank (default: rank with a query).",
+)
+@click.option(
+    "--limit", default=200, show_default=True, type=int, help="At most this many results (0 = all)."
+)
 @_no_cache_option
 @output_options
-def search_cmd(query: str, fts: str, ticket: str, topics: tuple[str, ...], doc_type: str, status: str,
-               file_: str, dir_: str, external_source: str, since: str, until: str, created_since: str,
-               updated_since: str, order_by: str, limit: int, no_cache: bool, output: str | None,
-               glaze: bool) -> None:
+def search_cmd(
+    query: str,
+    fts: str,
+    ticket: str,
+    topics: tuple[str, ...],
+    doc_type: str,
+    status: str,
+    file_: str,
+    dir_: str,
+    external_source: str,
+    since: str,
+    until: str,
+    created_since: str,
+    updated_since: str,
+    order_by: str,
+    limit: int,
+    no_cache: bool,
+    output: str | None,
+    glaze: bool,
+) -> None:
     """Search documents by text and filters, best matches first, with snippets.
 
     \b
@@ -75,12 +104,23 @@ def search_cmd(query: str, fts: str, ticket: str, topics: tuple[str, ...], doc_t
     from docmgr import search
 
     ws = app().workspace()
-    q = search.Query(text=query, fts=fts, ticket=ticket, topics=split_list(topics), doc_type=doc_type,
-                     status=status, file=file_, dir=dir_, external_source=external_source,
-                     since=_date(ws, since, "--since"), until=_date(ws, until, "--until"),
-                     created_since=_date(ws, created_since, "--created-since"),
-                     updated_since=_date(ws, updated_since, "--updated-since"),
-                     order_by=order_by, limit=max(0, limit))
+    q = search.Query(
+        text=query,
+        fts=fts,
+        ticket=ticket,
+        topics=split_list(topics),
+        doc_type=doc_type,
+        status=status,
+        file=file_,
+        dir=dir_,
+        external_source=external_source,
+        since=_date(ws, since, "--since"),
+        until=_date(ws, until, "--until"),
+        created_since=_date(ws, created_since, "--created-since"),
+        updated_since=_date(ws, updated_since, "--updated-since"),
+        order_by=order_by,
+        limit=max(0, limit),
+    )
     result = search.search(ws, q, use_cache=not no_cache)
     with_file = bool(file_ or dir_)
     rows = [h.row(with_file=with_file) for h in result.hits]
@@ -98,7 +138,9 @@ def search_cmd(query: str, fts: str, ticket: str, topics: tuple[str, ...], doc_t
 
     emit(rows, output, glaze, human)
     if result.total > len(result.hits):
-        click.echo(f"({result.total - len(result.hits)} more results; pass --limit 0 to see all)", err=True)
+        click.echo(
+            f"({result.total - len(result.hits)} more results; pass --limit 0 to see all)", err=True
+        )
 
 
 # --------------------------------------------------------------------------- doctor
@@ -106,29 +148,69 @@ def search_cmd(query: str, fts: str, ticket: str, topics: tuple[str, ...], doc_t
 
 @click.command("doctor")
 @common_options
-@click.option("--ticket", default="", help="Only this ticket (forgiving reference); detailed report.")
+@click.option(
+    "--ticket", default="", help="Only this ticket (forgiving reference); detailed report."
+)
 @click.option("--doc", default="", help="Check one document only.")
 @click.option("--all", "all_", is_flag=True, help="Whole workspace, rolled up per ticket.")
 @click.option("--details", is_flag=True, help="Full findings instead of the per-ticket rollup.")
-@click.option("--stale-after", "stale_after", default=30, show_default=True, type=int,
-              help="Days without an update before a ticket is stale.")
-@click.option("--fail-on", "fail_on", type=click.Choice(["none", "warning", "error"]), default="none",
-              show_default=True, help="Exit 1 (after printing the report) at this severity or worse.")
+@click.option(
+    "--stale-after",
+    "stale_after",
+    default=30,
+    show_default=True,
+    type=int,
+    help="Days without an update before a ticket is stale.",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["none", "warning", "error"]),
+    default="none",
+    show_default=True,
+    help="Exit 1 (after printing the report) at this severity or worse.",
+)
 @click.option("--ignore-dir", "ignore_dirs", multiple=True, help="Skip folders with this name.")
 @click.option("--ignore-glob", "ignore_globs", multiple=True, help="Skip paths matching this glob.")
 @click.option("--include-sources", is_flag=True, help="Also check files under sources/.")
-@click.option("--diagnostics-json", "diagnostics_json", default="",
-              help="Write rule results as JSON to this file ('-' for stdout).")
-@click.option("--fix", is_flag=True, help="List safe repairs (front matter, path anchors); apply with --yes.")
-@click.option("--fix-anchors", "fix_anchors", is_flag=True, help="Like --fix, only the RelatedFiles anchors.")
+@click.option(
+    "--diagnostics-json",
+    "diagnostics_json",
+    default="",
+    help="Write rule results as JSON to this file ('-' for stdout).",
+)
+@click.option(
+    "--fix", is_flag=True, help="List safe repairs (front matter, path anchors); apply with --yes."
+)
+@click.option(
+    "--fix-anchors", "fix_anchors", is_flag=True, help="Like --fix, only the RelatedFiles anchors."
+)
 @click.option("--yes", "-y", is_flag=True, help="Apply the repairs --fix lists without asking.")
-@click.option("--check-commits/--no-check-commits", "check_commits", default=None,
-              help="Check diary commits against git (default: only with --ticket).")
+@click.option(
+    "--check-commits/--no-check-commits",
+    "check_commits",
+    default=None,
+    help="Check diary commits against git (default: only with --ticket).",
+)
 @output_options
-def doctor_cmd(ticket: str, doc: str, all_: bool, details: bool, stale_after: int, fail_on: str,
-               ignore_dirs: tuple[str, ...], ignore_globs: tuple[str, ...], include_sources: bool,
-               diagnostics_json: str, fix: bool, fix_anchors: bool, yes: bool, check_commits: bool | None,
-               output: str | None, glaze: bool) -> None:
+def doctor_cmd(
+    ticket: str,
+    doc: str,
+    all_: bool,
+    details: bool,
+    stale_after: int,
+    fail_on: str,
+    ignore_dirs: tuple[str, ...],
+    ignore_globs: tuple[str, ...],
+    include_sources: bool,
+    diagnostics_json: str,
+    fix: bool,
+    fix_anchors: bool,
+    yes: bool,
+    check_commits: bool | None,
+    output: str | None,
+    glaze: bool,
+) -> None:
     """Check the workspace: front matter, index files, related files, vocabulary, staleness.
 
     --fix first lists the repairs it would make (a dry run); it writes them only with --yes,
@@ -150,21 +232,35 @@ def doctor_cmd(ticket: str, doc: str, all_: bool, details: bool, stale_after: in
     structured = bool(output or glaze)
     fix_rows: list[Any] = []
     if fix or fix_anchors:
-        repairs = doctor.plan_repairs(ws, ticket="" if all_ else ticket, anchors_only=fix_anchors and not fix)
+        repairs = doctor.plan_repairs(
+            ws, ticket="" if all_ else ticket, anchors_only=fix_anchors and not fix
+        )
         if not repairs:
             click.echo("Nothing to repair.", err=True)
         else:
             click.echo(f"Planned repairs ({len(repairs)}):", err=True)
             for r in repairs:
                 click.echo(f"  - {ws.display(r.path)}: {r.description}", err=True)
-            apply = yes or (sys.stdin.isatty() and click.confirm("Apply these repairs?", default=False, err=True))
+            apply = yes or (
+                sys.stdin.isatty()
+                and click.confirm("Apply these repairs?", default=False, err=True)
+            )
             if apply:
                 fix_rows = doctor.apply_repairs(ws, repairs)
             else:
                 click.echo("Dry run: nothing written (pass --yes to apply).", err=True)
-    report = doctor.check(ws, ticket=ticket, doc=doc, all_tickets=all_, stale_after=stale_after,
-                          ignore_dirs=split_list(ignore_dirs), ignore_globs=split_list(ignore_globs),
-                          include_sources=include_sources, details=details, check_commits=check_commits)
+    report = doctor.check(
+        ws,
+        ticket=ticket,
+        doc=doc,
+        all_tickets=all_,
+        stale_after=stale_after,
+        ignore_dirs=split_list(ignore_dirs),
+        ignore_globs=split_list(ignore_globs),
+        include_sources=include_sources,
+        details=details,
+        check_commits=check_commits,
+    )
     if fix_rows:
         report.findings[0:0] = fix_rows
     if diagnostics_json:
@@ -181,8 +277,12 @@ def doctor_cmd(ticket: str, doc: str, all_: bool, details: bool, stale_after: in
     if report.detail and not structured:
         click.echo(doctor.render_diagnostics_text(report), err=True, nl=False)
     if not (diagnostics_json == "-" and not structured):
-        emit(rows, output, glaze, lambda: doctor.render_detail(report) if report.detail
-             else doctor.render_rollup(report))
+        emit(
+            rows,
+            output,
+            glaze,
+            lambda: doctor.render_detail(report) if report.detail else doctor.render_rollup(report),
+        )
     threshold = {"none": 99, "warning": 1, "error": 2}[fail_on]
     if report.worst >= threshold:
         from docmgr.errors import DocmgrError
@@ -196,11 +296,19 @@ def doctor_cmd(ticket: str, doc: str, all_: bool, details: bool, stale_after: in
 @click.command("status")
 @common_options
 @click.option("--ticket", default="", help="Only this exact ticket id.")
-@click.option("--stale-after", "stale_after", default=30, show_default=True, type=int,
-              help="Days since LastUpdated before a ticket counts as stale.")
+@click.option(
+    "--stale-after",
+    "stale_after",
+    default=30,
+    show_default=True,
+    type=int,
+    help="Days since LastUpdated before a ticket counts as stale.",
+)
 @click.option("--summary-only", "summary_only", is_flag=True, help="Only the summary line.")
 @output_options
-def status_cmd(ticket: str, stale_after: int, summary_only: bool, output: str | None, glaze: bool) -> None:
+def status_cmd(
+    ticket: str, stale_after: int, summary_only: bool, output: str | None, glaze: bool
+) -> None:
     """Summarise the workspace: tickets, doc counts, stale tickets.
 
     \b
@@ -231,10 +339,16 @@ def validate_group() -> None:
 @validate_group.command("frontmatter")
 @common_options
 @click.option("--doc", required=True, help="The document to check (path or unique suffix).")
-@click.option("--suggest-fixes", "suggest", is_flag=True, help="Show the repairs that would make it parse.")
-@click.option("--auto-fix", "auto_fix", is_flag=True, help="Apply the repair (original kept as <file>.bak).")
+@click.option(
+    "--suggest-fixes", "suggest", is_flag=True, help="Show the repairs that would make it parse."
+)
+@click.option(
+    "--auto-fix", "auto_fix", is_flag=True, help="Apply the repair (original kept as <file>.bak)."
+)
 @output_options
-def validate_frontmatter_cmd(doc: str, suggest: bool, auto_fix: bool, output: str | None, glaze: bool) -> None:
+def validate_frontmatter_cmd(
+    doc: str, suggest: bool, auto_fix: bool, output: str | None, glaze: bool
+) -> None:
     """Check that a document's front matter parses and has Title, Ticket and DocType.
 
     \b
@@ -261,17 +375,31 @@ def validate_frontmatter_cmd(doc: str, suggest: bool, auto_fix: bool, output: st
                 click.echo(f"  - {label}", err=True)
         elif suggest:
             click.echo("no auto-fix available", err=True)
-        raise DocmgrError(f"frontmatter does not parse: {shown}",
-                          "run with --suggest-fixes, or --auto-fix to repair it")
+        raise DocmgrError(
+            f"frontmatter does not parse: {shown}",
+            "run with --suggest-fixes, or --auto-fix to repair it",
+        )
     if outcome.fixed:
         click.echo(f"Frontmatter auto-fixed: {shown}", err=True)
     if outcome.missing:
-        raise DocmgrError(f"schema validation failed: missing required fields: {', '.join(outcome.missing)}",
-                          f"docmgr meta update --doc {shown} --field {outcome.missing[0]} --value <value>")
+        raise DocmgrError(
+            f"schema validation failed: missing required fields: {', '.join(outcome.missing)}",
+            f"docmgr meta update --doc {shown} --field {outcome.missing[0]} --value <value>",
+        )
     meta = outcome.meta
-    row = {"doc": str(outcome.path), "title": meta.title, "ticket": meta.ticket, "docType": meta.doc_type,
-           "status": "ok"}
-    emit([row], output, glaze, lambda: f"Frontmatter OK: {shown} (Ticket={meta.ticket} DocType={meta.doc_type})")
+    row = {
+        "doc": str(outcome.path),
+        "title": meta.title,
+        "ticket": meta.ticket,
+        "docType": meta.doc_type,
+        "status": "ok",
+    }
+    emit(
+        [row],
+        output,
+        glaze,
+        lambda: f"Frontmatter OK: {shown} (Ticket={meta.ticket} DocType={meta.doc_type})",
+    )
 
 
 # --------------------------------------------------------------------------- export
@@ -281,7 +409,9 @@ def validate_frontmatter_cmd(doc: str, suggest: bool, auto_fix: bool, output: st
 @common_options
 @click.option("--out", default="", help="Where to write the SQLite file.")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
-@click.option("--include-body", "include_body", is_flag=True, help="Also store each document's body.")
+@click.option(
+    "--include-body", "include_body", is_flag=True, help="Also store each document's body."
+)
 @output_options
 def export_cmd(out: str, force: bool, include_body: bool, output: str | None, glaze: bool) -> None:
     """Export the workspace index as a standalone SQLite database.
@@ -343,17 +473,26 @@ def ignore_explain_cmd(path: str, is_dir: bool, output: str | None, glaze: bool)
     verdict = matcher.verdict(rel, is_dir=is_dir)
     rule = verdict.rule
     kind = "" if rule is None else ("builtin" if rule.source == "builtin" else "file")
-    row = {"path": str(target), "is_dir": is_dir, "ignored": verdict.ignored, "matched": rule is not None,
-           "source_kind": kind, "source": "" if rule is None else rule.source,
-           "pattern": "" if rule is None else rule.pattern,
-           "pattern_file": "" if rule is None or kind == "builtin" else rule.source,
-           "pattern_line": 0 if rule is None else rule.line, "docs_root": str(root),
-           "repo_root": str(ws.repo_root)}
+    row = {
+        "path": str(target),
+        "is_dir": is_dir,
+        "ignored": verdict.ignored,
+        "matched": rule is not None,
+        "source_kind": kind,
+        "source": "" if rule is None else rule.source,
+        "pattern": "" if rule is None else rule.pattern,
+        "pattern_file": "" if rule is None or kind == "builtin" else rule.source,
+        "pattern_line": 0 if rule is None else rule.line,
+        "docs_root": str(root),
+        "repo_root": str(ws.repo_root),
+    }
 
     def human() -> str:
-        lines = [f"Path: {target} (dir: {'true' if is_dir else 'false'})",
-                 f"Ignored: {'true' if verdict.ignored else 'false'}",
-                 f"Matched: {'true' if rule is not None else 'false'}"]
+        lines = [
+            f"Path: {target} (dir: {'true' if is_dir else 'false'})",
+            f"Ignored: {'true' if verdict.ignored else 'false'}",
+            f"Matched: {'true' if rule is not None else 'false'}",
+        ]
         if rule is not None:
             source = "built-in docmgr ignores" if kind == "builtin" else rule.source
             lines.append(f"Source: {source} (kind: {kind})")
@@ -379,8 +518,18 @@ def ignore_explain_cmd(path: str, is_dir: bool, output: str | None, glaze: bool)
 @click.option("--include-archived", is_flag=True)
 @click.option("--include-scripts-path", "include_scripts", is_flag=True)
 @output_options
-def graph_cmd(ticket: str, fmt: str, direction: str, label: str, edge_notes: str, include_control: bool,
-              include_archived: bool, include_scripts: bool, output: str | None, glaze: bool) -> None:
+def graph_cmd(
+    ticket: str,
+    fmt: str,
+    direction: str,
+    label: str,
+    edge_notes: str,
+    include_control: bool,
+    include_archived: bool,
+    include_scripts: bool,
+    output: str | None,
+    glaze: bool,
+) -> None:
     """Draw a ticket's documents and the files they relate as a Mermaid graph.
 
     \b
@@ -390,8 +539,13 @@ def graph_cmd(ticket: str, fmt: str, direction: str, label: str, edge_notes: str
     from docmgr import graph
 
     ws = app().workspace()
-    g = graph.build(ws, ticket=ticket, include_control_docs=include_control,
-                    include_archived=include_archived, include_scripts=include_scripts)
+    g = graph.build(
+        ws,
+        ticket=ticket,
+        include_control_docs=include_control,
+        include_archived=include_archived,
+        include_scripts=include_scripts,
+    )
     text = graph.render(g, fmt=fmt, direction=direction, label=label, edge_notes=edge_notes)
     emit([e.row() for e in g.edges], output, glaze, lambda: text)
 
@@ -419,8 +573,15 @@ def index_refresh_cmd(output: str | None, glaze: bool) -> None:
     ws = app().workspace()
     with search_index.open_index(ws) as index:
         info = search_index.info(index)
-    emit([info], output, glaze, lambda: (f"index {info['path']}: {info['docs']} docs "
-                                         f"(re-parsed {info['last_refresh']['parsed']})"))
+    emit(
+        [info],
+        output,
+        glaze,
+        lambda: (
+            f"index {info['path']}: {info['docs']} docs "
+            f"(re-parsed {info['last_refresh']['parsed']})"
+        ),
+    )
 
 
 @index_group.command("rebuild")
