@@ -104,6 +104,18 @@ def resolve_inside(root: Path, rel: str | os.PathLike[str]) -> Path:
     target = Path(os.path.abspath(root_abs / text))
     if target != root_abs and root_abs not in target.parents:
         raise UnsafePath(f"path {text!r} escapes the docs root {root_abs}")
+    # a symlink inside the root may point outside it: check where the deepest existing part
+    # of the path really is, since writes would follow the link
+    existing = target
+    while existing != root_abs and not os.path.lexists(existing):
+        existing = existing.parent
+    real_root = Path(os.path.realpath(root_abs))
+    real = Path(os.path.realpath(existing))
+    if real != real_root and real_root not in real.parents:
+        raise UnsafePath(
+            f"path {text!r} leaves the docs root {root_abs} through a symlink",
+            "replace the symlink by a folder, or write somewhere else",
+        )
     return target
 
 

@@ -157,3 +157,36 @@ def test_file_system_errors_are_one_line(invoke, tmp_path: Path) -> None:
     out = invoke(["init", "--root", str(tmp_path / "afile/sub")], cwd=tmp_path, expect=1)
     assert_one_error_line(out.stderr)
     assert str(tmp_path / "afile") in out.stderr
+
+
+def test_symlink_inside_root_cannot_carry_writes_outside(
+    invoke, work: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (work / "ttmp/escape").symlink_to(outside)
+    ticket_dir = next((work / "ttmp").rglob("OK-1--fine"))
+    (ticket_dir / "reference").rmdir()
+    (ticket_dir / "reference").symlink_to(outside)
+    out = invoke(
+        [
+            "ticket",
+            "create",
+            "--ticket",
+            "T-9",
+            "--title",
+            "x",
+            "--path-template",
+            "escape/{{TICKET}}",
+        ],
+        cwd=work,
+        expect=1,
+    )
+    assert_one_error_line(out.stderr)
+    out = invoke(
+        ["doc", "add", "--ticket", "OK-1", "--doc-type", "reference", "--title", "x"],
+        cwd=work,
+        expect=1,
+    )
+    assert_one_error_line(out.stderr)
+    assert list(outside.iterdir()) == []

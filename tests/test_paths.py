@@ -181,3 +181,25 @@ def test_placeholders_in_values_are_not_expanded_again() -> None:
         "{{TICKET}}/{{SLUG}}", ticket="{{TITLE}}", title="../../x", slug="{{DATE}}", when=WHEN
     )
     assert rel == "{{TITLE}}/{{DATE}}"
+
+
+def test_resolve_inside_refuses_symlink_escape(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    outside = tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "evil").symlink_to(outside)
+    (root / "fine").symlink_to(root / "real", target_is_directory=True)
+    (root / "real").mkdir()
+    with pytest.raises(UnsafePath, match="through a symlink"):
+        paths.resolve_inside(root, "evil/new/file.md")
+    with pytest.raises(UnsafePath, match="through a symlink"):
+        paths.resolve_inside(root, "evil")
+    assert paths.resolve_inside(root, "fine/x.md") == root / "fine" / "x.md"
+    assert paths.resolve_inside(root, "not/yet/there") == root / "not/yet/there"
+
+
+def test_resolve_inside_accepts_a_symlinked_root(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    assert paths.resolve_inside(tmp_path / "link", "a/b") == tmp_path / "link/a/b"
