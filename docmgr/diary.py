@@ -63,7 +63,8 @@ _REF = re.compile(
     r"(?:\[`?(?P<lhash>[0-9a-f]{7,40})`?\]\([^)\s]*\)|(?<![\w/.-])(?P<hash>[0-9a-f]{7,40})(?!\w))"
     r"(?P=tick)"
     r"(?:(?:[ \t]*[—–-])?[ \t]*"
-    r"(?:\"(?P<dq>.*?)\"(?=[ \t]*(?:;[ \t]*[`\[]*[0-9a-f]{7,40}|$))|\"(?P<dq2>[^\"]*)\"|`(?P<bq>[^`]*)`"
+    r"(?:\"(?P<dq>.*?)\"(?=[ \t]*(?:;[ \t]*[`\[]*[0-9a-f]{7,40}|$))"
+    r"|\"(?P<dq2>[^\"]*)\"|`(?P<bq>[^`]*)`"
     r"|\([\"“](?P<pq>[^\"”]*)[\"”]\)))?"
 )
 _PLAIN_SUBJECT = re.compile(r"^[ \t]*[—–-][ \t]*(?P<subject>.+?)[ \t]*$")
@@ -209,7 +210,8 @@ def _parse(text: str, scan: _Scan) -> list[DiaryStep]:
             label=match.group("label"), number=number, last=max(number, last),
             title=match.group("title").strip(), level=heading.level, line=heading.index + 1,
             end_line=last_index + 1, start=line_start, end=end,
-            label_start=line_start + match.start("label"), label_end=line_start + match.end("label"),
+            label_start=line_start + match.start("label"),
+            label_end=line_start + match.end("label"),
             heading=heading.text, refs=tuple(refs), commit_lines=tuple(commit_lines)))
     return steps
 
@@ -276,12 +278,12 @@ def _parse_value(raw: str, value_at: int, line_offset: int, line_no: int, label:
 
 
 def next_number(steps: Sequence[DiaryStep]) -> int:
-    """1 + the highest step number in the diary (1 for an empty diary)."""
+    """Return 1 + the highest step number in the diary (1 for an empty diary)."""
     return max((s.last for s in steps), default=0) + 1
 
 
 def find_step(steps: Sequence[DiaryStep], label: str, *, diary: str = "") -> DiaryStep:
-    """The one step written with ``label`` (``3``, ``2a``); errors name the diary."""
+    """Return the one step written with ``label`` (``3``, ``2a``); errors name the diary."""
     wanted = label.strip().lower()
     if wanted.startswith("step"):
         wanted = wanted[4:].strip()
@@ -300,7 +302,7 @@ def find_step(steps: Sequence[DiaryStep], label: str, *, diary: str = "") -> Dia
 
 
 def step_text(text: str, step: DiaryStep) -> str:
-    """The Markdown of one step, without the blank lines that follow it."""
+    """Return the Markdown of one step, without the blank lines that follow it."""
     return text[step.start:step.end].rstrip() + "\n"
 
 
@@ -308,7 +310,7 @@ def step_text(text: str, step: DiaryStep) -> str:
 
 
 def github_anchor(heading: str) -> str:
-    """The anchor GitHub gives a heading: lower-case, punctuation dropped, spaces to hyphens."""
+    """Return the anchor GitHub gives a heading: lower-case, punctuation dropped, spaces to -."""
     text = re.sub(r"<[^>]+>", "", heading)  # inline HTML vanishes; `*~ go with the punctuation
     text = re.sub(r"[^\w\- ]", "", text.strip().lower())
     return text.replace(" ", "-")
@@ -326,7 +328,7 @@ def _anchors(scan: _Scan) -> dict[int, str]:
 
 
 def render_index(text: str, scan: _Scan | None = None) -> list[str]:
-    """The step index lines for ``text``: one line per step, linking its heading anchor."""
+    """Render the step index of ``text``: one line per step, linking its heading anchor."""
     scan = scan or _scan(text)
     anchors = _anchors(scan)
     lines = []
@@ -346,7 +348,7 @@ def render_index(text: str, scan: _Scan | None = None) -> list[str]:
 
 
 def refresh_index(text: str) -> str:
-    """Rewrite the lines between the step-index markers; text without markers is returned as is."""
+    """Rewrite the lines between the step-index markers (text without markers is unchanged)."""
     scan = _scan(text)
     start = end = None
     for i in range(scan.body_line, len(scan.lines)):
@@ -397,7 +399,8 @@ def _bullets(items: Iterable[str]) -> str:
 
 
 def draft_from_options(*, title: str, intro: str = "", prompt: str = "", interpretation: str = "",
-                       intent: str = "", entries: dict[str, Sequence[str]] | None = None) -> StepDraft:
+                       intent: str = "",
+                       entries: dict[str, Sequence[str]] | None = None) -> StepDraft:
     """Build a draft from command-line options (each entry value becomes one bullet)."""
     unknown = set(entries or {}) - {key for key, _ in SECTIONS}
     if unknown:
@@ -496,7 +499,7 @@ def draft_from_markdown(body: str, *, title: str = "", heading_wins: bool = Fals
 
 
 def skeleton(draft: StepDraft, *, with_commit_line: bool) -> str:
-    """A prefilled step for ``--edit`` (the number is assigned when the step is written)."""
+    """Render a prefilled step for ``--edit`` (the number is assigned when it is written)."""
     filled = draft if draft.intro else replace(
         draft, intro="<!-- One or two paragraphs: what this step did and what it unlocked. -->")
     commit = "N/A" if with_commit_line else None
@@ -505,13 +508,13 @@ def skeleton(draft: StepDraft, *, with_commit_line: bool) -> str:
 
 
 def render_commit_ref(commit: Commit, *, url: str | None = None) -> str:
-    """``<hash> — "<subject>"`` (the hash becomes a link when ``url`` is given)."""
+    """Render ``<hash> — "<subject>"`` (the hash becomes a link when ``url`` is given)."""
     shown = f"[{commit.hash}]({url})" if url else commit.hash
     return f'{shown} — "{commit.subject}"'
 
 
 def commit_value(commits: Sequence[Commit], *, urls: dict[str, str] | None = None) -> str:
-    """The value of a ``**Commit (code):**`` line: refs joined with ``; ``, or ``N/A``."""
+    """Render the value of a ``**Commit (code):**`` line: refs joined with ``; ``, or ``N/A``."""
     if not commits:
         return "N/A"
     return "; ".join(render_commit_ref(c, url=(urls or {}).get(c.hash)) for c in commits)
@@ -574,7 +577,7 @@ def _is_diary_name(name: str) -> bool:
 
 
 def diaries_in(folder: Path) -> list[Path]:
-    """Diary files of one ticket folder: ``*diary*.md`` (else docs titled "…diary…")."""
+    """List the diaries of one ticket folder: ``*diary*.md`` (else docs titled "…diary…")."""
     found: list[Path] = []
     others: list[Path] = []
     for current, dirs, files in os.walk(folder):
@@ -602,7 +605,7 @@ def _title_says_diary(path: Path) -> bool:
 
 
 def resolve_diary(ws: Workspace, *, ticket: str = "", diary: str = "") -> Path:
-    """The diary to work on: ``--diary PATH`` (inside the docs root) or the ticket's only diary."""
+    """Find the diary: ``--diary PATH`` (inside the docs root) or the ticket's only diary."""
     from docmgr import paths
 
     if diary.strip():
@@ -634,7 +637,7 @@ def resolve_diary(ws: Workspace, *, ticket: str = "", diary: str = "") -> Path:
 
 
 def all_diaries(ws: Workspace) -> list[Path]:
-    """Every diary of the workspace: documents named ``*diary*.md`` or titled "…diary…"."""
+    """List every diary of the workspace: documents named ``*diary*.md`` or titled "…diary…"."""
     from docmgr.workspace import load_docs
 
     out = []
@@ -648,7 +651,7 @@ def all_diaries(ws: Workspace) -> list[Path]:
 
 
 def ticket_dir_of(ws: Workspace, path: Path) -> Path | None:
-    """The ticket folder holding ``path``: the nearest parent with an ``index.md``."""
+    """Return the ticket folder holding ``path``: the nearest parent with an ``index.md``."""
     from docmgr import paths
 
     current = path.parent
@@ -662,7 +665,7 @@ def ticket_dir_of(ws: Workspace, path: Path) -> Path | None:
 
 
 def repo_path(ws: Workspace, explicit: str = "") -> Path:
-    """The repository for commits: ``--repo``, else ``repo:`` in .ttmp.yaml, else the docs root's."""
+    """Choose the commits' repository: ``--repo``, ``repo:`` in .ttmp.yaml, else the root's."""
     if explicit.strip():
         path = Path(explicit)
         return path if path.is_absolute() else ws.cwd / path
@@ -1068,7 +1071,8 @@ def verify(ws: Workspace, diaries: Sequence[Path], *, rev: str = "HEAD", repo: s
             rel = ws.rel(path)
             if not fix:
                 text = read_text(path)
-                audit.findings.extend(c.finding for c in auditor.audit_text(text, rel=rel, path=path))
+                checked = auditor.audit_text(text, rel=rel, path=path)
+                audit.findings.extend(c.finding for c in checked)
                 continue
             with file_lock(path):
                 text = read_text(path)
@@ -1078,8 +1082,8 @@ def verify(ws: Workspace, diaries: Sequence[Path], *, rev: str = "HEAD", repo: s
                 updated = text
                 for ref, new, finding in sorted(edits, key=lambda e: e[0].start, reverse=True):
                     urls = _urls(ws, auditor.handle, [new])
-                    updated = updated[: ref.start] + render_commit_ref(new, url=urls.get(new.hash)) \
-                        + updated[ref.end :]
+                    rendered = render_commit_ref(new, url=urls.get(new.hash))
+                    updated = updated[: ref.start] + rendered + updated[ref.end :]
                     audit.fixed.append(Fixed(diary=rel, step=finding.step, old=ref.written,
                                              new=new.hash, line=ref.line))
                 if edits:
@@ -1094,7 +1098,7 @@ def verify(ws: Workspace, diaries: Sequence[Path], *, rev: str = "HEAD", repo: s
 
 
 def failing(findings: Sequence[Finding], fail_on: Iterable[str]) -> list[Finding]:
-    """The findings whose status (or numbering note: ``duplicate``, ``gap``) is in ``fail_on``."""
+    """Select the findings whose status (or note: ``duplicate``, ``gap``) is in ``fail_on``."""
     wanted = {w.strip().lower() for w in fail_on if w.strip()}
     out = []
     for finding in findings:

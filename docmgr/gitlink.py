@@ -98,7 +98,7 @@ class Repository:
         return self._heads[rev]
 
     def changed_files(self, hash_: str) -> list[Path]:
-        """Absolute paths of the files a commit added, changed or deleted."""
+        """List the absolute paths of the files a commit added, changed or deleted."""
         out = self.repo.git.diff_tree("--no-commit-id", "--name-only", "-r", "-z", "--root",
                                       "--no-renames", hash_)
         return [self.root / name for name in out.split("\x00") if name]
@@ -114,7 +114,7 @@ class Repository:
     # ------------------------------------------------------------------ rewritten commits
 
     def patch_id(self, hash_: str) -> str | None:
-        """``git patch-id --stable`` of one commit (None for an empty or merge commit)."""
+        """Compute ``git patch-id --stable`` of one commit (None for an empty or merge commit)."""
         shown = self.repo.git.show("--no-color", "--no-ext-diff", "--format=commit %H", hash_,
                                    as_process=True)
         try:
@@ -182,7 +182,7 @@ class Repository:
     # ------------------------------------------------------------------ links
 
     def commit_url(self, hash_: str) -> str | None:
-        """The web page of a commit on the ``origin`` remote (GitHub or GitLab), if known."""
+        """Return the web page of a commit on the ``origin`` remote (GitHub or GitLab), if known."""
         try:
             url = self.repo.config_reader().get_value('remote "origin"', "url")
         except Exception:  # no origin remote: plain hashes
@@ -191,7 +191,7 @@ class Repository:
 
 
 def subject_of(message: str) -> str:
-    """The subject of a commit message the way git's ``%s`` shows it (first paragraph, one line)."""
+    """Return a message's subject the way git's ``%s`` shows it (first paragraph, one line)."""
     paragraph = message.strip("\n").split("\n\n", 1)[0]
     return " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
 

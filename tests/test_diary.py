@@ -136,7 +136,7 @@ COMMIT_LINES = """\
 ## Step 10: nothing at all
 
 ## Step 11: joined, one a link
-**Commit (code):** 4bfd56288b02b68d336f98641e1e067958dcd9ca — "Add b; and c"; [0f820401c0ffee15deadbeef0123456789abcdef](https://github.com/o/r/commit/0f820401c0ffee15deadbeef0123456789abcdef) — "Say "hi""
+@JOINED@
 
 ## Step 12: a Commits section
 ### Commits (code)
@@ -145,7 +145,8 @@ COMMIT_LINES = """\
 
 ### What worked
 - 1234567 is not a commit here
-"""
+""".replace("@JOINED@", f'**Commit (code):** {HASH_A} — "Add b; and c"; '
+            f'[{HASH_B}](https://github.com/o/r/commit/{HASH_B}) — "Say "hi""')
 
 
 def test_every_commit_line_variant() -> None:
@@ -300,7 +301,8 @@ def test_insert_into_a_file_without_final_newline_and_crlf() -> None:
 
 
 def test_index_between_markers_only() -> None:
-    body = ("# Diary\n\n## Goal\n\nG\n\n<!-- docmgr:steps -->\nstale line\n<!-- /docmgr:steps -->\n\n"
+    body = ("# Diary\n\n## Goal\n\nG\n\n"
+            "<!-- docmgr:steps -->\nstale line\n<!-- /docmgr:steps -->\n\n"
             "## Step 1: Set up — and go\n**Commit (code):** N/A\n\n### What I did\n- x\n\n"
             f"## Step 2: Build\n**Commit (code):** {HASH_A} — \"b\"\n\n### What I did\n- y\n\n"
             "## Step 3: Build\n**Commit (code):** pending\n")

@@ -1,4 +1,4 @@
-"""Concurrent ``diary step add``: 8 processes × 10 steps on one diary give Steps 1–80, each once."""
+"""Concurrent ``diary step add``: 8 processes × 10 steps on one diary → Steps 1–80 once each."""
 
 from __future__ import annotations
 

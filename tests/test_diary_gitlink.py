@@ -1,4 +1,4 @@
-"""gitlink: resolving revisions, changed files, reachability and rewritten-commit search (real git)."""
+"""gitlink: revisions, changed files, reachability, rewritten-commit search (real git)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def test_resolve_any_revision(git_repo, repo) -> None:
 def test_unknown_revision_names_revision_and_repository(git_repo, repo) -> None:
     with pytest.raises(GitLinkError) as caught:
         repo.resolve("nope-nope")
-    assert str(caught.value).startswith(f"unknown revision 'nope-nope' in repository {git_repo.path}")
+    assert str(caught.value).startswith(
+        f"unknown revision 'nope-nope' in repository {git_repo.path}")
     with pytest.raises(GitLinkError):
         repo.resolve("--output=/tmp/x")
 

@@ -209,8 +209,8 @@ def step_list_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) 
         if not steps:
             return f"No steps in {ws.display(path)}."
         out = [f"{ws.display(path)} ({len(steps)} steps)"]
-        out.extend(f"  Step {s.label}: {s.title}  [{_commit_summary(s)}]  lines {s.line}-{s.end_line}"
-                   for s in steps)
+        out.extend(f"  Step {s.label}: {s.title}  [{_commit_summary(s)}]  "
+                   f"lines {s.line}-{s.end_line}" for s in steps)
         return "\n".join(out)
 
     emit(rows, output, glaze, human)
@@ -262,8 +262,8 @@ def step_link_cmd(ticket: str, diary_ref: str, step: str, commits: tuple[str, ..
     row = {"diary": ws.rel(path), "step": linked.step, "line": linked.line,
            "commits": [{"hash": c.hash, "subject": c.subject} for c in linked.commits]}
     shorts = ", ".join(c.short for c in linked.commits)
-    emit([row], output, glaze,
-         lambda: f"linked Step {linked.step} of {ws.display(path)} to {shorts} (line {linked.line})")
+    where = f"{ws.display(path)} to {shorts} (line {linked.line})"
+    emit([row], output, glaze, lambda: f"linked Step {linked.step} of {where}")
 
 
 @diary_group.command("verify")
