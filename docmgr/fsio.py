@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from docmgr.errors import LockTimeout
+from docmgr.errors import DocmgrError, LockTimeout
 
 LOCK_TIMEOUT_SECONDS = 60.0
 _TMP_MARK = ".docmgr-tmp-"
@@ -24,8 +24,14 @@ _held: dict[str, tuple[int, int]] = {}  # folder -> (fd, depth): locks are re-en
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 file keeping its newlines exactly as stored."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        return handle.read()
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except UnicodeDecodeError as exc:
+        raise DocmgrError(
+            f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})",
+            "convert the file to UTF-8 before editing it with docmgr",
+        ) from None
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:

@@ -543,3 +543,15 @@ def test_multi_line_value_keeps_trailing_newlines() -> None:
         rendered = fm.render_value("Summary", value)
         assert rendered.startswith("Summary: |")
         assert fm.read("---\n" + rendered + "---\n")[0].summary == value
+
+
+def test_read_text_refuses_non_utf8_with_a_docmgr_error(tmp_path) -> None:
+    from docmgr.errors import DocmgrError
+    from docmgr.fsio import read_text
+
+    path = tmp_path / "latin1.md"
+    path.write_bytes(b"---\nTitle: caf\xe9\n---\n")
+    with pytest.raises(DocmgrError, match="is not UTF-8 text"):
+        read_text(path)
+    (tmp_path / "crlf.md").write_bytes(b"a\r\nb\n")
+    assert read_text(tmp_path / "crlf.md") == "a\r\nb\n"
