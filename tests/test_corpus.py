@@ -72,8 +72,12 @@ def expected(corpus: Path) -> dict[str, Any]:
     return {"parsed": parsed, "broken": broken}
 
 
-def test_ticket_list_lists_every_parseable_index(invoke, corpus: Path, expected) -> None:
-    out = invoke(["ticket", "list", "--output", "json"], cwd=corpus)
+CACHE_MODES = [pytest.param({}, id="index"), pytest.param({"DOCMGR_NO_CACHE": "1"}, id="scan")]
+
+
+@pytest.mark.parametrize("env", CACHE_MODES)
+def test_ticket_list_lists_every_parseable_index(invoke, corpus: Path, expected, env) -> None:
+    out = invoke(["ticket", "list", "--output", "json"], cwd=corpus, env=env)
     rows = json.loads(out.stdout)
     want = sorted(
         rel.rsplit("/", 1)[0]
@@ -86,8 +90,9 @@ def test_ticket_list_lists_every_parseable_index(invoke, corpus: Path, expected)
     assert warned_paths(out.stderr) == broken_indexes
 
 
-def test_doc_list_lists_every_parseable_doc(invoke, corpus: Path, expected) -> None:
-    out = invoke(["doc", "list", "--output", "json"], cwd=corpus)
+@pytest.mark.parametrize("env", CACHE_MODES)
+def test_doc_list_lists_every_parseable_doc(invoke, corpus: Path, expected, env) -> None:
+    out = invoke(["doc", "list", "--output", "json"], cwd=corpus, env=env)
     rows = json.loads(out.stdout)
     want = sorted(rel for rel in expected["parsed"] if rel.rsplit("/", 1)[-1] != "index.md")
     assert len(want) >= 200
