@@ -321,3 +321,12 @@ def test_two_searchers_and_a_writer_never_crash(ws_root: Path, tmp_path: Path) -
         assert proc.returncode == 0, err
     ws = _ws(ws_root)
     assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in scan_docs(ws)]
+
+
+def test_root_no_cache_flag_skips_the_cache(invoke, ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    out = invoke(["--no-cache", "ticket", "list", "--output", "json"], cwd=ws_root.parent).stdout
+    assert '"ticket": "IX-1"' in out
+    assert not search_index.cache_path(ws).exists()
+    invoke(["ticket", "list"], cwd=ws_root.parent, env={"DOCMGR_NO_CACHE": ""})
+    assert search_index.cache_path(ws).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -623,8 +624,23 @@ def index_info_cmd(output: str | None, glaze: bool) -> None:
 # --------------------------------------------------------------------------- registration
 
 
+def _set_no_cache(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:  # this process only: every verb then scans the files (see search_index)
+        os.environ["DOCMGR_NO_CACHE"] = "1"
+
+
 def register(cli: click.Group) -> None:
     """Attach the read-side verbs to the root group (and their aliases)."""
+    cli.params.append(
+        click.Option(
+            ["--no-cache"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_no_cache,
+            help="Scan the files instead of using the search index (same as DOCMGR_NO_CACHE=1).",
+        )
+    )
     from docmgr.cli.doc import doc_group
     from docmgr.cli.ticket import ticket_group
     from docmgr.cli.workspace import workspace_group
