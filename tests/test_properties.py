@@ -158,3 +158,26 @@ def test_slugs_are_clean(text: str) -> None:
     assert slug and set(slug) <= set(string.ascii_lowercase + string.digits + "-")
     assert not slug.startswith("-") and not slug.endswith("-") and "--" not in slug
     assert paths.validate_segment(paths.doc_slug(text), what="slug")
+
+
+@settings(max_examples=200)
+@given(
+    present=st.lists(st.sampled_from(fm.FIELD_ORDER), unique=True, min_size=1),
+    missing=st.sampled_from(fm.FIELD_ORDER),
+    value=value,
+)
+def test_inserted_key_lands_after_its_predecessor(present, missing, value) -> None:
+    present = [k for k in present if k != missing]
+    header = "".join(f"{k}: x{n}\n" for n, k in enumerate(present))
+    text = f"---\n{header}---\nbody\n"
+    out = fm.update_fields(text, {missing: value})
+    lines = out.split("---\n")[1].splitlines()
+    keys = [line.split(":", 1)[0] for line in lines if not line.startswith(" ")]
+    assert keys == [*present[: keys.index(missing)], missing, *present[keys.index(missing) :]]
+    earlier = [k for k in fm.FIELD_ORDER[: fm.FIELD_ORDER.index(missing)] if k in present]
+    if earlier:  # right after the nearest key that precedes it in docmgr's order
+        assert keys.index(missing) == keys.index(earlier[-1]) + 1
+    else:  # every present key comes later in docmgr's order: it goes first
+        assert keys[0] == missing
+    assert out.endswith("---\nbody\n")
+    assert fm.read(out)[0].extra == {}
