@@ -678,12 +678,20 @@ def repo_path(ws: Workspace, explicit: str = "") -> Path:
 # --------------------------------------------------------------------------- create
 
 
-def create(ws: Workspace, *, ticket: str, title: str = "Diary", goal: str = "") -> Path:
-    """Create ``reference/NN-<slug>.md``: ``# Diary``, ``## Goal`` and an empty step index."""
+def create(ws: Workspace, *, ticket: str, title: str = "Diary", goal: str = "",
+           another: bool = False) -> Path:
+    """Create ``reference/NN-<slug>.md``: ``# Diary``, ``## Goal`` and an empty step index.
+
+    A ticket keeps one diary: an existing one is an error unless ``another`` is set.
+    """
     from docmgr import document
     from docmgr import ticket as ticketmod
 
     found = ticketmod.find(ws, ticket)
+    existing = diaries_in(found.dir)
+    if existing and not another:
+        raise DocmgrError(f"ticket {found.id} already has a diary: {ws.rel(existing[0])}",
+                          "add steps to it, or pass --another to start a second diary")
     goal_text = goal.strip() or "<!-- What this diary captures: the work, its scope, its goal. -->"
     body = f"# Diary\n\n## Goal\n\n{goal_text}\n\n{INDEX_START}\n{INDEX_END}\n"
     return document.add(ws, found, doc_type="reference", title=title, body=body).path

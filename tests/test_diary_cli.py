@@ -431,3 +431,13 @@ def test_step_add_follows_the_diary_heading_level(invoke, git_repo) -> None:
     text = diary_path.read_text(encoding="utf-8")
     assert "\n- x\n\n### Step 2: next\n\n**Commit (code):** N/A\n\n#### What I did\nN/A\n" in text
     assert "\n### What I did" not in text
+
+
+def test_one_diary_per_ticket_unless_another(invoke, git_repo) -> None:
+    cwd = git_repo.path
+    make_ticket(invoke, cwd)
+    out = invoke(["diary", "create", "--ticket", TICKET], cwd=cwd, expect=1)
+    assert out.stderr.startswith(f"Error: ticket {TICKET} already has a diary: {DIARY_REL} — ")
+    invoke(["diary", "create", "--ticket", TICKET, "--title", "Diary v2", "--another"], cwd=cwd)
+    out = invoke(["diary", "step", "list", "--ticket", TICKET], cwd=cwd, expect=1)
+    assert "has 2 diaries" in out.stderr and "pass --diary" in out.stderr

@@ -57,8 +57,10 @@ def diary_group() -> None:
 @ticket_option()
 @click.option("--title", default="Diary", show_default=True, help="Diary title (and file slug).")
 @click.option("--goal", default="", help="Text of the ## Goal section.")
+@click.option("--another", is_flag=True, help="Start a second diary when the ticket has one.")
 @output_options
-def create_cmd(ticket: str, title: str, goal: str, output: str | None, glaze: bool) -> None:
+def create_cmd(ticket: str, title: str, goal: str, another: bool, output: str | None,
+               glaze: bool) -> None:
     """Create the ticket's diary: reference/NN-diary.md with a Goal and a step index.
 
     \b
@@ -68,7 +70,7 @@ def create_cmd(ticket: str, title: str, goal: str, output: str | None, glaze: bo
     from docmgr import diary
 
     ws = app().workspace()
-    path = diary.create(ws, ticket=ticket, title=title, goal=goal)
+    path = diary.create(ws, ticket=ticket, title=title, goal=goal, another=another)
     row = {"ticket": ticket, "title": title, "path": str(path), "status": "created"}
     emit([row], output, glaze, lambda: f"created {ws.display(path)}")
 
