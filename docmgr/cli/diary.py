@@ -210,7 +210,7 @@ def step_list_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) 
     def human() -> str:
         if not steps:
             return f"No steps in {ws.display(path)}."
-        out = [f"{ws.display(path)} ({len(steps)} steps)"]
+        out = [f"{ws.display(path)} ({len(steps)} step{'' if len(steps) == 1 else 's'})"]
         out.extend(f"  Step {s.label}: {s.title}  [{_commit_summary(s)}]  "
                    f"lines {s.line}-{s.end_line}" for s in steps)
         return "\n".join(out)
