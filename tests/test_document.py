@@ -265,3 +265,20 @@ def test_doc_list_reports_broken_doc_and_keeps_going(invoke, ref_ws: Workspace) 
     assert line.startswith(f"Warning: skipped {TICKET_DIR}/analysis/01-broken.md:")
     where, problem = line[len("Warning: skipped ") :].split(": ", 1)
     assert int(where.rsplit(":", 1)[1]) >= 3 and problem
+
+
+def test_doc_list_honours_nested_docmgrignore_and_skips_underscore_folders(
+    invoke, ref_ws: Workspace
+) -> None:
+    ticket_dir = ref_ws.root / TICKET_DIR
+    cache = ticket_dir / "scripts/local-cache"
+    cache.mkdir(parents=True)
+    (cache / ".docmgrignore").write_text("*.md\n", encoding="utf-8")
+    (cache / "bad.md").write_text("no front matter\n", encoding="utf-8")
+    (ticket_dir / "_drafts").mkdir()
+    (ticket_dir / "_drafts/x.md").write_text("no front matter\n", encoding="utf-8")
+    (ticket_dir / "node_modules/pkg").mkdir(parents=True)
+    (ticket_dir / "node_modules/pkg/README.md").write_text("x\n", encoding="utf-8")
+    out = invoke(["doc", "list", "--output", "json"], cwd=ref_ws.cwd)
+    assert len(json.loads(out.stdout)) == 2
+    assert out.stderr == ""
