@@ -592,7 +592,10 @@ def update_fields(text: str, updates: dict[str, Any], *, path: str = "") -> str:
             rendered = rendered.replace("\n", newline)
         span = _find_key(spans, key)
         if span is not None:
-            rendered = rendered.replace(key + ":", span.key + ":", 1)
+            line_end = text.find("\n", span.start)
+            raw_key = _TOP_KEY.match(text[span.start : line_end if line_end >= 0 else None])
+            spelled = raw_key.group(1) if raw_key else span.key  # keep 'title' or "Title"
+            rendered = spelled + rendered[len(key) :]
             edits.append((span.start, span.end, rendered))
         else:
             edits.append((_insert_at(text, parts, spans, key), -1, rendered))

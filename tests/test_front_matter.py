@@ -555,3 +555,15 @@ def test_read_text_refuses_non_utf8_with_a_docmgr_error(tmp_path) -> None:
         read_text(path)
     (tmp_path / "crlf.md").write_bytes(b"a\r\nb\n")
     assert read_text(tmp_path / "crlf.md") == "a\r\nb\n"
+
+
+def test_update_quoted_key_and_value_on_next_line() -> None:
+    text = doc('"Title": A\nSummary:\n    on the next line\nStatus: draft\n')
+    out = fm.update_fields(text, {"Title": "B", "Summary": "short"})
+    assert out == doc('"Title": B\nSummary: short\nStatus: draft\n')
+
+
+def test_update_keeps_blank_lines_between_keys() -> None:
+    text = doc("Title: A\n\nStatus: draft\n\n\nSummary: s\n")
+    out = fm.update_fields(text, {"Status": "active"})
+    assert out == doc("Title: A\n\nStatus: active\n\n\nSummary: s\n")
