@@ -342,3 +342,61 @@ def test_ticket_list_filters_are_exact(invoke, refs_root: Path) -> None:
         ).stdout
     )
     assert rows == []
+
+
+def test_create_output_relative_under_cwd_absolute_elsewhere(invoke, tmp_path: Path) -> None:
+    inside = invoke(
+        [
+            "ticket",
+            "create",
+            "--root",
+            str(tmp_path / "ttmp"),
+            "--ticket",
+            "P-1",
+            "--title",
+            "Paths",
+        ],
+        cwd=tmp_path,
+    ).stdout
+    assert inside == "created P-1 at ttmp/2026/02/08/P-1--paths (9 dirs, 4 files)\n"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    outside = invoke(
+        [
+            "ticket",
+            "create",
+            "--root",
+            str(tmp_path / "ttmp"),
+            "--ticket",
+            "P-2",
+            "--title",
+            "Paths",
+        ],
+        cwd=elsewhere,
+    ).stdout
+    assert outside == f"created P-2 at {tmp_path}/ttmp/2026/02/08/P-2--paths (9 dirs, 4 files)\n"
+    row = json.loads(
+        invoke(
+            [
+                "ticket",
+                "create",
+                "--root",
+                str(tmp_path / "ttmp"),
+                "--ticket",
+                "P-3",
+                "--title",
+                "Paths",
+                "--output",
+                "json",
+            ],
+            cwd=tmp_path,
+        ).stdout
+    )
+    assert row == [
+        {
+            "ticket": "P-3",
+            "path": str(tmp_path / "ttmp/2026/02/08/P-3--paths"),
+            "title": "Paths",
+            "status": "created",
+        }
+    ]
