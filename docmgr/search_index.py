@@ -30,7 +30,7 @@ from docmgr.workspace import CONTROL_NAMES, Doc, Workspace, scan_docs
 if TYPE_CHECKING:
     import sqlite3
 
-SCHEMA_VERSION = "docmgr-index-3"
+SCHEMA_VERSION = "docmgr-index-4"
 # marshal's format and our row layout both belong to the version key
 _VERSION_KEY = f"{SCHEMA_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}"
 _STEP = re.compile(r"^##\s+Step\s+(\d+)\b", re.MULTILINE)
@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS docs(
 );
 CREATE INDEX IF NOT EXISTS docs_ticket ON docs(ticket);
 CREATE INDEX IF NOT EXISTS docs_dir ON docs(dir);
+CREATE INDEX IF NOT EXISTS docs_doc_type ON docs(doc_type);
 CREATE TABLE IF NOT EXISTS doc_topics(doc_id INTEGER NOT NULL, topic_lower TEXT NOT NULL,
                                       topic_original TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_topics_doc ON doc_topics(doc_id);
@@ -980,6 +981,73 @@ def tickets(index: Index) -> list[TicketRow]:
         )
         for doc_id, ticket, title, status, rel, rel_dir, lu, t_open, t_done in rows
     ]
+
+
+def _trusted_index_docs(ws: Workspace, ticket_id: str) -> list[Doc]:
+    """The index docs of exactly ``ticket_id`` from the cache as it is, if their files are unchanged.
+
+    Write verbs resolve their ticket this way without refreshing the whole index: one
+    indexed SQL lookup plus one ``stat`` per match. Anything doubtful returns [] (and the
+    caller refreshes).
+    """
+    import sqlite3
+
+    path = cache_path(ws)
+    if not ticket_id or not path.is_file():
+        return []
+    root_s = str(Path(os.path.abspath(ws.root)))
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1.0)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+            if row is None or row[0] != f"{_VERSION_KEY}|{root_s}":
+                return []
+            rows = con.execute(
+                "SELECT rel, mtime_ns, size, is_control, meta FROM docs"
+                " WHERE ticket = ? AND parse_ok = 1 AND doc_type = 'index' ORDER BY rel",
+                (ticket_id,),
+            ).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return []
+    out: list[Doc] = []
+    for rel, mtime, size, control, blob in rows:
+        try:
+            st = os.stat(f"{root_s}/{rel}")
+        except OSError:
+            return []
+        if (
+            st.st_mtime_ns != mtime
+            or st.st_size != size
+            or st.st_mtime_ns >= time.time_ns() - RACY_WINDOW_NS
+        ):
+            return []
+        meta = unpack_meta(blob)
+        if meta.ticket != ticket_id:
+            return []
+        out.append(Doc(Path(f"{root_s}/{rel}"), rel, meta, "", 0, mtime, size, bool(control)))
+    return out
+
+
+def index_docs(ws: Workspace, *, ticket_id: str = "") -> list[Doc]:
+    """Only the parseable ``DocType: index`` documents (what ticket resolution needs), by rel path.
+
+    With ``ticket_id`` (an exact id), unchanged index docs of that ticket are returned from
+    the cache without a refresh; otherwise the index is refreshed first.
+    """
+    if cache_disabled(ws):
+        return [d for d in scan_docs(ws) if d.is_index]
+    trusted = _trusted_index_docs(ws, ticket_id.strip())
+    if trusted:
+        return trusted
+    import sqlite3
+
+    try:
+        with open_index(ws) as index:
+            return index.docs("parse_ok = 1 AND doc_type = 'index'")
+    except sqlite3.Error:
+        return [d for d in scan_docs(ws) if d.is_index]
 
 
 def ticket_listing(ws: Workspace) -> tuple[list[TicketRow], list[Doc]]:

@@ -140,7 +140,11 @@ def _single(ref: str, ticket: Ticket) -> Ticket:
 
 def find(ws: Workspace, ref: str, docs: list[Doc] | None = None) -> Ticket:
     """Resolve ``ref`` against the workspace's tickets."""
-    return resolve(ref, tickets_from_docs(docs if docs is not None else load_docs(ws)))
+    if docs is None:
+        from docmgr.search_index import index_docs  # only the index docs, straight from SQL
+
+        docs = index_docs(ws, ticket_id=ref)
+    return resolve(ref, tickets_from_docs(docs))
 
 
 # --------------------------------------------------------------------------- create

@@ -330,3 +330,43 @@ def test_root_no_cache_flag_skips_the_cache(invoke, ws_root: Path) -> None:
     assert not search_index.cache_path(ws).exists()
     invoke(["ticket", "list"], cwd=ws_root.parent, env={"DOCMGR_NO_CACHE": ""})
     assert search_index.cache_path(ws).exists()
+
+
+def _cached_rels(ws: Workspace) -> list[str]:
+    import sqlite3
+
+    con = sqlite3.connect(search_index.cache_path(ws))
+    try:
+        return [r[0] for r in con.execute("SELECT rel FROM docs ORDER BY rel")]
+    finally:
+        con.close()
+
+
+def test_exact_ticket_lookup_skips_the_refresh(ws_root: Path) -> None:
+    from docmgr import ticket as ticketmod
+
+    ws = _ws(ws_root)
+    load_docs(ws)
+    folder = ws_root / "2026/02/01/IX-1--index"
+    (folder / "design" / "02-new.md").write_text(DOC.format(title="New", body="x"))
+    assert ticketmod.find(ws, "IX-1").dir == folder
+    assert "2026/02/01/IX-1--index/design/02-new.md" not in _cached_rels(ws)  # no refresh
+    assert ticketmod.find(ws, "ix-1").dir == folder  # not exact: refreshes first
+    assert "2026/02/01/IX-1--index/design/02-new.md" in _cached_rels(ws)
+
+
+def test_exact_ticket_lookup_notices_a_moved_ticket(ws_root: Path) -> None:
+    from docmgr import ticket as ticketmod
+
+    ws = _ws(ws_root)
+    load_docs(ws)
+    old = ws_root / "2026/02/01/IX-1--index"
+    new = ws_root / "2026/02/02/IX-1--moved"
+    new.parent.mkdir(parents=True)
+    old.rename(new)
+    assert ticketmod.find(ws, "IX-1").dir == new
+    index = new / "index.md"
+    index.write_text(index.read_text().replace("Ticket: IX-1", "Ticket: IX-2"))
+    assert ticketmod.find(ws, "IX-2").dir == new
+    with pytest.raises(Exception, match="not found"):
+        ticketmod.find(ws, "IX-1")
