@@ -984,8 +984,8 @@ def tickets(index: Index) -> list[TicketRow]:
 
 
 def _trusted_index_docs(ws: Workspace, ticket_id: str) -> list[Doc]:
-    """The index docs of exactly ``ticket_id`` from the cache as it is, if their files are unchanged.
     """Index docs of exactly ``ticket_id`` from the cache as it is, if their files are unchanged.
+
     Write verbs resolve their ticket this way without refreshing the whole index: one
     indexed SQL lookup plus one ``stat`` per match. Anything doubtful returns [] (and the
     caller refreshes).
