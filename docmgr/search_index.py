@@ -19,18 +19,18 @@ import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docmgr.front_matter import DocMeta, RelatedFile, parse_last_updated
+from docmgr.front_matter import DocMeta, RelatedFile
 from docmgr.ignore import IGNORE_FILE, Matcher
 from docmgr.workspace import CONTROL_NAMES, Doc, Workspace, scan_docs
 
 if TYPE_CHECKING:
     import sqlite3
 
-SCHEMA_VERSION = "docmgr-index-4"
+SCHEMA_VERSION = "docmgr-index-5"
 # marshal's format and our row layout both belong to the version key
 _VERSION_KEY = f"{SCHEMA_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}"
 _STEP = re.compile(r"^##\s+Step\s+(\d+)\b", re.MULTILINE)
@@ -193,8 +193,12 @@ def _pack(meta: DocMeta) -> bytes:
             meta.when_to_use,
             _plain(meta.extra),
             meta.problems,
+            meta.last_updated.isoformat() if meta.last_updated is not None else "",
         )
     )
+
+
+_from_iso = datetime.fromisoformat  # C speed; the string is our own isoformat() output
 
 
 def unpack_meta(blob: bytes) -> DocMeta:
@@ -215,6 +219,7 @@ def unpack_meta(blob: bytes) -> DocMeta:
         when_to_use,
         extra,
         problems,
+        stamp,
     ) = marshal.loads(blob)
     return DocMeta(
         title=title,
@@ -227,7 +232,7 @@ def unpack_meta(blob: bytes) -> DocMeta:
         related_files=[RelatedFile(p, n) for p, n in related],
         external_sources=sources,
         summary=summary,
-        last_updated=parse_last_updated(raw_ts) if raw_ts else None,
+        last_updated=_from_iso(stamp) if stamp else None,
         last_updated_raw=raw_ts,
         what_for=what_for,
         when_to_use=when_to_use,
@@ -317,6 +322,24 @@ def _mark_racy(snap: Snapshot, started: int) -> None:
     for rel, (mtime, size) in snap.files.items():
         if mtime >= limit:
             snap.files[rel] = (RACY, size)
+
+
+def _path_maker(root: Path) -> Callable[[str], Path]:
+    """``root / rel`` for many rels, fast: each folder's Path is built once.
+
+    Uses pathlib's child constructor (what ``iterdir`` uses) when this Python has it.
+    """
+    make_child = getattr(Path, "_make_child_relpath", None)
+    folders: dict[str, Path] = {"": root}
+
+    def child(rel: str) -> Path:
+        folder, _, name = rel.rpartition("/")
+        base = folders.get(folder)
+        if base is None:
+            base = folders[folder] = root / folder
+        return make_child(base, name) if make_child is not None else base / name
+
+    return child
 
 
 def _parent(rel: str) -> str:
@@ -798,9 +821,9 @@ class Index:
 
     def docs(self, where: str = "", params: Sequence[Any] = ()) -> list[Doc]:
         """Documents sorted by rel path; every one by default (what ``scan_docs`` returns)."""
-        root_s = self.root_s + "/"
         out: list[Doc] = []
         append = out.append
+        child = _path_maker(self.root)
         clause = f" WHERE {where}" if where else ""
         for rel, mtime, size, control, error, line, blob in self.con.execute(
             "SELECT rel, mtime_ns, size, is_control, error, error_line, meta FROM docs"
@@ -808,7 +831,7 @@ class Index:
             params,
         ):
             meta = unpack_meta(blob) if blob is not None else None
-            append(Doc(Path(root_s + rel), rel, meta, error, line, mtime, size, bool(control)))
+            append(Doc(child(rel), rel, meta, error, line, mtime, size, bool(control)))
         return out
 
     def docs_for(self, rels: Sequence[str]) -> list[Doc]:
