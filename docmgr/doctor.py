@@ -58,15 +58,53 @@ class Finding:
 
 @dataclass(slots=True)
 class Report:
-    """Findings in spec order, and which tickets were checked."""
+    """Findings in spec order, which tickets were checked, and per-ticket counts.
+
+    With ``keep_all=False`` (the rollup of a big workspace) only info rows are kept and the
+    rest is counted, so memory does not grow with the number of findings.
+    """
 
     findings: list[Finding]
     tickets: list[str]
     detail: bool
+    keep_all: bool = True
+    tally: dict[str, list[Any]] = field(
+        default_factory=dict
+    )  # ticket -> [errors, warnings, {issue: n}]
+    worst: int = 0
 
-    @property
-    def worst(self) -> int:
-        return max((SEVERITY_RANK.get(f.severity, 0) for f in self.findings), default=0)
+    def add(self, items: Sequence[Finding]) -> None:
+        """Record findings (counted always, kept when ``keep_all`` or informational)."""
+        for f in items:
+            self._count(f)
+            if self.keep_all or f.severity == "info":
+                self.findings.append(f)
+
+    def prepend(self, items: Sequence[Finding]) -> None:
+        """Record findings that come first in the report (``--fix`` rows)."""
+        old = self.tally
+        self.tally = {}
+        for f in items:
+            self._count(f)
+        for key, value in old.items():
+            if key in self.tally:
+                mine = self.tally[key]
+                mine[0] += value[0]
+                mine[1] += value[1]
+                for issue, n in value[2].items():
+                    mine[2][issue] = mine[2].get(issue, 0) + n
+            else:
+                self.tally[key] = value
+        self.findings[0:0] = [f for f in items if self.keep_all or f.severity == "info"]
+
+    def _count(self, f: Finding) -> None:
+        rank = SEVERITY_RANK.get(f.severity, 0)
+        self.worst = max(self.worst, rank)
+        if f.severity not in ("error", "warning"):
+            return
+        entry = self.tally.setdefault(f.ticket or "(unknown)", [0, 0, {}])
+        entry[0 if f.severity == "error" else 1] += 1
+        entry[2][f.issue] = entry[2].get(f.issue, 0) + 1
 
 
 @dataclass(slots=True)
@@ -530,6 +568,7 @@ def check(
     include_sources: bool = False,
     details: bool = False,
     check_commits: bool | None = None,
+    rollup_only: bool = False,
 ) -> Report:
     """Run every check over the scope (workspace, one ticket, or one document).
 
@@ -544,8 +583,12 @@ def check(
     ws.require_root()
     vocab = vocabulary.load(ws.vocabulary_path)
     if doc:
-        return Report(check_doc(ws, doc, vocab=vocab), [], True)
-    findings: list[Finding] = []
+        single = Report([], [], True)
+        single.add(check_doc(ws, doc, vocab=vocab))
+        return single
+    report = Report([], [], details or bool(ticket and not all_tickets))
+    report.keep_all = report.detail or not rollup_only
+    findings = report
     with search_index.open_index(ws, memory=search_index.cache_disabled(ws)) as index:
         rows = [
             (rel, tid, ok)
@@ -576,18 +619,20 @@ def check(
             rel.rsplit("/", 1)[0] if "/" in rel else ""
             for (rel,) in index.con.execute("SELECT rel FROM docs WHERE name = 'index.md'")
         ]
-        findings += _missing_index(ws, with_index, index.folders(), ref=ref)
+        findings.add(_missing_index(ws, with_index, index.folders(), ref=ref))
         if not vocab.exists:
-            findings.append(
-                Finding(
-                    ticket="",
-                    issue="no_vocabulary",
-                    severity="info",
-                    path="",
-                    message="no vocabulary configured; skipping unknown-value checks (run "
-                    "'docmgr init' to seed defaults or 'docmgr vocab add --category "
-                    '<topics|docTypes|intent|status> --slug <slug> --description "TODO"\')',
-                )
+            findings.add(
+                [
+                    Finding(
+                        ticket="",
+                        issue="no_vocabulary",
+                        severity="info",
+                        path="",
+                        message="no vocabulary configured; skipping unknown-value checks (run "
+                        "'docmgr init' to seed defaults or 'docmgr vocab add --category "
+                        '<topics|docTypes|intent|status> --slug <slug> --description "TODO"\')',
+                    )
+                ]
             )
         now = ws.clock.now()
         resolver = _Resolver(ws)
@@ -601,9 +646,9 @@ def check(
                         "tasks.md",
                         "changelog.md",
                     ):
-                        findings.append(bad)
+                        findings.add([bad])
             else:
-                findings.extend(
+                findings.add(
                     _check_group(
                         ws,
                         group,
@@ -616,8 +661,8 @@ def check(
                     )
                 )
             group.docs = []
-    tickets = [g.ticket for g in groups if g.dir]
-    return Report(findings, tickets, details or bool(ticket and not all_tickets))
+    report.tickets = [g.ticket for g in groups if g.dir]
+    return report
 
 
 def _kept(ws: Workspace, rel: str, ignore_dirs: Sequence[str], ignore_globs: Sequence[str]) -> bool:
@@ -803,17 +848,11 @@ def render_rollup(report: Report) -> str:
     if not report.findings and not report.tickets:
         return "No tickets checked.\n"
     lines = [f"[INFO] {f.message}" for f in report.findings if f.severity == "info"]
-    per: dict[str, dict[str, Any]] = {}
-    order: list[str] = []
-    for f in report.findings:
-        if f.severity not in ("error", "warning"):
-            continue
-        key = f.ticket or "(unknown)"
-        if key not in per:
-            per[key] = {"errors": 0, "warnings": 0, "issues": {}}
-            order.append(key)
-        per[key]["errors" if f.severity == "error" else "warnings"] += 1
-        per[key]["issues"][f.issue] = per[key]["issues"].get(f.issue, 0) + 1
+    per = {
+        key: {"errors": e, "warnings": w, "issues": issues}
+        for key, (e, w, issues) in report.tally.items()
+    }
+    order = list(per)
     total_e = total_w = 0
     with_e = with_w = 0
     for key in order:

@@ -422,3 +422,15 @@ def test_diary_commits_that_do_not_resolve(invoke, git_repo) -> None:
     ]
     assert "diary_unresolved_commit" not in _issues(_rows(invoke, repo, "--all"))
     assert "diary_unresolved_commit" in _issues(_rows(invoke, repo, "--all", "--check-commits"))
+
+
+def test_compact_rollup_counts_like_the_full_report(corpus: Path) -> None:
+    from docmgr import doctor
+    from docmgr.workspace import Workspace
+
+    ws = Workspace.open(str(corpus / "ttmp"), cwd=corpus)
+    full = doctor.check(ws, all_tickets=True)
+    compact = doctor.check(ws, all_tickets=True, rollup_only=True)
+    assert len(compact.findings) < len(full.findings)
+    assert doctor.render_rollup(compact) == doctor.render_rollup(full)
+    assert compact.worst == full.worst == 2

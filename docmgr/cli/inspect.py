@@ -261,9 +261,10 @@ def doctor_cmd(
         include_sources=include_sources,
         details=details,
         check_commits=check_commits,
+        rollup_only=not structured and not diagnostics_json,
     )
     if fix_rows:
-        report.findings[0:0] = fix_rows
+        report.prepend(fix_rows)
     if diagnostics_json:
         payload = json.dumps(doctor.diagnostics(report), indent=2) + "\n"
         if diagnostics_json == "-":
