@@ -241,6 +241,7 @@ class _Resolver:
         self.docs_parent = os.path.dirname(self.docs)
         self.gowork = relate.find_gowork(ws.repo_root)
         self.exists_cache: dict[str, bool] = {}
+        self.fixed_cache: dict[str, bool] = {}
 
     def _exists(self, path: str) -> bool:
         known = self.exists_cache.get(path)
@@ -276,20 +277,27 @@ class _Resolver:
             return False
         if cleaned.startswith("/"):
             return self._exists(cleaned)
-        doc_dir = os.path.dirname(str(doc_path))
-        for base, fence in (
-            (self.repo, self.repo),
-            (doc_dir, self.repo),
-            (self.config, self.config),
-            (self.docs, self.docs),
-            (self.docs_parent, self.docs_parent),
-        ):
-            candidate = os.path.normpath(os.path.join(base, cleaned))
-            if (
-                candidate == fence or candidate.startswith(fence.rstrip("/") + "/")
-            ) and self._exists(candidate):
-                return True
-        return False
+        # "exists" does not depend on which base wins, so the four fixed bases are cached
+        # per path and only the document's own folder is tried per document
+        fixed = self.fixed_cache.get(cleaned)
+        if fixed is None:
+            fixed = self.fixed_cache[cleaned] = any(
+                self._candidate(base, fence, cleaned)
+                for base, fence in (
+                    (self.repo, self.repo),
+                    (self.config, self.config),
+                    (self.docs, self.docs),
+                    (self.docs_parent, self.docs_parent),
+                )
+            )
+        return fixed or self._candidate(os.path.dirname(str(doc_path)), self.repo, cleaned)
+
+    def _candidate(self, base: str, fence: str, cleaned: str) -> bool:
+        candidate = os.path.normpath(os.path.join(base, cleaned))
+        if not (candidate == fence or candidate.startswith(fence.rstrip("/") + "/")):
+            return False
+        parent = os.path.dirname(candidate)  # one stat per missing folder, not per file in it
+        return self._exists(parent) and self._exists(candidate)
 
 
 def _related_findings(doc: Doc, ticket: str, resolver: _Resolver) -> list[Finding]:
