@@ -434,3 +434,18 @@ def test_compact_rollup_counts_like_the_full_report(corpus: Path) -> None:
     assert len(compact.findings) < len(full.findings)
     assert doctor.render_rollup(compact) == doctor.render_rollup(full)
     assert compact.worst == full.worst == 2
+
+
+def test_fix_that_does_not_parse_is_reported(invoke, repo: Path) -> None:
+    broken = _write(
+        repo, f"{T}/design/02-broken.md", "---\nTitle: [unclosed\nstray line\n---\nbody\n"
+    )
+    rows = _rows(invoke, repo, "--fix", "--yes", "--all")
+    failed = [r for r in rows if r["issue"] == "frontmatter_fix_failed"]
+    assert failed and failed[0]["path"] == str(broken) and failed[0]["severity"] == "warning"
+    assert failed[0]["message"].startswith("auto-fix did not produce parseable frontmatter: ")
+    assert (
+        broken.with_name("02-broken.md.bak").read_text()
+        == "---\nTitle: [unclosed\nstray line\n---\nbody\n"
+    )
+    assert "invalid_frontmatter" in _issues(rows)
