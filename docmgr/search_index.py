@@ -37,6 +37,7 @@ _STEP = re.compile(r"^##\s+Step\s+(\d+)\b", re.MULTILINE)
 RACY = -1  # a stat we do not trust (see _mark_racy)
 RACY_WINDOW_NS = 1_000_000_000  # coarse file-system clocks; 1 s also covers 1 s-resolution ones
 PROGRESS_THRESHOLD = 300  # parse this many files or more → report progress
+_BUSY_TIMEOUT_S = 15.0  # how long to wait for another process's refresh before falling back
 
 # The CLI installs a callback (label, done, total) that draws a bar when stderr is a TTY;
 # the library itself never prints.
@@ -863,8 +864,10 @@ def _connect(path: Path | None) -> sqlite3.Connection:
     import sqlite3
 
     target = ":memory:" if path is None else str(path)
-    con = sqlite3.connect(target, timeout=15.0, isolation_level=None, check_same_thread=False)
-    con.execute("PRAGMA busy_timeout=15000")
+    con = sqlite3.connect(
+        target, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+    con.execute(f"PRAGMA busy_timeout={int(_BUSY_TIMEOUT_S * 1000)}")
     if path is not None:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
@@ -918,10 +921,16 @@ def _drop_file(path: Path) -> None:
             pass
 
 
-def open_index(ws: Workspace, *, memory: bool = False) -> Index:
+class IndexBusy(Exception):
+    """Another process holds the cache's write lock for long (e.g. during its first build)."""
+
+
+def open_index(ws: Workspace, *, memory: bool = False, busy_fallback: bool = True) -> Index:
     """Open the workspace's index and refresh it; a broken cache is rebuilt, else held in memory.
 
-    ``memory=True`` builds a private, throw-away index (``--no-cache``).
+    ``memory=True`` builds a private, throw-away index (``--no-cache``). When another process
+    holds the lock too long, a private in-memory index is built, or with
+    ``busy_fallback=False`` IndexBusy is raised (callers that can scan instead do so).
     """
     import sqlite3
 
@@ -941,6 +950,8 @@ def open_index(ws: Workspace, *, memory: bool = False) -> Index:
             if con is not None:
                 con.close()
             if "locked" in str(exc) or "busy" in str(exc):
+                if not busy_fallback:
+                    raise IndexBusy(str(exc)) from None
                 break  # another process holds it for long: never delete a healthy cache
             if attempt == 0:
                 _drop_file(path)
@@ -959,10 +970,10 @@ def load_docs(ws: Workspace) -> list[Doc]:
     import sqlite3
 
     try:
-        with open_index(ws) as index:
+        with open_index(ws, busy_fallback=False) as index:
             return index.docs()
-    except sqlite3.Error:
-        return scan_docs(ws)
+    except (sqlite3.Error, IndexBusy):
+        return scan_docs(ws)  # a plain scan is cheaper than building a private index
 
 
 # --------------------------------------------------------------------------- index-backed queries
@@ -1067,9 +1078,9 @@ def index_docs(ws: Workspace, *, ticket_id: str = "") -> list[Doc]:
     import sqlite3
 
     try:
-        with open_index(ws) as index:
+        with open_index(ws, busy_fallback=False) as index:
             return index.docs("parse_ok = 1 AND doc_type = 'index'")
-    except sqlite3.Error:
+    except (sqlite3.Error, IndexBusy):
         return [d for d in scan_docs(ws) if d.is_index]
 
 

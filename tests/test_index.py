@@ -370,3 +370,26 @@ def test_exact_ticket_lookup_notices_a_moved_ticket(ws_root: Path) -> None:
     assert ticketmod.find(ws, "IX-2").dir == new
     with pytest.raises(Exception, match="not found"):
         ticketmod.find(ws, "IX-1")
+
+
+def test_a_held_write_lock_falls_back_to_a_scan(
+    ws_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    ws = _ws(ws_root)
+    load_docs(ws)
+    (ws_root / "2026/02/01/IX-1--index/design/02-new.md").write_text(
+        DOC.format(title="New", body="x")
+    )
+    holder = sqlite3.connect(search_index.cache_path(ws), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a long build
+    monkeypatch.setattr(search_index, "_BUSY_TIMEOUT_S", 0.05)
+    try:
+        rels = [d.rel for d in load_docs(ws)]
+        assert "2026/02/01/IX-1--index/design/02-new.md" in rels
+        with search_index.open_index(ws) as index:  # verbs that need SQL get a private index
+            assert index.path is None
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
