@@ -41,3 +41,24 @@ def test_ignored_docs_are_not_searched(invoke, tmp_path: Path) -> None:
         invoke(["search", "--query", "platypus", "--output", "json"], cwd=repo).stdout
     )
     assert [r["title"] for r in rows] == ["kept"]
+
+
+def test_ignore_explain_trace(invoke, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "ttmp" / "T-1" / "drafts").mkdir(parents=True)
+    (repo / ".git").mkdir()
+    (repo / "ttmp" / ".docmgrignore").write_text("drafts/\n")
+    (repo / "ttmp" / "T-1" / ".docmgrignore").write_text("!drafts/\n")
+    out = invoke(["ignore", "explain", "T-1/drafts", "--is-dir", "--trace"], cwd=repo).stdout
+    assert "Ignored: false" in out and "Trace:" in out
+    rows = json.loads(
+        invoke(
+            ["ignore", "explain", "T-1/drafts", "--is-dir", "--trace", "--output", "json"], cwd=repo
+        ).stdout
+    )
+    assert [(r["source_kind"], r["matched"], r["ignored"]) for r in rows] == [
+        ("builtin", False, False),
+        ("file", True, True),
+        ("file", True, False),
+    ]
+    assert all(r["final_ignored"] is False for r in rows)

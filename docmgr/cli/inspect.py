@@ -442,68 +442,81 @@ def ignore_group() -> None:
 @common_options
 @click.argument("path")
 @click.option("--is-dir", "is_dir", is_flag=True, help="Treat the path as a folder.")
+@click.option("--trace", is_flag=True, help="Show how each source of rules decides on its own.")
 @output_options
-def ignore_explain_cmd(path: str, is_dir: bool, output: str | None, glaze: bool) -> None:
+def ignore_explain_cmd(
+    path: str, is_dir: bool, trace: bool, output: str | None, glaze: bool
+) -> None:
     """Tell whether a path is ignored, and by which pattern of which file.
 
     \b
     Example:
       docmgr ignore explain ttmp/2026/01/03/MEN-1--x/node_modules --is-dir
+      docmgr ignore explain 2026/01/03/MEN-1--x/drafts/01-a.md --trace
     """
-    import os
-    from pathlib import Path
-
-    from docmgr.ignore import Matcher
+    from docmgr import doctor
 
     ws = app().workspace()
-    root = ws.require_root()
-    given = Path(path)
-    if given.is_absolute():
-        target = given
-    elif path.split("/", 1)[0] == root.name:
-        target = ws.repo_root / path
+    ex = doctor.explain_ignore(ws, path, is_dir=is_dir)
+    flag = {True: "true", False: "false"}
+    base = {"path": str(ex.path), "is_dir": is_dir}
+    roots = {"docs_root": str(ws.root), "repo_root": str(ws.repo_root)}
+    if trace:
+        rows = [
+            {
+                **base,
+                "final_ignored": ex.ignored,
+                "trace_index": n,
+                "source_kind": t.kind,
+                "source": t.source,
+                "matched": t.matched,
+                "ignored": t.ignored,
+                "pattern": t.pattern,
+                "pattern_file": t.source if t.kind == "file" and t.matched else "",
+                "pattern_line": t.line,
+            }
+            for n, t in enumerate(ex.trace)
+        ]
     else:
-        target = root / path
-    target = Path(os.path.abspath(target))
-    rel = os.path.relpath(target, root).replace(os.sep, "/")
-    matcher = Matcher.for_root(root, ws.repo_root)
-    parts = rel.split("/")
-    for depth in range(1, len(parts)):
-        nested = root.joinpath(*parts[:depth]) / ".docmgrignore"
-        if nested.is_file():
-            matcher.add_file("/".join(parts[:depth]), nested)
-    verdict = matcher.verdict(rel, is_dir=is_dir)
-    rule = verdict.rule
-    kind = "" if rule is None else ("builtin" if rule.source == "builtin" else "file")
-    row = {
-        "path": str(target),
-        "is_dir": is_dir,
-        "ignored": verdict.ignored,
-        "matched": rule is not None,
-        "source_kind": kind,
-        "source": "" if rule is None else rule.source,
-        "pattern": "" if rule is None else rule.pattern,
-        "pattern_file": "" if rule is None or kind == "builtin" else rule.source,
-        "pattern_line": 0 if rule is None else rule.line,
-        "docs_root": str(root),
-        "repo_root": str(ws.repo_root),
-    }
+        rows = [
+            {
+                **base,
+                "ignored": ex.ignored,
+                "matched": bool(ex.kind),
+                "source_kind": ex.kind,
+                "source": ex.source,
+                "pattern": ex.pattern,
+                "pattern_file": ex.source if ex.kind == "file" else "",
+                "pattern_line": ex.line,
+                **roots,
+            }
+        ]
 
     def human() -> str:
-        lines = [
-            f"Path: {target} (dir: {'true' if is_dir else 'false'})",
-            f"Ignored: {'true' if verdict.ignored else 'false'}",
-            f"Matched: {'true' if rule is not None else 'false'}",
-        ]
-        if rule is not None:
-            source = "built-in docmgr ignores" if kind == "builtin" else rule.source
-            lines.append(f"Source: {source} (kind: {kind})")
-            where = f" ({rule.source}:{rule.line})" if kind == "file" else ""
-            lines.append(f'Pattern: "{rule.pattern}"{where}')
-        lines += [f"Docs root: {root}", f"Repo root: {ws.repo_root}"]
+        lines = [f"Path: {ex.path} (dir: {flag[is_dir]})", f"Ignored: {flag[ex.ignored]}"]
+        if trace:
+            lines.append("Trace:")
+            for t in ex.trace:
+                where = (
+                    f' pattern="{t.pattern}" ({t.source}:{t.line})'
+                    if t.matched and t.kind == "file"
+                    else (f' pattern="{t.pattern}"' if t.matched else "")
+                )
+                lines.append(
+                    f"- source={t.source} kind={t.kind} matched={flag[t.matched]} "
+                    f"ignored={flag[t.ignored]}{where}"
+                )
+            return "\n".join(lines)
+        lines.append(f"Matched: {flag[bool(ex.kind)]}")
+        if ex.kind:
+            source = "built-in docmgr ignores" if ex.kind == "builtin" else ex.source
+            lines.append(f"Source: {source} (kind: {ex.kind})")
+            where = f" ({ex.source}:{ex.line})" if ex.kind == "file" else ""
+            lines.append(f'Pattern: "{ex.pattern}"{where}')
+        lines += [f"Docs root: {ws.root}", f"Repo root: {ws.repo_root}"]
         return "\n".join(lines)
 
-    emit([row], output, glaze, human)
+    emit(rows, output, glaze, human)
 
 
 # --------------------------------------------------------------------------- ticket graph
