@@ -1031,7 +1031,7 @@ def _trusted_index_docs(ws: Workspace, ticket_id: str) -> list[Doc]:
         return []
     root_s = str(Path(os.path.abspath(ws.root)))
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1.0)
+        con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=1.0)
         try:
             row = con.execute("SELECT value FROM meta WHERE key='version'").fetchone()
             if row is None or row[0] != f"{_VERSION_KEY}|{root_s}":

@@ -393,3 +393,12 @@ def test_a_held_write_lock_falls_back_to_a_scan(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_cache_dir_with_odd_characters(ws_root: Path, tmp_path: Path) -> None:
+    from docmgr import ticket as ticketmod
+
+    ws = _ws(ws_root, {"DOCMGR_CACHE_DIR": str(tmp_path / "a dir?#x")})
+    load_docs(ws)
+    assert ticketmod.find(ws, "IX-1").id == "IX-1"
+    assert search_index._trusted_index_docs(ws, "IX-1")  # the read-only URI opens
