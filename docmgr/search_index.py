@@ -396,12 +396,13 @@ class _Flat:
     watch: dict[str, list[int]]
 
     @staticmethod
-    def dump(snap: Snapshot) -> bytes:
+    def dump(snap: Snapshot, root_s: str) -> bytes:
+        prefix = root_s + "/"  # absolute paths: the check maps os.stat over them in C
         return marshal.dumps(
             (
-                "\0".join(snap.dirs),
+                "\0".join(prefix + rel for rel in snap.dirs),
                 array("q", snap.dirs.values()).tobytes(),
-                "\0".join(snap.files),
+                "\0".join(prefix + rel for rel in snap.files),
                 array("q", (v[0] for v in snap.files.values())).tobytes(),
                 array("q", (v[1] for v in snap.files.values())).tobytes(),
                 {k: list(v) for k, v in snap.watch.items()},
@@ -516,7 +517,7 @@ class Index:
         """
         version = self.con.execute("PRAGMA data_version").fetchone()[0]
         if self._flat is None or self._flat_version != version:
-            row = self.con.execute("SELECT value FROM meta WHERE key='fastcheck'").fetchone()
+            row = self.con.execute("SELECT value FROM meta WHERE key='fastcheck2'").fetchone()
             if row is None:
                 return None
             try:
@@ -528,17 +529,22 @@ class Index:
         for path, value in flat.watch.items():
             if _stat_pair(path) != tuple(value):
                 return False
-        prefix = self.root_s + "/"
         stat = os.stat
+        step = 8192  # bounded memory for the stat results of huge workspaces
         try:
-            for rel, mtime in zip(flat.dirs, flat.dir_mtimes, strict=False):
-                if stat(prefix + rel).st_mtime_ns != mtime:
+            for start in range(0, len(flat.dirs), step):
+                stats = list(map(stat, flat.dirs[start : start + step]))
+                if [st.st_mtime_ns for st in stats] != flat.dir_mtimes[
+                    start : start + step
+                ].tolist():
                     return False
-            for rel, mtime, size in zip(
-                flat.files, flat.file_mtimes, flat.file_sizes, strict=False
-            ):
-                st = stat(prefix + rel)
-                if st.st_mtime_ns != mtime or st.st_size != size:
+            for start in range(0, len(flat.files), step):
+                stats = list(map(stat, flat.files[start : start + step]))
+                if [st.st_mtime_ns for st in stats] != flat.file_mtimes[
+                    start : start + step
+                ].tolist():
+                    return False
+                if [st.st_size for st in stats] != flat.file_sizes[start : start + step].tolist():
                     return False
         except OSError:
             return False
@@ -570,9 +576,10 @@ class Index:
                     self._full_scan(stats, snap, started)
                 elif dirs or files:
                     self._apply(snap, dirs, files, stats, started)
-                elif con.execute("SELECT 1 FROM meta WHERE key='fastcheck'").fetchone() is None:
+                elif con.execute("SELECT 1 FROM meta WHERE key='fastcheck2'").fetchone() is None:
                     con.execute(
-                        "INSERT INTO meta(key, value) VALUES('fastcheck', ?)", (_Flat.dump(snap),)
+                        "INSERT INTO meta(key, value) VALUES('fastcheck2', ?)",
+                        (_Flat.dump(snap, self.root_s),),
                     )
             con.execute("COMMIT")
         except BaseException:
@@ -749,7 +756,8 @@ class Index:
         _mark_racy(snap, started)
         con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('snapshot', ?)", (snap.dump(),))
         con.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES('fastcheck', ?)", (_Flat.dump(snap),)
+            "INSERT OR REPLACE INTO meta(key, value) VALUES('fastcheck2', ?)",
+            (_Flat.dump(snap, self.root_s),),
         )
 
     def _delete(self, rel: str) -> None:
