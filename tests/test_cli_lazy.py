@@ -1,0 +1,44 @@
+"""The root group loads verbs lazily; its --help summaries must match the real verbs."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+from docmgr.cli import SUMMARIES, _SOURCES, cli
+
+
+def _first_paragraph(command) -> str:
+    return inspect.cleandoc(command.help or "").split("\n\n")[0].replace("\n", " ")
+
+
+def test_summaries_match_the_registered_verbs() -> None:
+    visible = {name: c for name, c in cli.commands.items() if not c.hidden}
+    assert set(SUMMARIES) == set(visible)
+    for name, command in visible.items():
+        assert SUMMARIES[name] == _first_paragraph(command), name
+
+
+def test_every_registered_verb_has_a_source() -> None:
+    assert set(_SOURCES) == set(cli.commands)
+
+
+def test_help_imports_no_verb_module() -> None:
+    probe = (
+        "import sys\nfrom docmgr.cli import cli\n"
+        "try:\n    cli(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('docmgr.cli.') and m != 'docmgr.cli._common'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_verb_imports_only_its_own_modules() -> None:
+    probe = (
+        "import sys\nfrom docmgr.cli import cli\n"
+        "try:\n    cli(['task', 'add', '--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('docmgr.cli.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "['docmgr.cli._common', 'docmgr.cli.task']"
