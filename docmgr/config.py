@@ -97,18 +97,89 @@ def find_config(cwd: Path, env: Mapping[str, str]) -> tuple[Path | None, str, bo
         current = current.parent
 
 
+def _scalar(text: str) -> Any:
+    """A plain, single- or double-quoted scalar of the simple subset; raise ValueError otherwise."""
+    text = text.strip()
+    if " #" in text and not text.startswith(("'", '"')):
+        text = text.split(" #", 1)[0].rstrip()
+    if text == "[]":
+        return []
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    if len(text) >= 2 and text[0] == text[-1] == '"' and "\\" not in text:
+        return text[1:-1]
+    if not text or text[0] in "[]{}|>&*!%@`'\"?":
+        raise ValueError(text)
+    return text
+
+
+def parse_simple(text: str) -> dict[str, Any] | None:
+    """Parse the block-style subset docmgr writes: top keys, one nested level, scalar lists.
+
+    Returns None for anything outside that subset, so the caller falls back to PyYAML; this
+    keeps PyYAML's import (about a tenth of a command's start-up) off every command.
+    """
+    data: dict[str, Any] = {}
+    top: str | None = None  # current top-level key
+    items: list[Any] | None = None  # the list that "- x" lines append to
+    try:
+        for raw in text.splitlines():
+            line = raw.rstrip()
+            stripped = line.lstrip(" ")
+            if not stripped or stripped.startswith("#"):
+                continue
+            if line.startswith("\t") or "\t" in line[: len(line) - len(stripped)]:
+                return None
+            if stripped.startswith("- "):
+                if items is None:
+                    return None
+                items.append(_scalar(stripped[2:]))
+                continue
+            key, sep, value = stripped.partition(":")
+            if not sep or not key or key[0] in "'\"?&*!{[-" or (value and value[0] != " "):
+                return None
+            parsed = _scalar(value) if value.strip() else []
+            items = parsed if isinstance(parsed, list) and not value.strip() else None
+            if line == stripped:
+                top = key
+                data[key] = parsed
+            elif top is not None and isinstance(data[top], (list, dict)):
+                if isinstance(data[top], list):
+                    if data[top]:
+                        return None
+                    data[top] = {}
+                data[top][key] = parsed
+            else:
+                return None
+    except ValueError:
+        return None
+    return data
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "on", "1")
+    return bool(value)
+
+
 def load_config(path: Path) -> Config:
     """Parse a ``.ttmp.yaml``; raise ConfigError when it is not valid YAML."""
-    import yaml
-
     from docmgr.errors import ConfigError
 
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or {}
-    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"failed to parse config file {path}: {str(exc).splitlines()[0]}"
-        ) from None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"failed to read config file {path}: {exc}") from None
+    data = parse_simple(text)
+    if data is None:
+        import yaml
+
+        try:
+            data = yaml.load(text, Loader=yaml.CSafeLoader) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(
+                f"failed to parse config file {path}: {str(exc).splitlines()[0]}"
+            ) from None
     if not isinstance(data, dict):
         raise ConfigError(f"failed to parse config file {path}: not a mapping")
     defaults = data.get("defaults") or {}
@@ -124,7 +195,7 @@ def load_config(path: Path) -> Config:
         filename_prefix_policy=str(data.get("filenamePrefixPolicy") or ""),
         vocabulary=str(data.get("vocabulary") or ""),
         repo=str(data.get("repo") or ""),
-        commit_links=bool(diary.get("commit_links")) if isinstance(diary, dict) else False,
+        commit_links=_truthy(diary.get("commit_links")) if isinstance(diary, dict) else False,
         cache_dir=str(index.get("cache_dir") or "") if isinstance(index, dict) else "",
     )
 
