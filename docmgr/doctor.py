@@ -241,12 +241,15 @@ class _Resolver:
         self.docs_parent = os.path.dirname(self.docs)
         self.gowork = relate.find_gowork(ws.repo_root)
         self.exists_cache: dict[str, bool] = {}
-        self.fixed_cache: dict[str, bool] = {}
 
     def _exists(self, path: str) -> bool:
+        return os.path.exists(path)
+
+    def _folder_exists(self, path: str) -> bool:
+        """Cached: folders are few, while related file paths can be hundreds of thousands."""
         known = self.exists_cache.get(path)
         if known is None:
-            known = self.exists_cache[path] = os.path.exists(path)
+            known = self.exists_cache[path] = os.path.isdir(path)
         return known
 
     def exists(self, raw: str, doc_path: Path) -> bool:
@@ -277,27 +280,24 @@ class _Resolver:
             return False
         if cleaned.startswith("/"):
             return self._exists(cleaned)
-        # "exists" does not depend on which base wins, so the four fixed bases are cached
-        # per path and only the document's own folder is tried per document
-        fixed = self.fixed_cache.get(cleaned)
-        if fixed is None:
-            fixed = self.fixed_cache[cleaned] = any(
-                self._candidate(base, fence, cleaned)
-                for base, fence in (
-                    (self.repo, self.repo),
-                    (self.config, self.config),
-                    (self.docs, self.docs),
-                    (self.docs_parent, self.docs_parent),
-                )
+        # "exists" does not depend on which base wins: any existing candidate will do
+        return any(
+            self._candidate(base, fence, cleaned)
+            for base, fence in (
+                (self.repo, self.repo),
+                (os.path.dirname(str(doc_path)), self.repo),
+                (self.config, self.config),
+                (self.docs, self.docs),
+                (self.docs_parent, self.docs_parent),
             )
-        return fixed or self._candidate(os.path.dirname(str(doc_path)), self.repo, cleaned)
+        )
 
     def _candidate(self, base: str, fence: str, cleaned: str) -> bool:
         candidate = os.path.normpath(os.path.join(base, cleaned))
         if not (candidate == fence or candidate.startswith(fence.rstrip("/") + "/")):
             return False
         parent = os.path.dirname(candidate)  # one stat per missing folder, not per file in it
-        return self._exists(parent) and self._exists(candidate)
+        return self._folder_exists(parent) and self._exists(candidate)
 
 
 def _related_findings(doc: Doc, ticket: str, resolver: _Resolver) -> list[Finding]:

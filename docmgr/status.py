@@ -76,28 +76,37 @@ def status(ws: Workspace, *, ticket: str = "", stale_after: int = 30) -> Status:
 
     root = ws.require_root()
     memory = search_index.cache_disabled(ws)
-    with search_index.open_index(ws, memory=memory) as index:
-        rows = index.con.execute(
-            "SELECT ticket, rel, name, doc_type, title, status, last_updated"
-            " FROM docs WHERE parse_ok = 1 ORDER BY rel"
-        ).fetchall()
     groups: dict[str, dict[str, Any]] = {}
-    for tid, rel, name, doc_type, title, state, lu in rows:
-        if ticket and tid != ticket:
-            continue
-        group = groups.setdefault(
-            tid, {"index": None, "docs": 0, "design": 0, "reference": 0, "playbook": 0}
+    with search_index.open_index(ws, memory=memory) as index:
+        # streamed, and titles only for index docs: flat memory on very large workspaces
+        rows = index.con.execute(
+            "SELECT ticket, rel, name, doc_type,"
+            " CASE WHEN name = 'index.md' OR doc_type = 'index' THEN title END,"
+            " CASE WHEN name = 'index.md' OR doc_type = 'index' THEN status END, last_updated"
+            " FROM docs WHERE parse_ok = 1 ORDER BY rel"
         )
-        if group["index"] is None and (name == "index.md" or doc_type == "index"):
-            group["index"] = (rel, title, state, lu)
-            continue
-        group["docs"] += 1
-        if doc_type == "design-doc":
-            group["design"] += 1
-        elif doc_type == "reference":
-            group["reference"] += 1
-        elif doc_type == "playbook":
-            group["playbook"] += 1
+        for tid, rel, name, doc_type, title, state, lu in rows:
+            if ticket and tid != ticket:
+                continue
+            group = groups.get(tid)
+            if group is None:
+                group = groups[tid] = {
+                    "index": None,
+                    "docs": 0,
+                    "design": 0,
+                    "reference": 0,
+                    "playbook": 0,
+                }
+            if group["index"] is None and (name == "index.md" or doc_type == "index"):
+                group["index"] = (rel, title, state, lu)
+                continue
+            group["docs"] += 1
+            if doc_type == "design-doc":
+                group["design"] += 1
+            elif doc_type == "reference":
+                group["reference"] += 1
+            elif doc_type == "playbook":
+                group["playbook"] += 1
     now = ws.clock.now()
     out: list[TicketStatus] = []
     for tid, group in groups.items():
