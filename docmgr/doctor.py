@@ -598,6 +598,8 @@ def check(
     report.keep_all = report.detail or not rollup_only
     findings = report
     with search_index.open_index(ws, memory=search_index.cache_disabled(ws)) as index:
+        folders = index.folders()
+        index.trim()
         rows = [
             (rel, tid, ok)
             for rel, tid, ok in index.con.execute(
@@ -606,6 +608,7 @@ def check(
             if _kept(ws, rel, ignore_dirs, ignore_globs)
         ]
         groups = _group(rows)
+        del rows
         ref = ""
         if ticket and not all_tickets:
             from docmgr import ticket as ticketmod
@@ -627,7 +630,8 @@ def check(
             rel.rsplit("/", 1)[0] if "/" in rel else ""
             for (rel,) in index.con.execute("SELECT rel FROM docs WHERE name = 'index.md'")
         ]
-        findings.add(_missing_index(ws, with_index, index.folders(), ref=ref))
+        findings.add(_missing_index(ws, with_index, folders, ref=ref))
+        del folders
         if not vocab.exists:
             findings.add(
                 [

@@ -750,6 +750,7 @@ class Index:
             if report is not None and (number % 200 == 0 or number == total):
                 report("Indexing documents", number, total)
         stats.parsed = total
+        todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         con.executemany(
             "UPDATE docs SET is_control=? WHERE rel=?", [(int(c), rel) for rel, c in controls]
         )
@@ -852,10 +853,21 @@ class Index:
         out.sort(key=lambda d: d.rel)
         return out
 
+    def trim(self) -> None:
+        """Free the in-memory copy of the snapshot (single-pass verbs on huge workspaces)."""
+        self._flat = None
+
     def folders(self) -> list[str]:
         """Every folder the walk visited (rel paths; '' is the root)."""
-        snap = self._snapshot()
-        return list(snap.dirs) if snap else []
+        flat = self._flat
+        if flat is None:
+            row = self.con.execute("SELECT value FROM meta WHERE key='fastcheck2'").fetchone()
+            if row is None:
+                snap = self._snapshot()
+                return list(snap.dirs) if snap else []
+            flat = _Flat.load(row[0])
+        cut = len(self.root_s) + 1
+        return [path[cut:] for path in flat.dirs]
 
     def body(self, rel: str) -> str:
         """The stored body text of a document ('' for unparseable ones)."""
