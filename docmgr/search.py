@@ -14,7 +14,7 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -211,9 +211,9 @@ def _display(raw: str, resolved: Path | None, repo_root: Path) -> str:
 
 
 def _utc(at: datetime) -> str:
-    if at.tzinfo is None:
-        at = at.astimezone()
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    from docmgr.search_index import sort_key
+
+    return sort_key(at)
 
 
 def _head(body: str) -> str:

@@ -30,7 +30,7 @@ from docmgr.workspace import CONTROL_NAMES, Doc, Workspace, scan_docs
 if TYPE_CHECKING:
     import sqlite3
 
-SCHEMA_VERSION = "docmgr-index-5"
+SCHEMA_VERSION = "docmgr-index-6"
 # marshal's format and our row layout both belong to the version key
 _VERSION_KEY = f"{SCHEMA_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}"
 _STEP = re.compile(r"^##\s+Step\s+(\d+)\b", re.MULTILINE)
@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS docs(
   error TEXT NOT NULL,
   error_line INTEGER NOT NULL,
   ticket TEXT NOT NULL,
+  meta_ticket TEXT NOT NULL,
   title TEXT NOT NULL,
   status TEXT NOT NULL,
   doc_type TEXT NOT NULL,
@@ -242,12 +243,34 @@ def unpack_meta(blob: bytes) -> DocMeta:
     )
 
 
+def sort_key(at: datetime) -> str:
+    """A fixed-width, sortable UTC string of an instant (years zero-padded, unlike strftime)."""
+    if at.tzinfo is None:
+        at = at.astimezone()
+    try:
+        u = at.astimezone(UTC)
+    except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00:00+05:00
+        u = at.replace(tzinfo=UTC)
+    return (
+        f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:"
+        f"{u.second:02d}.{u.microsecond:06d}Z"
+    )
+
+
 def utc_key(meta: DocMeta | None) -> str:
     """LastUpdated as a sortable UTC string ('' when absent)."""
     if meta is None or meta.last_updated is None:
         return ""
+    return sort_key(meta.last_updated)
 
-    return meta.last_updated.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+def key_minute(key: str) -> str:
+    """A stored key shown as ``clock.utc_minute`` shows the instant ('' when absent)."""
+    if not key:
+        return ""
+    from docmgr.clock import utc_minute
+
+    return utc_minute(datetime.fromisoformat(key))
 
 
 def related_base(raw: str) -> str:
@@ -779,9 +802,9 @@ class Index:
         name = doc.rel.rsplit("/", 1)[-1]
         cur = con.execute(
             "INSERT INTO docs(rel, dir, name, mtime_ns, size, is_control, parse_ok, error,"
-            " error_line, ticket, title, status, doc_type, intent, summary, last_updated,"
-            " tasks_open, tasks_done,"
-            " diary_steps, meta) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " error_line, ticket, meta_ticket, title, status, doc_type, intent, summary,"
+            " last_updated, tasks_open, tasks_done,"
+            " diary_steps, meta) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.rel,
                 _parent(doc.rel),
@@ -793,6 +816,7 @@ class Index:
                 doc.error,
                 doc.error_line,
                 doc.ticket,
+                meta.ticket if meta else "",
                 meta.title if meta else "",
                 meta.status if meta else "",
                 meta.doc_type if meta else "",
@@ -1113,6 +1137,72 @@ def ticket_listing(ws: Workspace) -> tuple[list[TicketRow], list[Doc]]:
             for rel, error, line, mtime, size, control in index.con.execute(
                 "SELECT rel, error, error_line, mtime_ns, size, is_control FROM docs"
                 " WHERE parse_ok = 0 AND name = 'index.md' ORDER BY rel"
+            )
+        ]
+    return rows, broken
+
+
+@dataclass(frozen=True, slots=True)
+class DocRow:
+    """What ``doc list`` shows about one document, read straight from SQL."""
+
+    ticket: str  # the front matter's Ticket, as written
+    doc_type: str
+    title: str
+    status: str
+    topics: list[str]
+    rel: str
+    last_updated: str  # UTC sortable key ('' when absent)
+
+
+def doc_listing(
+    ws: Workspace,
+    *,
+    ticket: str = "",
+    status: str = "",
+    doc_type: str = "",
+    topics: Sequence[str] = (),
+) -> tuple[list[DocRow], list[Doc]]:
+    """(parseable non-index docs matching the filters, unparseable non-control docs) by rel path."""
+    where = ["d.parse_ok = 1", "d.name != 'index.md'"]
+    params: list[Any] = []
+    for column, value in (
+        ("d.meta_ticket", ticket),
+        ("d.status", status),
+        ("d.doc_type", doc_type),
+    ):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    wanted = sorted({t.lower() for t in topics})
+    if wanted:
+        where.append(
+            "EXISTS (SELECT 1 FROM doc_topics t WHERE t.doc_id = d.id"
+            f" AND t.topic_lower IN ({','.join('?' * len(wanted))}))"
+        )
+        params += wanted
+    with open_index(ws, memory=cache_disabled(ws)) as index:
+        index.trim()
+        con = index.con
+        found = con.execute(
+            "SELECT d.id, d.meta_ticket, d.doc_type, d.title, d.status, d.rel, d.last_updated"
+            f" FROM docs d WHERE {' AND '.join(where)} ORDER BY d.rel",
+            params,
+        ).fetchall()
+        topic_map: dict[int, list[str]] = {}
+        for doc_id, topic in con.execute(
+            "SELECT doc_id, topic_original FROM doc_topics ORDER BY rowid"
+        ):
+            topic_map.setdefault(doc_id, []).append(topic)
+        rows = [
+            DocRow(tid, kind, title, state, topic_map.get(doc_id, []), rel, lu)
+            for doc_id, tid, kind, title, state, rel, lu in found
+        ]
+        broken = [
+            Doc(index.root / rel, rel, None, error, line, mtime, size, bool(control))
+            for rel, error, line, mtime, size, control in con.execute(
+                "SELECT rel, error, error_line, mtime_ns, size, is_control FROM docs"
+                " WHERE parse_ok = 0 AND is_control = 0 ORDER BY rel"
             )
         ]
     return rows, broken

@@ -122,38 +122,24 @@ def list_cmd(
       docmgr doc list --ticket VM-004-EXPAND-E2E-COVERAGE
       docmgr doc list --doc-type design-doc --output json
     """
-    from docmgr.clock import utc_minute
-    from docmgr.workspace import load_docs
+    from docmgr import search_index
 
     ws = app().workspace()
-    docs = load_docs(ws)
-    report_skipped(
-        ws, [d for d in docs if not d.ok and not d.is_control], structured=bool(output or glaze)
+    found, skipped = search_index.doc_listing(  # straight from the index's SQL
+        ws, ticket=ticket_filter, status=status, doc_type=doc_type, topics=split_list(topics)
     )
-    wanted_topics = {t.lower() for t in split_list(topics)}
-    selected = []
-    for d in docs:
-        m = d.meta
-        if m is None or d.path.name == "index.md":
-            continue
-        if ticket_filter and m.ticket != ticket_filter:
-            continue
-        if status and m.status != status or doc_type and m.doc_type != doc_type:
-            continue
-        if wanted_topics and not wanted_topics & {t.lower() for t in m.topics}:
-            continue
-        selected.append((d, m))
+    report_skipped(ws, skipped, structured=bool(output or glaze))
     rows = [
         {
-            "ticket": m.ticket,
-            "doc_type": m.doc_type,
-            "title": m.title,
-            "status": m.status,
-            "topics": ", ".join(m.topics),
+            "ticket": d.ticket,
+            "doc_type": d.doc_type,
+            "title": d.title,
+            "status": d.status,
+            "topics": ", ".join(d.topics),
             "path": d.rel,
-            "last_updated": utc_minute(m.last_updated),
+            "last_updated": search_index.key_minute(d.last_updated),
         }
-        for d, m in selected
+        for d in found
     ]
 
     def human() -> str:

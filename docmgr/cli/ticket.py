@@ -130,9 +130,7 @@ def list_cmd(ticket_filter: str, status: str, output: str | None, glaze: bool) -
             "tasks_open": t.tasks_open,
             "tasks_done": t.tasks_done,
             "path": t.rel_dir,
-            "last_updated": f"{t.last_updated[:10]} {t.last_updated[11:16]}"
-            if t.last_updated
-            else "",
+            "last_updated": search_index.key_minute(t.last_updated),
         }
         for t in found
     ]
