@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -409,11 +410,13 @@ def test_sort_keys_are_fixed_width_and_ordered() -> None:
 
     from docmgr.clock import utc_minute
 
-    early = datetime(1, 1, 1, tzinfo=timezone.utc)
+    early = datetime(1, 1, 1, tzinfo=UTC)
     late = datetime(2026, 2, 8, 10, 47, 0, 500, tzinfo=timezone(timedelta(hours=-5)))
     assert search_index.sort_key(early) == "0001-01-01T00:00:00.000000Z"
     assert search_index.sort_key(late) == "2026-02-08T15:47:00.000500Z"
     assert search_index.sort_key(early) < search_index.sort_key(late)
-    assert search_index.sort_key(datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))))  # no overflow
+    assert search_index.sort_key(
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
+    )  # no overflow
     for at in (early, late):
         assert search_index.key_minute(search_index.sort_key(at)) == utc_minute(at)
