@@ -10,12 +10,12 @@ source of truth: a corrupt, locked or outdated cache is dropped and rebuilt, nev
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import re
 import sys
 import time
+import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -116,7 +116,10 @@ def cache_path(ws: Workspace) -> Path:
     else:
         xdg = env.get("XDG_CACHE_HOME", "").strip()
         base = (Path(xdg) if xdg else Path.home() / ".cache") / "docmgr"
-    digest = hashlib.sha256(str(Path(os.path.abspath(ws.root))).encode()).hexdigest()[:16]
+    # crc32, not hashlib: hashlib's OpenSSL import costs ~4 ms per command; a collision is
+    # harmless because _prepare resets a cache written for another root
+    root = str(Path(os.path.abspath(ws.root)))
+    digest = f"{zlib.crc32(root.encode()):08x}{len(root):04x}"
     return base / f"{digest}.sqlite"
 
 
