@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from docmgr.front_matter import DocMeta, RelatedFile
 from docmgr.ignore import IGNORE_FILE, Matcher
-from docmgr.workspace import CONTROL_NAMES, Doc, Workspace, scan_docs
+from docmgr.workspace import CONTROL_NAMES, Doc, Workspace, scan_docs, walk_markdown
 
 if TYPE_CHECKING:
     import sqlite3
@@ -293,39 +293,7 @@ def _walk(
     watch: dict[str, tuple[int, int]],
 ) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
     """``walk_markdown`` from folder ``start``, also recording folders and ignore files."""
-    stack: list[tuple[Path, str]] = [(root / start if start else root, start)]
-    while stack:
-        folder, rel_folder = stack.pop()
-        try:
-            dirs[rel_folder] = os.stat(folder).st_mtime_ns
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            dirs.pop(rel_folder, None)
-            continue
-        names = {e.name for e in entries}
-        if rel_folder and IGNORE_FILE in names:
-            ignore_path = folder / IGNORE_FILE
-            matcher.add_file(rel_folder, ignore_path)
-            watch[str(ignore_path)] = _stat_pair(str(ignore_path))
-        has_index = "index.md" in names
-        subdirs: list[tuple[Path, str]] = []
-        for entry in entries:
-            rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name.startswith("_") or entry.name == ".meta":
-                    continue
-                if matcher.ignored(rel, is_dir=True):
-                    continue
-                subdirs.append((Path(entry.path), rel))
-            elif entry.name.lower().endswith(".md"):
-                if matcher.ignored(rel, is_dir=False):
-                    continue
-                try:
-                    st = entry.stat()
-                except OSError:
-                    continue
-                yield Path(entry.path), rel, st, has_index and entry.name.lower() in CONTROL_NAMES
-        stack.extend(reversed(subdirs))
+    return walk_markdown(root, matcher, start=start, dirs=dirs, watch=watch)
 
 
 def _stat_pair(path: str) -> tuple[int, int]:

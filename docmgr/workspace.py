@@ -120,22 +120,42 @@ def infer_ticket(rel: str) -> str:
     return folder.split("--", 1)[0] if "--" in folder else folder
 
 
-def walk_markdown(root: Path, matcher: Matcher) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
+def walk_markdown(
+    root: Path,
+    matcher: Matcher,
+    *,
+    start: str = "",
+    dirs: dict[str, int] | None = None,
+    watch: dict[str, tuple[int, int]] | None = None,
+) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
     """Yield (path, rel, stat, is_control) for every ``.md`` under ``root`` that is not skipped.
 
     Skips folders named ``.meta``, folders starting with ``_`` and ignored paths; nested
-    ``.docmgrignore`` files apply to their own subtree.
+    ``.docmgrignore`` files apply to their own subtree. ``start`` walks one subfolder only;
+    ``dirs`` and ``watch`` (for the search index) record each folder's mtime and the
+    (mtime, size) of each nested ignore file.
     """
-    stack: list[tuple[Path, str]] = [(root, "")]
+    stack: list[tuple[Path, str]] = [(root / start if start else root, start)]
     while stack:
         folder, rel_folder = stack.pop()
         try:
+            if dirs is not None:
+                dirs[rel_folder] = os.stat(folder).st_mtime_ns
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
+            if dirs is not None:
+                dirs.pop(rel_folder, None)
             continue
         names = {e.name for e in entries}
         if rel_folder and IGNORE_FILE in names:
-            matcher.add_file(rel_folder, folder / IGNORE_FILE)
+            ignore_path = folder / IGNORE_FILE
+            matcher.add_file(rel_folder, ignore_path)
+            if watch is not None:
+                try:
+                    st = os.stat(ignore_path)
+                    watch[str(ignore_path)] = (st.st_mtime_ns, st.st_size)
+                except OSError:
+                    watch[str(ignore_path)] = (-1, -1)  # gone: the next check sees a change
         has_index = "index.md" in names
         subdirs: list[tuple[Path, str]] = []
         for entry in entries:
