@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import json
 from pathlib import Path
 
@@ -344,7 +346,7 @@ def test_fix_anchors_only_touches_related_files(invoke, repo: Path) -> None:
 def test_corpus_reports_every_doc_that_does_not_parse(invoke, corpus: Path) -> None:
     from docmgr.workspace import Workspace, scan_docs
 
-    ws = Workspace.open(str(corpus / "ttmp"), cwd=corpus, env={})
+    ws = Workspace.open(str(corpus / "ttmp"), cwd=corpus, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]})
     broken = {
         str(d.path)
         for d in scan_docs(ws)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import json
 from pathlib import Path
 
@@ -19,7 +21,7 @@ TICKET_DIR = "2026/02/08/MEN-1--first"
 @pytest.fixture
 def ws(tmp_path: Path, clock) -> Workspace:
     (tmp_path / ".git").mkdir()
-    ws = Workspace.open(None, cwd=tmp_path, env={}, clock=clock)
+    ws = Workspace.open(None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
     ticketmod.create(ws, ticket="MEN-1", title="First", topics=["chat", "backend"])
     return ws
 
@@ -107,9 +109,10 @@ def test_type_without_template_gets_front_matter_only(ws: Workspace) -> None:
 
 @pytest.mark.parametrize("bad", ["../x", "a/b", "..", "x\\y"])
 def test_doc_type_cannot_escape(ws: Workspace, bad: str) -> None:
+    ticket = ticketmod.find(ws, "MEN-1")  # before the snapshot: finding may build the index cache
     before = sorted(p for p in ws.root.parent.rglob("*"))
     with pytest.raises(UnsafePath):
-        document.add(ws, ticketmod.find(ws, "MEN-1"), doc_type=bad, title="x")
+        document.add(ws, ticket, doc_type=bad, title="x")
     assert sorted(p for p in ws.root.parent.rglob("*")) == before
 
 
@@ -142,7 +145,7 @@ def test_doc_ref_forms(ref_ws: Workspace, tmp_path: Path) -> None:
 
 def test_doc_ref_relative_to_cwd(ref_ws: Workspace, clock) -> None:
     sub = ref_ws.root / TICKET_DIR
-    here = Workspace.open(None, cwd=sub, env={}, clock=clock)
+    here = Workspace.open(None, cwd=sub, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
     assert document.resolve_ref(here, "reference/01-chat.md") == sub / "reference/01-chat.md"
 
 

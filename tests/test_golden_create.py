@@ -85,7 +85,7 @@ def written(tmp_path_factory) -> Path:
             cli,
             args,
             obj=App(clock=FixedClock(FROZEN), cwd=work),
-            env={"DOCMGR_CONFIG": ""},
+            env={"DOCMGR_CONFIG": "", "DOCMGR_CACHE_DIR": str(work / "cache")},
             catch_exceptions=False,
         )
         assert result.exit_code == 0, (args, result.output)

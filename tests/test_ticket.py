@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import json
 from pathlib import Path
 
@@ -33,7 +35,7 @@ def write_index(
 
 
 def open_ws(root: Path) -> Workspace:
-    return Workspace.open(str(root), cwd=root.parent, env={})
+    return Workspace.open(str(root), cwd=root.parent, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]})
 
 
 @pytest.fixture
@@ -112,7 +114,7 @@ def test_unparseable_index_is_not_a_candidate(refs_root: Path) -> None:
 
 
 def test_create_writes_workspace(tmp_path: Path, clock) -> None:
-    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path, env={}, clock=clock)
+    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
     made = ticketmod.create(ws, ticket="A-1", title="First ticket", topics=["x"])
     assert made.path == tmp_path / "ttmp/2026/02/08/A-1--first-ticket"
     assert len(made.dirs) == 9
@@ -128,7 +130,7 @@ def test_create_writes_workspace(tmp_path: Path, clock) -> None:
 
 
 def test_create_existing_id_is_an_error_naming_the_path(tmp_path: Path, clock) -> None:
-    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path, env={}, clock=clock)
+    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
     first = ticketmod.create(ws, ticket="A-1", title="First", topics=[])
     with pytest.raises(TicketExists) as info:
         ticketmod.create(ws, ticket="a-1", title="Other title", topics=[])
@@ -139,7 +141,7 @@ def test_create_existing_id_is_an_error_naming_the_path(tmp_path: Path, clock) -
 
 
 def test_create_force_overwrites_control_files(tmp_path: Path, clock) -> None:
-    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path, env={}, clock=clock)
+    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
     made = ticketmod.create(ws, ticket="A-1", title="First", topics=[])
     (made.path / "tasks.md").write_text("custom\n", encoding="utf-8")
     ticketmod.create(ws, ticket="A-1", title="First", topics=[], force=True)
@@ -151,7 +153,7 @@ def test_create_uses_config_owners_and_intent(tmp_path: Path, clock) -> None:
         "root: ttmp\ndefaults:\n    owners:\n        - manuel\n    intent: short-term\n",
         encoding="utf-8",
     )
-    ws = Workspace.open(None, cwd=tmp_path, env={}, clock=clock)
+    ws = Workspace.open(None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
     made = ticketmod.create(ws, ticket="A-1", title="First", topics=[])
     meta = ticketmod.find(ws, "A-1").doc.meta
     assert made.path.parent == tmp_path / "ttmp/2026/02/08"
