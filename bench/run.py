@@ -5,7 +5,7 @@ of a group run interleaved, round after round, after warm-up rounds, and each is
 with the group's reference measured in the same run. Run it with the Python of the venv
 docmgr is installed in:
 
-    .venv/bin/python bench/run.py --quick          # 2,000 tickets, < 2 minutes
+    python bench/run.py --quick                    # 2,000 tickets, about a minute
     .venv/bin/python bench/run.py                  # 2,000 and 20,000 tickets, < 10 minutes
 
 Environment: DOCMGR_BENCH_EXE replaces the `docmgr` executable (e.g. a stub, to test the
@@ -49,7 +49,8 @@ GROUPS = ("startup", "append", "search", "list", "freshness")
 CORPUS_GROUPS = {"append", "search", "list", "freshness"}
 OPTIONAL = ("rg", "jrnl")
 APPEND_TICKETS = 200
-BIG = 10_000  # from this size on: fewer rounds, slow commands once, cold search = the index-build row
+BIG = 10_000  # from this size on (and with --quick): fewer rounds, slow commands once,
+# and the index-build row stands for the cold search
 SLOW_MS, SLOW_RUNS = 3000.0, 3  # a command slower than this is recorded only this often
 FRESHNESS_AT, FRESHNESS_MS = 2000, 40.0
 MEMORY_AT, MEMORY_MB = 20_000, 150.0
@@ -257,7 +258,7 @@ class Session:
             warmup=warmup,
             timeout_s=self.args.timeout,
             slow_ms=SLOW_MS,
-            slow_runs=1 if size >= BIG else SLOW_RUNS,
+            slow_runs=1 if self.args.quick or size >= BIG else SLOW_RUNS,
             scratch=self.tmp,
         )
         self.rss_floor_mib = max(self.rss_floor_mib, run.rss_floor_mib)
@@ -390,7 +391,7 @@ class Session:
                 f"search --query {word}", cwd=ws.path, cache=warm, note="warm"
             ),
         }
-        if size < BIG:  # at BIG sizes each cold run is a full build: see the index-build row
+        if size < BIG and not self.args.quick:  # else: the index-build row is the cold run
             specs["cold"] = self.docmgr_command(
                 f"search --query {word}",
                 cwd=ws.path,
