@@ -35,18 +35,13 @@ class FixedClock:
         return self.at
 
 
-def parse_timestamp(text: str) -> datetime | None:
-    """Parse an RFC 3339 timestamp or bare date (any number of fraction digits); None if not one."""
-    from docmgr.front_matter import parse_last_updated
-
-    return parse_last_updated(text)
-
-
 def from_env() -> Clock:
     """Return the clock for this process: ``DOCMGR_NOW`` (RFC 3339) freezes it, else the system."""
     frozen = os.environ.get("DOCMGR_NOW", "").strip()
     if frozen:
-        at = parse_timestamp(frozen)
+        from docmgr.front_matter import parse_last_updated
+
+        at = parse_last_updated(frozen)
         if at is not None:
             return FixedClock(at if at.tzinfo else at.astimezone())
     return SystemClock()

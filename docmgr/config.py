@@ -283,16 +283,3 @@ def repo_root_for(cwd: Path, git_root: Path | None) -> Path:
             return cwd
         current = current.parent
 
-
-def as_dict(config: Config | None) -> dict[str, Any]:
-    """Return the config as plain data (for ``config show --output json``)."""
-    if config is None:
-        return {}
-    return {
-        "path": str(config.path),
-        "root": config.root,
-        "defaults": {"owners": config.owners, "intent": config.intent},
-        "filenamePrefixPolicy": config.filename_prefix_policy,
-        "vocabulary": config.vocabulary,
-        "repo": config.repo,
-    }

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from docmgr.front_matter import DocMeta
 from docmgr.workspace import Doc, Workspace
 
 SEVERITY_RANK = {"ok": 0, "info": 0, "warning": 1, "error": 2}
@@ -300,6 +301,21 @@ class _Resolver:
         return self._folder_exists(parent) and self._exists(candidate)
 
 
+def _missing_field_findings(meta: DocMeta, ticket: str, path: Path) -> list[Finding]:
+    """``missing_field`` warnings for an empty Status and for no Topics."""
+    return [
+        Finding(
+            ticket=ticket,
+            issue="missing_field",
+            severity="warning",
+            message=f"missing {name}",
+            path=str(path),
+        )
+        for name, missing in (("Status", not meta.status.strip()), ("Topics", not meta.topics))
+        if missing
+    ]
+
+
 def _related_findings(doc: Doc, ticket: str, resolver: _Resolver) -> list[Finding]:
     meta = doc.meta
     if meta is None or not meta.related_files:
@@ -464,26 +480,7 @@ def _check_group(
                         path=str(doc.path),
                     )
                 )
-            if not meta.status.strip():
-                out.append(
-                    Finding(
-                        ticket=group.ticket,
-                        issue="missing_field",
-                        severity="warning",
-                        message="missing Status",
-                        path=str(doc.path),
-                    )
-                )
-            if not meta.topics:
-                out.append(
-                    Finding(
-                        ticket=group.ticket,
-                        issue="missing_field",
-                        severity="warning",
-                        message="missing Topics",
-                        path=str(doc.path),
-                    )
-                )
+            out.extend(_missing_field_findings(meta, group.ticket, doc.path))
         out.extend(_related_findings(doc, group.ticket, resolver))
         parent = doc.rel.rsplit("/", 1)[0] if "/" in doc.rel else ""
         if parent != group.dir and not _PREFIX.match(doc.path.name) and not doc.is_control:
@@ -727,26 +724,7 @@ def check_doc(ws: Workspace, ref: str, *, vocab: Any) -> list[Finding]:
                 path=str(path),
             )
         )
-    if not meta.status.strip():
-        out.append(
-            Finding(
-                ticket=ticket,
-                issue="missing_field",
-                severity="warning",
-                message="missing Status",
-                path=str(path),
-            )
-        )
-    if not meta.topics:
-        out.append(
-            Finding(
-                ticket=ticket,
-                issue="missing_field",
-                severity="warning",
-                message="missing Topics",
-                path=str(path),
-            )
-        )
+    out.extend(_missing_field_findings(meta, ticket, path))
     if not vocab.exists:
         out.append(
             Finding(

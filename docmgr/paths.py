@@ -125,7 +125,3 @@ def is_inside(root: Path, path: Path) -> bool:
     target = Path(os.path.abspath(path))
     return target == root_abs or root_abs in target.parents
 
-
-def rel_slash(path: Path, base: Path) -> str:
-    """Return ``path`` relative to ``base`` with forward slashes (for display and JSON)."""
-    return Path(os.path.relpath(path, base)).as_posix()

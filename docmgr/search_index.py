@@ -17,7 +17,7 @@ import sys
 import time
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -283,17 +283,6 @@ def related_base(raw: str) -> str:
 
 
 # --------------------------------------------------------------------------- walking
-
-
-def _walk(
-    root: Path,
-    start: str,
-    matcher: Matcher,
-    dirs: dict[str, int],
-    watch: dict[str, tuple[int, int]],
-) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
-    """``walk_markdown`` from folder ``start``, also recording folders and ignore files."""
-    return walk_markdown(root, matcher, start=start, dirs=dirs, watch=watch)
 
 
 def _stat_pair(path: str) -> tuple[int, int]:
@@ -593,7 +582,9 @@ class Index:
         matcher = Matcher.for_root(self.root, self.ws.repo_root)
         todo: list[tuple[str, int, int, bool]] = []  # small tuples: 130k of them on big workspaces
         controls: list[tuple[str, bool]] = []
-        for _path, rel, st, control in _walk(self.root, "", matcher, snap.dirs, snap.watch):
+        for _path, rel, st, control in walk_markdown(
+            self.root, matcher, dirs=snap.dirs, watch=snap.watch
+        ):
             snap.files[rel] = (st.st_mtime_ns, st.st_size)
             row = known.pop(rel, None)
             if row is None or row[0] != st.st_mtime_ns or row[1] != st.st_size or rel in racy:
@@ -693,8 +684,8 @@ class Index:
                     continue
                 seen_dirs.add(child)
                 if child not in snap.dirs:
-                    for _path, frel, st, control in _walk(
-                        self.root, child, matcher, snap.dirs, snap.watch
+                    for _path, frel, st, control in walk_markdown(
+                        self.root, matcher, start=child, dirs=snap.dirs, watch=snap.watch
                     ):
                         snap.files[frel] = (st.st_mtime_ns, st.st_size)
                         todo[frel] = (frel, st.st_mtime_ns, st.st_size, control)

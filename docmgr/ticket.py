@@ -81,11 +81,6 @@ def tickets_from_docs(docs: list[Doc]) -> list[Ticket]:
     return order
 
 
-def every_index(docs: list[Doc]) -> list[Ticket]:
-    """One entry per index document, duplicates included (what listings show)."""
-    return [Ticket(d.meta.ticket, d) for d in docs if d.is_index and d.meta is not None]
-
-
 def _unique(found: list[Ticket]) -> list[Ticket]:
     seen: dict[str, Ticket] = {}
     for t in found:
