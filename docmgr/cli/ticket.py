@@ -81,7 +81,7 @@ def create_cmd(
 ticket_group.add_command(hidden_alias(create_cmd, "create-ticket"))
 
 
-def _list_row(ws: Any, summary: Any) -> dict[str, Any]:
+def _list_row(summary: Any) -> dict[str, Any]:
     from docmgr.clock import utc_minute
 
     t = summary.ticket
@@ -186,7 +186,7 @@ def show_cmd(ticket_ref: str, ticket: str, output: str | None, glaze: bool) -> N
     summary = ticketmod.summarize(ws, found, docs)
     prefix = found.rel_dir + "/" if found.rel_dir != "." else ""
     doc_rows = [(d.rel[len(prefix) :], d.meta.doc_type if d.meta else "") for d in summary.docs]
-    row = _list_row(ws, summary)
+    row = _list_row(summary)
     row["docs"] = [rel for rel, _ in doc_rows]
     row["changelog_head"] = summary.changelog_head
 
