@@ -20,8 +20,8 @@ def measure_freshness(root: Path, calls: int) -> list[float]:
     Opening (which builds or refreshes the index) is not timed. This is the only place
     that knows docmgr's index API: adapt it here when that API changes.
     """
-    from docmgr.search_index import open_index
-    from docmgr.workspace import Workspace
+    from docmgr.store.index import open_index
+    from docmgr.store.workspace import Workspace
 
     times = []
     with open_index(Workspace.open(str(root))) as index:

@@ -78,3 +78,15 @@ class GitLinkError(DocmgrError):
 
 class ConfigError(DocmgrError):
     hint = "fix the YAML in .ttmp.yaml (or remove it)"
+
+
+class TaskNotFound(DocmgrError):
+    """A ``--id``/``--match`` reference names no task; the hint lists the current table."""
+
+
+class IndexBusy(Exception):
+    """Another process holds the cache's write lock for long (e.g. during its first build)."""
+
+
+class UnknownField(UsageProblem):
+    """A metadata field name docmgr does not set."""

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from docmgr.cli import cli
 from docmgr.cli._common import App
-from docmgr.clock import FixedClock
+from docmgr.seams.clock import FixedClock
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "docmgr-ttmp" / "ttmp"
 FROZEN = datetime(2026, 2, 8, 10, 47, 0, tzinfo=timezone(timedelta(hours=-5)))
@@ -28,7 +28,9 @@ class Result:
     stderr: str
 
     def __repr__(self) -> str:  # shown by pytest when an assertion fails
-        return f"<Result exit={self.exit_code}\n--stdout--\n{self.stdout}\n--stderr--\n{self.stderr}>"
+        return (
+            f"<Result exit={self.exit_code}\n--stdout--\n{self.stdout}\n--stderr--\n{self.stderr}>"
+        )
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -55,13 +57,25 @@ def clock() -> FixedClock:
 def invoke(clock: FixedClock) -> Callable[..., Result]:
     """Run the CLI in-process with a fixed clock; ``cwd`` is passed explicitly (no chdir)."""
 
-    def run(args: list[str], *, cwd: Path, expect: int = 0, input: str | None = None,
-            env: dict[str, str] | None = None) -> Result:
+    def run(
+        args: list[str],
+        *,
+        cwd: Path,
+        expect: int = 0,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> Result:
         runner = CliRunner()
         base_env = {"DOCMGR_CONFIG": "", "DOCMGR_NOW": ""}
         base_env.update(env or {})
-        outcome = runner.invoke(cli, args, obj=App(clock=clock, cwd=cwd), input=input,
-                                env=base_env, catch_exceptions=False)
+        outcome = runner.invoke(
+            cli,
+            args,
+            obj=App(clock=clock, cwd=cwd),
+            input=input,
+            env=base_env,
+            catch_exceptions=False,
+        )
         result = Result(outcome.exit_code, outcome.stdout, outcome.stderr)
         assert result.exit_code == expect, result
         return result
@@ -71,8 +85,9 @@ def invoke(clock: FixedClock) -> Callable[..., Result]:
 
 def _git(cwd: Path, *args: str) -> str:
     env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
-                          env=env).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env
+    ).stdout.strip()
 
 
 @dataclass
@@ -99,8 +114,11 @@ def git_repo(tmp_path: Path) -> GitRepo:
     repo = tmp_path / "repo"
     repo.mkdir()
     _git(repo, "init", "-q", "-b", "main")
-    for key, value in (("user.name", "Test User"), ("user.email", "test@example.com"),
-                       ("commit.gpgsign", "false")):
+    for key, value in (
+        ("user.name", "Test User"),
+        ("user.email", "test@example.com"),
+        ("commit.gpgsign", "false"),
+    ):
         _git(repo, "config", key, value)
     handle = GitRepo(repo)
     handle.commit("Initial commit", {"README.md": "# repo\n"})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docmgr import changelog
+from docmgr.formats import changelog as changelog_format
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_update_appends_block_with_sorted_file_notes(invoke, ws) -> None:
         "- /abs/a.go — first\n- pkg/z.go — the change, with commas\n\n"
     )
     assert next((ws / "ttmp").rglob("index.md")).read_text() == index_before
-    entries = changelog.parse(path.read_text())
+    entries = changelog_format.parse(path.read_text())
     assert [(e.date, e.title) for e in entries] == [
         ("2026-02-08", ""),
         ("2026-02-08", "Round trip"),
@@ -94,4 +94,7 @@ def test_update_errors(invoke, ws) -> None:
 
 
 def test_render_entry_without_title_or_notes() -> None:
-    assert changelog.render_entry(date="2026-01-02", entry=" x \n") == "\n## 2026-01-02\n\nx\n\n"
+    assert (
+        changelog_format.render_entry(date="2026-01-02", entry=" x \n")
+        == "\n## 2026-01-02\n\nx\n\n"
+    )

@@ -6,7 +6,7 @@ import inspect
 import subprocess
 import sys
 
-from docmgr.cli import SUMMARIES, _SOURCES, cli
+from docmgr.cli import _SOURCES, SUMMARIES, cli
 
 
 def _first_paragraph(command) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from docmgr import changelog, tasks
+from docmgr.formats import changelog as changelog_format
+from docmgr.formats import tasks as tasks_format
 
 WRITERS = 8
 EACH = 25
@@ -57,11 +58,11 @@ def test_parallel_task_add_and_changelog_update(invoke, git_repo, tmp_path) -> N
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
     folder = next(root.rglob("tasks.md")).parent
-    items = tasks.parse((folder / "tasks.md").read_text())
+    items = tasks_format.parse((folder / "tasks.md").read_text())
     assert len(items) == WRITERS * EACH
     assert len({t.stable_id for t in items}) == WRITERS * EACH
     assert {t.text for t in items} == {f"task {w}-{n}" for w in range(WRITERS) for n in range(EACH)}
-    entries = changelog.parse((folder / "changelog.md").read_text())
+    entries = changelog_format.parse((folder / "changelog.md").read_text())
     bodies = [e.body for e in entries[1:]]
     assert sorted(bodies) == sorted(f"entry {w}-{n}" for w in range(WRITERS) for n in range(EACH))
     assert all(e.title == f"w{e.body.split()[1].split('-')[0]}" for e in entries[1:])

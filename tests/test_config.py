@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import os
-
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from docmgr import config as configmod
-from docmgr.workspace import Workspace
+from docmgr.store import config as configmod
+from docmgr.store.workspace import Workspace
 
 
 def root_of(cwd: Path, flag: str | None = None, env: dict[str, str] | None = None) -> Path:
-    return Workspace.open(flag, cwd=cwd, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"], **(env or {})}).root
+    return Workspace.open(
+        flag, cwd=cwd, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"], **(env or {})}
+    ).root
 
 
 # --------------------------------------------------------------------------- resolution order
@@ -56,7 +57,9 @@ def test_nearest_config_walking_up_relative_to_its_folder(tmp_path: Path) -> Non
 def test_config_without_root_falls_through_to_git(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / ".ttmp.yaml").write_text("defaults:\n    intent: x\n", encoding="utf-8")
-    ws = Workspace.open(None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]})
+    ws = Workspace.open(
+        None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}
+    )
     assert ws.root == tmp_path / "ttmp"
     assert ws.config is not None and ws.config.intent == "x"
 
@@ -64,7 +67,9 @@ def test_config_without_root_falls_through_to_git(tmp_path: Path) -> None:
 def test_malformed_config_warns_and_falls_through(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / ".ttmp.yaml").write_text("root: [broken\n", encoding="utf-8")
-    ws = Workspace.open(None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]})
+    ws = Workspace.open(
+        None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}
+    )
     assert ws.root == tmp_path / "ttmp"
     assert ws.resolution.warnings and ws.resolution.warnings[0].startswith(
         "Warning: failed to parse config file"

@@ -5,16 +5,23 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from docmgr.config import parse_simple
+from docmgr.store.config import parse_simple
 
 WRITTEN = [
     'root: ttmp\ndefaults:\n    owners: []\n    intent: ""\nfilenamePrefixPolicy: ""\nvocabulary: ttmp/vocabulary.yaml\n',
     "root: ttmp\ndefaults:\n    owners:\n        - manuel\n        - 'a b'\n    intent: long-term\n",
     "# comment\nroot: docs  # trailing\nrepo: ../code\nindex:\n  cache_dir: /tmp/x\n",
-    "root: \"x y\"\r\nvocabulary: v.yaml\r\n",
+    'root: "x y"\r\nvocabulary: v.yaml\r\n',
 ]
-DECLINED = ["root: [a, b]\n", "defaults: {owners: []}\n", "root: |\n  x\n", "root: &a x\n",
-            "- a\n", "root: x\n  - y\n", "\troot: x\n"]
+DECLINED = [
+    "root: [a, b]\n",
+    "defaults: {owners: []}\n",
+    "root: |\n  x\n",
+    "root: &a x\n",
+    "- a\n",
+    "root: x\n  - y\n",
+    "\troot: x\n",
+]
 
 
 @pytest.mark.parametrize("text", WRITTEN)

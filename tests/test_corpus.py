@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from docmgr import front_matter as fm
-from docmgr.fsio import update_file
+from docmgr import model
+from docmgr.formats import front_matter as fm
+from docmgr.seams.fsio import update_file
 
 
 def independent_parse(path: Path) -> dict[str, Any] | None:
@@ -110,7 +111,7 @@ def test_human_listing_summarises_skipped_docs(invoke, corpus: Path) -> None:
     assert "run 'docmgr doctor' for the list" in out.stderr
 
 
-def values_of(meta: fm.DocMeta, data: dict[str, Any]) -> dict[str, Any]:
+def values_of(meta: model.DocMeta, data: dict[str, Any]) -> dict[str, Any]:
     typed = {
         "Title": meta.title,
         "Ticket": meta.ticket,

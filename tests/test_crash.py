@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from docmgr import tasks
+from docmgr.formats import tasks as tasks_format
 
 TMP_MARK = ".docmgr-tmp-"
 
@@ -64,4 +64,4 @@ def test_killed_writer_leaves_old_version_and_temp_is_cleaned(invoke, git_repo, 
     assert b"survived" in target.read_bytes() and b"doomed" not in target.read_bytes()
     assert [p for p in target.parent.iterdir() if TMP_MARK in p.name] == []
     if name == "tasks.md":
-        assert [t.text for t in tasks.parse(target.read_text())] == ["survived"]
+        assert [t.text for t in tasks_format.parse(target.read_text())] == ["survived"]

@@ -18,44 +18,94 @@ DIARY_REL = f"{FOLDER}/reference/01-diary.md"
 
 def make_ticket(invoke, cwd: Path, *, goal: str = "Expand the daemon API coverage.") -> Path:
     invoke(["init"], cwd=cwd)
-    invoke(["ticket", "create", "--ticket", TICKET, "--title", TITLE, "--topics", "backend"],
-           cwd=cwd)
+    invoke(
+        ["ticket", "create", "--ticket", TICKET, "--title", TITLE, "--topics", "backend"], cwd=cwd
+    )
     invoke(["diary", "create", "--ticket", TICKET, "--goal", goal], cwd=cwd)
     return cwd / "ttmp" / DIARY_REL
 
 
 def verify_rows(invoke, cwd: Path, *args: str, expect: int = 0) -> list[dict]:
-    out = invoke(["diary", "verify", "--ticket", TICKET, "--output", "json", *args], cwd=cwd,
-                 expect=expect)
+    out = invoke(
+        ["diary", "verify", "--ticket", TICKET, "--output", "json", *args], cwd=cwd, expect=expect
+    )
     return json.loads(out.stdout)
 
 
 def test_whole_ticket_end_to_end(invoke, git_repo) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
-    invoke(["doc", "add", "--ticket", "VM-004", "--doc-type", "design-doc", "--title",
-            "Daemon API test coverage matrix and expansion plan"], cwd=cwd)
+    invoke(
+        [
+            "doc",
+            "add",
+            "--ticket",
+            "VM-004",
+            "--doc-type",
+            "design-doc",
+            "--title",
+            "Daemon API test coverage matrix and expansion plan",
+        ],
+        cwd=cwd,
+    )
     for text in ("Cover /v1/exec errors", "Cover daemon restart", "Wire e2e into CI"):
         invoke(["task", "add", "--ticket", TICKET, "--text", text], cwd=cwd)
     created = diary_path.read_text(encoding="utf-8")
     assert created.split("---\n", 2)[2] == (
         "\n# Diary\n\n## Goal\n\nExpand the daemon API coverage.\n\n"
-        "<!-- docmgr:steps -->\n<!-- /docmgr:steps -->\n")
+        "<!-- docmgr:steps -->\n<!-- /docmgr:steps -->\n"
+    )
     assert "DocType: reference" in created and "Title: Diary" in created
 
-    out = invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "Ticket setup",
-                  "--intro", "Created the ticket, its diary and design doc.", "--no-commit"],
-                 cwd=cwd)
+    out = invoke(
+        [
+            "diary",
+            "step",
+            "add",
+            "--ticket",
+            TICKET,
+            "--title",
+            "Ticket setup",
+            "--intro",
+            "Created the ticket, its diary and design doc.",
+            "--no-commit",
+        ],
+        cwd=cwd,
+    )
     assert "added Step 1" in out.stdout
-    code = git_repo.commit("Test: add daemon API e2e tests", {
-        "tests/e2e/test_daemon.py": "def test_start():\n    pass\n",
-        "internal/api/server.go": "package api\n"})
-    out = invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "Add daemon API e2e tests",
-                  "--did", "Added tests/e2e/test_daemon.py", "--commit", code[:7], "--relate",
-                  "--changelog", "--output", "json"], cwd=cwd)
+    code = git_repo.commit(
+        "Test: add daemon API e2e tests",
+        {
+            "tests/e2e/test_daemon.py": "def test_start():\n    pass\n",
+            "internal/api/server.go": "package api\n",
+        },
+    )
+    out = invoke(
+        [
+            "diary",
+            "step",
+            "add",
+            "--ticket",
+            TICKET,
+            "--title",
+            "Add daemon API e2e tests",
+            "--did",
+            "Added tests/e2e/test_daemon.py",
+            "--commit",
+            code[:7],
+            "--relate",
+            "--changelog",
+            "--output",
+            "json",
+        ],
+        cwd=cwd,
+    )
     (row,) = json.loads(out.stdout)
-    assert row["step"] == "2" and row["number"] == 2 and row["commits"] == [
-        {"hash": code, "subject": "Test: add daemon API e2e tests"}]
+    assert (
+        row["step"] == "2"
+        and row["number"] == 2
+        and row["commits"] == [{"hash": code, "subject": "Test: add daemon API e2e tests"}]
+    )
 
     text = diary_path.read_text(encoding="utf-8")
     assert text.splitlines()[row["line"] - 1] == "## Step 2: Add daemon API e2e tests"
@@ -69,15 +119,24 @@ def test_whole_ticket_end_to_end(invoke, git_repo) -> None:
     assert "LastUpdated: 2026-02-08T10:47:00-05:00" in text
     changelog = (cwd / "ttmp" / FOLDER / "changelog.md").read_text(encoding="utf-8")
     assert changelog.endswith(
-        f"## 2026-02-08\n\nStep 2: Add daemon API e2e tests (commit {code[:7]})\n\n")
+        f"## 2026-02-08\n\nStep 2: Add daemon API e2e tests (commit {code[:7]})\n\n"
+    )
     tasks = (cwd / "ttmp" / FOLDER / "tasks.md").read_text(encoding="utf-8")
     assert tasks.count("- [ ]") == 3
 
     rows = verify_rows(invoke, cwd)
     assert [(r["step"], r["status"], r["proposed"]) for r in rows] == [
-        ("1", "na", None), ("2", "ok", None)]
-    assert rows[1] == {"diary": DIARY_REL, "step": "2", "commit": code, "status": "ok",
-                       "proposed": None, "note": ""}
+        ("1", "na", None),
+        ("2", "ok", None),
+    ]
+    assert rows[1] == {
+        "diary": DIARY_REL,
+        "step": "2",
+        "commit": code,
+        "status": "ok",
+        "proposed": None,
+        "note": "",
+    }
 
     git_repo.git("commit", "-q", "--amend", "-m", "Test: daemon API e2e tests, reworded")
     rewritten = git_repo.git("rev-parse", "HEAD")
@@ -89,12 +148,16 @@ def test_whole_ticket_end_to_end(invoke, git_repo) -> None:
     out = invoke(["diary", "verify", "--ticket", TICKET, "--fix"], cwd=cwd)
     assert f"→ {rewritten}" in out.stdout
     after = diary_path.read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True)
-               if a != b]
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
     assert changed == [
         (index_line.format(code[:7]), index_line.format(rewritten[:7])),
-        (f'**Commit (code):** {code} — "Test: add daemon API e2e tests"',
-         f'**Commit (code):** {rewritten} — "Test: daemon API e2e tests, reworded"')]
+        (
+            f'**Commit (code):** {code} — "Test: add daemon API e2e tests"',
+            f'**Commit (code):** {rewritten} — "Test: daemon API e2e tests, reworded"',
+        ),
+    ]
     assert [r["status"] for r in verify_rows(invoke, cwd)] == ["na", "ok"]
 
 
@@ -103,11 +166,13 @@ def test_missing_commit_is_matched_by_subject(invoke, git_repo) -> None:
     diary_path = make_ticket(invoke, cwd)
     target = git_repo.commit("Feature: retry the daemon", {"a.go": "package a\n"})
     with diary_path.open("a", encoding="utf-8") as handle:
-        handle.write("\n## Step 1: Lost\n\n"
-                     '**Commit (code):** deadbee — "Feature: retry the daemon"\n'
-                     "\n## Step 2: Gone\n\n**Commit (code):** `abcdef1`\n"
-                     "\n## Step 2: Twice\n\n**Commit (code):** pending — later\n"
-                     "\n## Step 5: Far\n\nno commit line\n")
+        handle.write(
+            "\n## Step 1: Lost\n\n"
+            '**Commit (code):** deadbee — "Feature: retry the daemon"\n'
+            "\n## Step 2: Gone\n\n**Commit (code):** `abcdef1`\n"
+            "\n## Step 2: Twice\n\n**Commit (code):** pending — later\n"
+            "\n## Step 5: Far\n\nno commit line\n"
+        )
     rows = verify_rows(invoke, cwd, "--fail-on", "")
     assert [(r["step"], r["commit"], r["status"], r["proposed"], r["note"]) for r in rows] == [
         ("1", "deadbee", "missing", target, ""),
@@ -120,8 +185,9 @@ def test_missing_commit_is_matched_by_subject(invoke, git_repo) -> None:
     invoke(["diary", "verify", "--ticket", TICKET, "--fail-on", "duplicate"], cwd=cwd, expect=1)
     invoke(["diary", "verify", "--ticket", TICKET, "--fail-on", "na"], cwd=cwd)
     invoke(["diary", "verify", "--ticket", TICKET, "--fail-on", "bogus"], cwd=cwd, expect=2)
-    invoke(["diary", "verify", "--ticket", TICKET, "--fix", "--fail-on", "pending"], cwd=cwd,
-           expect=1)
+    invoke(
+        ["diary", "verify", "--ticket", TICKET, "--fix", "--fail-on", "pending"], cwd=cwd, expect=1
+    )
     text = diary_path.read_text(encoding="utf-8")
     assert f'**Commit (code):** {target} — "Feature: retry the daemon"\n' in text
     assert "**Commit (code):** `abcdef1`\n" in text  # nothing to propose: left alone
@@ -132,8 +198,11 @@ def test_outside_a_git_repository_commit_fails_in_one_line(invoke, tmp_path) -> 
     cwd.mkdir()
     diary_path = make_ticket(invoke, cwd)
     before = diary_path.read_bytes()
-    out = invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "x", "--commit", "HEAD"],
-                 cwd=cwd, expect=1)
+    out = invoke(
+        ["diary", "step", "add", "--ticket", TICKET, "--title", "x", "--commit", "HEAD"],
+        cwd=cwd,
+        expect=1,
+    )
     assert out.stderr.count("\n") == 1
     assert out.stderr.startswith("Error: not a git repository: ")
     assert "Traceback" not in out.stderr
@@ -145,10 +214,12 @@ def test_outside_a_git_repository_commit_fails_in_one_line(invoke, tmp_path) -> 
 def test_unknown_revision_names_revision_and_repository(invoke, git_repo) -> None:
     cwd = git_repo.path
     make_ticket(invoke, cwd)
-    out = invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "x", "--commit",
-                  "no-such-branch"], cwd=cwd, expect=1)
-    assert out.stderr.startswith(
-        f"Error: unknown revision 'no-such-branch' in repository {cwd} — ")
+    out = invoke(
+        ["diary", "step", "add", "--ticket", TICKET, "--title", "x", "--commit", "no-such-branch"],
+        cwd=cwd,
+        expect=1,
+    )
+    assert out.stderr.startswith(f"Error: unknown revision 'no-such-branch' in repository {cwd} — ")
     assert out.stderr.count("\n") == 1
 
 
@@ -156,17 +227,37 @@ def test_commit_auto_skips_head_already_cited(invoke, git_repo) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     head = git_repo.git("rev-parse", "HEAD")
-    invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "one", "--commit", "auto"],
-           cwd=cwd)
-    invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "two", "--commit", "auto"],
-           cwd=cwd)
+    invoke(
+        ["diary", "step", "add", "--ticket", TICKET, "--title", "one", "--commit", "auto"], cwd=cwd
+    )
+    invoke(
+        ["diary", "step", "add", "--ticket", TICKET, "--title", "two", "--commit", "auto"], cwd=cwd
+    )
     newer = git_repo.commit("Second commit")
-    invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "three", "--commit", "auto",
-            "--commit", "HEAD~1"], cwd=cwd)
-    lines = [l for l in diary_path.read_text(encoding="utf-8").splitlines()
-             if l.startswith("**Commit")]
-    assert lines == [f'**Commit (code):** {head} — "Initial commit"', "**Commit (code):** N/A",
-                     f'**Commit (code):** {head} — "Initial commit"; {newer} — "Second commit"']
+    invoke(
+        [
+            "diary",
+            "step",
+            "add",
+            "--ticket",
+            TICKET,
+            "--title",
+            "three",
+            "--commit",
+            "auto",
+            "--commit",
+            "HEAD~1",
+        ],
+        cwd=cwd,
+    )
+    lines = [
+        l for l in diary_path.read_text(encoding="utf-8").splitlines() if l.startswith("**Commit")
+    ]
+    assert lines == [
+        f'**Commit (code):** {head} — "Initial commit"',
+        "**Commit (code):** N/A",
+        f'**Commit (code):** {head} — "Initial commit"; {newer} — "Second commit"',
+    ]
 
 
 def test_step_link_rewrites_only_that_line(invoke, git_repo) -> None:
@@ -176,17 +267,22 @@ def test_step_link_rewrites_only_that_line(invoke, git_repo) -> None:
         invoke(["diary", "step", "add", "--ticket", TICKET, "--title", title], cwd=cwd)
     fix = git_repo.commit("Fix: the thing", {"fix.txt": "x\n"})
     before = diary_path.read_text(encoding="utf-8")
-    out = invoke(["diary", "step", "link", "--ticket", TICKET, "--step", "2", "--commit", "HEAD"],
-                 cwd=cwd)
+    out = invoke(
+        ["diary", "step", "link", "--ticket", TICKET, "--step", "2", "--commit", "HEAD"], cwd=cwd
+    )
     assert f"linked Step 2 of ttmp/{DIARY_REL} to {fix[:7]}" in out.stdout
     after = diary_path.read_text(encoding="utf-8")
     diff = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
-    assert diff == [("- [Step 2: two](#step-2-two) — N/A",
-                     f"- [Step 2: two](#step-2-two) — `{fix[:7]}`"),
-                    ("**Commit (code):** N/A", f'**Commit (code):** {fix} — "Fix: the thing"')]
+    assert diff == [
+        ("- [Step 2: two](#step-2-two) — N/A", f"- [Step 2: two](#step-2-two) — `{fix[:7]}`"),
+        ("**Commit (code):** N/A", f'**Commit (code):** {fix} — "Fix: the thing"'),
+    ]
     assert after.index(fix) > after.index("## Step 2: two") > 0
-    invoke(["diary", "step", "link", "--ticket", TICKET, "--step", "9", "--commit", "HEAD"],
-           cwd=cwd, expect=1)
+    invoke(
+        ["diary", "step", "link", "--ticket", TICKET, "--step", "9", "--commit", "HEAD"],
+        cwd=cwd,
+        expect=1,
+    )
 
 
 def test_step_link_inserts_a_missing_commit_line(invoke, git_repo) -> None:
@@ -195,24 +291,33 @@ def test_step_link_inserts_a_missing_commit_line(invoke, git_repo) -> None:
     with diary_path.open("a", encoding="utf-8") as handle:
         handle.write("\n## Step 1: By hand\n\nProse.\n\n### What I did\n- x\n")
     head = git_repo.git("rev-parse", "HEAD")
-    invoke(["diary", "step", "link", "--ticket", TICKET, "--step", "1", "--commit", "HEAD"],
-           cwd=cwd)
+    invoke(
+        ["diary", "step", "link", "--ticket", TICKET, "--step", "1", "--commit", "HEAD"], cwd=cwd
+    )
     assert diary_path.read_text(encoding="utf-8").endswith(
         f'## Step 1: By hand\n\nProse.\n\n**Commit (code):** {head} — "Initial commit"\n\n'
-        "### What I did\n- x\n")
+        "### What I did\n- x\n"
+    )
 
 
 def test_renumber_in_file_order(invoke, git_repo) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     with diary_path.open("a", encoding="utf-8") as handle:
-        handle.write("\n## Step 1: a\n\n## Step 3: b\n\n## Step 3: c\n\n## Step 2a - d\n\n"
-                     "```\n## Step 7: fenced\n```\n")
+        handle.write(
+            "\n## Step 1: a\n\n## Step 3: b\n\n## Step 3: c\n\n## Step 2a - d\n\n"
+            "```\n## Step 7: fenced\n```\n"
+        )
     out = invoke(["diary", "renumber", "--ticket", TICKET, "--output", "json"], cwd=cwd)
     assert [(r["old"], r["new"]) for r in json.loads(out.stdout)] == [("3", "2"), ("2a", "4")]
     text = diary_path.read_text(encoding="utf-8")
     assert re.findall(r"^## Step .*$", text, flags=re.M) == [
-        "## Step 1: a", "## Step 2: b", "## Step 3: c", "## Step 4 - d", "## Step 7: fenced"]
+        "## Step 1: a",
+        "## Step 2: b",
+        "## Step 3: c",
+        "## Step 4 - d",
+        "## Step 7: fenced",
+    ]
     assert "- [Step 4 - d](#step-4---d)" in text
     out = invoke(["diary", "renumber", "--ticket", TICKET], cwd=cwd)
     assert "already numbered" in out.stdout
@@ -223,17 +328,30 @@ def test_step_list_and_show(invoke, git_repo) -> None:
     make_ticket(invoke, cwd)
     head = git_repo.git("rev-parse", "HEAD")
     invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "one"], cwd=cwd)
-    invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "two", "--commit", "HEAD"],
-           cwd=cwd)
-    rows = json.loads(invoke(["diary", "step", "list", "--ticket", TICKET, "--output", "json"],
-                             cwd=cwd).stdout)
+    invoke(
+        ["diary", "step", "add", "--ticket", TICKET, "--title", "two", "--commit", "HEAD"], cwd=cwd
+    )
+    rows = json.loads(
+        invoke(["diary", "step", "list", "--ticket", TICKET, "--output", "json"], cwd=cwd).stdout
+    )
     assert [(r["step"], r["title"], r["commits"]) for r in rows] == [
-        ("1", "one", []), ("2", "two", [{"hash": head, "subject": "Initial commit"}])]
-    (shown,) = json.loads(invoke(["diary", "step", "show", "2", "--ticket", TICKET, "--output",
-                                  "json"], cwd=cwd).stdout)
-    assert shown == {"diary": DIARY_REL, "step": "2", "number": 2, "title": "two",
-                     "commits": [{"hash": head, "subject": "Initial commit"}],
-                     "start_line": rows[1]["start_line"], "end_line": rows[1]["end_line"]}
+        ("1", "one", []),
+        ("2", "two", [{"hash": head, "subject": "Initial commit"}]),
+    ]
+    (shown,) = json.loads(
+        invoke(
+            ["diary", "step", "show", "2", "--ticket", TICKET, "--output", "json"], cwd=cwd
+        ).stdout
+    )
+    assert shown == {
+        "diary": DIARY_REL,
+        "step": "2",
+        "number": 2,
+        "title": "two",
+        "commits": [{"hash": head, "subject": "Initial commit"}],
+        "start_line": rows[1]["start_line"],
+        "end_line": rows[1]["end_line"],
+    }
     text = (cwd / "ttmp" / DIARY_REL).read_text(encoding="utf-8").splitlines()
     assert text[shown["start_line"] - 1] == "## Step 2: two"
     assert text[shown["end_line"] - 1] == "N/A" and shown["end_line"] == len(text)
@@ -247,15 +365,20 @@ def test_step_from_file_and_stdin(invoke, git_repo, tmp_path) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     body = tmp_path / "step.md"
-    body.write_text("## Step 1: From a file\n\nProse here.\n\n### Why\n- because\n",
-                    encoding="utf-8")
+    body.write_text(
+        "## Step 1: From a file\n\nProse here.\n\n### Why\n- because\n", encoding="utf-8"
+    )
     invoke(["diary", "step", "add", "--ticket", TICKET, "--from-file", str(body)], cwd=cwd)
-    invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "From stdin",
-            "--from-file", "-"], cwd=cwd,
-           input="Typed prose.\n\n**Commit (code):** pending — soon\n")
+    invoke(
+        ["diary", "step", "add", "--ticket", TICKET, "--title", "From stdin", "--from-file", "-"],
+        cwd=cwd,
+        input="Typed prose.\n\n**Commit (code):** pending — soon\n",
+    )
     text = diary_path.read_text(encoding="utf-8")
-    assert ("## Step 1: From a file\n\nProse here.\n\n**Commit (code):** N/A\n\n"
-            "### What I did\nN/A\n\n### Why\n- because\n") in text
+    assert (
+        "## Step 1: From a file\n\nProse here.\n\n**Commit (code):** N/A\n\n"
+        "### What I did\nN/A\n\n### Why\n- because\n"
+    ) in text
     assert "## Step 2: From stdin\n\nTyped prose.\n\n**Commit (code):** pending — soon\n" in text
 
 
@@ -271,9 +394,13 @@ def test_step_edit_uses_the_editor(invoke, git_repo, tmp_path) -> None:
         "p.write_text(t.replace('<!-- One or two paragraphs: what this step did and what it "
         "unlocked. -->', 'Written in the editor.')\n"
         "    .replace('### Why\\nN/A', '### Why\\n- it works'))\n",
-        encoding="utf-8")
-    invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "Edited", "--edit"], cwd=cwd,
-           env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""})
+        encoding="utf-8",
+    )
+    invoke(
+        ["diary", "step", "add", "--ticket", TICKET, "--title", "Edited", "--edit"],
+        cwd=cwd,
+        env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""},
+    )
     text = diary_path.read_text(encoding="utf-8")
     assert "## Step 1: Edited\n\nWritten in the editor.\n\n**Commit (code):** N/A\n" in text
     assert "### Why\n- it works\n" in text
@@ -287,17 +414,37 @@ def test_separate_code_repository_and_commit_links(invoke, git_repo, tmp_path) -
     git_repo.git("remote", "add", "origin", "git@github.com:acme/widgets.git")
     head = git_repo.git("rev-parse", "HEAD")
     (docs / ".ttmp.yaml").write_text(
-        f"root: ttmp\nrepo: ../repo\ndiary:\n    commit_links: true\n", encoding="utf-8")
-    invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "linked", "--commit", "HEAD"],
-           cwd=docs)
-    assert (f"**Commit (code):** [{head}](https://github.com/acme/widgets/commit/{head}) — "
-            '"Initial commit"') in diary_path.read_text(encoding="utf-8")
+        "root: ttmp\nrepo: ../repo\ndiary:\n    commit_links: true\n", encoding="utf-8"
+    )
+    invoke(
+        ["diary", "step", "add", "--ticket", TICKET, "--title", "linked", "--commit", "HEAD"],
+        cwd=docs,
+    )
+    assert (
+        f"**Commit (code):** [{head}](https://github.com/acme/widgets/commit/{head}) — "
+        '"Initial commit"'
+    ) in diary_path.read_text(encoding="utf-8")
     rows = verify_rows(invoke, docs)
     assert [(r["commit"], r["status"]) for r in rows] == [(head, "ok")]
     other = tmp_path / "elsewhere"
     other.mkdir()
-    out = invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "x", "--commit", "HEAD",
-                  "--repo", str(other)], cwd=docs, expect=1)
+    out = invoke(
+        [
+            "diary",
+            "step",
+            "add",
+            "--ticket",
+            TICKET,
+            "--title",
+            "x",
+            "--commit",
+            "HEAD",
+            "--repo",
+            str(other),
+        ],
+        cwd=docs,
+        expect=1,
+    )
     assert f"not a git repository: {other}" in out.stderr
 
 
@@ -364,17 +511,33 @@ def test_step_list_on_every_corpus_diary(invoke, corpus) -> None:
         rows = json.loads(out.stdout)
         assert len(rows) == expected, rel
         assert path.read_bytes() == before
-    ui = json.loads(invoke(["diary", "step", "list", "--ticket", "001-ADD-DOCMGR-UI", "--output",
-                            "json"], cwd=corpus).stdout)
+    ui = json.loads(
+        invoke(
+            ["diary", "step", "list", "--ticket", "001-ADD-DOCMGR-UI", "--output", "json"],
+            cwd=corpus,
+        ).stdout
+    )
     assert [r["step"] for r in ui].count("34") == 2
 
 
 def test_verify_all_on_the_corpus_reports_every_step(invoke, corpus) -> None:
     (corpus / ".git").rmdir()
-    for args in (["init", "-q", "-b", "main"],
-                 ["-c", "user.name=T", "-c", "user.email=t@example.com",
-                  "-c", "commit.gpgsign=false", "commit", "-q", "--allow-empty",
-                  "-m", "Cleanup: migrate status to QueryDocs"]):
+    for args in (
+        ["init", "-q", "-b", "main"],
+        [
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "Cleanup: migrate status to QueryDocs",
+        ],
+    ):
         subprocess.run(["git", *args], cwd=corpus, check=True, capture_output=True)
     out = invoke(["diary", "verify", "--all", "--output", "json", "--fail-on", ""], cwd=corpus)
     rows = json.loads(out.stdout)
@@ -386,8 +549,9 @@ def test_verify_all_on_the_corpus_reports_every_step(invoke, corpus) -> None:
     assert {r["step"] for r in dupes} == {"9", "14", "34"}
 
 
-@pytest.mark.parametrize("args", [["--help"], ["step", "--help"], ["step", "add", "--help"],
-                                  ["verify", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["step", "--help"], ["step", "add", "--help"], ["verify", "--help"]]
+)
 def test_help_has_examples(invoke, tmp_path, args) -> None:
     out = invoke(["diary", *args], cwd=tmp_path)
     if args[-2:] != ["step", "--help"] and args != ["--help"]:
@@ -400,11 +564,27 @@ def test_from_file_excludes_the_piecewise_options(invoke, git_repo, tmp_path) ->
     before = diary_path.read_bytes()
     body = tmp_path / "s.md"
     body.write_text("Prose.\n", encoding="utf-8")
-    out = invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "t", "--from-file",
-                  str(body), "--did", "x"], cwd=cwd, expect=2)
+    out = invoke(
+        [
+            "diary",
+            "step",
+            "add",
+            "--ticket",
+            TICKET,
+            "--title",
+            "t",
+            "--from-file",
+            str(body),
+            "--did",
+            "x",
+        ],
+        cwd=cwd,
+        expect=2,
+    )
     assert "--from-file gives the whole step" in out.stderr
-    invoke(["diary", "step", "add", "--ticket", TICKET, "--from-file", str(body)], cwd=cwd,
-           expect=2)  # no title anywhere
+    invoke(
+        ["diary", "step", "add", "--ticket", TICKET, "--from-file", str(body)], cwd=cwd, expect=2
+    )  # no title anywhere
     assert diary_path.read_bytes() == before
 
 
@@ -415,11 +595,14 @@ def test_step_link_appends_to_a_step_without_sections(invoke, git_repo) -> None:
         handle.write("\n## Step 1: Bare\n\nOnly prose.\n\n\n## Step 2: Next\n\nMore.")
     head = git_repo.git("rev-parse", "HEAD")
     for step in ("1", "2"):
-        invoke(["diary", "step", "link", "--ticket", TICKET, "--step", step, "--commit", "HEAD"],
-               cwd=cwd)
+        invoke(
+            ["diary", "step", "link", "--ticket", TICKET, "--step", step, "--commit", "HEAD"],
+            cwd=cwd,
+        )
     line = f'**Commit (code):** {head} — "Initial commit"'
     assert diary_path.read_text(encoding="utf-8").endswith(
-        f"\n## Step 1: Bare\n\nOnly prose.\n\n{line}\n\n\n## Step 2: Next\n\nMore.\n\n{line}")
+        f"\n## Step 1: Bare\n\nOnly prose.\n\n{line}\n\n\n## Step 2: Next\n\nMore.\n\n{line}"
+    )
 
 
 def test_step_add_follows_the_diary_heading_level(invoke, git_repo) -> None:

@@ -31,14 +31,22 @@ DRIVER = textwrap.dedent("""
 def test_parallel_step_adds_get_distinct_numbers(invoke, git_repo) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
-    invoke(["ticket", "create", "--ticket", TICKET, "--title", "Concurrency", "--topics", "x"],
-           cwd=cwd)
+    invoke(
+        ["ticket", "create", "--ticket", TICKET, "--title", "Concurrency", "--topics", "x"], cwd=cwd
+    )
     out = invoke(["diary", "create", "--ticket", TICKET, "--output", "json"], cwd=cwd)
     diary_path = json.loads(out.stdout)[0]["path"]
     env = {**os.environ, "DOCMGR_CONFIG": "", "DOCMGR_NOW": "", "PYTHONDONTWRITEBYTECODE": "1"}
-    procs = [subprocess.Popen([sys.executable, "-c", DRIVER, str(w), str(STEPS_EACH), diary_path],
-                              cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-             for w in range(PROCESSES)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", DRIVER, str(w), str(STEPS_EACH), diary_path],
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for w in range(PROCESSES)
+    ]
     errors = [p.communicate(timeout=120)[1].decode() for p in procs]
     assert [p.returncode for p in procs] == [0] * PROCESSES, errors
 
@@ -51,6 +59,8 @@ def test_parallel_step_adds_get_distinct_numbers(invoke, git_repo) -> None:
     index = text.split("<!-- docmgr:steps -->\n", 1)[1].split("<!-- /docmgr:steps -->", 1)[0]
     assert len(index.splitlines()) == PROCESSES * STEPS_EACH
     for w in range(PROCESSES):  # each worker's steps landed in its own order
-        mine = [int(n) for n, i in re.findall(rf"^## Step (\d+): worker {w} step (\d+)$", text,
-                                              flags=re.M)]
+        mine = [
+            int(n)
+            for n, i in re.findall(rf"^## Step (\d+): worker {w} step (\d+)$", text, flags=re.M)
+        ]
         assert mine == sorted(mine)

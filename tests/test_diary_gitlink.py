@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from docmgr.errors import GitLinkError
-from docmgr.gitlink import open_repository, subject_of
+from docmgr.seams.gitlink import open_repository, subject_of
 
 
 @pytest.fixture
@@ -34,7 +34,8 @@ def test_unknown_revision_names_revision_and_repository(git_repo, repo) -> None:
     with pytest.raises(GitLinkError) as caught:
         repo.resolve("nope-nope")
     assert str(caught.value).startswith(
-        f"unknown revision 'nope-nope' in repository {git_repo.path}")
+        f"unknown revision 'nope-nope' in repository {git_repo.path}"
+    )
     with pytest.raises(GitLinkError):
         repo.resolve("--output=/tmp/x")
 
@@ -105,6 +106,6 @@ def test_commit_urls_from_origin(git_repo, repo) -> None:
 def test_cli_import_does_not_load_gitpython() -> None:
     import subprocess
 
-    code = "import sys, docmgr.cli, docmgr.diary; print('git' in sys.modules)"
+    code = "import sys, docmgr.cli, docmgr.ops.diary, docmgr.reports.diary_verify; print('git' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docmgr import front_matter
+from docmgr.formats import front_matter
 
 DATED = "2026/02/08"
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -344,9 +343,11 @@ def test_fix_anchors_only_touches_related_files(invoke, repo: Path) -> None:
 
 
 def test_corpus_reports_every_doc_that_does_not_parse(invoke, corpus: Path) -> None:
-    from docmgr.workspace import Workspace, scan_docs
+    from docmgr.store.workspace import Workspace, scan_docs
 
-    ws = Workspace.open(str(corpus / "ttmp"), cwd=corpus, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]})
+    ws = Workspace.open(
+        str(corpus / "ttmp"), cwd=corpus, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}
+    )
     broken = {
         str(d.path)
         for d in scan_docs(ws)
@@ -391,7 +392,7 @@ def test_validate_ok_and_missing_fields(invoke, repo: Path) -> None:
 def test_validate_suggest_and_auto_fix(
     invoke, repo: Path, text: str, label: str, fixed: str
 ) -> None:
-    from docmgr.validate import check_text, suggest_fix
+    from docmgr.reports.validate import check_text, suggest_fix
 
     broken = _write(repo, f"{T}/design/03-broken.md", text)
     assert check_text(text, broken, "x").meta is None
@@ -427,14 +428,15 @@ def test_diary_commits_that_do_not_resolve(invoke, git_repo) -> None:
 
 
 def test_compact_rollup_counts_like_the_full_report(corpus: Path) -> None:
-    from docmgr import doctor
-    from docmgr.workspace import Workspace
+    from docmgr.reports import doctor
+    from docmgr.reports.doctor import render as doctor_render
+    from docmgr.store.workspace import Workspace
 
     ws = Workspace.open(str(corpus / "ttmp"), cwd=corpus)
     full = doctor.check(ws, all_tickets=True)
     compact = doctor.check(ws, all_tickets=True, rollup_only=True)
     assert len(compact.findings) < len(full.findings)
-    assert doctor.render_rollup(compact) == doctor.render_rollup(full)
+    assert doctor_render.render_rollup(compact) == doctor_render.render_rollup(full)
     assert compact.worst == full.worst == 2
 
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import os
-
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from docmgr import document
-from docmgr import front_matter as fm
-from docmgr import ticket as ticketmod
+from docmgr import model
 from docmgr.errors import DocmgrError, DocNotFound, UnsafePath
-from docmgr.workspace import Workspace, load_docs
+from docmgr.formats import front_matter as fm
+from docmgr.ops import document as document_ops
+from docmgr.ops import ticket as ticketmod
+from docmgr.store import lookup
+from docmgr.store.index import load_docs
+from docmgr.store.workspace import Workspace
 
 TICKET_DIR = "2026/02/08/MEN-1--first"
 
@@ -21,17 +23,19 @@ TICKET_DIR = "2026/02/08/MEN-1--first"
 @pytest.fixture
 def ws(tmp_path: Path, clock) -> Workspace:
     (tmp_path / ".git").mkdir()
-    ws = Workspace.open(None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
+    ws = Workspace.open(
+        None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock
+    )
     ticketmod.create(ws, ticket="MEN-1", title="First", topics=["chat", "backend"])
     return ws
 
 
-def read_meta(path: Path) -> fm.DocMeta:
+def read_meta(path: Path) -> model.DocMeta:
     return fm.read(path.read_text(encoding="utf-8"))[0]
 
 
 def test_add_inherits_ticket_metadata(ws: Workspace) -> None:
-    added = document.add(ws, ticketmod.find(ws, "MEN"), doc_type="design-doc", title="Path Plan")
+    added = document_ops.add(ws, lookup.find(ws, "MEN"), doc_type="design-doc", title="Path Plan")
     assert added.path == ws.root / TICKET_DIR / "design-doc/01-path-plan.md"
     meta = read_meta(added.path)
     assert (meta.ticket, meta.status, meta.topics, meta.intent, meta.doc_type) == (
@@ -45,9 +49,9 @@ def test_add_inherits_ticket_metadata(ws: Workspace) -> None:
 
 
 def test_add_flags_override_and_are_trimmed(ws: Workspace) -> None:
-    added = document.add(
+    added = document_ops.add(
         ws,
-        ticketmod.find(ws, "MEN-1"),
+        lookup.find(ws, "MEN-1"),
         doc_type="reference",
         title="R",
         topics=[" a ", ""],
@@ -62,17 +66,17 @@ def test_add_flags_override_and_are_trimmed(ws: Workspace) -> None:
     assert meta.topics == ["a"] and meta.owners == ["bob"] and meta.status == "draft"
     assert meta.intent == "throwaway" and meta.summary == "s: x"
     assert meta.external_sources == ["https://x"]
-    assert meta.related_files == [fm.RelatedFile("a.go")]
+    assert meta.related_files == [model.RelatedFile("a.go")]
 
 
 def test_numbering_two_digits_then_three(ws: Workspace) -> None:
-    t = ticketmod.find(ws, "MEN-1")
-    first = document.add(ws, t, doc_type="analysis", title="01 Intro")
-    second = document.add(ws, t, doc_type="analysis", title="Intro")
+    t = lookup.find(ws, "MEN-1")
+    first = document_ops.add(ws, t, doc_type="analysis", title="01 Intro")
+    second = document_ops.add(ws, t, doc_type="analysis", title="Intro")
     assert (first.path.name, second.path.name) == ("01-intro.md", "02-intro.md")
     (first.path.parent / "99-last.md").write_text("x", encoding="utf-8")
-    assert document.add(ws, t, doc_type="analysis", title="Big").path.name == "100-big.md"
-    assert document.next_number(first.path.parent) == 101
+    assert document_ops.add(ws, t, doc_type="analysis", title="Big").path.name == "100-big.md"
+    assert document_ops.next_number(first.path.parent) == 101
 
 
 def test_number_collision_moves_on(ws: Workspace) -> None:
@@ -81,8 +85,8 @@ def test_number_collision_moves_on(ws: Workspace) -> None:
     (folder / "01-x.md").write_text("x", encoding="utf-8")
     (folder / "02-x.md").write_text("x", encoding="utf-8")
     (folder / "notes.txt").write_text("x", encoding="utf-8")
-    assert document.next_number(folder) == 3
-    assert document.numbered_name(3, "x") == "03-x.md"
+    assert document_ops.next_number(folder) == 3
+    assert document_ops.numbered_name(3, "x") == "03-x.md"
 
 
 def test_workspace_template_wins_over_builtin(ws: Workspace) -> None:
@@ -91,34 +95,34 @@ def test_workspace_template_wins_over_builtin(ws: Workspace) -> None:
         "---\nTitle: ignored\n---\n\n# {{TITLE}} for {{TICKET}}\n\n{{TOPICS_LIST}}\n",
         encoding="utf-8",
     )
-    added = document.add(ws, ticketmod.find(ws, "MEN-1"), doc_type="reference", title="Mine")
+    added = document_ops.add(ws, lookup.find(ws, "MEN-1"), doc_type="reference", title="Mine")
     text = added.path.read_text(encoding="utf-8")
     assert text.endswith("---\n\n# Mine for MEN-1\n\n- chat\n- backend\n")
 
 
 def test_builtin_template_used_when_workspace_has_none(ws: Workspace) -> None:
-    added = document.add(ws, ticketmod.find(ws, "MEN-1"), doc_type="design-doc", title="Built in")
+    added = document_ops.add(ws, lookup.find(ws, "MEN-1"), doc_type="design-doc", title="Built in")
     body = added.path.read_text(encoding="utf-8").split("---\n", 2)[2]
     assert "# Built in" in body and "{{" not in body
 
 
 def test_type_without_template_gets_front_matter_only(ws: Workspace) -> None:
-    added = document.add(ws, ticketmod.find(ws, "MEN-1"), doc_type="analysis", title="Bare")
+    added = document_ops.add(ws, lookup.find(ws, "MEN-1"), doc_type="analysis", title="Bare")
     assert added.path.read_text(encoding="utf-8").endswith('WhenToUse: ""\n---\n\n')
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/b", "..", "x\\y"])
 def test_doc_type_cannot_escape(ws: Workspace, bad: str) -> None:
-    ticket = ticketmod.find(ws, "MEN-1")  # before the snapshot: finding may build the index cache
+    ticket = lookup.find(ws, "MEN-1")  # before the snapshot: finding may build the index cache
     before = sorted(p for p in ws.root.parent.rglob("*"))
     with pytest.raises(UnsafePath):
-        document.add(ws, ticket, doc_type=bad, title="x")
+        document_ops.add(ws, ticket, doc_type=bad, title="x")
     assert sorted(p for p in ws.root.parent.rglob("*")) == before
 
 
 def test_empty_title_is_an_error(ws: Workspace) -> None:
     with pytest.raises(DocmgrError, match="title is empty"):
-        document.add(ws, ticketmod.find(ws, "MEN-1"), doc_type="reference", title="  ")
+        document_ops.add(ws, lookup.find(ws, "MEN-1"), doc_type="reference", title="  ")
 
 
 # --------------------------------------------------------------------------- doc refs (§1.7)
@@ -126,45 +130,47 @@ def test_empty_title_is_an_error(ws: Workspace) -> None:
 
 @pytest.fixture
 def ref_ws(ws: Workspace) -> Workspace:
-    t = ticketmod.find(ws, "MEN-1")
-    document.add(ws, t, doc_type="reference", title="Chat")
-    document.add(ws, t, doc_type="design-doc", title="Chat")
+    t = lookup.find(ws, "MEN-1")
+    document_ops.add(ws, t, doc_type="reference", title="Chat")
+    document_ops.add(ws, t, doc_type="design-doc", title="Chat")
     return ws
 
 
 def test_doc_ref_forms(ref_ws: Workspace, tmp_path: Path) -> None:
     target = ref_ws.root / TICKET_DIR / "reference/01-chat.md"
     rel_root = f"{TICKET_DIR}/reference/01-chat.md"
-    assert document.resolve_ref(ref_ws, str(target)) == target
-    assert document.resolve_ref(ref_ws, f"ttmp/{rel_root}") == target  # cwd == repo root
-    assert document.resolve_ref(ref_ws, rel_root) == target
-    assert document.resolve_ref(ref_ws, f"ttmp/ttmp/{rel_root}") == target
-    assert document.resolve_ref(ref_ws, "reference/01-chat.md") == target
-    assert document.resolve_ref(ref_ws, "MEN-1--first/reference/01-chat.md") == target
+    assert lookup.resolve_ref(ref_ws, str(target)) == target
+    assert lookup.resolve_ref(ref_ws, f"ttmp/{rel_root}") == target  # cwd == repo root
+    assert lookup.resolve_ref(ref_ws, rel_root) == target
+    assert lookup.resolve_ref(ref_ws, f"ttmp/ttmp/{rel_root}") == target
+    assert lookup.resolve_ref(ref_ws, "reference/01-chat.md") == target
+    assert lookup.resolve_ref(ref_ws, "MEN-1--first/reference/01-chat.md") == target
 
 
 def test_doc_ref_relative_to_cwd(ref_ws: Workspace, clock) -> None:
     sub = ref_ws.root / TICKET_DIR
-    here = Workspace.open(None, cwd=sub, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
-    assert document.resolve_ref(here, "reference/01-chat.md") == sub / "reference/01-chat.md"
+    here = Workspace.open(
+        None, cwd=sub, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock
+    )
+    assert lookup.resolve_ref(here, "reference/01-chat.md") == sub / "reference/01-chat.md"
 
 
 def test_doc_ref_suffix_is_whole_segment_and_ambiguity_lists_candidates(ref_ws: Workspace) -> None:
     with pytest.raises(DocNotFound):
-        document.resolve_ref(ref_ws, "hat.md")
+        lookup.resolve_ref(ref_ws, "hat.md")
     with pytest.raises(DocmgrError, match="ambiguous; candidates: .*01-chat.md.*01-chat.md"):
-        document.resolve_ref(ref_ws, "01-chat.md")
+        lookup.resolve_ref(ref_ws, "01-chat.md")
 
 
 @pytest.mark.parametrize("ref", ["", "  ", "nope/missing.md", "/abs/missing.md", "a\x00b"])
 def test_doc_ref_not_found(ref_ws: Workspace, ref: str) -> None:
     with pytest.raises(DocNotFound):
-        document.resolve_ref(ref_ws, ref)
+        lookup.resolve_ref(ref_ws, ref)
 
 
 def test_doc_ref_missing_message_lists_what_was_tried(ref_ws: Workspace) -> None:
     with pytest.raises(DocNotFound) as info:
-        document.resolve_ref(ref_ws, "nope.md")
+        lookup.resolve_ref(ref_ws, "nope.md")
     assert str(info.value).startswith(
         'doc not found: "nope.md" (tried absolute, cwd-relative, '
         "repo-relative, and docs-root-relative paths)"
@@ -172,11 +178,11 @@ def test_doc_ref_missing_message_lists_what_was_tried(ref_ws: Workspace) -> None
 
 
 def test_ticket_of(ref_ws: Workspace) -> None:
-    tickets = ticketmod.tickets_from_docs(load_docs(ref_ws))
+    tickets = lookup.tickets_from_docs(load_docs(ref_ws))
     path = ref_ws.root / TICKET_DIR / "reference/01-chat.md"
-    found = document.ticket_of(ref_ws, path, tickets)
+    found = lookup.ticket_of(ref_ws, path, tickets)
     assert found is not None and found.id == "MEN-1"
-    assert document.ticket_of(ref_ws, ref_ws.root / "elsewhere.md", tickets) is None
+    assert lookup.ticket_of(ref_ws, ref_ws.root / "elsewhere.md", tickets) is None
 
 
 # --------------------------------------------------------------------------- CLI

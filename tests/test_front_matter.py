@@ -7,9 +7,10 @@ from textwrap import dedent
 
 import pytest
 
-from docmgr import front_matter as fm
 from docmgr.errors import FrontMatterError
-from docmgr.front_matter import RelatedFile
+from docmgr.formats import front_matter as fm
+from docmgr.model import RelatedFile
+from docmgr.seams import clock
 
 EST = timezone(timedelta(hours=-5))
 
@@ -232,7 +233,7 @@ def test_one_to_nine_fraction_digits(digits: int) -> None:
     ],
 )
 def test_timestamp_forms(raw: str) -> None:
-    assert fm.parse_last_updated(raw) == datetime(2026, 7, 6, 11, 37, 4, tzinfo=UTC)
+    assert clock.parse_last_updated(raw) == datetime(2026, 7, 6, 11, 37, 4, tzinfo=UTC)
 
 
 def test_bad_last_updated_is_a_problem_not_a_crash() -> None:
@@ -547,7 +548,7 @@ def test_multi_line_value_keeps_trailing_newlines() -> None:
 
 def test_read_text_refuses_non_utf8_with_a_docmgr_error(tmp_path) -> None:
     from docmgr.errors import DocmgrError
-    from docmgr.fsio import read_text
+    from docmgr.seams.fsio import read_text
 
     path = tmp_path / "latin1.md"
     path.write_bytes(b"---\nTitle: caf\xe9\n---\n")

@@ -33,7 +33,7 @@ def written(tmp_path_factory) -> Path:
 
     from docmgr.cli import cli
     from docmgr.cli._common import App
-    from docmgr.clock import FixedClock
+    from docmgr.seams.clock import FixedClock
 
     work = tmp_path_factory.mktemp("golden")
     (work / ".git").mkdir()

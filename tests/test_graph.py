@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from docmgr.graph import node_id, sanitize
+from docmgr.reports.graph import node_id, sanitize
 
 DOC = """---
 Title: {title}

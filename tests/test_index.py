@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from docmgr import search_index
-from docmgr.workspace import Workspace, load_docs, scan_docs
+from docmgr.store import index as index_store
+from docmgr.store.index import load_docs
+from docmgr.store.workspace import Workspace, scan_docs
 
 DOC = """---
 Title: {title}
@@ -75,7 +76,7 @@ def ws_root(tmp_path: Path) -> Path:
 def test_index_serves_what_a_scan_sees(corpus: Path) -> None:
     ws = _ws(corpus / "ttmp")
     cached = load_docs(ws)
-    assert search_index.cache_path(ws).is_file()
+    assert index_store.cache_path(ws).is_file()
     assert [_key(d) for d in cached] == [_key(d) for d in scan_docs(ws)]
     assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in cached]  # warm read
 
@@ -83,15 +84,15 @@ def test_index_serves_what_a_scan_sees(corpus: Path) -> None:
 def test_cache_lives_in_docmgr_cache_dir(ws_root: Path, tmp_path: Path) -> None:
     ws = _ws(ws_root, {"DOCMGR_CACHE_DIR": str(tmp_path / "elsewhere")})
     load_docs(ws)
-    assert search_index.cache_path(ws).parent == tmp_path / "elsewhere"
-    assert search_index.cache_path(ws).is_file()
+    assert index_store.cache_path(ws).parent == tmp_path / "elsewhere"
+    assert index_store.cache_path(ws).is_file()
     assert not any(p.suffix == ".sqlite" for p in ws_root.rglob("*"))
 
 
 def test_no_change_refresh_parses_nothing(ws_root: Path) -> None:
     ws = _ws(ws_root)
     load_docs(ws)
-    with search_index.open_index(ws) as index:
+    with index_store.open_index(ws) as index:
         assert index.last_refresh.parsed == 0 and not index.last_refresh.full
 
 
@@ -100,7 +101,7 @@ def test_edit_is_seen_and_only_that_file_is_parsed(ws_root: Path) -> None:
     load_docs(ws)
     plan = ws_root / "2026/02/01/IX-1--index/design/01-plan.md"
     plan.write_text(DOC.format(title="Plan v2", body="a revised plan"))
-    with search_index.open_index(ws) as index:  # only the edited file is parsed again
+    with index_store.open_index(ws) as index:  # only the edited file is parsed again
         assert index.last_refresh.parsed == 1
         titles = {d.rel: d.meta.title for d in index.docs() if d.meta}
     assert titles["2026/02/01/IX-1--index/design/01-plan.md"] == "Plan v2"
@@ -114,7 +115,7 @@ def test_fresh_files_are_rechecked_until_they_age(ws_root: Path) -> None:
     stamp = plan.stat().st_mtime_ns
     plan.write_text(DOC.format(title="Plan", body="other version"))  # same size, maybe same tick
     os.utime(plan, ns=(stamp, stamp))
-    assert "other version" in search_index.open_index(ws).body(ws.rel(plan))
+    assert "other version" in index_store.open_index(ws).body(ws.rel(plan))
 
 
 def test_same_size_edit_with_restored_mtime_is_not_missed_when_size_changes(ws_root: Path) -> None:
@@ -124,7 +125,7 @@ def test_same_size_edit_with_restored_mtime_is_not_missed_when_size_changes(ws_r
     before = plan.stat()
     plan.write_text(DOC.format(title="Plan", body="the original plan, longer"))
     os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))  # same mtime, other size
-    assert "longer" in search_index.open_index(ws).body(ws.rel(plan))
+    assert "longer" in index_store.open_index(ws).body(ws.rel(plan))
 
 
 def test_added_removed_and_renamed_docs_are_seen(ws_root: Path) -> None:
@@ -175,8 +176,8 @@ def test_index_md_appearing_changes_control_flags(tmp_path: Path) -> None:
 
 def test_tasks_counts_are_stored(ws_root: Path) -> None:
     ws = _ws(ws_root)
-    with search_index.open_index(ws) as index:
-        rows = search_index.tickets(index)
+    with index_store.open_index(ws) as index:
+        rows = index_store.tickets(index)
     assert [(r.id, r.tasks_open, r.tasks_done, r.topics) for r in rows] == [
         ("IX-1", 1, 2, ["backend"])
     ]
@@ -188,11 +189,11 @@ def test_tasks_counts_are_stored(ws_root: Path) -> None:
 )
 def test_garbage_cache_is_rebuilt(ws_root: Path, garbage: bytes) -> None:
     ws = _ws(ws_root)
-    path = search_index.cache_path(ws)
+    path = index_store.cache_path(ws)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(garbage)
     assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in scan_docs(ws)]
-    with search_index.open_index(ws) as index:
+    with index_store.open_index(ws) as index:
         assert index.path == path
         assert index.last_refresh.parsed == 0  # the rebuilt file is in use
 
@@ -200,9 +201,9 @@ def test_garbage_cache_is_rebuilt(ws_root: Path, garbage: bytes) -> None:
 def test_deleted_cache_is_rebuilt(ws_root: Path) -> None:
     ws = _ws(ws_root)
     load_docs(ws)
-    search_index._drop_file(search_index.cache_path(ws))
+    index_store._drop_file(index_store.cache_path(ws))
     assert len(load_docs(ws)) == 3
-    assert search_index.cache_path(ws).is_file()
+    assert index_store.cache_path(ws).is_file()
 
 
 def test_version_mismatch_resets_the_schema(ws_root: Path) -> None:
@@ -210,7 +211,7 @@ def test_version_mismatch_resets_the_schema(ws_root: Path) -> None:
 
     ws = _ws(ws_root)
     load_docs(ws)
-    con = sqlite3.connect(search_index.cache_path(ws))
+    con = sqlite3.connect(index_store.cache_path(ws))
     con.execute("UPDATE meta SET value='docmgr-index-0' WHERE key='version'")
     con.execute("DELETE FROM docs")
     con.commit()
@@ -228,7 +229,7 @@ def test_unwritable_cache_dir_falls_back(ws_root: Path, tmp_path: Path) -> None:
 def test_no_cache_env_scans_without_writing_a_cache(ws_root: Path) -> None:
     ws = _ws(ws_root, {"DOCMGR_NO_CACHE": "1"})
     assert len(load_docs(ws)) == 3
-    assert not search_index.cache_path(ws).exists()
+    assert not index_store.cache_path(ws).exists()
 
 
 def test_cache_dir_from_config(tmp_path: Path) -> None:
@@ -239,7 +240,7 @@ def test_cache_dir_from_config(tmp_path: Path) -> None:
     ws = Workspace.open(None, cwd=repo, env=env)
     if ws.config is None or not ws.config.cache_dir:
         pytest.skip("config does not read index.cache_dir")
-    assert search_index.cache_path(ws).parent == repo / ".cache" / "idx"
+    assert index_store.cache_path(ws).parent == repo / ".cache" / "idx"
 
 
 def test_default_cache_is_in_xdg_cache_home(tmp_path: Path) -> None:
@@ -248,7 +249,7 @@ def test_default_cache_is_in_xdg_cache_home(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DOCMGR_CACHE_DIR"}
     env["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
     ws = Workspace.open(str(root), cwd=tmp_path, env=env)
-    assert search_index.cache_path(ws).parent == tmp_path / "xdg" / "docmgr"
+    assert index_store.cache_path(ws).parent == tmp_path / "xdg" / "docmgr"
 
 
 def test_index_verbs(invoke, ws_root: Path) -> None:
@@ -263,8 +264,8 @@ def test_index_verbs(invoke, ws_root: Path) -> None:
 
 def test_progress_hook_only_for_big_builds(ws_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, int, int]] = []
-    monkeypatch.setattr(search_index, "progress_hook", lambda *a: calls.append(a))
-    monkeypatch.setattr(search_index, "PROGRESS_THRESHOLD", 2)
+    monkeypatch.setattr(index_store, "progress_hook", lambda *a: calls.append(a))
+    monkeypatch.setattr(index_store, "PROGRESS_THRESHOLD", 2)
     load_docs(_ws(ws_root))
     assert calls and calls[-1][1] == calls[-1][2] == 3
 
@@ -272,8 +273,8 @@ def test_progress_hook_only_for_big_builds(ws_root: Path, monkeypatch: pytest.Mo
 READER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from docmgr import search
-    from docmgr.workspace import Workspace
+    from docmgr.reports import search
+    from docmgr.store.workspace import Workspace
     root = Path(sys.argv[1])
     ws = Workspace.open(str(root), cwd=root.parent)
     for _ in range(int(sys.argv[2])):
@@ -282,7 +283,8 @@ READER = textwrap.dedent("""
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from docmgr.workspace import Workspace, load_docs
+    from docmgr.store.index import load_docs
+    from docmgr.store.workspace import Workspace
     root = Path(sys.argv[1])
     folder = root / "2026/02/01/IX-1--index/design"
     ws = Workspace.open(str(root), cwd=root.parent)
@@ -328,15 +330,15 @@ def test_root_no_cache_flag_skips_the_cache(invoke, ws_root: Path) -> None:
     ws = _ws(ws_root)
     out = invoke(["--no-cache", "ticket", "list", "--output", "json"], cwd=ws_root.parent).stdout
     assert '"ticket": "IX-1"' in out
-    assert not search_index.cache_path(ws).exists()
+    assert not index_store.cache_path(ws).exists()
     invoke(["ticket", "list"], cwd=ws_root.parent, env={"DOCMGR_NO_CACHE": ""})
-    assert search_index.cache_path(ws).exists()
+    assert index_store.cache_path(ws).exists()
 
 
 def _cached_rels(ws: Workspace) -> list[str]:
     import sqlite3
 
-    con = sqlite3.connect(search_index.cache_path(ws))
+    con = sqlite3.connect(index_store.cache_path(ws))
     try:
         return [r[0] for r in con.execute("SELECT rel FROM docs ORDER BY rel")]
     finally:
@@ -344,20 +346,20 @@ def _cached_rels(ws: Workspace) -> list[str]:
 
 
 def test_exact_ticket_lookup_skips_the_refresh(ws_root: Path) -> None:
-    from docmgr import ticket as ticketmod
+    from docmgr.store import lookup
 
     ws = _ws(ws_root)
     load_docs(ws)
     folder = ws_root / "2026/02/01/IX-1--index"
     (folder / "design" / "02-new.md").write_text(DOC.format(title="New", body="x"))
-    assert ticketmod.find(ws, "IX-1").dir == folder
+    assert lookup.find(ws, "IX-1").dir == folder
     assert "2026/02/01/IX-1--index/design/02-new.md" not in _cached_rels(ws)  # no refresh
-    assert ticketmod.find(ws, "ix-1").dir == folder  # not exact: refreshes first
+    assert lookup.find(ws, "ix-1").dir == folder  # not exact: refreshes first
     assert "2026/02/01/IX-1--index/design/02-new.md" in _cached_rels(ws)
 
 
 def test_exact_ticket_lookup_notices_a_moved_ticket(ws_root: Path) -> None:
-    from docmgr import ticket as ticketmod
+    from docmgr.store import lookup
 
     ws = _ws(ws_root)
     load_docs(ws)
@@ -365,12 +367,12 @@ def test_exact_ticket_lookup_notices_a_moved_ticket(ws_root: Path) -> None:
     new = ws_root / "2026/02/02/IX-1--moved"
     new.parent.mkdir(parents=True)
     old.rename(new)
-    assert ticketmod.find(ws, "IX-1").dir == new
+    assert lookup.find(ws, "IX-1").dir == new
     index = new / "index.md"
     index.write_text(index.read_text().replace("Ticket: IX-1", "Ticket: IX-2"))
-    assert ticketmod.find(ws, "IX-2").dir == new
+    assert lookup.find(ws, "IX-2").dir == new
     with pytest.raises(Exception, match="not found"):
-        ticketmod.find(ws, "IX-1")
+        lookup.find(ws, "IX-1")
 
 
 def test_a_held_write_lock_falls_back_to_a_scan(
@@ -383,13 +385,13 @@ def test_a_held_write_lock_falls_back_to_a_scan(
     (ws_root / "2026/02/01/IX-1--index/design/02-new.md").write_text(
         DOC.format(title="New", body="x")
     )
-    holder = sqlite3.connect(search_index.cache_path(ws), isolation_level=None)
+    holder = sqlite3.connect(index_store.cache_path(ws), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a long build
-    monkeypatch.setattr(search_index, "_BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(index_store, "_BUSY_TIMEOUT_S", 0.05)
     try:
         rels = [d.rel for d in load_docs(ws)]
         assert "2026/02/01/IX-1--index/design/02-new.md" in rels
-        with search_index.open_index(ws) as index:  # verbs that need SQL get a private index
+        with index_store.open_index(ws) as index:  # verbs that need SQL get a private index
             assert index.path is None
     finally:
         holder.execute("ROLLBACK")
@@ -397,26 +399,26 @@ def test_a_held_write_lock_falls_back_to_a_scan(
 
 
 def test_cache_dir_with_odd_characters(ws_root: Path, tmp_path: Path) -> None:
-    from docmgr import ticket as ticketmod
+    from docmgr.store import lookup
 
     ws = _ws(ws_root, {"DOCMGR_CACHE_DIR": str(tmp_path / "a dir?#x")})
     load_docs(ws)
-    assert ticketmod.find(ws, "IX-1").id == "IX-1"
-    assert search_index._trusted_index_docs(ws, "IX-1")  # the read-only URI opens
+    assert lookup.find(ws, "IX-1").id == "IX-1"
+    assert index_store._trusted_index_docs(ws, "IX-1")  # the read-only URI opens
 
 
 def test_sort_keys_are_fixed_width_and_ordered() -> None:
     from datetime import datetime, timedelta, timezone
 
-    from docmgr.clock import utc_minute
+    from docmgr.seams.clock import utc_minute
 
     early = datetime(1, 1, 1, tzinfo=UTC)
     late = datetime(2026, 2, 8, 10, 47, 0, 500, tzinfo=timezone(timedelta(hours=-5)))
-    assert search_index.sort_key(early) == "0001-01-01T00:00:00.000000Z"
-    assert search_index.sort_key(late) == "2026-02-08T15:47:00.000500Z"
-    assert search_index.sort_key(early) < search_index.sort_key(late)
-    assert search_index.sort_key(
+    assert index_store.sort_key(early) == "0001-01-01T00:00:00.000000Z"
+    assert index_store.sort_key(late) == "2026-02-08T15:47:00.000500Z"
+    assert index_store.sort_key(early) < index_store.sort_key(late)
+    assert index_store.sort_key(
         datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
     )  # no overflow
     for at in (early, late):
-        assert search_index.key_minute(search_index.sort_key(at)) == utc_minute(at)
+        assert index_store.key_minute(index_store.sort_key(at)) == utc_minute(at)

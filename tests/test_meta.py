@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from docmgr import front_matter
+from docmgr.formats import front_matter
 
 
 @pytest.fixture

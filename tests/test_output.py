@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from docmgr.output import render
+from docmgr.cli.output import render
 
 VERBS = {
     "ticket list": (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from docmgr import paths
 from docmgr.errors import UnsafePath, UsageProblem
+from docmgr.seams import paths
 
 WHEN = datetime(2026, 2, 8, 10, 47, tzinfo=timezone(timedelta(hours=-5)))
 

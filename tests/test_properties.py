@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docmgr import front_matter as fm
-from docmgr import paths
 from docmgr.errors import DocmgrError, UnsafePath
-from docmgr.front_matter import RelatedFile
+from docmgr.formats import front_matter as fm
+from docmgr.model import RelatedFile
+from docmgr.seams import paths
 
 # any single-line text, including YAML's trouble makers (no line breaks of any kind)
 line_text = st.text(

@@ -9,8 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docmgr import front_matter, relate
-from docmgr.workspace import Workspace
+from docmgr.formats import front_matter
+from docmgr.formats import related as related_format
+from docmgr.ops import relate
+from docmgr.store import related_paths
+from docmgr.store.workspace import Workspace
 
 LEGACY = (
     "2025/11/19/DOCMGR-OUTPUT-TEMPLATES-external-postfix-templates-for-verb-outputs/"
@@ -150,19 +153,19 @@ def test_relate_target_errors(invoke, repo) -> None:
 
 
 def test_parse_anchor_and_canonical() -> None:
-    assert relate.canonical("REPO://a/../b.go") == "repo://b.go"
-    assert relate.canonical("abs://home/u/x.go") == "abs:///home/u/x.go"
-    assert relate.parse_anchor("https://example.com/x") is None
-    assert relate.parse_file_note("repo://a.go:why: this") == ("repo://a.go", "why: this")
-    assert relate.parse_file_note("a.go=why, this") == ("a.go", "why, this")
+    assert related_format.canonical("REPO://a/../b.go") == "repo://b.go"
+    assert related_format.canonical("abs://home/u/x.go") == "abs:///home/u/x.go"
+    assert related_format.parse_anchor("https://example.com/x") is None
+    assert related_format.parse_file_note("repo://a.go:why: this") == ("repo://a.go", "why: this")
+    assert related_format.parse_file_note("a.go=why, this") == ("a.go", "why, this")
 
 
 def test_merge_note_rules() -> None:
-    assert relate.merge_note("", " new ") == "new"
-    assert relate.merge_note("old", "") == "old"
-    assert relate.merge_note("a\nb", "b") == "a\nb"
-    assert relate.merge_note("a\n", "c") == "a\nc"
-    assert relate.merge_note("a", "c") == "a\nc"
+    assert related_format.merge_note("", " new ") == "new"
+    assert related_format.merge_note("old", "") == "old"
+    assert related_format.merge_note("a\nb", "b") == "a\nb"
+    assert related_format.merge_note("a\n", "c") == "a\nc"
+    assert related_format.merge_note("a", "c") == "a\nc"
 
 
 def test_library_relate_for_diary(repo) -> None:
@@ -179,16 +182,18 @@ def test_ws_anchor_with_go_work(tmp_path) -> None:
     repo = tmp_path / "app"
     (repo / "ttmp").mkdir(parents=True)
     (tmp_path / "lib" / "pkg").mkdir(parents=True)
-    bases = relate.Bases(
+    bases = related_paths.Bases(
         repo_root=repo,
         docs_root=repo / "ttmp",
         config_dir=repo,
         doc_dir=repo / "ttmp",
-        gowork_dir=relate.find_gowork(repo),
+        gowork_dir=related_paths.find_gowork(repo),
     )
-    assert relate.anchor_for(tmp_path / "lib" / "pkg" / "x.go", bases) == "ws://lib/pkg/x.go"
-    assert relate.resolve("ws://lib/pkg/x.go", bases).path == tmp_path / "lib" / "pkg" / "x.go"
-    assert relate.resolve("../../../../../../../../../../x", bases).path is None
+    assert related_paths.anchor_for(tmp_path / "lib" / "pkg" / "x.go", bases) == "ws://lib/pkg/x.go"
+    assert (
+        related_paths.resolve("ws://lib/pkg/x.go", bases).path == tmp_path / "lib" / "pkg" / "x.go"
+    )
+    assert related_paths.resolve("../../../../../../../../../../x", bases).path is None
 
 
 @pytest.mark.parametrize("rel", [LEGACY, ABSOLUTE, DOTDOT])
@@ -237,8 +242,8 @@ _SEGMENT = st.sampled_from(["a", "b.go", "..", ".", "pkg", "x y", ""])
 )
 def test_canonical_is_idempotent(scheme, parts) -> None:
     raw = f"{scheme}://" + "/".join(parts)
-    once = relate.canonical(raw)
-    assert relate.canonical(once) == once
+    once = related_format.canonical(raw)
+    assert related_format.canonical(once) == once
     assert once.startswith(scheme.lower() + "://")
 
 
@@ -248,5 +253,8 @@ def test_canonical_is_idempotent(scheme, parts) -> None:
     note=st.text(min_size=1, max_size=30).filter(lambda n: n.strip() and "\n" not in n),
 )
 def test_file_note_round_trip(path, note) -> None:
-    assert relate.parse_file_note(f"{path}:{note}") == (path, note.strip())
-    assert relate.parse_file_note(f"repo://{path}={note}") == (f"repo://{path}", note.strip())
+    assert related_format.parse_file_note(f"{path}:{note}") == (path, note.strip())
+    assert related_format.parse_file_note(f"repo://{path}={note}") == (
+        f"repo://{path}",
+        note.strip(),
+    )

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from docmgr import dates
-from docmgr.search import fts_expression
+from docmgr.reports.search import fts_expression
+from docmgr.seams import dates
 
 T = "2026/01/10/SRCH-1--search"
 U = "2026/01/20/SRCH-2--other"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docmgr import tasks
+from docmgr.formats import tasks as tasks_format
 
 SAMPLE = (
     "# Tasks\n\n## TODO\n\n"
@@ -41,7 +41,7 @@ def _seed(cwd: Path, text: str = SAMPLE) -> Path:
 
 
 def test_parse_counts_only_real_checkboxes() -> None:
-    items = tasks.parse(SAMPLE)
+    items = tasks_format.parse(SAMPLE)
     assert [(t.display_id, t.checked, t.text) for t in items] == [
         ("aaaa", False, "Write the parser"),
         ("2", True, "nested sub-task"),
@@ -51,7 +51,7 @@ def test_parse_counts_only_real_checkboxes() -> None:
 
 def test_add_appends_with_stable_id(invoke, ws) -> None:
     out = invoke(["task", "add", "--ticket", "TSK-1", "--text", "First thing"], cwd=ws)
-    items = tasks.parse(_file(ws).read_text())
+    items = tasks_format.parse(_file(ws).read_text())
     assert len(items) == 1 and len(items[0].stable_id) == 4
     assert out.stdout == f"Task {items[0].stable_id} added to {_file(ws).relative_to(ws)}\n"
     assert (
@@ -238,9 +238,9 @@ def test_tasks_file_and_ticket_errors(invoke, ws, tmp_path) -> None:
 
 def test_crlf_file_stays_crlf() -> None:
     text = "# Tasks\r\n\r\n- [ ] a\r\n"
-    new, task = tasks.add(text, task_text="b")
+    new, task = tasks_format.add(text, task_text="b")
     assert new == text + f"- [ ] b <!-- t:{task.stable_id} -->\r\n"
-    assert tasks.set_checked(new, tasks.parse(new)[:1], checked=True).startswith(
+    assert tasks_format.set_checked(new, tasks_format.parse(new)[:1], checked=True).startswith(
         "# Tasks\r\n\r\n- [x] a\r\n"
     )
 
@@ -248,7 +248,7 @@ def test_crlf_file_stays_crlf() -> None:
 def test_new_id_avoids_existing() -> None:
     seen: set[str] = set()
     for _ in range(300):
-        seen.add(tasks.new_id(seen))
+        seen.add(tasks_format.new_id(seen))
     assert len(seen) == 300
 
 
@@ -291,24 +291,24 @@ _LINES = st.sampled_from(
 def test_edits_keep_every_other_line_byte_identical(lines, crlf, pick) -> None:
     newline = "\r\n" if crlf and lines else "\n"
     text = newline.join(lines) + (newline if lines else "")
-    items = tasks.parse(text)
+    items = tasks_format.parse(text)
     if sum(1 for line in lines if line == "```") % 2:
-        with pytest.raises(tasks.DocmgrError):
-            tasks.add(text, task_text="new task")
+        with pytest.raises(tasks_format.DocmgrError):
+            tasks_format.add(text, task_text="new task")
     else:
-        added, task = tasks.add(text, task_text="new task")
+        added, task = tasks_format.add(text, task_text="new task")
         expected = f"- [ ] new task <!-- t:{task.stable_id} -->{newline}"
         assert added.splitlines(keepends=True).count(expected) == 1
         assert added.startswith(text)
-        assert [t.text for t in tasks.parse(added)].count("new task") == 1
+        assert [t.text for t in tasks_format.parse(added)].count("new task") == 1
     if not items:
         return
     chosen = [items[pick % len(items)]]
     for changed in (
-        tasks.set_checked(text, chosen, checked=True),
-        tasks.set_checked(text, chosen, checked=False),
-        tasks.edit(text, chosen[0], new_text="renamed"),
-        tasks.migrate(text)[0],
+        tasks_format.set_checked(text, chosen, checked=True),
+        tasks_format.set_checked(text, chosen, checked=False),
+        tasks_format.edit(text, chosen[0], new_text="renamed"),
+        tasks_format.migrate(text)[0],
     ):
         before = text.splitlines(keepends=True)
         after = changed.splitlines(keepends=True)
@@ -318,6 +318,6 @@ def test_edits_keep_every_other_line_byte_identical(lines, crlf, pick) -> None:
             if index == chosen[0].line or (old != new and index in task_lines):
                 continue
             assert old == new
-        assert len(tasks.parse(changed)) == len(items)
-    removed = tasks.remove(text, chosen)
-    assert len(tasks.parse(removed)) == len(items) - 1
+        assert len(tasks_format.parse(changed)) == len(items)
+    removed = tasks_format.remove(text, chosen)
+    assert len(tasks_format.parse(removed)) == len(items) - 1

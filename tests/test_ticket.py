@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import os
-
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from docmgr import ticket as ticketmod
 from docmgr.errors import TicketAmbiguous, TicketExists, TicketNotFound, UsageProblem
-from docmgr.workspace import Workspace, load_docs
+from docmgr.ops import ticket as ticketmod
+from docmgr.store import lookup, ticket_files
+from docmgr.store.index import load_docs
+from docmgr.store.workspace import Workspace
 
 
 def write_index(
@@ -35,7 +36,9 @@ def write_index(
 
 
 def open_ws(root: Path) -> Workspace:
-    return Workspace.open(str(root), cwd=root.parent, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]})
+    return Workspace.open(
+        str(root), cwd=root.parent, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}
+    )
 
 
 @pytest.fixture
@@ -62,12 +65,12 @@ def refs_root(tmp_path: Path) -> Path:
     ],
 )
 def test_forgiving_refs(refs_root: Path, ref: str, expected: str) -> None:
-    assert ticketmod.find(open_ws(refs_root), ref).id == expected
+    assert lookup.find(open_ws(refs_root), ref).id == expected
 
 
 def test_ambiguous_prefix_names_both(refs_root: Path) -> None:
     with pytest.raises(TicketAmbiguous) as info:
-        ticketmod.find(open_ws(refs_root), "MEN-")
+        lookup.find(open_ws(refs_root), "MEN-")
     assert 'ticket ambiguous: "MEN-" matches multiple tickets: MEN-4242, MEN-5678' in str(
         info.value
     )
@@ -75,19 +78,19 @@ def test_ambiguous_prefix_names_both(refs_root: Path) -> None:
 
 def test_not_found(refs_root: Path) -> None:
     with pytest.raises(TicketNotFound, match='ticket not found: "NOPE-1"'):
-        ticketmod.find(open_ws(refs_root), "NOPE-1")
+        lookup.find(open_ws(refs_root), "NOPE-1")
 
 
 @pytest.mark.parametrize("blank", ["", "   "])
 def test_blank_ref_is_an_error(refs_root: Path, blank: str) -> None:
     with pytest.raises(UsageProblem, match="missing ticket id"):
-        ticketmod.find(open_ws(refs_root), blank)
+        lookup.find(open_ws(refs_root), blank)
 
 
 def test_duplicate_ids_are_ambiguous_naming_both_paths(refs_root: Path) -> None:
     write_index(refs_root, "2026/07/07/MEN-4242--again", "MEN-4242")
     with pytest.raises(TicketAmbiguous) as info:
-        ticketmod.find(open_ws(refs_root), "MEN-4242")
+        lookup.find(open_ws(refs_root), "MEN-4242")
     message = str(info.value)
     assert "has multiple index docs" in message
     assert "2026/07/05/MEN-4242--normalize-chat-api-paths/index.md" in message
@@ -98,8 +101,8 @@ def test_exact_match_beats_prefix(tmp_path: Path) -> None:
     root = tmp_path / "ttmp"
     write_index(root, "a/AB", "AB")
     write_index(root, "a/ABC", "ABC")
-    assert ticketmod.find(open_ws(root), "AB").id == "AB"
-    assert ticketmod.find(open_ws(root), "ab").id == "AB"
+    assert lookup.find(open_ws(root), "AB").id == "AB"
+    assert lookup.find(open_ws(root), "ab").id == "AB"
 
 
 def test_unparseable_index_is_not_a_candidate(refs_root: Path) -> None:
@@ -107,14 +110,19 @@ def test_unparseable_index_is_not_a_candidate(refs_root: Path) -> None:
     bad.parent.mkdir(parents=True)
     bad.write_text("---\nTitle: [broken\nTicket: BAD-1\nDocType: index\n---\n", encoding="utf-8")
     with pytest.raises(TicketNotFound):
-        ticketmod.find(open_ws(refs_root), "BAD-1")
+        lookup.find(open_ws(refs_root), "BAD-1")
 
 
 # --------------------------------------------------------------------------- create
 
 
 def test_create_writes_workspace(tmp_path: Path, clock) -> None:
-    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
+    ws = Workspace.open(
+        str(tmp_path / "ttmp"),
+        cwd=tmp_path,
+        env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]},
+        clock=clock,
+    )
     made = ticketmod.create(ws, ticket="A-1", title="First ticket", topics=["x"])
     assert made.path == tmp_path / "ttmp/2026/02/08/A-1--first-ticket"
     assert len(made.dirs) == 9
@@ -126,11 +134,16 @@ def test_create_writes_workspace(tmp_path: Path, clock) -> None:
     ]
     for sub in ticketmod.SCAFFOLD_DIRS:
         assert (made.path / sub).is_dir()
-    assert ticketmod.find(ws, "A-1").dir == made.path
+    assert lookup.find(ws, "A-1").dir == made.path
 
 
 def test_create_existing_id_is_an_error_naming_the_path(tmp_path: Path, clock) -> None:
-    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
+    ws = Workspace.open(
+        str(tmp_path / "ttmp"),
+        cwd=tmp_path,
+        env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]},
+        clock=clock,
+    )
     first = ticketmod.create(ws, ticket="A-1", title="First", topics=[])
     with pytest.raises(TicketExists) as info:
         ticketmod.create(ws, ticket="a-1", title="Other title", topics=[])
@@ -141,7 +154,12 @@ def test_create_existing_id_is_an_error_naming_the_path(tmp_path: Path, clock) -
 
 
 def test_create_force_overwrites_control_files(tmp_path: Path, clock) -> None:
-    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
+    ws = Workspace.open(
+        str(tmp_path / "ttmp"),
+        cwd=tmp_path,
+        env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]},
+        clock=clock,
+    )
     made = ticketmod.create(ws, ticket="A-1", title="First", topics=[])
     (made.path / "tasks.md").write_text("custom\n", encoding="utf-8")
     ticketmod.create(ws, ticket="A-1", title="First", topics=[], force=True)
@@ -153,9 +171,11 @@ def test_create_uses_config_owners_and_intent(tmp_path: Path, clock) -> None:
         "root: ttmp\ndefaults:\n    owners:\n        - manuel\n    intent: short-term\n",
         encoding="utf-8",
     )
-    ws = Workspace.open(None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock)
+    ws = Workspace.open(
+        None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock
+    )
     made = ticketmod.create(ws, ticket="A-1", title="First", topics=[])
-    meta = ticketmod.find(ws, "A-1").doc.meta
+    meta = lookup.find(ws, "A-1").doc.meta
     assert made.path.parent == tmp_path / "ttmp/2026/02/08"
     assert meta is not None and meta.owners == ["manuel"] and meta.intent == "short-term"
 
@@ -164,8 +184,8 @@ def test_task_counts(tmp_path: Path) -> None:
     (tmp_path / "tasks.md").write_text(
         "# Tasks\n\n- [ ] a\n- [x] b\n- [X] c\n- not a task\n", encoding="utf-8"
     )
-    assert ticketmod.task_counts(tmp_path) == (1, 2)
-    assert ticketmod.task_counts(tmp_path / "missing") == (0, 0)
+    assert ticket_files.task_counts(tmp_path) == (1, 2)
+    assert ticket_files.task_counts(tmp_path / "missing") == (0, 0)
 
 
 # --------------------------------------------------------------------------- real workspace shapes
@@ -218,23 +238,23 @@ def test_list_reads_every_real_shape(invoke, legacy_root: Path) -> None:
 
 def test_refs_into_legacy_shapes(legacy_root: Path) -> None:
     ws = open_ws(legacy_root)
-    assert ticketmod.find(ws, "FLAT-1").rel_dir == "FLAT-1-legacy-flat"
-    assert ticketmod.find(ws, "DATED").id == "DATED-2"
-    assert ticketmod.find(ws, "NODASH").id == "NODASH-3"
-    assert ticketmod.find(ws, "ID--WITH--DASHES").id == "ID--WITH--DASHES"
-    assert ticketmod.find(ws, "ID--WITH--DASHES--slug").id == "ID--WITH--DASHES"
+    assert lookup.find(ws, "FLAT-1").rel_dir == "FLAT-1-legacy-flat"
+    assert lookup.find(ws, "DATED").id == "DATED-2"
+    assert lookup.find(ws, "NODASH").id == "NODASH-3"
+    assert lookup.find(ws, "ID--WITH--DASHES").id == "ID--WITH--DASHES"
+    assert lookup.find(ws, "ID--WITH--DASHES--slug").id == "ID--WITH--DASHES"
     with pytest.raises(TicketNotFound):
-        ticketmod.find(ws, "HIDDEN-6")
+        lookup.find(ws, "HIDDEN-6")
     with pytest.raises(TicketNotFound):
-        ticketmod.find(ws, "IGN-7")
+        lookup.find(ws, "IGN-7")
     with pytest.raises(TicketAmbiguous, match="DUP-5--one/index.md.*DUP-5--two/index.md"):
-        ticketmod.find(ws, "DUP-5")
+        lookup.find(ws, "DUP-5")
 
 
 def test_created_at_from_dated_folder(legacy_root: Path) -> None:
     ws = open_ws(legacy_root)
-    assert ticketmod.find(ws, "NODASH-3").created_at == "2026-01-02"
-    assert ticketmod.find(ws, "FLAT-1").created_at == ""
+    assert lookup.find(ws, "NODASH-3").created_at == "2026-01-02"
+    assert lookup.find(ws, "FLAT-1").created_at == ""
 
 
 def test_load_docs_reports_error_line_and_keeps_going(legacy_root: Path) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from docmgr import changelog, front_matter
+from docmgr.formats import changelog as changelog_format
+from docmgr.formats import front_matter
 
 DATED = "2026/02/08"
 
@@ -83,7 +84,7 @@ def test_close_json_all_done(invoke, ws) -> None:
         "archived",
         False,
     )
-    assert changelog.parse((_dir(ws) / "changelog.md").read_text())[-1].body == "Wrapped up"
+    assert changelog_format.parse((_dir(ws) / "changelog.md").read_text())[-1].body == "Wrapped up"
 
 
 def test_close_unknown_ticket(invoke, ws) -> None:

@@ -18,16 +18,32 @@ from docmgr.cli._common import DocmgrGroup, common_options, hidden_alias
 
 # name -> the loaders that register it (some groups get verbs from several modules)
 _SOURCES: dict[str, tuple[str, ...]] = {
-    "init": ("workspace",), "configure": ("workspace",), "config": ("workspace",),
-    "vocab": ("workspace",), "workspace": ("workspace", "inspect"),
-    "ticket": ("ticket", "bookkeeping", "inspect"), "create-ticket": ("ticket",),
-    "doc": ("doc", "bookkeeping", "inspect"), "add": ("doc",), "guidelines": ("doc",),
-    "list": ("list",), "task": ("task",), "tasks": ("task",),
-    "changelog": ("bookkeeping",), "meta": ("bookkeeping",), "import": ("bookkeeping",),
-    "relate": ("bookkeeping",), "renumber": ("bookkeeping",), "layout-fix": ("bookkeeping",),
+    "init": ("workspace",),
+    "configure": ("workspace",),
+    "config": ("workspace",),
+    "vocab": ("workspace",),
+    "workspace": ("workspace", "inspect"),
+    "ticket": ("ticket", "bookkeeping", "inspect"),
+    "create-ticket": ("ticket",),
+    "doc": ("doc", "bookkeeping", "inspect"),
+    "add": ("doc",),
+    "guidelines": ("doc",),
+    "list": ("list",),
+    "task": ("task",),
+    "tasks": ("task",),
+    "changelog": ("bookkeeping",),
+    "meta": ("bookkeeping",),
+    "import": ("bookkeeping",),
+    "relate": ("bookkeeping",),
+    "renumber": ("bookkeeping",),
+    "layout-fix": ("bookkeeping",),
     "diary": ("diary",),
-    "search": ("inspect",), "doctor": ("inspect",), "status": ("inspect",),
-    "validate": ("inspect",), "export-sqlite": ("inspect",), "ignore": ("inspect",),
+    "search": ("inspect",),
+    "doctor": ("inspect",),
+    "status": ("inspect",),
+    "validate": ("inspect",),
+    "export-sqlite": ("inspect",),
+    "ignore": ("inspect",),
     "index": ("inspect",),
 }
 
@@ -83,8 +99,10 @@ class RootGroup(DocmgrGroup):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         width = formatter.width - 6 - max(len(name) for name in SUMMARIES)
-        rows = [(name, click.utils.make_default_short_help(text, width))
-                for name, text in sorted(SUMMARIES.items())]
+        rows = [
+            (name, click.utils.make_default_short_help(text, width))
+            for name, text in sorted(SUMMARIES.items())
+        ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
@@ -165,8 +183,14 @@ def _inspect() -> None:
 
 
 _LOADERS: dict[str, Callable[[], None]] = {
-    "workspace": _workspace, "ticket": _ticket, "doc": _doc, "list": _list, "task": _task,
-    "bookkeeping": _bookkeeping, "diary": _diary, "inspect": _inspect,
+    "workspace": _workspace,
+    "ticket": _ticket,
+    "doc": _doc,
+    "list": _list,
+    "task": _task,
+    "bookkeeping": _bookkeeping,
+    "diary": _diary,
+    "inspect": _inspect,
 }
 _done: set[str] = set()
 

@@ -31,7 +31,7 @@ class App:
     @property
     def clock(self) -> Any:
         if self._clock is None:
-            from docmgr.clock import from_env
+            from docmgr.seams.clock import from_env
 
             self._clock = from_env()
         return self._clock
@@ -39,7 +39,7 @@ class App:
     def workspace(self) -> Any:
         """Resolve the docs root once per invocation (warnings about config go to stderr)."""
         if self._workspace is None:
-            from docmgr.workspace import Workspace
+            from docmgr.store.workspace import Workspace
 
             self._workspace = Workspace.open(self.root_flag, cwd=self.cwd, clock=self.clock)
             for warning in self._workspace.resolution.warnings:
@@ -119,7 +119,7 @@ def emit(
     ``banner=True`` prefixes the human text with the Go tool's ``Docs root:`` banner when
     ``--verbose`` was given (never without it: agents parse the bare output).
     """
-    from docmgr.output import render
+    from docmgr.cli.output import render
 
     if output or glaze:
         click.echo(render(rows, output or "json"), nl=False)
@@ -146,7 +146,7 @@ def split_list(values: Sequence[str]) -> list[str]:
 
 def _completion_workspace(ctx: click.Context) -> Any:
     """The workspace a completion should read: honours --root (before or on the verb)."""
-    from docmgr.workspace import Workspace
+    from docmgr.store.workspace import Workspace
 
     obj = ctx.find_object(App)
     return Workspace.open(obj.root_flag if obj else None, cwd=obj.cwd if obj else None)
@@ -155,8 +155,8 @@ def _completion_workspace(ctx: click.Context) -> Any:
 def complete_ticket(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
     """Shell completion for ``--ticket``: the ids of the workspace's tickets."""
     try:
-        from docmgr.ticket import tickets_from_docs
-        from docmgr.workspace import load_docs
+        from docmgr.store.index import load_docs
+        from docmgr.store.lookup import tickets_from_docs
 
         ws = _completion_workspace(ctx)
         ids = sorted({t.id for t in tickets_from_docs(load_docs(ws))})
@@ -172,7 +172,7 @@ def complete_ticket(ctx: click.Context, _param: click.Parameter, incomplete: str
 def complete_doc_type(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
     """Shell completion for ``--doc-type``: vocabulary doc types plus the built-in ones."""
     try:
-        from docmgr import vocabulary
+        from docmgr.store import vocabulary
 
         ws = _completion_workspace(ctx)
         names = set(vocabulary.BUILTIN_DOC_TYPES) | set(

@@ -68,10 +68,11 @@ def relate_cmd(
           --file-note "pkg/daemon/api.go:HTTP handlers under test" \\
           --remove-files pkg/old.go
     """
-    from docmgr import relate
+    from docmgr.formats import related as related_format
+    from docmgr.ops import relate
 
     ws = app().workspace()
-    notes = relate.parse_file_notes(file_notes)
+    notes = related_format.parse_file_notes(file_notes)
     target = relate.target_doc(ws, doc=doc, ticket=ticket)
     result = relate.relate(ws, target, file_notes=notes, remove=split_list(remove_files))
     row: dict[str, Any] = {
@@ -136,10 +137,11 @@ def changelog_update_cmd(
       docmgr changelog update --ticket VM-004 --title "Exec coverage" \\
           --entry "Added e2e tests for /v1/exec" --file-note "tests/exec_test.go:new suite"
     """
-    from docmgr import changelog, relate
+    from docmgr.formats import related as related_format
+    from docmgr.ops import changelog
 
     ws = app().workspace()
-    notes = relate.parse_file_notes(file_notes)
+    notes = related_format.parse_file_notes(file_notes)
     path = changelog.locate(ws, ticket=ticket, changelog_file=changelog_file)
     done = changelog.update(ws, path, entry=entry, title=title, file_notes=notes)
     row = {
@@ -185,8 +187,8 @@ def meta_update_cmd(
       docmgr meta update --ticket VM-004 --doc-type design-doc \\
           --field Topics --value backend,testing
     """
-    from docmgr import meta
     from docmgr.errors import DocmgrError
+    from docmgr.ops import meta
 
     ws = app().workspace()
     meta.canonical_field(field)
@@ -245,7 +247,7 @@ def close_cmd(
     Example:
       docmgr ticket close --ticket VM-004 --changelog-entry "Coverage matrix complete"
     """
-    from docmgr import ticket_ops
+    from docmgr.ops import ticket as ticket_ops
 
     ws = app().workspace()
     done = ticket_ops.close(ws, ticket, status=status, intent=intent, entry=changelog_entry)
@@ -303,7 +305,7 @@ def rename_cmd(
     Example:
       docmgr ticket rename --ticket VM-004 --new-ticket VM-005 --dry-run
     """
-    from docmgr import ticket_ops
+    from docmgr.ops import ticket as ticket_ops
 
     ws = app().workspace()
     done = ticket_ops.rename(ws, ticket, new_ticket=new_ticket, dry_run=dry_run)
@@ -317,7 +319,7 @@ def rename_cmd(
         row["updated_docs"] = [str(p) for p in done.updated_docs]
     row["status"] = "dry-run" if dry_run else "renamed"
     if not dry_run:
-        from docmgr.clock import format_rfc3339
+        from docmgr.seams.clock import format_rfc3339
 
         row["time"] = format_rfc3339(ws.clock.now())
 
@@ -352,8 +354,8 @@ def move_cmd(
     Example:
       docmgr ticket move --ticket VM-004 --path-template "archive/{{TICKET}}--{{SLUG}}"
     """
-    from docmgr import ticket_ops
-    from docmgr.clock import format_rfc3339
+    from docmgr.ops import ticket as ticket_ops
+    from docmgr.seams.clock import format_rfc3339
 
     ws = app().workspace()
     done = ticket_ops.move(ws, ticket, path_template=path_template, overwrite=overwrite)
@@ -393,11 +395,13 @@ def doc_move_cmd(
     Example:
       docmgr doc move --doc design-doc/01-plan.md --dest-ticket VM-005 --dest-dir design-doc
     """
-    from docmgr import doc_ops
-    from docmgr.clock import format_rfc3339
+    from docmgr.ops import document as document_ops
+    from docmgr.seams.clock import format_rfc3339
 
     ws = app().workspace()
-    done = doc_ops.move(ws, doc, dest_ticket=dest_ticket, dest_dir=dest_dir, overwrite=overwrite)
+    done = document_ops.move(
+        ws, doc, dest_ticket=dest_ticket, dest_dir=dest_dir, overwrite=overwrite
+    )
     row = {
         "source_ticket": done.source_ticket,
         "dest_ticket": done.dest_ticket,
@@ -428,11 +432,11 @@ def renumber_cmd(ticket: str, output: str | None, glaze: bool) -> None:
     Example:
       docmgr doc renumber --ticket VM-004
     """
-    from docmgr import doc_ops
-    from docmgr.clock import format_rfc3339
+    from docmgr.ops import document as document_ops
+    from docmgr.seams.clock import format_rfc3339
 
     ws = app().workspace()
-    done = doc_ops.renumber(ws, ticket)
+    done = document_ops.renumber(ws, ticket)
     row = {
         "ticket": done.ticket,
         "renamed": len(done.renames),
@@ -463,10 +467,10 @@ def layout_fix_cmd(ticket: str, dry_run: bool, output: str | None, glaze: bool) 
     Example:
       docmgr doc layout-fix --ticket VM-004 --dry-run
     """
-    from docmgr import doc_ops
+    from docmgr.ops import document as document_ops
 
     ws = app().workspace()
-    fixes = doc_ops.layout_fix(ws, ticket=ticket, dry_run=dry_run)
+    fixes = document_ops.layout_fix(ws, ticket=ticket, dry_run=dry_run)
     rows = [
         {
             "ticket": f.ticket,
@@ -504,7 +508,7 @@ def import_file_cmd(ticket: str, file: str, name: str, output: str | None, glaze
     Example:
       docmgr import file --ticket VM-004 --file ~/Downloads/spec.pdf --name daemon-spec
     """
-    from docmgr import importer
+    from docmgr.ops import importer
 
     ws = app().workspace()
     done = importer.import_file(ws, ticket, file=file, name=name)

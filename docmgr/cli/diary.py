@@ -27,24 +27,33 @@ _SECTION_OPTIONS = (
 
 
 def _diary_options(func: F) -> F:
-    func = click.option("--diary", "diary_ref", default="", metavar="PATH",
-                        help="The diary file (default: the ticket's only diary).")(func)
+    func = click.option(
+        "--diary",
+        "diary_ref",
+        default="",
+        metavar="PATH",
+        help="The diary file (default: the ticket's only diary).",
+    )(func)
     func = ticket_option(required=False, help_text="Ticket whose diary to use.")(func)
     return func
 
 
 def _repo_option(func: F) -> F:
-    return click.option("--repo", default="", metavar="PATH",
-                        help="Git repository of the commits (default: repo: in .ttmp.yaml, "
-                             "else the docs root's repository).")(func)
+    return click.option(
+        "--repo",
+        default="",
+        metavar="PATH",
+        help="Git repository of the commits (default: repo: in .ttmp.yaml, "
+        "else the docs root's repository).",
+    )(func)
 
 
 def _resolve(ticket: str, diary_ref: str) -> tuple[Any, Any]:
-    from docmgr import diary
+    from docmgr.store import diaries as diary_files
 
     ws = app().workspace()
     ws.require_root()
-    return ws, diary.resolve_diary(ws, ticket=ticket, diary=diary_ref)
+    return ws, diary_files.resolve_diary(ws, ticket=ticket, diary=diary_ref)
 
 
 @click.group("diary")
@@ -59,15 +68,16 @@ def diary_group() -> None:
 @click.option("--goal", default="", help="Text of the ## Goal section.")
 @click.option("--another", is_flag=True, help="Start a second diary when the ticket has one.")
 @output_options
-def create_cmd(ticket: str, title: str, goal: str, another: bool, output: str | None,
-               glaze: bool) -> None:
+def create_cmd(
+    ticket: str, title: str, goal: str, another: bool, output: str | None, glaze: bool
+) -> None:
     """Create the ticket's diary: reference/NN-diary.md with a Goal and a step index.
 
     \b
     Example:
       docmgr diary create --ticket VM-004 --goal "Expand the daemon API e2e coverage"
     """
-    from docmgr import diary
+    from docmgr.ops import diary
 
     ws = app().workspace()
     path = diary.create(ws, ticket=ticket, title=title, goal=goal, another=another)
@@ -91,29 +101,66 @@ def _section_options(func: F) -> F:
 @_diary_options
 @click.option("--title", default="", help="Step title: '## Step N: <title>'.")
 @click.option("--intro", default="", help="The step's opening prose (1-2 paragraphs).")
-@click.option("--intro-file", type=click.File("r", encoding="utf-8"), default=None,
-              help="Read the opening prose from a file ('-' for stdin).")
+@click.option(
+    "--intro-file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Read the opening prose from a file ('-' for stdin).",
+)
 @click.option("--prompt", default="", help="The user prompt, verbatim (Prompt Context).")
 @click.option("--interpretation", default="", help="Assistant interpretation (Prompt Context).")
 @click.option("--intent", default="", help="Inferred user intent (Prompt Context).")
 @_section_options
-@click.option("--from-file", "from_file", type=click.File("r", encoding="utf-8"), default=None,
-              help="Take the whole step body (Markdown) from a file ('-' for stdin).")
+@click.option(
+    "--from-file",
+    "from_file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Take the whole step body (Markdown) from a file ('-' for stdin).",
+)
 @click.option("--edit", is_flag=True, help="Write the step in $EDITOR from a prefilled skeleton.")
-@click.option("--commit", "commits", multiple=True, metavar="REV",
-              help="Commit of this step (repeatable; any revision; 'auto' = HEAD unless cited).")
+@click.option(
+    "--commit",
+    "commits",
+    multiple=True,
+    metavar="REV",
+    help="Commit of this step (repeatable; any revision; 'auto' = HEAD unless cited).",
+)
 @click.option("--no-commit", is_flag=True, help="Write 'N/A' as the commit (the default).")
-@click.option("--relate", "relate_files", is_flag=True,
-              help="Relate the files the commits changed to the diary.")
-@click.option("--changelog", "changelog_entry", is_flag=True,
-              help="Add 'Step N: <title> (commit <short>)' to the ticket's changelog.")
+@click.option(
+    "--relate",
+    "relate_files",
+    is_flag=True,
+    help="Relate the files the commits changed to the diary.",
+)
+@click.option(
+    "--changelog",
+    "changelog_entry",
+    is_flag=True,
+    help="Add 'Step N: <title> (commit <short>)' to the ticket's changelog.",
+)
 @_repo_option
 @output_options
-def step_add_cmd(ticket: str, diary_ref: str, title: str, intro: str, intro_file: Any,
-                 prompt: str, interpretation: str, intent: str, from_file: Any, edit: bool,
-                 commits: tuple[str, ...], no_commit: bool, relate_files: bool,
-                 changelog_entry: bool, repo: str, output: str | None, glaze: bool,
-                 **sections: tuple[str, ...]) -> None:
+def step_add_cmd(
+    ticket: str,
+    diary_ref: str,
+    title: str,
+    intro: str,
+    intro_file: Any,
+    prompt: str,
+    interpretation: str,
+    intent: str,
+    from_file: Any,
+    edit: bool,
+    commits: tuple[str, ...],
+    no_commit: bool,
+    relate_files: bool,
+    changelog_entry: bool,
+    repo: str,
+    output: str | None,
+    glaze: bool,
+    **sections: tuple[str, ...],
+) -> None:
     """Append the next numbered step to a diary, linked to its commit(s).
 
     N is one more than the highest step already in the file. The step gets the prose, the
@@ -127,39 +174,63 @@ def step_add_cmd(ticket: str, diary_ref: str, title: str, intro: str, intro_file
           --did "Added tests/e2e/test_daemon.py" --why "The API had no e2e coverage" \\
           --commit HEAD --relate --changelog
     """
-    from docmgr import diary
+    from docmgr.formats import diary as diary_format
+    from docmgr.ops import diary
 
     if no_commit and commits:
         raise click.UsageError("--no-commit and --commit exclude each other")
     if from_file is not None and edit:
         raise click.UsageError("--from-file and --edit exclude each other")
-    if from_file is not None and (intro or intro_file or prompt or interpretation or intent
-                                  or any(sections.values())):
-        raise click.UsageError("--from-file gives the whole step; drop --intro, --prompt and "
-                               "the section options (or use --edit to start from them)")
+    if from_file is not None and (
+        intro or intro_file or prompt or interpretation or intent or any(sections.values())
+    ):
+        raise click.UsageError(
+            "--from-file gives the whole step; drop --intro, --prompt and "
+            "the section options (or use --edit to start from them)"
+        )
     revisions = [] if no_commit else [c for c in commits if c.strip()]
     if intro_file is not None:
         intro = (intro + "\n\n" if intro else "") + intro_file.read()
-    draft = diary.draft_from_options(
-        title=title or "<title>", intro=intro, prompt=prompt, interpretation=interpretation,
-        intent=intent, entries={k: list(v) for k, v in sections.items()})
+    draft = diary_format.draft_from_options(
+        title=title or "<title>",
+        intro=intro,
+        prompt=prompt,
+        interpretation=interpretation,
+        intent=intent,
+        entries={k: list(v) for k, v in sections.items()},
+    )
     if from_file is not None:
-        draft = diary.draft_from_markdown(from_file.read(), title=title)
+        draft = diary_format.draft_from_markdown(from_file.read(), title=title)
     elif edit:
-        text = click.edit(diary.skeleton(draft, with_commit_line=not revisions),
-                          extension=".md", require_save=True)
+        text = click.edit(
+            diary_format.skeleton(draft, with_commit_line=not revisions),
+            extension=".md",
+            require_save=True,
+        )
         if text is None:
             raise click.ClickException("the editor was closed without saving; no step added")
-        draft = diary.draft_from_markdown(text, title=title, heading_wins=True)
+        draft = diary_format.draft_from_markdown(text, title=title, heading_wins=True)
     elif not title.strip():
         raise click.UsageError("missing --title (or give the step with --from-file/--edit)")
     ws, path = _resolve(ticket, diary_ref)
-    added = diary.add_step(ws, path, draft=draft, revisions=revisions, repo=repo,
-                           relate=relate_files, changelog=changelog_entry)
-    row = {"diary": ws.rel(added.diary), "step": str(added.number), "number": added.number,
-           "title": added.title,
-           "commits": [{"hash": c.hash, "subject": c.subject} for c in added.commits],
-           "line": added.line, "related": [str(p) for p in added.related]}
+    added = diary.add_step(
+        ws,
+        path,
+        draft=draft,
+        revisions=revisions,
+        repo=repo,
+        relate=relate_files,
+        changelog=changelog_entry,
+    )
+    row = {
+        "diary": ws.rel(added.diary),
+        "step": str(added.number),
+        "number": added.number,
+        "title": added.title,
+        "commits": [{"hash": c.hash, "subject": c.subject} for c in added.commits],
+        "line": added.line,
+        "related": [str(p) for p in added.related],
+    }
 
     def human() -> str:
         shorts = ", ".join(c.short for c in added.commits)
@@ -175,9 +246,15 @@ def step_add_cmd(ticket: str, diary_ref: str, title: str, intro: str, intro_file
 
 
 def _step_row(ws: Any, path: Any, step: Any) -> dict[str, Any]:
-    return {"diary": ws.rel(path), "step": step.label, "number": step.number, "title": step.title,
-            "commits": [{"hash": r.hash, "subject": r.subject} for r in step.commits],
-            "start_line": step.line, "end_line": step.end_line}
+    return {
+        "diary": ws.rel(path),
+        "step": step.label,
+        "number": step.number,
+        "title": step.title,
+        "commits": [{"hash": r.hash, "subject": r.subject} for r in step.commits],
+        "start_line": step.line,
+        "end_line": step.end_line,
+    }
 
 
 def _commit_summary(step: Any) -> str:
@@ -200,19 +277,21 @@ def step_list_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) 
       docmgr diary step list --ticket VM-004
       docmgr diary step list --diary reference/01-diary.md --output json
     """
-    from docmgr import diary
-    from docmgr.fsio import read_text
+    from docmgr.formats import diary as diary_format
+    from docmgr.seams.fsio import read_text
 
     ws, path = _resolve(ticket, diary_ref)
-    steps = diary.parse(read_text(path))
+    steps = diary_format.parse(read_text(path))
     rows = [_step_row(ws, path, s) for s in steps]
 
     def human() -> str:
         if not steps:
             return f"No steps in {ws.display(path)}."
         out = [f"{ws.display(path)} ({len(steps)} step{'' if len(steps) == 1 else 's'})"]
-        out.extend(f"  Step {s.label}: {s.title}  [{_commit_summary(s)}]  "
-                   f"lines {s.line}-{s.end_line}" for s in steps)
+        out.extend(
+            f"  Step {s.label}: {s.title}  [{_commit_summary(s)}]  lines {s.line}-{s.end_line}"
+            for s in steps
+        )
         return "\n".join(out)
 
     emit(rows, output, glaze, human)
@@ -231,38 +310,55 @@ def step_show_cmd(ticket: str, diary_ref: str, step: str, output: str | None, gl
       docmgr diary step show 2 --ticket VM-004
       docmgr diary step show 2 --ticket VM-004 --output json
     """
-    from docmgr import diary
-    from docmgr.fsio import read_text
+    from docmgr.formats import diary as diary_format
+    from docmgr.seams.fsio import read_text
 
     ws, path = _resolve(ticket, diary_ref)
     text = read_text(path)
-    found = diary.find_step(diary.parse(text), step, diary=ws.rel(path))
+    found = diary_format.find_step(diary_format.parse(text), step, diary=ws.rel(path))
     row = _step_row(ws, path, found)
-    emit([row], output, glaze, lambda: diary.step_text(text, found))
+    emit([row], output, glaze, lambda: diary_format.step_text(text, found))
 
 
 @step_group.command("link")
 @common_options
 @_diary_options
 @click.option("--step", "step", required=True, help="The step as written (3, 2a).")
-@click.option("--commit", "commits", multiple=True, required=True, metavar="REV",
-              help="Commit(s) for the step (repeatable).")
+@click.option(
+    "--commit",
+    "commits",
+    multiple=True,
+    required=True,
+    metavar="REV",
+    help="Commit(s) for the step (repeatable).",
+)
 @_repo_option
 @output_options
-def step_link_cmd(ticket: str, diary_ref: str, step: str, commits: tuple[str, ...], repo: str,
-                  output: str | None, glaze: bool) -> None:
+def step_link_cmd(
+    ticket: str,
+    diary_ref: str,
+    step: str,
+    commits: tuple[str, ...],
+    repo: str,
+    output: str | None,
+    glaze: bool,
+) -> None:
     """Point one step at other commit(s): only that step's commit line changes.
 
     \b
     Example:
       docmgr diary step link --ticket VM-004 --step 2 --commit 1a2b3c4
     """
-    from docmgr import diary
+    from docmgr.ops import diary
 
     ws, path = _resolve(ticket, diary_ref)
     linked = diary.link_step(ws, path, step=step, revisions=list(commits), repo=repo)
-    row = {"diary": ws.rel(path), "step": linked.step, "line": linked.line,
-           "commits": [{"hash": c.hash, "subject": c.subject} for c in linked.commits]}
+    row = {
+        "diary": ws.rel(path),
+        "step": linked.step,
+        "line": linked.line,
+        "commits": [{"hash": c.hash, "subject": c.subject} for c in linked.commits],
+    }
     shorts = ", ".join(c.short for c in linked.commits)
     where = f"{ws.display(path)} to {shorts} (line {linked.line})"
     emit([row], output, glaze, lambda: f"linked Step {linked.step} of {where}")
@@ -272,16 +368,34 @@ def step_link_cmd(ticket: str, diary_ref: str, step: str, commits: tuple[str, ..
 @common_options
 @_diary_options
 @click.option("--all", "all_", is_flag=True, help="Audit every diary of the workspace.")
-@click.option("--rev", default="HEAD", show_default=True,
-              help="Branch or revision the commits must be reachable from.")
-@click.option("--fail-on", "fail_on", default="missing,unreachable", show_default=True,
-              help="Exit 1 when a row has one of these statuses (comma list; also "
-                   "'duplicate', 'gap'; '' never fails).")
+@click.option(
+    "--rev",
+    default="HEAD",
+    show_default=True,
+    help="Branch or revision the commits must be reachable from.",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default="missing,unreachable",
+    show_default=True,
+    help="Exit 1 when a row has one of these statuses (comma list; also "
+    "'duplicate', 'gap'; '' never fails).",
+)
 @click.option("--fix", is_flag=True, help="Rewrite commit lines to the proposed commits.")
 @_repo_option
 @output_options
-def verify_cmd(ticket: str, diary_ref: str, all_: bool, rev: str, fail_on: str, fix: bool,
-               repo: str, output: str | None, glaze: bool) -> None:
+def verify_cmd(
+    ticket: str,
+    diary_ref: str,
+    all_: bool,
+    rev: str,
+    fail_on: str,
+    fix: bool,
+    repo: str,
+    output: str | None,
+    glaze: bool,
+) -> None:
     """Audit the commits a diary cites: ok, unreachable, missing, na, pending, none.
 
     Lost or unreachable commits (rebased, amended, squashed) get a proposal: the commit on
@@ -292,27 +406,31 @@ def verify_cmd(ticket: str, diary_ref: str, all_: bool, rev: str, fail_on: str, 
       docmgr diary verify --ticket VM-004 --rev main
       docmgr diary verify --all --output json --fail-on missing,unreachable,pending
     """
-    from docmgr import diary
+    from docmgr.formats import diary as diary_format
+    from docmgr.reports import diary_verify
+    from docmgr.store import diaries as diary_files
 
     ws = app().workspace()
     ws.require_root()
     if all_ and (ticket or diary_ref):
         raise click.UsageError("--all excludes --ticket and --diary")
     if all_:
-        paths = diary.all_diaries(ws)
+        paths = diary_files.all_diaries(ws)
     else:
-        paths = [diary.resolve_diary(ws, ticket=ticket, diary=diary_ref)]
-    audit = diary.verify(ws, paths, rev=rev, repo=repo, fix=fix)
+        paths = [diary_files.resolve_diary(ws, ticket=ticket, diary=diary_ref)]
+    audit = diary_verify.verify(ws, paths, rev=rev, repo=repo, fix=fix)
     rows = [f.row() for f in audit.findings]
     wanted = split_list([fail_on]) if fail_on.strip() else []
-    unknown = set(wanted) - set(diary.STATUSES) - {"duplicate", "gap"}
+    unknown = set(wanted) - set(diary_format.STATUSES) - {"duplicate", "gap"}
     if unknown:
-        raise click.BadParameter(f"unknown status(es): {', '.join(sorted(unknown))}",
-                                 param_hint="--fail-on")
+        raise click.BadParameter(
+            f"unknown status(es): {', '.join(sorted(unknown))}", param_hint="--fail-on"
+        )
 
     def human() -> str:
-        out = [f"fixed {f.diary} Step {f.step} (line {f.line}): {f.old} → {f.new}"
-               for f in audit.fixed]
+        out = [
+            f"fixed {f.diary} Step {f.step} (line {f.line}): {f.old} → {f.new}" for f in audit.fixed
+        ]
         current = None
         for f in audit.findings:
             if f.diary != current:
@@ -329,12 +447,13 @@ def verify_cmd(ticket: str, diary_ref: str, all_: bool, rev: str, fail_on: str, 
         return "\n".join(out) if out else "No diary steps found."
 
     emit(rows, output, glaze, human)
-    failed = diary.failing(audit.findings, wanted)
+    failed = diary_verify.failing(audit.findings, wanted)
     if failed:
         statuses = sorted({f.status if f.status in wanted else "numbering" for f in failed})
         raise click.ClickException(
             f"{len(failed)} diary row(s) failed the audit ({', '.join(statuses)}) — fix the "
-            "commit lines, or run 'docmgr diary verify --fix'")
+            "commit lines, or run 'docmgr diary verify --fix'"
+        )
 
 
 @diary_group.command("renumber")
@@ -348,7 +467,7 @@ def renumber_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) -
     Example:
       docmgr diary renumber --ticket VM-004
     """
-    from docmgr import diary
+    from docmgr.ops import diary
 
     ws, path = _resolve(ticket, diary_ref)
     changes = diary.renumber(ws, path)

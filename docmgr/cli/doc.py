@@ -56,12 +56,12 @@ def add_cmd(
       docmgr doc add --ticket VM-004 --doc-type design-doc \\
           --title "Daemon API test coverage matrix and expansion plan"
     """
-    from docmgr import document, templates
-    from docmgr import ticket as ticketmod
+    from docmgr.ops import document as document_ops
+    from docmgr.store import lookup, templates
 
     ws = app().workspace()
-    found = ticketmod.find(ws, ticket)
-    added = document.add(
+    found = lookup.find(ws, ticket)
+    added = document_ops.add(
         ws,
         found,
         doc_type=doc_type,
@@ -122,10 +122,10 @@ def list_cmd(
       docmgr doc list --ticket VM-004-EXPAND-E2E-COVERAGE
       docmgr doc list --doc-type design-doc --output json
     """
-    from docmgr import search_index
+    from docmgr.store import index as index_store
 
     ws = app().workspace()
-    found, skipped = search_index.doc_listing(  # straight from the index's SQL
+    found, skipped = index_store.doc_listing(  # straight from the index's SQL
         ws, ticket=ticket_filter, status=status, doc_type=doc_type, topics=split_list(topics)
     )
     report_skipped(ws, skipped, structured=bool(output or glaze))
@@ -137,7 +137,7 @@ def list_cmd(
             "status": d.status,
             "topics": ", ".join(d.topics),
             "path": d.rel,
-            "last_updated": search_index.key_minute(d.last_updated),
+            "last_updated": index_store.key_minute(d.last_updated),
         }
         for d in found
     ]
@@ -184,8 +184,8 @@ def guidelines_cmd(doc_type: str, list_types: bool, output: str | None, glaze: b
       docmgr doc guidelines --doc-type design-doc
       docmgr doc guidelines --list
     """
-    from docmgr import templates
     from docmgr.errors import DocmgrError, UsageProblem
+    from docmgr.store import templates
 
     ws = app().workspace()
     if list_types:

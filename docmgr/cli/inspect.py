@@ -33,7 +33,7 @@ def _no_cache_option(func: Any) -> Any:
 
 
 def _date(ws: Any, value: str, flag: str) -> Any:
-    from docmgr import dates
+    from docmgr.seams import dates
 
     if not value:
         return None
@@ -102,7 +102,7 @@ def search_cmd(
       docmgr search --query 'design*' --topics backend --since "2 weeks ago" --output json
       docmgr search --file backend/api/register.go
     """
-    from docmgr import search
+    from docmgr.reports import search
 
     ws = app().workspace()
     q = search.Query(
@@ -227,13 +227,15 @@ def doctor_cmd(
     import json
     from pathlib import Path
 
-    from docmgr import doctor
+    from docmgr.reports import doctor
+    from docmgr.reports.doctor import render as doctor_render
+    from docmgr.reports.doctor import repairs as doctor_repairs
 
     ws = app().workspace()
     structured = bool(output or glaze)
     fix_rows: list[Any] = []
     if fix or fix_anchors:
-        repairs = doctor.plan_repairs(
+        repairs = doctor_repairs.plan_repairs(
             ws, ticket="" if all_ else ticket, anchors_only=fix_anchors and not fix
         )
         if not repairs:
@@ -247,7 +249,7 @@ def doctor_cmd(
                 and click.confirm("Apply these repairs?", default=False, err=True)
             )
             if apply:
-                fix_rows = doctor.apply_repairs(ws, repairs)
+                fix_rows = doctor_repairs.apply_repairs(ws, repairs)
             else:
                 click.echo("Dry run: nothing written (pass --yes to apply).", err=True)
     report = doctor.check(
@@ -266,24 +268,28 @@ def doctor_cmd(
     if fix_rows:
         report.prepend(fix_rows)
     if diagnostics_json:
-        payload = json.dumps(doctor.diagnostics(report), indent=2) + "\n"
+        payload = json.dumps(doctor_render.diagnostics(report), indent=2) + "\n"
         if diagnostics_json == "-":
             click.echo(payload, nl=False)
         else:
             target = Path(diagnostics_json)
             target.parent.mkdir(parents=True, exist_ok=True)
-            from docmgr.fsio import atomic_write
+            from docmgr.seams.fsio import atomic_write
 
             atomic_write(target, payload)
     rows = [f.row() for f in report.findings]
     if report.detail and not structured:
-        click.echo(doctor.render_diagnostics_text(report), err=True, nl=False)
+        click.echo(doctor_render.render_diagnostics_text(report), err=True, nl=False)
     if not (diagnostics_json == "-" and not structured):
         emit(
             rows,
             output,
             glaze,
-            lambda: doctor.render_detail(report) if report.detail else doctor.render_rollup(report),
+            lambda: (
+                doctor_render.render_detail(report)
+                if report.detail
+                else doctor_render.render_rollup(report)
+            ),
         )
     threshold = {"none": 99, "warning": 1, "error": 2}[fail_on]
     if report.worst >= threshold:
@@ -318,7 +324,7 @@ def status_cmd(
       docmgr status
       docmgr status --summary-only --output json
     """
-    from docmgr import status
+    from docmgr.reports import status
 
     ws = app().workspace()
     result = status.status(ws, ticket=ticket, stale_after=stale_after)
@@ -358,8 +364,8 @@ def validate_frontmatter_cmd(
       docmgr validate frontmatter --doc 2026/01/03/MEN-1--x/design/01-plan.md --suggest-fixes
       docmgr validate frontmatter --doc design/01-plan.md --auto-fix
     """
-    from docmgr import validate
     from docmgr.errors import DocmgrError
+    from docmgr.reports import validate
 
     ws = app().workspace()
     outcome = validate.validate(ws, doc, auto_fix=auto_fix)
@@ -422,7 +428,7 @@ def export_cmd(out: str, force: bool, include_body: bool, output: str | None, gl
     Example:
       docmgr export-sqlite --out /tmp/workspace.sqlite --include-body
     """
-    from docmgr import export
+    from docmgr.reports import export
 
     ws = app().workspace()
     target = export.export(ws, out, force=force, include_body=include_body)
@@ -454,10 +460,10 @@ def ignore_explain_cmd(
       docmgr ignore explain ttmp/2026/01/03/MEN-1--x/node_modules --is-dir
       docmgr ignore explain 2026/01/03/MEN-1--x/drafts/01-a.md --trace
     """
-    from docmgr import doctor
+    from docmgr.reports import ignore_explain
 
     ws = app().workspace()
-    ex = doctor.explain_ignore(ws, path, is_dir=is_dir)
+    ex = ignore_explain.explain_ignore(ws, path, is_dir=is_dir)
     flag = {True: "true", False: "false"}
     base = {"path": str(ex.path), "is_dir": is_dir}
     roots = {"docs_root": str(ws.root), "repo_root": str(ws.repo_root)}
@@ -551,7 +557,7 @@ def graph_cmd(
     Example:
       docmgr ticket graph --ticket MEN-4242 --direction LR
     """
-    from docmgr import graph
+    from docmgr.reports import graph
 
     ws = app().workspace()
     g = graph.build(
@@ -583,11 +589,11 @@ def index_refresh_cmd(output: str | None, glaze: bool) -> None:
     Example:
       docmgr index refresh
     """
-    from docmgr import search_index
+    from docmgr.store import index as index_store
 
     ws = app().workspace()
-    with search_index.open_index(ws) as index:
-        info = search_index.info(index)
+    with index_store.open_index(ws) as index:
+        info = index_store.info(index)
     emit(
         [info],
         output,
@@ -609,11 +615,11 @@ def index_rebuild_cmd(output: str | None, glaze: bool) -> None:
     Example:
       docmgr index rebuild
     """
-    from docmgr import search_index
+    from docmgr.store import index as index_store
 
     ws = app().workspace()
-    stats = search_index.rebuild(ws)
-    row = {"path": str(search_index.cache_path(ws)), "parsed": stats.parsed, "status": "rebuilt"}
+    stats = index_store.rebuild(ws)
+    row = {"path": str(index_store.cache_path(ws)), "parsed": stats.parsed, "status": "rebuilt"}
     emit([row], output, glaze, lambda: f"rebuilt {row['path']} ({stats.parsed} docs)")
 
 
@@ -627,11 +633,11 @@ def index_info_cmd(output: str | None, glaze: bool) -> None:
     Example:
       docmgr index info --output json
     """
-    from docmgr import search_index
+    from docmgr.store import index as index_store
 
     ws = app().workspace()
-    with search_index.open_index(ws) as index:
-        info = search_index.info(index)
+    with index_store.open_index(ws) as index:
+        info = index_store.info(index)
     emit([info], output, glaze, lambda: "\n".join(f"{k}: {v}" for k, v in info.items()))
 
 

@@ -27,7 +27,7 @@ def _target_options(func: F) -> F:
 
 
 def _locate(ticket: str, tasks_file: str) -> tuple[Any, Any, str]:
-    from docmgr import tasks
+    from docmgr.ops import tasks
 
     ws = app().workspace()
     path, tid = tasks.locate(ws, ticket=ticket, tasks_file=tasks_file)
@@ -53,10 +53,11 @@ def list_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -> N
       docmgr task list --ticket VM-004
       docmgr task list --ticket VM-004 --output json
     """
-    from docmgr import tasks
+    from docmgr.formats import tasks as tasks_format
+    from docmgr.ops import tasks
 
     ws, path, _tid = _locate(ticket, tasks_file)
-    items = tasks.parse(tasks.read_file(path))
+    items = tasks_format.parse(tasks.read_file(path))
     rows = [
         {"id": t.display_id, "index": t.position, "checked": t.checked, "text": t.text}
         for t in items
@@ -97,7 +98,7 @@ def add_cmd(
     Example:
       docmgr task add --ticket VM-004 --text "Cover /v1/exec errors" --section "E2E"
     """
-    from docmgr import tasks
+    from docmgr.ops import tasks
 
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.add_task(path, text=text, after=after, section=section)
@@ -128,7 +129,7 @@ def _check(
     *,
     checked: bool,
 ) -> None:
-    from docmgr import tasks
+    from docmgr.ops import tasks
 
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.check_tasks(path, ids=split_list(ids), match=match, checked=checked)
@@ -212,7 +213,7 @@ def edit_cmd(
     Example:
       docmgr task edit --ticket VM-004 --id gwhb --text "Cover /v1/exec timeouts"
     """
-    from docmgr import tasks
+    from docmgr.ops import tasks
 
     ws, path, _tid = _locate(ticket, tasks_file)
     tasks.edit_task(path, ref=ref, text=text)
@@ -239,7 +240,7 @@ def remove_cmd(
     Example:
       docmgr task remove --ticket VM-004 --id 3,4
     """
-    from docmgr import tasks
+    from docmgr.ops import tasks
 
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.remove_tasks(path, ids=split_list(ids))
@@ -268,7 +269,7 @@ def migrate_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -
     Example:
       docmgr task migrate --ticket VM-004
     """
-    from docmgr import tasks
+    from docmgr.ops import tasks
 
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.migrate_file(path)

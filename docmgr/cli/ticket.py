@@ -54,7 +54,7 @@ def create_cmd(
       docmgr ticket create --ticket VM-004-EXPAND-E2E-COVERAGE \\
           --title "Expand vm-system daemon API e2e coverage" --topics backend,testing
     """
-    from docmgr import ticket as ticketmod
+    from docmgr.ops import ticket as ticketmod
 
     ws = app().workspace()
     made = ticketmod.create(
@@ -82,7 +82,7 @@ ticket_group.add_command(hidden_alias(create_cmd, "create-ticket"))
 
 
 def _list_row(summary: Any) -> dict[str, Any]:
-    from docmgr.clock import utc_minute
+    from docmgr.seams.clock import utc_minute
 
     t = summary.ticket
     return {
@@ -110,10 +110,10 @@ def list_cmd(ticket_filter: str, status: str, output: str | None, glaze: bool) -
       docmgr ticket list
       docmgr ticket list --status active --output json
     """
-    from docmgr import search_index
+    from docmgr.store import index as index_store
 
     ws = app().workspace()
-    found, skipped = search_index.ticket_listing(ws)  # straight from the index's SQL
+    found, skipped = index_store.ticket_listing(ws)  # straight from the index's SQL
     report_skipped(ws, skipped, structured=bool(output or glaze))
     found = [
         t
@@ -130,7 +130,7 @@ def list_cmd(ticket_filter: str, status: str, output: str | None, glaze: bool) -
             "tasks_open": t.tasks_open,
             "tasks_done": t.tasks_done,
             "path": t.rel_dir,
-            "last_updated": search_index.key_minute(t.last_updated),
+            "last_updated": index_store.key_minute(t.last_updated),
         }
         for t in found
     ]
@@ -170,10 +170,11 @@ def show_cmd(ticket_ref: str, ticket: str, output: str | None, glaze: bool) -> N
       docmgr ticket show VM-004
       docmgr ticket show --ticket VM-004-EXPAND-E2E-COVERAGE --output json
     """
-    from docmgr import ticket as ticketmod
-    from docmgr.clock import utc_minute
     from docmgr.errors import UsageProblem
-    from docmgr.workspace import load_docs
+    from docmgr.reports import summary
+    from docmgr.seams.clock import utc_minute
+    from docmgr.store import lookup
+    from docmgr.store.index import load_docs
 
     ref = ticket or ticket_ref
     if not ref:
@@ -182,8 +183,8 @@ def show_cmd(ticket_ref: str, ticket: str, output: str | None, glaze: bool) -> N
         )
     ws = app().workspace()
     docs = load_docs(ws)
-    found = ticketmod.find(ws, ref, docs)
-    summary = ticketmod.summarize(ws, found, docs)
+    found = lookup.find(ws, ref, docs)
+    summary = summary.summarize(ws, found, docs)
     prefix = found.rel_dir + "/" if found.rel_dir != "." else ""
     doc_rows = [(d.rel[len(prefix) :], d.meta.doc_type if d.meta else "") for d in summary.docs]
     row = _list_row(summary)

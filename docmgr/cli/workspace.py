@@ -28,7 +28,7 @@ def init_cmd(force: bool, seed: bool, output: str | None, glaze: bool) -> None:
       docmgr init
       docmgr init --root docs/tickets --no-seed-vocabulary
     """
-    from docmgr import scaffold
+    from docmgr.ops import scaffold
 
     result = scaffold.init(app().workspace(), force=force, seed=seed)
     row = {
@@ -84,7 +84,7 @@ def configure_cmd(
     Example:
       docmgr configure --root ttmp --owners alice,bob --intent long-term --force
     """
-    from docmgr import scaffold
+    from docmgr.ops import scaffold
 
     result = scaffold.configure(
         app().workspace(),
@@ -196,7 +196,7 @@ def vocab_list_cmd(category: str, output: str | None, glaze: bool) -> None:
       docmgr vocab list --category topics
       docmgr vocab list --output json
     """
-    from docmgr import vocabulary
+    from docmgr.store import vocabulary
 
     ws = app().workspace()
     vocab = vocabulary.load(ws.vocabulary_path)
@@ -232,8 +232,8 @@ def vocab_add_cmd(
     Example:
       docmgr vocab add --category topics --slug infra --description "Infrastructure and CI"
     """
-    from docmgr import vocabulary
-    from docmgr.fsio import file_lock
+    from docmgr.seams.fsio import file_lock
+    from docmgr.store import vocabulary
 
     ws = app().workspace()
     name = vocabulary.category_name(category)

@@ -1,0 +1,629 @@
+"""Front matter: split, read fast (libyaml), write Go-compatible YAML, and edit losslessly.
+
+Reading is the hot path (every listing parses every header), so it uses PyYAML's C loader
+with all implicit typing switched off: ``no``, ``on`` or a date-like Title stay the strings
+they are, and the known keys are typed here. Editing never re-serialises a whole header:
+it replaces only the lines of the keys being changed, so comments, key order, quoting,
+unknown keys and the body keep every byte."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from docmgr.errors import FrontMatterError
+from docmgr.model import DocMeta, RelatedFile
+from docmgr.seams.clock import format_rfc3339, parse_last_updated
+
+FIELD_ORDER = (
+    "Title",
+    "Ticket",
+    "Status",
+    "Topics",
+    "DocType",
+    "Intent",
+    "Owners",
+    "RelatedFiles",
+    "ExternalSources",
+    "Summary",
+    "LastUpdated",
+    "WhatFor",
+    "WhenToUse",
+)
+
+
+LIST_FIELDS = frozenset({"Topics", "Owners", "ExternalSources"})
+
+
+_CANONICAL = {name.lower(): name for name in FIELD_ORDER}
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Where the front matter sits in a text (character offsets)."""
+
+    yaml: str  # the YAML between the delimiters (each line with its newline)
+    yaml_start: int  # offset of the first YAML line
+    yaml_end: int  # offset of the closing delimiter line
+    body_start: int  # offset just after the closing delimiter line (its newline included)
+    first_yaml_line: int  # 1-based line number of the first YAML line
+
+
+def split(text: str) -> Split | None:
+    """Find the ``---`` block the way docmgr does; None when the text has none."""
+    first_nl = text.find("\n")
+    first = text if first_nl < 0 else text[:first_nl]
+    if first.strip() != "---" or first_nl < 0:
+        return None
+    yaml_start = first_nl + 1
+    pos = yaml_start
+    length = len(text)
+    while pos < length:
+        nl = text.find("\n", pos)
+        line_end = length if nl < 0 else nl
+        if text[pos:line_end].strip() == "---":
+            body_start = length if nl < 0 else nl + 1
+            return Split(text[yaml_start:pos], yaml_start, pos, body_start, 2)
+        if nl < 0:
+            break
+        pos = nl + 1
+    return None
+
+
+_RISKY_START = tuple("@`#&*!|>%?")
+
+
+_ALREADY_STYLED = ('"', "'", "[", "{", "|", ">")
+
+
+def needs_quoting(value: str) -> bool:
+    """Tell whether a plain scalar would be misread by YAML (docmgr's auto-quote rule)."""
+    if not value:
+        return False
+    return (
+        value.startswith(_RISKY_START)
+        or ": " in value
+        or value.endswith(":")
+        or " #" in value
+        or "\t" in value
+        or "{{" in value
+        or "}}" in value
+    )
+
+
+def quote_prepass(yaml_text: str) -> str:
+    """Single-quote risky plain values so ``Summary: needs: quoting`` reads as a string."""
+    out: list[str] = []
+    changed = False
+    for line in yaml_text.splitlines(keepends=True):
+        stripped = line.lstrip(" ")
+        if not stripped.strip() or stripped.startswith(("#", "- ")):
+            out.append(line)
+            continue
+        colon = line.find(":")
+        if colon < 0:
+            out.append(line)
+            continue
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        value = body[colon + 1 :].strip()
+        if not value or value.startswith(_ALREADY_STYLED) or not needs_quoting(value):
+            out.append(line)
+            continue
+        out.append(body[: colon + 1] + " '" + value.replace("'", "''") + "'" + ending)
+        changed = True
+    return "".join(out) if changed else yaml_text
+
+
+def _as_str(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, dict)):
+        return ""
+    return str(value)
+
+
+def _as_list(value: Any, key: str, problems: list[str]) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        problems.append(f"{key} should be a list, found a single value")
+        return [value]
+    if isinstance(value, list):
+        return [_as_str(v) for v in value if _as_str(v) != ""]
+    problems.append(f"{key} should be a list")
+    return []
+
+
+def _as_related(value: Any) -> list[RelatedFile]:
+    if not isinstance(value, list):
+        return []
+    out: list[RelatedFile] = []
+    for item in value:
+        if isinstance(item, str):
+            if item.strip():
+                out.append(RelatedFile(item))
+        elif isinstance(item, dict):
+            lowered = {str(k).lower(): v for k, v in item.items()}
+            path = _as_str(lowered.get("path"))
+            if path:
+                out.append(RelatedFile(path, _as_str(lowered.get("note"))))
+    return out
+
+
+def to_meta(data: dict[str, Any]) -> DocMeta:
+    """Type a raw front-matter mapping; lower-case keys count when the canonical one is absent."""
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in data.items():
+        name = str(key)
+        canonical = _CANONICAL.get(name.lower())
+        if canonical is None:
+            extra[name] = value
+        elif name == canonical or canonical not in values:
+            values[canonical] = value
+        else:
+            extra[name] = value
+    problems: list[str] = []
+    raw_ts = _as_str(values.get("LastUpdated")).strip()
+    stamp = parse_last_updated(raw_ts) if raw_ts else None
+    if raw_ts and stamp is None:
+        problems.append(f"LastUpdated {raw_ts!r} is not a timestamp")
+    return DocMeta(
+        title=_as_str(values.get("Title")),
+        ticket=_as_str(values.get("Ticket")),
+        status=_as_str(values.get("Status")),
+        topics=_as_list(values.get("Topics"), "Topics", problems),
+        doc_type=_as_str(values.get("DocType")),
+        intent=_as_str(values.get("Intent")),
+        owners=_as_list(values.get("Owners"), "Owners", problems),
+        related_files=_as_related(values.get("RelatedFiles")),
+        external_sources=_as_list(values.get("ExternalSources"), "ExternalSources", problems),
+        summary=_as_str(values.get("Summary")),
+        last_updated=stamp,
+        last_updated_raw=raw_ts,
+        what_for=_as_str(values.get("WhatFor")),
+        when_to_use=_as_str(values.get("WhenToUse")),
+        extra=extra,
+        problems=problems,
+    )
+
+
+_LOADER: Any = None
+
+
+def _loader() -> Any:
+    """A libyaml loader that builds only str/list/dict (no implicit bool/int/date typing)."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class StringLoader(base):  # type: ignore[misc,valid-type]
+            yaml_implicit_resolvers: dict[str, Any] = {}
+
+        _LOADER = StringLoader
+    return _LOADER
+
+
+_FRIENDLY = (
+    (
+        "mapping values are not allowed",
+        "mapping values are not allowed (missing quotes before ':' or bad indentation)",
+    ),
+    ("could not find expected ':'", "did not find expected key (check colons and indentation)"),
+    ("did not find expected key", "did not find expected key (check colons and indentation)"),
+    (
+        "found character that cannot start any token",
+        "invalid character (likely needs quoting or escaping)",
+    ),
+)
+
+
+def _snippet(text: str, line: int) -> str:
+    lines = text.splitlines()
+    lo, hi = max(1, line - 1), min(len(lines), line + 1)
+    return "\n".join(f"{n:4d} | {lines[n - 1]}" for n in range(lo, hi + 1))
+
+
+def load_yaml(yaml_text: str) -> Any:
+    """Parse header YAML (after the pre-pass) into plain str/list/dict values."""
+    import yaml
+
+    return yaml.load(quote_prepass(yaml_text), Loader=_loader())  # noqa: S506 (safe loader)
+
+
+def read(text: str, *, path: str = "") -> tuple[DocMeta, Split]:
+    """Parse a document's front matter; raise FrontMatterError with line and snippet."""
+    parts = split(text)
+    if parts is None:
+        raise FrontMatterError(
+            "frontmatter delimiters '---' not found", path=path, line=1, snippet=_snippet(text, 1)
+        )
+    import yaml
+
+    try:
+        data = load_yaml(parts.yaml)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = parts.first_yaml_line + (mark.line if mark is not None else 0)
+        problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
+        for needle, friendly in _FRIENDLY:
+            if needle in problem:
+                problem = friendly
+                break
+        raise FrontMatterError(
+            problem, path=path, line=line, snippet=_snippet(text, line)
+        ) from None
+    if data is None:
+        raise FrontMatterError("frontmatter is empty", path=path, line=parts.first_yaml_line)
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            "frontmatter is not a mapping of keys to values",
+            path=path,
+            line=parts.first_yaml_line,
+            snippet=_snippet(text, 2),
+        )
+    return to_meta(data), parts
+
+
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+_BOOLS = {"true", "True", "TRUE", "false", "False", "FALSE"}
+
+
+_OLD_BOOLS = {
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF",
+}
+
+
+_NUMBER = re.compile(
+    r"^[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*"
+    r"|(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+"
+    r"|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+
+
+_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[Tt ].*)?$")
+
+
+_INDICATOR_START = set("#,[]{}&*!|>'\"%@`")
+
+
+def _looks_typed(value: str) -> bool:
+    return (
+        value in _NULLS
+        or value in _BOOLS
+        or value in _OLD_BOOLS
+        or bool(_NUMBER.match(value))
+        or bool(_DATE_LIKE.match(value))
+    )
+
+
+def _plain_allowed(value: str) -> bool:
+    if value != value.strip(" \t") or value.startswith(("---", "...")):
+        return False
+    first = value[0]
+    if first in _INDICATOR_START:
+        return False
+    if first in "-?:" and (len(value) == 1 or value[1] in " \t"):
+        return False
+    if ": " in value or ":\t" in value or value.endswith(":"):
+        return False
+    if " #" in value or "\t#" in value:
+        return False
+    return all(ch.isprintable() or ch == "\t" for ch in value)
+
+
+def scalar(value: str) -> str:
+    """Render a string as go-yaml v3 would (plus docmgr's auto-quoting of risky values)."""
+    if _looks_typed(value):
+        return _double_quoted(value)
+    if _plain_allowed(value) and not needs_quoting(value):
+        return value
+    if all(ch.isprintable() for ch in value):
+        return "'" + value.replace("'", "''") + "'"
+    return _double_quoted(value)
+
+
+def _double_quoted(value: str) -> str:
+    out = []
+    for ch in value:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif not ch.isprintable():
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _multi_line(value: str, indent: str) -> str:
+    """Render a multi-line string: a literal block if it reads back exactly, else double quotes."""
+    block = _block(value, indent)
+    first = value.lstrip("\n")
+    if (
+        first == value
+        and value.strip()
+        and value[0] not in " \t"
+        and all(ch.isprintable() or ch in "\n\t" for ch in value)
+        and quote_prepass(block) == block
+        and not any(line.strip() == "" and line for line in value.split("\n"))
+    ):
+        return block
+    return _double_quoted(value) + "\n"
+
+
+def _block(value: str, indent: str) -> str:
+    """Render a multi-line string as a ``|-`` literal block at ``indent``."""
+    keep = "" if not value.endswith("\n") else "+" if value.endswith("\n\n") else ""
+    chomp = "-" if not value.endswith("\n") else keep
+    lines = value.rstrip("\n").split("\n") if chomp == "-" else value.split("\n")[:-1]
+    body = "".join(f"{indent}{line}\n" if line else "\n" for line in lines)
+    return f"|{chomp}\n{body}"
+
+
+def render_value(key: str, value: Any) -> str:
+    """Render one top-level key and its value as YAML lines (each ending in a newline)."""
+    if isinstance(value, datetime):
+        return f"{key}: {format_rfc3339(value)}\n"
+    if isinstance(value, date):
+        return f"{key}: {value.isoformat()}\n"
+    if isinstance(value, list):
+        if not value:
+            return f"{key}: []\n"
+        lines = [f"{key}:\n"]
+        for item in value:
+            if isinstance(item, RelatedFile):
+                lines.append(f"    - Path: {scalar(item.path)}\n")
+                if item.note:
+                    lines.append(_note_line(item.note))
+            else:
+                lines.append(f"    - {scalar(str(item))}\n")
+        return "".join(lines)
+    text = _as_str(value)
+    if "\n" in text:
+        return f"{key}: {_multi_line(text, '    ')}"
+    return f"{key}: {scalar(text)}\n"
+
+
+def _note_line(note: str) -> str:
+    if "\n" in note:
+        return f"      Note: {_multi_line(note, '        ')}"
+    return f"      Note: {scalar(note)}\n"
+
+
+def render_header(values: dict[str, Any]) -> str:
+    """Render a complete front-matter block (``---`` … ``---``) in docmgr's key order."""
+    keys = [k for k in FIELD_ORDER if k in values] + [k for k in values if k not in FIELD_ORDER]
+    return "---\n" + "".join(render_value(k, values[k]) for k in keys) + "---\n"
+
+
+def new_document(values: dict[str, Any], body: str) -> str:
+    """Return a whole new document: header, one blank line, then ``body``."""
+    return render_header(values) + "\n" + body
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpan:
+    key: str
+    start: int  # offset of the key's first line (in the full text)
+    end: int  # offset after the key's last value line (trailing blank lines excluded)
+
+
+_TOP_KEY = re.compile(r"^([^\s#'\"\-?:{\[][^:]*?|'[^']*'|\"[^\"]*\"):(?:[ \t]|$)")
+
+
+def key_spans(text: str, parts: Split) -> list[KeySpan] | None:
+    """Locate each top-level key's lines; None when the header is not plain block style."""
+    spans: list[KeySpan] = []
+    pos = parts.yaml_start
+    current: tuple[str, int] | None = None
+    last_content_end = pos
+    while pos < parts.yaml_end:
+        nl = text.find("\n", pos, parts.yaml_end)
+        line_end = parts.yaml_end if nl < 0 else nl + 1
+        line = text[pos:line_end]
+        bare = line.rstrip("\r\n")
+        if bare.strip() == "":
+            pos = line_end
+            continue
+        if bare[0] in " \t":
+            if current is None:
+                return None
+            last_content_end = line_end
+            pos = line_end
+            continue
+        if current is not None:
+            spans.append(KeySpan(current[0], current[1], last_content_end))
+            current = None
+        if bare.startswith("#"):
+            pos = line_end
+            continue
+        match = _TOP_KEY.match(bare)
+        if not match:
+            return None
+        current = (match.group(1).strip("'\""), pos)
+        last_content_end = line_end
+        pos = line_end
+    if current is not None:
+        spans.append(KeySpan(current[0], current[1], last_content_end))
+    names = [s.key for s in spans]
+    if len(set(names)) != len(names):
+        return None
+    return spans
+
+
+def _find_key(spans: list[KeySpan], key: str) -> KeySpan | None:
+    for span in spans:
+        if span.key == key:
+            return span
+    lowered = key.lower()
+    for span in spans:
+        if span.key.lower() == lowered:
+            return span
+    return None
+
+
+def _newline_of(text: str) -> str:
+    return "\r\n" if "\r\n" in text[:4096] else "\n"
+
+
+def update_fields(text: str, updates: dict[str, Any], *, path: str = "") -> str:
+    """Set top-level keys, touching only their lines; new keys go in docmgr's key order.
+
+    Every byte outside the changed keys' lines (other keys, comments, unknown keys, quoting,
+    the body) is kept. Raises FrontMatterError if the document has no front matter.
+    """
+    parts = split(text)
+    if parts is None:
+        raise FrontMatterError("frontmatter delimiters '---' not found", path=path, line=1)
+    updates = _changed_only(parts, updates)
+    if not updates:
+        return text
+    spans = key_spans(text, parts)
+    if spans is None:
+        return _update_with_ruamel(text, parts, updates, path=path)
+    newline = _newline_of(text)
+    edits: list[tuple[int, int, str]] = []
+    for key, value in updates.items():
+        rendered = render_value(key, value)
+        if newline != "\n":
+            rendered = rendered.replace("\n", newline)
+        span = _find_key(spans, key)
+        if span is not None:
+            line_end = text.find("\n", span.start)
+            raw_key = _TOP_KEY.match(text[span.start : line_end if line_end >= 0 else None])
+            spelled = raw_key.group(1) if raw_key else span.key  # keep 'title' or "Title"
+            rendered = spelled + rendered[len(key) :]
+            edits.append((span.start, span.end, rendered))
+        else:
+            edits.append((_insert_at(text, parts, spans, key), -1, rendered))
+    result = text
+    for start, end, rendered in sorted(edits, key=lambda e: e[0], reverse=True):
+        if end < 0:
+            result = result[:start] + rendered + result[start:]
+        else:
+            result = result[:start] + rendered + result[end:]
+    return result
+
+
+def _current_value(data: dict[str, Any], key: str) -> tuple[bool, Any]:
+    if key in data:
+        return True, data[key]
+    lowered = key.lower()
+    for name, value in data.items():
+        if str(name).lower() == lowered:
+            return True, value
+    return False, None
+
+
+def _same_value(key: str, old: Any, new: Any) -> bool:
+    """Tell whether a stored YAML value already means ``new`` (so its bytes can stay)."""
+    if key.lower() == "relatedfiles" and isinstance(new, list):
+        wanted = [v if isinstance(v, RelatedFile) else RelatedFile(_as_str(v)) for v in new]
+        return _as_related(old) == wanted
+    if isinstance(new, datetime):
+        return isinstance(old, str) and parse_last_updated(old) == new
+    if isinstance(new, date):
+        return isinstance(old, str) and old.strip() == new.isoformat()
+    if isinstance(new, list):
+        if old in (None, "") and not new:
+            return True
+        return isinstance(old, list) and [_as_str(v) for v in old] == [_as_str(v) for v in new]
+    if isinstance(new, str):
+        return (old is None and new == "") or (isinstance(old, str) and old == new)
+    return False
+
+
+def _changed_only(parts: Split, updates: dict[str, Any]) -> dict[str, Any]:
+    """Drop the updates whose key already holds that value: an unchanged key keeps its bytes."""
+    import yaml
+
+    try:
+        data = load_yaml(parts.yaml)
+    except yaml.YAMLError:
+        return dict(updates)
+    if not isinstance(data, dict):
+        return dict(updates)
+    kept: dict[str, Any] = {}
+    for key, value in updates.items():
+        present, old = _current_value(data, key)
+        if not present or not _same_value(key, old, value):
+            kept[key] = value
+    return kept
+
+
+def _insert_at(text: str, parts: Split, spans: list[KeySpan], key: str) -> int:
+    """Offset where a missing key goes: after the nearest earlier key in docmgr's order."""
+    if key in FIELD_ORDER:
+        earlier = FIELD_ORDER[: FIELD_ORDER.index(key)]
+        for name in reversed(earlier):
+            span = _find_key(spans, name)
+            if span is not None:
+                return span.end
+        later = FIELD_ORDER[FIELD_ORDER.index(key) + 1 :]
+        for span in spans:
+            if span.key in later:
+                return span.start
+    end = parts.yaml_end
+    if end > parts.yaml_start and text[end - 1] != "\n":
+        return end  # pragma: no cover - a header always ends with a newline before ---
+    return end
+
+
+def _update_with_ruamel(text: str, parts: Split, updates: dict[str, Any], *, path: str) -> str:
+    """Fallback for headers that are not plain block style: ruamel.yaml round-trip edit."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    rt = YAML(typ="rt")
+    rt.preserve_quotes = True
+    rt.indent(mapping=4, sequence=6, offset=4)
+    rt.width = 4096
+    try:
+        data = rt.load(parts.yaml)
+    except Exception as exc:  # ruamel raises many types; all mean "not valid YAML"
+        raise FrontMatterError(f"cannot edit: {str(exc).splitlines()[0]}", path=path) from None
+    if not isinstance(data, dict):
+        raise FrontMatterError("frontmatter is not a mapping of keys to values", path=path)
+    for key, value in updates.items():
+        if isinstance(value, datetime):
+            value = format_rfc3339(value)
+        elif isinstance(value, list):
+            value = [
+                {"Path": v.path, **({"Note": v.note} if v.note else {})}
+                if isinstance(v, RelatedFile)
+                else v
+                for v in value
+            ]
+        data[key] = value
+    out = io.StringIO()
+    rt.dump(data, out)
+    return text[: parts.yaml_start] + out.getvalue() + text[parts.yaml_end :]

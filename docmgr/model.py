@@ -1,0 +1,192 @@
+"""The nouns every layer shares: documents and their metadata, tickets, tasks, diary steps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedFile:
+    path: str
+    note: str = ""
+
+
+@dataclass(slots=True)
+class DocMeta:
+    """The typed view of a document's front matter (unknown keys kept in ``extra``)."""
+
+    title: str = ""
+    ticket: str = ""
+    status: str = ""
+    topics: list[str] = field(default_factory=list)
+    doc_type: str = ""
+    intent: str = ""
+    owners: list[str] = field(default_factory=list)
+    related_files: list[RelatedFile] = field(default_factory=list)
+    external_sources: list[str] = field(default_factory=list)
+    summary: str = ""
+    last_updated: datetime | None = None
+    last_updated_raw: str = ""
+    what_for: str = ""
+    when_to_use: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the fields under their JSON names (spec §3.1)."""
+        return {
+            "title": self.title,
+            "ticket": self.ticket,
+            "status": self.status,
+            "topics": list(self.topics),
+            "docType": self.doc_type,
+            "intent": self.intent,
+            "owners": list(self.owners),
+            "relatedFiles": [{"path": r.path, "note": r.note} for r in self.related_files],
+            "externalSources": list(self.external_sources),
+            "summary": self.summary,
+            "lastUpdated": self.last_updated_raw,
+            "whatFor": self.what_for,
+            "whenToUse": self.when_to_use,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    position: int  # 1-based among tasks in the file
+    line: int  # 0-based line index in the file
+    checked: bool
+    text: str
+    stable_id: str
+    indent: str
+
+    @property
+    def display_id(self) -> str:
+        return self.stable_id or str(self.position)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommitRef:
+    """One commit cited by a step, as written in the diary."""
+
+    kind: str  # "hash" | "na" | "pending" | "none"
+    written: str  # the hash token, or the commit line's value for na/pending/none
+    hash: str = ""  # lower-case hex as written (short or full); "" unless kind == "hash"
+    subject: str = ""  # the subject written next to the hash, if any
+    line: int = 0  # 1-based line number of the commit line
+    start: int = 0  # character span of the reference (hash … subject) in the whole text
+    end: int = 0
+    label: str = ""  # "code", "docs", … from "**Commit (code):**"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DiaryStep:
+    """One ``Step`` section of a diary."""
+
+    label: str  # as written: "3", "2a", "3-5"
+    number: int  # 3 for "3", "2a" and "3-5"
+    last: int  # the highest number the heading covers (5 for "3-5")
+    title: str
+    level: int
+    line: int  # 1-based line of the heading
+    end_line: int  # 1-based last non-blank line of the section
+    start: int  # character offset of the heading
+    end: int  # character offset just after the section (next heading or end of text)
+    label_start: int  # character span of the label in the heading
+    label_end: int
+    heading: str  # heading text without the leading hashes
+    refs: tuple[CommitRef, ...] = ()
+    commit_lines: tuple[int, ...] = ()  # 1-based lines of "**Commit …:**" lines
+
+    @property
+    def commits(self) -> list[CommitRef]:
+        return [r for r in self.refs if r.kind == "hash"]
+
+
+CONTROL_NAMES = frozenset({"readme.md", "tasks.md", "changelog.md"})
+
+
+_DATED = re.compile(r"^(\d{4})/(\d{2})/(\d{2})/")
+
+
+@dataclass(slots=True)
+class Doc:
+    """One ``.md`` file under the root, parsed or not."""
+
+    path: Path
+    rel: str
+    meta: DocMeta | None
+    error: str = ""
+    error_line: int = 0
+    mtime_ns: int = 0
+    size: int = 0
+    is_control: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.meta is not None
+
+    @property
+    def ticket(self) -> str:
+        if self.meta is not None and self.meta.ticket:
+            return self.meta.ticket
+        return infer_ticket(self.rel)
+
+    @property
+    def is_index(self) -> bool:
+        return self.meta is not None and self.meta.doc_type == "index"
+
+
+def infer_ticket(rel: str) -> str:
+    """Best-effort ticket id from a path like ``YYYY/MM/DD/<ID>--slug/…``."""
+    match = _DATED.match(rel)
+    if not match:
+        return ""
+    folder = rel[match.end() :].split("/", 1)[0]
+    return folder.split("--", 1)[0] if "--" in folder else folder
+
+
+_DATE_PREFIX = re.compile(r"^(\d{4})/(\d{2})/(\d{2})/")
+
+
+@dataclass(slots=True)
+class Ticket:
+    """A ticket: a parseable document with ``DocType: index``; its folder is the workspace."""
+
+    id: str
+    doc: Doc
+    others: list[Doc] = field(default_factory=list)  # further index docs with the same id
+
+    @property
+    def dir(self) -> Path:
+        return self.doc.path.parent
+
+    @property
+    def rel_dir(self) -> str:
+        rel = self.doc.rel.rsplit("/", 1)
+        return rel[0] if len(rel) == 2 else "."
+
+    @property
+    def title(self) -> str:
+        return self.doc.meta.title if self.doc.meta else ""
+
+    @property
+    def status(self) -> str:
+        return self.doc.meta.status if self.doc.meta else ""
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self.doc.meta.topics) if self.doc.meta else []
+
+    @property
+    def last_updated(self) -> datetime | None:
+        return self.doc.meta.last_updated if self.doc.meta else None
+
+    @property
+    def created_at(self) -> str:
+        match = _DATE_PREFIX.match(self.doc.rel)
+        return f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else ""

@@ -1,0 +1,71 @@
+"""Changelog verbs: append a dated entry to a ticket's changelog under its lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docmgr.errors import UsageProblem
+from docmgr.formats.changelog import render_entry
+from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.store import lookup
+
+
+def append_entry(
+    path: Path,
+    *,
+    date: str,
+    entry: str,
+    title: str = "",
+    file_notes: list[tuple[str, str]] | None = None,
+) -> None:
+    """Append an entry under the file's lock (re-read first), creating the file if missing."""
+
+    block = render_entry(date=date, entry=entry, title=title, file_notes=file_notes)
+    with file_lock(path):
+        current = read_text(path) if path.exists() else "# Changelog\n\n"
+        if current and not current.endswith("\n"):
+            current += "\n"
+        atomic_write(path, current + block)
+
+
+@dataclass(frozen=True, slots=True)
+class Updated:
+    """What ``changelog update`` appended, and where."""
+
+    path: Path
+    date: str
+    title: str
+    files_count: int
+
+
+def locate(ws: Any, *, ticket: str = "", changelog_file: str = "") -> Path:
+    """The changelog path from ``--changelog-file`` (cwd-relative) or the ticket's folder."""
+    import os
+
+    if changelog_file:
+        path = Path(changelog_file)
+        return Path(os.path.abspath(path if path.is_absolute() else ws.cwd / path))
+    if not ticket:
+        raise UsageProblem("must specify --ticket or --changelog-file", "pass --ticket <ID>")
+    return lookup.find(ws, ticket).dir / "changelog.md"
+
+
+def update(
+    ws: Any,
+    path: Path,
+    *,
+    entry: str,
+    title: str = "",
+    file_notes: list[tuple[str, str]] | None = None,
+) -> Updated:
+    """Append a dated entry (local date from the workspace clock) to ``path``."""
+
+    if not entry.strip():
+        raise UsageProblem(
+            "--entry is required and must not be empty", 'pass --entry "What changed"'
+        )
+    date = ws.clock.now().strftime("%Y-%m-%d")
+    append_entry(path, date=date, entry=entry, title=title.strip(), file_notes=file_notes)
+    return Updated(path, date, title.strip(), len(file_notes or []))

@@ -1,0 +1,343 @@
+"""Document verbs that write: doc add, move, renumber, layout-fix."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from docmgr.errors import DocmgrError, FrontMatterError, UsageProblem
+from docmgr.formats import front_matter
+from docmgr.model import RelatedFile, Ticket
+from docmgr.seams import paths
+from docmgr.seams.fsio import atomic_write, file_lock, folder_lock, read_text
+from docmgr.store import lookup, templates
+from docmgr.store.index import load_docs
+from docmgr.store.workspace import Workspace
+
+_PREFIX = re.compile(r"^(\d{2,3})-")
+
+
+def next_number(folder: Path) -> int:
+    """1 + the largest ``NN-``/``NNN-`` prefix among ``.md`` files directly in ``folder``."""
+    highest = 0
+    if folder.is_dir():
+        for name in os.listdir(folder):
+            match = _PREFIX.match(name)
+            if match and name.lower().endswith(".md"):
+                highest = max(highest, int(match.group(1)))
+    return highest + 1
+
+
+def numbered_name(number: int, slug: str) -> str:
+    return f"{number:02d}-{slug}.md" if number < 100 else f"{number:03d}-{slug}.md"
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    ticket: str
+    doc_type: str
+    title: str
+    path: Path
+
+
+def add(
+    ws: Workspace,
+    ticket: Ticket,
+    *,
+    doc_type: str,
+    title: str,
+    topics: list[str] | None = None,
+    owners: list[str] | None = None,
+    status: str = "",
+    intent: str = "",
+    summary: str = "",
+    external_sources: list[str] | None = None,
+    related_files: list[str] | None = None,
+    body: str | None = None,
+) -> Added:
+    """Write ``<ticket>/<doc-type>/NN-<slug>.md`` with metadata inherited from the ticket."""
+
+    paths.validate_segment(doc_type, what="doc type")
+    if not title.strip():
+        raise DocmgrError("title is empty", 'pass --title "What this document is"')
+    index = ticket.doc.meta
+    if index is None:
+        raise FrontMatterError("failed to read ticket metadata", path=ticket.doc.rel)
+    folder = paths.resolve_inside(ws.root, ticket.rel_dir + "/" + doc_type)
+    folder.mkdir(parents=True, exist_ok=True)
+    now = ws.clock.now()
+    doc_topics = [t.strip() for t in topics if t.strip()] if topics else list(index.topics)
+    doc_owners = [o.strip() for o in owners if o.strip()] if owners else list(index.owners)
+    doc_status = status or index.status
+    doc_intent = intent or index.intent or "long-term"
+    header = {
+        "Title": title,
+        "Ticket": ticket.id,
+        "Status": doc_status,
+        "Topics": doc_topics,
+        "DocType": doc_type,
+        "Intent": doc_intent,
+        "Owners": doc_owners,
+        "RelatedFiles": [RelatedFile(p.strip()) for p in related_files or [] if p.strip()],
+        "ExternalSources": [e.strip() for e in external_sources or [] if e.strip()],
+        "Summary": summary,
+        "LastUpdated": now,
+        "WhatFor": "",
+        "WhenToUse": "",
+    }
+    if body is None:
+        template = templates.template_body(ws.root, doc_type)
+        body = (
+            templates.fill(
+                template,
+                title=title,
+                ticket=ticket.id,
+                status=doc_status,
+                date=now.strftime("%Y-%m-%d"),
+                summary=summary,
+                topics=doc_topics,
+                owners=doc_owners,
+            )
+            if template
+            else ""
+        )
+    slug = paths.doc_slug(title)
+    with folder_lock(folder):  # two `doc add` at once must not pick the same number
+        number = next_number(folder)
+        for _ in range(1000):
+            target = folder / numbered_name(number, slug)
+            if not target.exists():
+                break
+            number += 1
+        else:  # pragma: no cover - needs 1000 colliding files
+            raise DocmgrError(f"document already exists: {target}")
+        atomic_write(target, front_matter.new_document(header, body))
+    return Added(ticket.id, doc_type, title, target)
+
+
+_CONTROL = frozenset({"index.md", "readme.md", "tasks.md", "changelog.md"})
+
+
+# Folders layout-fix leaves alone: archived docs, scripts and sources live there on purpose.
+_LAYOUT_EXEMPT = frozenset({"archive", "scripts", "sources", ".meta"})
+
+
+@dataclass(frozen=True, slots=True)
+class DocMoved:
+    source_ticket: str
+    dest_ticket: str
+    source: Path
+    dest: Path
+    time: datetime
+
+
+def move(
+    ws: Workspace, doc_ref: str, *, dest_ticket: str, dest_dir: str = "", overwrite: bool = False
+) -> DocMoved:
+    """Move a document into another ticket, setting its ``Ticket`` to the destination's id."""
+
+    docs = load_docs(ws)
+    source = lookup.resolve_ref(ws, doc_ref, docs)
+    text = read_text(source)
+    meta, _ = front_matter.read(text, path=str(source))
+    if not meta.ticket:
+        raise DocmgrError(
+            f"source document missing Ticket in frontmatter: {source}",
+            "set it with 'docmgr meta update --field Ticket'",
+        )
+    src_ticket = lookup.find(ws, meta.ticket, docs)
+    if not paths.is_inside(src_ticket.dir, source):
+        raise DocmgrError(
+            "document is not inside its ticket directory", f"expected it under {src_ticket.dir}"
+        )
+    dst_ticket = lookup.find(ws, dest_ticket, docs)
+    if dest_dir:
+        rel = dest_dir.strip().replace("\\", "/").strip("/") + "/" + source.name
+    else:
+        rel = source.relative_to(src_ticket.dir).as_posix()
+    try:
+        dest = paths.resolve_inside(dst_ticket.dir, rel)
+    except DocmgrError:
+        raise UsageProblem(
+            "dest-dir must stay within the ticket", "pass a relative folder such as design-doc"
+        ) from None
+    if dest == source:
+        raise DocmgrError(
+            f"document is already at {dest}", "pass another --dest-ticket or --dest-dir"
+        )
+    if dest.exists() and not overwrite:
+        raise DocmgrError(
+            f"destination file already exists (use --overwrite to replace): {dest}",
+            "pass --overwrite or another --dest-dir",
+        )
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with file_lock(source), file_lock(dest):
+        text = read_text(source)
+        atomic_write(
+            dest, front_matter.update_fields(text, {"Ticket": dst_ticket.id}, path=str(source))
+        )
+        source.unlink()
+    return DocMoved(src_ticket.id, dst_ticket.id, source, dest, ws.clock.now())
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    source: Path
+    dest: Path
+    status: str  # "renamed" | "would-move" | "moved" | "skipped: …"
+
+
+def _rel(ticket_dir: Path, path: Path) -> str:
+    return path.relative_to(ticket_dir).as_posix()
+
+
+def _apply_renames(pairs: list[tuple[Path, Path]]) -> None:
+    """Rename in two phases (via temp names) so swaps and chains cannot collide."""
+    staged: list[tuple[Path, Path]] = []
+    for index, (src, dst) in enumerate(pairs):
+        tmp = src.with_name(f".docmgr-renumber-{os.getpid()}-{index}-{src.name}")
+        os.rename(src, tmp)
+        staged.append((tmp, dst))
+    for tmp, dst in staged:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(tmp, dst)
+
+
+def rewrite_references(ticket_dir: Path, mapping: dict[str, str]) -> int:
+    """Replace old ticket-relative paths by new ones in the ticket's ``.md`` files."""
+
+    if not mapping:
+        return 0
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)))
+    changed = 0
+    for current, dirs, files in os.walk(ticket_dir):
+        dirs[:] = [d for d in dirs if not d.startswith("_")]
+        for name in files:
+            if not name.lower().endswith(".md"):
+                continue
+            path = Path(current) / name
+            with file_lock(path):
+                text = read_text(path)
+                updated = pattern.sub(lambda m: mapping[m.group(0)], text)
+                if updated != text:
+                    atomic_write(path, updated)
+                    changed += 1
+    return changed
+
+
+def _sort_key(path: Path) -> tuple[int, str, str]:
+    match = _PREFIX.match(path.name)
+    number = int(match.group(1)) if match else 10**6  # unnumbered files go after numbered ones
+    return number, _PREFIX.sub("", path.name), path.as_posix()
+
+
+def _numbered(number: int, name: str) -> str:
+    stem = _PREFIX.sub("", name)
+    return f"{number:02d}-{stem}" if number < 100 else f"{number:03d}-{stem}"
+
+
+@dataclass(frozen=True, slots=True)
+class Renumbered:
+    ticket: str
+    path: Path
+    renames: list[Rename]
+    time: datetime
+
+
+def renumber(ws: Workspace, ref: str) -> Renumbered:
+    """Renumber docs 01-, 02-, … per first-level folder, keeping their current numeric order."""
+
+    found = lookup.find(ws, ref)
+    pairs: list[tuple[Path, Path]] = []
+    for sub in sorted(p for p in found.dir.iterdir() if p.is_dir()):
+        if sub.name.startswith("_") or sub.name == ".meta":
+            continue
+        files = sorted(
+            (p for p in sub.rglob("*.md") if p.is_file() and not p.name.startswith(".")),
+            key=_sort_key,
+        )
+        for number, path in enumerate(files, start=1):
+            target = path.with_name(_numbered(number, path.name))
+            if target != path:
+                pairs.append((path, target))
+    moving = {src for src, _ in pairs}
+    for _src, dst in pairs:
+        if dst.exists() and dst not in moving:
+            raise DocmgrError(
+                f"cannot renumber: {dst} already exists", "rename or remove that file first"
+            )
+    with folder_lock(found.dir):
+        _apply_renames(pairs)
+        rewrite_references(found.dir, {_rel(found.dir, s): _rel(found.dir, d) for s, d in pairs})
+    renames = [Rename(s, d, "renamed") for s, d in pairs]
+    return Renumbered(found.id, found.dir, renames, ws.clock.now())
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutFix:
+    ticket: str
+    ticket_dir: Path
+    source: Path
+    dest: Path
+    status: str
+
+
+def layout_fix(ws: Workspace, *, ticket: str = "", dry_run: bool = False) -> list[LayoutFix]:
+    """Move docs whose folder is not their DocType to ``<DocType>/<name>``; never overwrite.
+
+    A move whose destination exists is reported as skipped. Docs under archive/, scripts/,
+    sources/ and .meta/ are left where they are.
+    """
+
+    docs = load_docs(ws)
+    if ticket:
+        chosen = [lookup.find(ws, ticket, docs)]
+    else:
+        chosen = [
+            t
+            for t in lookup.tickets_from_docs(docs)
+            if not ({"archive", "scripts"} & set(t.rel_dir.split("/")))
+        ]
+    results: list[LayoutFix] = []
+    for tk in chosen:
+        planned: list[tuple[Path, Path]] = []
+        claimed: set[Path] = set()
+        for doc in docs:
+            if doc.meta is None or not paths.is_inside(tk.dir, doc.path) or doc.path == tk.doc.path:
+                continue
+            rel = _rel(tk.dir, doc.path)
+            parts = rel.split("/")
+            doc_type = doc.meta.doc_type.strip()
+            if not doc_type or doc_type == "index" or parts[0] in _LAYOUT_EXEMPT:
+                continue
+            if len(parts) == 1 and parts[0].lower() in _CONTROL:
+                continue
+            if parts[0] == doc_type:
+                continue
+            try:
+                paths.validate_segment(doc_type, what="DocType")
+            except DocmgrError:
+                results.append(
+                    LayoutFix(
+                        tk.id, tk.dir, doc.path, doc.path, "skipped: DocType is not a folder name"
+                    )
+                )
+                continue
+            dest = tk.dir / doc_type / doc.path.name
+            if dest.exists() or dest in claimed:
+                results.append(
+                    LayoutFix(tk.id, tk.dir, doc.path, dest, "skipped: destination exists")
+                )
+                continue
+            claimed.add(dest)
+            planned.append((doc.path, dest))
+        if not dry_run and planned:
+            with folder_lock(tk.dir):
+                _apply_renames(planned)
+                rewrite_references(tk.dir, {_rel(tk.dir, s): _rel(tk.dir, d) for s, d in planned})
+        status = "would-move" if dry_run else "moved"
+        results.extend(LayoutFix(tk.id, tk.dir, s, d, status) for s, d in planned)
+    return results

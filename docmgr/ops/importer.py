@@ -1,0 +1,83 @@
+"""``import file``: copy an outside file into ``<ticket>/sources/local/``, recording its origin."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from docmgr.errors import DocmgrError
+from docmgr.formats import front_matter
+from docmgr.formats.front_matter import scalar
+from docmgr.seams import paths
+from docmgr.seams.clock import format_rfc3339
+from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.store import lookup
+from docmgr.store.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    ticket: str
+    ticket_dir: Path
+    source: str  # as given
+    dest: Path
+    sources_yaml: Path
+    index: Path
+    index_updated: bool
+
+
+def sources_entry(*, source: str, fetched: str) -> str:
+    """One ``.meta/sources.yaml`` list item (spec §4.5), as appended text."""
+
+    return f"- type: local\n  path: {scalar(source)}\n  lastFetched: {fetched}\n"
+
+
+def import_file(ws: Workspace, ref: str, *, file: str, name: str = "") -> Imported:
+    """Copy ``file`` into the ticket, log it in ``.meta/sources.yaml`` and ExternalSources."""
+
+    source = Path(file)
+    if not source.is_absolute():
+        source = ws.cwd / source
+    if not source.is_file():
+        raise DocmgrError(
+            f"source file does not exist: {file}", "check the path (relative to the current folder)"
+        )
+    found = lookup.find(ws, ref)
+    if name:
+        paths.validate_segment(name, what="--name")
+        dest_name = name + os.path.splitext(source.name)[1]
+    else:
+        dest_name = source.name
+    paths.validate_segment(dest_name, what="file name")
+    folder = found.dir / "sources" / "local"
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = paths.resolve_inside(found.dir, f"sources/local/{dest_name}")
+    with file_lock(dest):
+        atomic_write(dest, source.read_bytes())
+    now = ws.clock.now()
+    meta_dir = found.dir / ".meta"
+    meta_dir.mkdir(exist_ok=True)
+    sources_yaml = meta_dir / "sources.yaml"
+    with file_lock(sources_yaml):
+        current = read_text(sources_yaml) if sources_yaml.exists() else ""
+        if current and not current.endswith("\n"):
+            current += "\n"
+        atomic_write(
+            sources_yaml, current + sources_entry(source=file, fetched=format_rfc3339(now))
+        )
+    marker = f"local:{dest_name}"
+    index = found.doc.path
+    updated = False
+    with file_lock(index):
+        text = read_text(index)
+        meta, _ = front_matter.read(text, path=str(index))
+        if marker not in meta.external_sources:
+            new = front_matter.update_fields(
+                text,
+                {"ExternalSources": [*meta.external_sources, marker], "LastUpdated": now},
+                path=str(index),
+            )
+            atomic_write(index, new)
+            updated = True
+    return Imported(found.id, found.dir, file, dest, sources_yaml, index, updated)

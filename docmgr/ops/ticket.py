@@ -1,0 +1,302 @@
+"""Ticket verbs that write: create, close, rename, move."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from docmgr.errors import DocmgrError, TicketExists, UsageProblem
+from docmgr.formats import front_matter
+from docmgr.ops import changelog
+from docmgr.seams import paths
+from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.store import lookup, templates
+from docmgr.store.index import load_docs
+from docmgr.store.lookup import tickets_from_docs
+from docmgr.store.ticket_files import task_counts
+from docmgr.store.workspace import Workspace
+
+SCAFFOLD_DIRS = (
+    "design",
+    "reference",
+    "playbooks",
+    "scripts",
+    "sources",
+    ".meta",
+    "various",
+    "archive",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    ticket: str
+    title: str
+    path: Path
+    dirs: list[str]
+    files: list[str]
+
+
+def create(
+    ws: Workspace,
+    *,
+    ticket: str,
+    title: str,
+    topics: list[str],
+    path_template: str = paths.DEFAULT_PATH_TEMPLATE,
+    force: bool = False,
+) -> Created:
+    """Create a ticket workspace: index.md, README.md, tasks.md, changelog.md and folders."""
+
+    paths.validate_ticket_id(ticket)
+    if not title.strip():
+        raise UsageProblem("title is empty", 'pass --title "What this ticket is about"')
+    now = ws.clock.now()
+    slug = paths.ticket_slug(ticket, title)
+    rel = paths.render_path_template(path_template, ticket=ticket, title=title, slug=slug, when=now)
+    target = paths.resolve_inside(ws.root, rel)
+    if ws.root.is_dir() and not force:
+        for existing in tickets_from_docs(load_docs(ws)):
+            if existing.id.lower() == ticket.lower():
+                raise TicketExists(f"ticket {existing.id} already exists at {existing.dir}")
+    if (target / "index.md").exists() and not force:
+        # another ticket's folder (a --path-template without {{TICKET}}): keeping its files
+        # and reporting success would leave the new ticket without an index
+        raise TicketExists(
+            f"{target / 'index.md'} already exists (another ticket's workspace)",
+            "use a --path-template that includes {{TICKET}}, or pass --force",
+        )
+    ws.root.mkdir(parents=True, exist_ok=True)
+    made_dirs: list[str] = []
+    for sub in ("", *SCAFFOLD_DIRS):
+        folder = target / sub if sub else target
+        folder.mkdir(parents=True, exist_ok=True)
+        made_dirs.append(ws.rel(folder))
+    owners = list(ws.config.owners) if ws.config else []
+    intent = (ws.config.intent if ws.config else "") or "long-term"
+    date = now.strftime("%Y-%m-%d")
+    body = templates.template_body(ws.root, "index")
+    if body is None:
+        body = f"# {title}\n\nDocument workspace for {ticket}.\n"
+    body = templates.fill(
+        body,
+        title=title,
+        ticket=ticket,
+        status="active",
+        date=date,
+        summary="",
+        topics=topics,
+        owners=owners,
+    )
+    header = {
+        "Title": title,
+        "Ticket": ticket,
+        "Status": "active",
+        "Topics": topics,
+        "DocType": "index",
+        "Intent": intent,
+        "Owners": owners,
+        "RelatedFiles": [],
+        "ExternalSources": [],
+        "Summary": "",
+        "LastUpdated": now,
+        "WhatFor": "",
+        "WhenToUse": "",
+    }
+    readme = templates.builtin_text("templates", "README.md.tmpl") or "# {{TITLE}}\n"
+    readme = readme.replace("{{TITLE}}", title).replace("{{TICKET}}", ticket)
+    files = {
+        "index.md": front_matter.new_document(header, body),
+        "README.md": readme,
+        "tasks.md": "# Tasks\n\n## TODO\n\n",
+        "changelog.md": f"# Changelog\n\n## {date}\n\n- Initial workspace created\n\n",
+    }
+    written: list[str] = []
+    for name, content in files.items():
+        path = target / name
+        if path.exists() and not force:
+            continue
+        atomic_write(path, content)
+        written.append(ws.rel(path))
+    return Created(ticket, title, target, made_dirs, written)
+
+
+def set_fields(path: Path, updates: dict[str, object]) -> bool:
+    """Under the file's lock, set front-matter keys (only their lines change); True if written."""
+
+    with file_lock(path):
+        text = read_text(path)
+        updated = front_matter.update_fields(text, updates, path=str(path))
+        if updated == text:
+            return False
+        atomic_write(path, updated)
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    ticket: str
+    index: Path
+    changelog: Path
+    open_tasks: int
+    done_tasks: int
+    old_status: str
+    status: str
+    old_intent: str
+    intent: str
+    intent_updated: bool
+
+    @property
+    def all_tasks_done(self) -> bool:
+        return self.open_tasks == 0 and self.done_tasks > 0
+
+
+def close(
+    ws: Workspace,
+    ref: str,
+    *,
+    status: str = "complete",
+    intent: str = "",
+    entry: str = "Ticket closed",
+) -> Closed:
+    """Set Status (and Intent when given) plus LastUpdated on index.md; append a changelog entry.
+
+    Open tasks do not stop the close; the caller warns about them.
+    """
+
+    if not status.strip():
+        raise UsageProblem("status is empty", "pass --status complete (or another status)")
+    found = lookup.find(ws, ref)
+    open_, done = task_counts(found.dir)
+    meta = found.doc.meta
+    old_status = meta.status if meta else ""
+    old_intent = meta.intent if meta else ""
+    now = ws.clock.now()
+    updates: dict[str, object] = {"Status": status, "LastUpdated": now}
+    if intent:
+        updates["Intent"] = intent
+    set_fields(found.doc.path, updates)
+    log = found.dir / "changelog.md"
+    changelog.append_entry(log, date=now.strftime("%Y-%m-%d"), entry=entry or "Ticket closed")
+    return Closed(
+        found.id,
+        found.doc.path,
+        log,
+        open_,
+        done,
+        old_status,
+        status,
+        old_intent,
+        intent or old_intent,
+        bool(intent) and intent != old_intent,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Renamed:
+    old: str
+    new: str
+    source: Path
+    dest: Path
+    updated_docs: list[Path] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def _walk_md(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("_"))
+        found.extend(Path(current) / f for f in sorted(files) if f.lower().endswith(".md"))
+    return found
+
+
+def rename(ws: Workspace, ref: str, *, new_ticket: str, dry_run: bool = False) -> Renamed:
+    """Give a ticket a new id: rewrite ``Ticket`` in its docs and rename its folder.
+
+    The destination folder is checked before anything is rewritten, so a clash leaves the
+    ticket untouched (the Go tool rewrote the docs first and then failed).
+    """
+
+    if ref == new_ticket:
+        raise UsageProblem(
+            "new ticket is identical to current ticket", "pass a different --new-ticket"
+        )
+    paths.validate_ticket_id(new_ticket)
+    found = lookup.find(ws, ref)
+    base = found.dir.name
+    if base.startswith(found.id):
+        rest = base[len(found.id) :]
+    else:
+        rest = "--" + base.split("--", 1)[1] if "--" in base else ""
+    dest = found.dir.parent / (new_ticket + rest)
+    if dest.exists():
+        raise DocmgrError(
+            f"target directory already exists: {dest}", "pick another id or move that folder away"
+        )
+    if dry_run:
+        return Renamed(found.id, new_ticket, found.dir, dest, [], True)
+    now = ws.clock.now()
+    updated: list[Path] = []
+    for path in _walk_md(found.dir):
+        try:
+            text = path.read_text(encoding="utf-8")
+            front_matter.read(text, path=str(path))
+        except (OSError, UnicodeDecodeError, DocmgrError):
+            continue  # control files and broken headers are left alone
+        if set_fields(path, {"Ticket": new_ticket, "LastUpdated": now}):
+            updated.append(dest / path.relative_to(found.dir))
+    os.rename(found.dir, dest)
+    return Renamed(found.id, new_ticket, found.dir, dest, updated, False)
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    ticket: str
+    source: Path
+    dest: Path
+    time: datetime
+
+
+def move(ws: Workspace, ref: str, *, path_template: str = "", overwrite: bool = False) -> Moved:
+    """Move a ticket folder to where the path template puts it today ({{TICKET}} = canonical id)."""
+
+    found = lookup.find(ws, ref)
+    now = ws.clock.now()
+    title = found.title or found.id
+    rel = paths.render_path_template(
+        path_template or paths.DEFAULT_PATH_TEMPLATE,
+        ticket=found.id,
+        title=title,
+        slug=paths.ticket_slug(found.id, title),
+        when=now,
+    )
+    dest = paths.resolve_inside(ws.root, rel)
+    source = Path(os.path.abspath(found.dir))
+    if dest == source:
+        raise DocmgrError(f"ticket {found.id} is already at {dest}", "pass another --path-template")
+    if paths.is_inside(source, dest):
+        raise DocmgrError(
+            "destination cannot be nested inside source", "pick a path template outside the ticket"
+        )
+    if dest.exists():
+        if not overwrite:
+            raise DocmgrError(
+                f"destination already exists (use --overwrite to replace): {dest}",
+                "pass --overwrite or another --path-template",
+            )
+        if not dest.is_dir() or any(dest.iterdir()):
+            raise DocmgrError(
+                f"destination is not an empty folder: {dest}",
+                "remove it first; --overwrite never deletes documents",
+            )
+        dest.rmdir()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    os.rename(source, dest)
+    index = dest / found.doc.path.name
+    try:
+        set_fields(index, {"LastUpdated": now})
+    except (OSError, DocmgrError):
+        pass  # best effort, like the Go tool: the move itself succeeded
+    return Moved(found.id, source, dest, now)

@@ -1,0 +1,229 @@
+"""diary verify: check every cited commit against git and propose repairs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docmgr.formats.diary import parse, refresh_index, render_commit_ref
+from docmgr.model import CommitRef, DiaryStep
+from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.store.diaries import commit_urls, open_repo
+
+if TYPE_CHECKING:
+    from docmgr.seams.gitlink import Commit, Proposal, Repository
+    from docmgr.store.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """One audited commit reference (or a step without one)."""
+
+    diary: str  # relative to the docs root
+    step: str  # as written
+    commit: str  # as written
+    status: str  # one of STATUSES
+    proposed: str | None = None
+    match: str = ""  # "patch-id" | "subject" when proposed
+    note: str = ""  # numbering problems: duplicate / missing step numbers
+    line: int = 0
+    path: Path | None = None
+
+    def row(self) -> dict[str, object]:
+        return {
+            "diary": self.diary,
+            "step": self.step,
+            "commit": self.commit,
+            "status": self.status,
+            "proposed": self.proposed,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fixed:
+    diary: str
+    step: str
+    old: str
+    new: str
+    line: int
+
+
+@dataclass(slots=True)
+class Audit:
+    findings: list[Finding] = field(default_factory=list)
+    fixed: list[Fixed] = field(default_factory=list)
+
+
+def _numbering_notes(steps: Sequence[DiaryStep]) -> dict[int, str]:
+    notes: dict[int, list[str]] = {}
+    seen: dict[str, int] = {}
+    for i, step in enumerate(steps):
+        seen[step.label.lower()] = seen.get(step.label.lower(), 0) + 1
+    for i, step in enumerate(steps):
+        if seen[step.label.lower()] > 1:
+            notes.setdefault(i, []).append(f"duplicate step number {step.label}")
+    covered: set[int] = set()
+    for step in steps:
+        covered.update(range(step.number, step.last + 1))
+    highest = max(covered, default=0)
+    missing = [n for n in range(1, highest + 1) if n not in covered]
+    for n in missing:
+        after = next((i for i, s in enumerate(steps) if s.number > n), None)
+        if after is not None:
+            notes.setdefault(after, []).append(f"step {n} missing")
+    return {i: "; ".join(v) for i, v in notes.items()}
+
+
+class _Auditor:
+    def __init__(self, ws: Workspace, *, rev: str, repo: str) -> None:
+        self.ws = ws
+        self.rev = rev
+        self.repo_arg = repo
+        self.handle: Repository | None = None
+
+    def repo(self) -> Repository:
+        if self.handle is None:
+            self.handle = open_repo(self.ws, self.repo_arg)
+            self.handle.resolve(self.rev)  # an unknown --rev fails once, clearly
+        return self.handle
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+    def audit_text(self, text: str, *, rel: str, path: Path) -> list[_Checked]:
+        steps = parse(text)
+        notes = _numbering_notes(steps)
+        out: list[_Checked] = []
+        for i, step in enumerate(steps):
+
+            def finding(
+                *,
+                commit: str,
+                status: str,
+                line: int,
+                proposal: Proposal | None = None,
+                step: DiaryStep = step,
+                note: str = notes.get(i, ""),
+            ) -> Finding:
+                return Finding(
+                    diary=rel,
+                    step=step.label,
+                    commit=commit,
+                    status=status,
+                    proposed=proposal.commit.hash if proposal else None,
+                    match=proposal.match if proposal else "",
+                    note=note,
+                    line=line,
+                    path=path,
+                )
+
+            if not step.refs:
+                out.append(_Checked(finding(commit="", status="none", line=step.line)))
+                continue
+            for ref in step.refs:
+                if ref.kind != "hash":
+                    out.append(
+                        _Checked(finding(commit=ref.written, status=ref.kind, line=ref.line), ref)
+                    )
+                    continue
+                status, proposal = self._check(ref)
+                out.append(
+                    _Checked(
+                        finding(
+                            commit=ref.written, status=status, line=ref.line, proposal=proposal
+                        ),
+                        ref,
+                        proposal.commit if proposal else None,
+                    )
+                )
+        return out
+
+    def _check(self, ref: CommitRef) -> tuple[str, Proposal | None]:
+        handle = self.repo()
+        found = handle.lookup(ref.hash)
+        if found is not None and handle.is_reachable(found.hash, self.rev):
+            return "ok", None
+        status = "missing" if found is None else "unreachable"
+        return status, handle.find_rewritten(old=found, subject=ref.subject, rev=self.rev)
+
+
+class _Checked:
+    __slots__ = ("finding", "ref", "replacement")
+
+    def __init__(
+        self, finding: Finding, ref: CommitRef | None = None, replacement: Commit | None = None
+    ) -> None:
+        self.finding = finding
+        self.ref = ref
+        self.replacement = replacement
+
+
+def verify(
+    ws: Workspace, diaries: Sequence[Path], *, rev: str = "HEAD", repo: str = "", fix: bool = False
+) -> Audit:
+    """Audit every step's commit: exists, reachable from ``rev``, N/A, pending or absent.
+
+    Lost or unreachable commits get a proposal (same patch-id on ``rev``, else same
+    subject). With ``fix``, proposals are written into the commit lines under the diary's
+    lock and the diary is audited again, so the findings describe the repaired file.
+    """
+
+    auditor = _Auditor(ws, rev=rev, repo=repo)
+    audit = Audit()
+    try:
+        for path in diaries:
+            rel = ws.rel(path)
+            if not fix:
+                text = read_text(path)
+                checked = auditor.audit_text(text, rel=rel, path=path)
+                audit.findings.extend(c.finding for c in checked)
+                continue
+            with file_lock(path):
+                text = read_text(path)
+                results = auditor.audit_text(text, rel=rel, path=path)
+                edits = [
+                    (c.ref, c.replacement, c.finding)
+                    for c in results
+                    if c.ref is not None and c.replacement is not None
+                ]
+                updated = text
+                for ref, new, finding in sorted(edits, key=lambda e: e[0].start, reverse=True):
+                    urls = commit_urls(ws, auditor.handle, [new])
+                    rendered = render_commit_ref(new, url=urls.get(new.hash))
+                    updated = updated[: ref.start] + rendered + updated[ref.end :]
+                    audit.fixed.append(
+                        Fixed(
+                            diary=rel,
+                            step=finding.step,
+                            old=ref.written,
+                            new=new.hash,
+                            line=ref.line,
+                        )
+                    )
+                if edits:
+                    updated = refresh_index(updated)
+                    atomic_write(path, updated)
+                    results = auditor.audit_text(updated, rel=rel, path=path)
+                audit.findings.extend(c.finding for c in results)
+    finally:
+        auditor.close()
+    audit.fixed.reverse()
+    return audit
+
+
+def failing(findings: Sequence[Finding], fail_on: Iterable[str]) -> list[Finding]:
+    """Select the findings whose status (or note: ``duplicate``, ``gap``) is in ``fail_on``."""
+    wanted = {w.strip().lower() for w in fail_on if w.strip()}
+    out = []
+    for finding in findings:
+        if finding.status in wanted:
+            out.append(finding)
+        elif "duplicate" in wanted and "duplicate" in finding.note:
+            out.append(finding)
+        elif "gap" in wanted and "missing" in finding.note:
+            out.append(finding)
+    return out

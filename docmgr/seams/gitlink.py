@@ -1,0 +1,240 @@
+"""The one seam to git: resolve revisions, list a commit's files, find rewritten commits.
+
+This is the only module that imports GitPython, and it does so inside functions, so
+commands that never touch a commit never pay for it. Every failure becomes a
+``GitLinkError`` that names the revision and the repository it looked in."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docmgr.errors import GitLinkError
+
+_NOT_A_REPO_HINT = "run it inside a git repository, pass --repo PATH, or use --no-commit"
+
+
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Commit:
+    """A resolved commit: full hash and subject line."""
+
+    hash: str
+    subject: str
+
+    @property
+    def short(self) -> str:
+        return self.hash[:7]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Proposal:
+    """A commit on the audited branch that replaces a rewritten or lost one."""
+
+    commit: Commit
+    match: str  # "patch-id" | "subject"
+
+
+@dataclass(slots=True)
+class Repository:
+    """One opened repository (one GitPython ``Repo``) for one command run.
+
+    Revisions and histories are cached, so a handle assumes the repository does not change
+    while it is open; open a new one after moving refs.
+    """
+
+    root: Path
+    repo: Any
+    _reachable: dict[str, set[str]] = field(default_factory=dict)
+    _subjects: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    _heads: dict[str, Commit] = field(default_factory=dict)
+
+    def close(self) -> None:
+        """Stop the git helper processes GitPython keeps for this repository."""
+        self.repo.close()
+
+    # ------------------------------------------------------------------ resolving
+
+    def resolve(self, rev: str) -> Commit:
+        """Resolve any revision git understands (HEAD, short hash, tag, HEAD~2) to a commit."""
+        from git.exc import GitCommandError
+
+        rev = rev.strip()
+        if not rev or rev.startswith("-") or "\x00" in rev:
+            raise GitLinkError(f"invalid revision {rev!r} in repository {self.root}")
+        try:
+            out = self.repo.git.show(
+                "-s", "--no-color", f"--format=%H{_SEP}%s", f"{rev}^{{commit}}", "--"
+            )
+        except GitCommandError:
+            raise GitLinkError(f"unknown revision '{rev}' in repository {self.root}") from None
+        full, _, subject = out.partition(_SEP)
+        return Commit(hash=full.strip(), subject=subject.strip())
+
+    def lookup(self, hash_: str) -> Commit | None:
+        """Return the commit a (possibly short) hash names, or None when it is not there.
+
+        Goes through GitPython's long-running ``cat-file`` helpers, so auditing hundreds of
+        steps starts no process per step.
+        """
+        if not re.fullmatch(r"[0-9a-fA-F]{4,40}", hash_):
+            return None
+        try:
+            hexsha, _kind, _size = self.repo.git.get_object_header(f"{hash_}^{{commit}}")
+        except ValueError:  # missing or ambiguous
+            return None
+        full = hexsha.decode() if isinstance(hexsha, bytes) else str(hexsha)
+        message = self.repo.commit(full).message
+        if isinstance(message, bytes):
+            message = message.decode("utf-8", "replace")
+        return Commit(hash=full, subject=subject_of(message))
+
+    def _head(self, rev: str) -> Commit:
+        if rev not in self._heads:
+            self._heads[rev] = self.resolve(rev)
+        return self._heads[rev]
+
+    def changed_files(self, hash_: str) -> list[Path]:
+        """List the absolute paths of the files a commit added, changed or deleted."""
+        out = self.repo.git.diff_tree(
+            "--no-commit-id", "--name-only", "-r", "-z", "--root", "--no-renames", hash_
+        )
+        return [self.root / name for name in out.split("\x00") if name]
+
+    def is_reachable(self, hash_: str, rev: str) -> bool:
+        """Tell whether ``hash_`` is in the history of ``rev``."""
+        if rev not in self._reachable:
+            head = self._head(rev)
+            out = self.repo.git.rev_list(head.hash)
+            self._reachable[rev] = set(out.split())
+        return hash_ in self._reachable[rev]
+
+    # ------------------------------------------------------------------ rewritten commits
+
+    def patch_id(self, hash_: str) -> str | None:
+        """Compute ``git patch-id --stable`` of one commit (None for an empty or merge commit)."""
+        shown = self.repo.git.show(
+            "--no-color", "--no-ext-diff", "--format=commit %H", hash_, as_process=True
+        )
+        try:
+            out = self.repo.git.patch_id("--stable", istream=shown.proc.stdout)
+        finally:
+            shown.wait()
+        first = out.split()
+        return first[0] if first else None
+
+    def _patch_ids(self, rev: str, exclude: str) -> list[tuple[str, str]]:
+        log = self.repo.git.log(
+            "-p", "--no-color", "--no-ext-diff", rev, f"^{exclude}", "--", as_process=True
+        )
+        try:
+            out = self.repo.git.patch_id("--stable", istream=log.proc.stdout)
+        finally:
+            log.wait()
+        pairs = []
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) == 2:
+                pairs.append((parts[0], parts[1]))
+        return pairs
+
+    def _subject_list(self, rev: str, exclude: str | None) -> list[tuple[str, str]]:
+        key = f"{rev}\x00{exclude or ''}"
+        if key not in self._subjects:
+            args = ["--no-color", f"--format=%H{_SEP}%s", rev]
+            if exclude:
+                args.append(f"^{exclude}")
+            out = self.repo.git.log(*args, "--")
+            pairs = []
+            for line in out.splitlines():
+                full, _, subject = line.partition(_SEP)
+                pairs.append((full.strip(), subject.strip()))
+            self._subjects[key] = pairs
+        return self._subjects[key]
+
+    def find_rewritten(self, *, old: Commit | None, subject: str, rev: str) -> Proposal | None:
+        """Find on ``rev`` the commit that replaced ``old``: same patch-id, else same subject.
+
+        ``old`` is None when the commit no longer exists; then only the subject written in
+        the diary can be matched. The newest match wins.
+        """
+        head = self._head(rev)
+        if old is not None:
+            pid = self.patch_id(old.hash)
+            if pid:
+                for candidate_pid, candidate in self._patch_ids(head.hash, old.hash):
+                    if candidate_pid == pid and candidate != old.hash:
+                        return Proposal(commit=self._commit_of(candidate), match="patch-id")
+            subject = subject or old.subject
+        wanted = subject.strip()
+        if not wanted:
+            return None
+        exclude = old.hash if old is not None else None
+        for full, candidate_subject in self._subject_list(head.hash, exclude):
+            if candidate_subject == wanted and (old is None or full != old.hash):
+                return Proposal(
+                    commit=Commit(hash=full, subject=candidate_subject), match="subject"
+                )
+        return None
+
+    def _commit_of(self, full: str) -> Commit:
+        return self.resolve(full)
+
+    # ------------------------------------------------------------------ links
+
+    def commit_url(self, hash_: str) -> str | None:
+        """Return the web page of a commit on the ``origin`` remote (GitHub or GitLab), if known."""
+        try:
+            url = self.repo.config_reader().get_value('remote "origin"', "url")
+        except Exception:  # no origin remote: plain hashes
+            return None
+        return commit_url_for(str(url), hash_)
+
+
+def subject_of(message: str) -> str:
+    """Return a message's subject the way git's ``%s`` shows it (first paragraph, one line)."""
+    paragraph = message.strip("\n").split("\n\n", 1)[0]
+    return " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
+
+
+def commit_url_for(remote_url: str, hash_: str) -> str | None:
+    """Turn a remote URL (https, ssh or scp form) into a commit page URL."""
+    url = remote_url.strip()
+    match = re.match(r"^(?:[a-z+]+://)?(?:[^@/]+@)?([^/:]+)(?::\d+)?[:/](.+?)(?:\.git)?/?$", url)
+    if not match:
+        return None
+    host, project = match.group(1).lower(), match.group(2).strip("/")
+    if not project or "/" not in project:
+        return None
+    if "gitlab" in host:
+        return f"https://{host}/{project}/-/commit/{hash_}"
+    if "github" in host:
+        return f"https://{host}/{project}/commit/{hash_}"
+    return None
+
+
+def open_repository(path: Path) -> Repository:
+    """Open the git repository containing ``path``; one clear error when there is none."""
+    start = Path(os.path.abspath(path))
+    if not start.exists():
+        raise GitLinkError(f"repository path does not exist: {start}", _NOT_A_REPO_HINT)
+    try:
+        import git
+    except ImportError as exc:  # pragma: no cover - GitPython is a dependency
+        raise GitLinkError(
+            f"GitPython is not available: {exc}", "install docmgr with its dependencies"
+        ) from None
+    try:
+        repo = git.Repo(start, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise GitLinkError(f"not a git repository: {start}", _NOT_A_REPO_HINT) from None
+    except git.GitCommandNotFound:  # pragma: no cover - depends on the machine
+        raise GitLinkError("the git executable was not found", "install git") from None
+    if repo.bare or repo.working_tree_dir is None:
+        raise GitLinkError(f"bare repository has no working tree: {start}", _NOT_A_REPO_HINT)
+    return Repository(Path(repo.working_tree_dir), repo)

@@ -1,0 +1,286 @@
+"""Docs-root resolution and the ``.ttmp.yaml`` configuration file (spec §2.1–§2.3)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docmgr.errors import ConfigError
+from docmgr.formats.front_matter import scalar
+
+CONFIG_NAME = ".ttmp.yaml"
+
+
+DEFAULT_ROOT = "ttmp"
+
+
+@dataclass(slots=True)
+class Config:
+    """What a ``.ttmp.yaml`` says (all keys optional)."""
+
+    path: Path
+    root: str = ""
+    owners: list[str] = field(default_factory=list)
+    intent: str = ""
+    filename_prefix_policy: str = ""
+    vocabulary: str = ""
+    repo: str = ""  # git repository used for diary commits, when the docs live elsewhere
+    commit_links: bool = False  # diary.commit_links: render commit hashes as links
+    cache_dir: str = ""  # index.cache_dir: where the search index lives
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One line of ``config show``: a source that was consulted, and whether it decided."""
+
+    source: str
+    used: bool
+    path: str
+
+
+@dataclass(slots=True)
+class Resolution:
+    root: Path
+    source: str  # "--root flag" | "DOCMGR_CONFIG env var" | ".ttmp.yaml" | "git" | "cwd"
+    config: Config | None
+    steps: list[Step]
+    warnings: list[str]
+    git_root: Path | None
+
+
+def find_git_root(start: Path) -> Path | None:
+    """Walk up from ``start`` to a folder with a ``.git`` dir (or a ``.git`` file that resolves)."""
+    current = start
+    while True:
+        marker = current / ".git"
+        if marker.is_dir():
+            return current
+        if marker.is_file() and _gitdir_exists(marker):
+            return current
+        if current.parent == current:
+            return None
+        current = current.parent
+
+
+def _gitdir_exists(marker: Path) -> bool:
+    try:
+        text = marker.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    for line in text.splitlines():
+        if line.startswith("gitdir:"):
+            target = Path(line[len("gitdir:") :].strip())
+            if not target.is_absolute():
+                target = marker.parent / target
+            return target.exists()
+    return False
+
+
+def find_config(cwd: Path, env: Mapping[str, str]) -> tuple[Path | None, str, bool]:
+    """Locate the active config file: (path, how it was found, found via env)."""
+    explicit = env.get("DOCMGR_CONFIG", "").strip()
+    if explicit:
+        candidate = Path(explicit)
+        if not candidate.is_absolute():
+            candidate = cwd / candidate
+        if candidate.is_file():
+            return candidate, "DOCMGR_CONFIG env var", True
+    current = cwd
+    while True:
+        candidate = current / CONFIG_NAME
+        if candidate.is_file():
+            return candidate, ".ttmp.yaml", False
+        if current.parent == current:
+            return None, "", False
+        current = current.parent
+
+
+def _scalar(text: str) -> Any:
+    """A plain, single- or double-quoted scalar of the simple subset; raise ValueError otherwise."""
+    text = text.strip()
+    if " #" in text and not text.startswith(("'", '"')):
+        text = text.split(" #", 1)[0].rstrip()
+    if text == "[]":
+        return []
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    if len(text) >= 2 and text[0] == text[-1] == '"' and "\\" not in text:
+        return text[1:-1]
+    if not text or text[0] in "[]{}|>&*!%@`'\"?":
+        raise ValueError(text)
+    return text
+
+
+def parse_simple(text: str) -> dict[str, Any] | None:
+    """Parse the block-style subset docmgr writes: top keys, one nested level, scalar lists.
+
+    Returns None for anything outside that subset, so the caller falls back to PyYAML; this
+    keeps PyYAML's import (about a tenth of a command's start-up) off every command.
+    """
+    data: dict[str, Any] = {}
+    top: str | None = None  # current top-level key
+    items: list[Any] | None = None  # the list that "- x" lines append to
+    try:
+        for raw in text.splitlines():
+            line = raw.rstrip()
+            stripped = line.lstrip(" ")
+            if not stripped or stripped.startswith("#"):
+                continue
+            if line.startswith("\t") or "\t" in line[: len(line) - len(stripped)]:
+                return None
+            if stripped.startswith("- "):
+                if items is None:
+                    return None
+                items.append(_scalar(stripped[2:]))
+                continue
+            key, sep, value = stripped.partition(":")
+            if not sep or not key or key[0] in "'\"?&*!{[-" or (value and value[0] != " "):
+                return None
+            parsed = _scalar(value) if value.strip() else []
+            items = parsed if isinstance(parsed, list) and not value.strip() else None
+            if line == stripped:
+                top = key
+                data[key] = parsed
+            elif top is not None and isinstance(data[top], (list, dict)):
+                if isinstance(data[top], list):
+                    if data[top]:
+                        return None
+                    data[top] = {}
+                data[top][key] = parsed
+            else:
+                return None
+    except ValueError:
+        return None
+    return data
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "on", "1")
+    return bool(value)
+
+
+def load_config(path: Path) -> Config:
+    """Parse a ``.ttmp.yaml``; raise ConfigError when it is not valid YAML."""
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"failed to read config file {path}: {exc}") from None
+    data = parse_simple(text)
+    if data is None:
+        import yaml
+
+        try:
+            data = yaml.load(text, Loader=yaml.CSafeLoader) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(
+                f"failed to parse config file {path}: {str(exc).splitlines()[0]}"
+            ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"failed to parse config file {path}: not a mapping")
+    defaults = data.get("defaults") or {}
+    diary = data.get("diary") or {}
+    index = data.get("index") or {}
+    return Config(
+        path=path,
+        root=str(data.get("root") or ""),
+        owners=[str(o) for o in (defaults.get("owners") or []) if o]
+        if isinstance(defaults, dict)
+        else [],
+        intent=str(defaults.get("intent") or "") if isinstance(defaults, dict) else "",
+        filename_prefix_policy=str(data.get("filenamePrefixPolicy") or ""),
+        vocabulary=str(data.get("vocabulary") or ""),
+        repo=str(data.get("repo") or ""),
+        commit_links=_truthy(diary.get("commit_links")) if isinstance(diary, dict) else False,
+        cache_dir=str(index.get("cache_dir") or "") if isinstance(index, dict) else "",
+    )
+
+
+def resolve(root_flag: str | None, *, cwd: Path, env: Mapping[str, str]) -> Resolution:
+    """Resolve the docs root: --root, DOCMGR_CONFIG / nearest .ttmp.yaml, git root, cwd."""
+
+    steps: list[Step] = []
+    warnings: list[str] = []
+    config: Config | None = None
+    config_path, how, _ = find_config(cwd, env)
+    if config_path is not None:
+        try:
+            config = load_config(config_path)
+        except ConfigError as exc:
+            warnings.append(
+                f"Warning: {exc.message}; continuing with git root or current directory"
+            )
+    git_root = find_git_root(cwd)
+
+    if root_flag and root_flag != DEFAULT_ROOT:
+        root = Path(root_flag) if os.path.isabs(root_flag) else cwd / root_flag
+        steps.append(Step("--root flag", True, str(root)))
+        return Resolution(
+            Path(os.path.abspath(root)), "--root flag", config, steps, warnings, git_root
+        )
+    steps.append(Step("--root flag", False, "<not applicable>"))
+
+    if config is not None and config.root:
+        root = Path(config.root)
+        if not root.is_absolute():
+            root = config.folder / root
+        steps.append(Step(how, True, _display(config.path, cwd)))
+        return Resolution(Path(os.path.abspath(root)), how, config, steps, warnings, git_root)
+    steps.append(
+        Step(".ttmp.yaml", False, _display(config_path, cwd) if config_path else "<not found>")
+    )
+
+    if git_root is not None:
+        steps.append(Step("Git repository root", True, str(git_root / DEFAULT_ROOT)))
+        return Resolution(git_root / DEFAULT_ROOT, "git", config, steps, warnings, git_root)
+    steps.append(Step("Git repository root", False, "<not found>"))
+    steps.append(Step("Default (current directory)", True, str(cwd / DEFAULT_ROOT)))
+    return Resolution(cwd / DEFAULT_ROOT, "cwd", config, steps, warnings, git_root)
+
+
+def _display(path: Path | None, cwd: Path) -> str:
+    if path is None:
+        return "<not found>"
+    try:
+        rel = path.relative_to(cwd)
+        return f"{rel.as_posix()} (current dir)"
+    except ValueError:
+        return f"{path} (walking up)"
+
+
+def render_config(
+    *, root: str, owners: list[str], intent: str, prefix_policy: str = "", vocabulary: str
+) -> str:
+    """Render ``.ttmp.yaml`` exactly as docmgr writes it (4-space indentation, all keys)."""
+
+    lines = [f"root: {scalar(root)}", "defaults:"]
+    if owners:
+        lines.append("    owners:")
+        lines.extend(f"        - {scalar(o)}" for o in owners)
+    else:
+        lines.append("    owners: []")
+    lines.append(f"    intent: {scalar(intent)}")
+    lines.append(f"filenamePrefixPolicy: {scalar(prefix_policy)}")
+    lines.append(f"vocabulary: {scalar(vocabulary)}")
+    return "\n".join(lines) + "\n"
+
+
+def repo_root_for(cwd: Path, git_root: Path | None) -> Path:
+    """The repository root: git root, else nearest folder with ``go.mod`` or ``doc``, else cwd."""
+    if git_root is not None:
+        return git_root
+    current = cwd
+    while True:
+        if (current / "go.mod").exists() or (current / "doc").exists():
+            return current
+        if current.parent == current:
+            return cwd
+        current = current.parent

@@ -1,0 +1,141 @@
+"""Finding tickets and documents by forgiving reference (spec §1.6)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from docmgr.errors import (
+    DocmgrError,
+    DocNotFound,
+    TicketAmbiguous,
+    TicketNotFound,
+    UsageProblem,
+)
+from docmgr.model import Doc, Ticket
+from docmgr.seams import paths
+from docmgr.store.index import index_docs, load_docs
+from docmgr.store.workspace import Workspace
+
+
+def tickets_from_docs(docs: list[Doc]) -> list[Ticket]:
+    """Group index documents by ticket id (duplicates are kept and marked)."""
+    by_id: dict[str, Ticket] = {}
+    order: list[Ticket] = []
+    for doc in docs:
+        if not doc.is_index or doc.meta is None:
+            continue
+        tid = doc.meta.ticket
+        if tid in by_id:
+            by_id[tid].others.append(doc)
+            continue
+        ticket = Ticket(tid, doc)
+        by_id[tid] = ticket
+        order.append(ticket)
+    return order
+
+
+def _unique(found: list[Ticket]) -> list[Ticket]:
+    seen: dict[str, Ticket] = {}
+    for t in found:
+        seen.setdefault(t.id, t)
+    return list(seen.values())
+
+
+def resolve(ref: str, tickets: list[Ticket]) -> Ticket:
+    """Resolve a forgiving ticket reference (spec §1.6): id, prefix, folder name, substring."""
+    ref = ref.strip()
+    if not ref:
+        raise UsageProblem("missing ticket id", "pass --ticket <ID>")
+    lowered = ref.lower()
+    stages: list[Callable[[], list[Ticket]]] = [
+        lambda: (
+            [t for t in tickets if t.id == ref] or [t for t in tickets if t.id.lower() == lowered]
+        ),
+        lambda: [t for t in tickets if t.id.lower().startswith(lowered)],
+        lambda: _by_folder(ref, tickets),
+        lambda: [t for t in tickets if lowered in t.id.lower()],
+    ]
+    for stage in stages:
+        found = _unique(stage())
+        if len(found) == 1:
+            return _single(ref, found[0])
+        if len(found) > 1:
+            ids = ", ".join(sorted(t.id for t in found))
+            raise TicketAmbiguous(f'ticket ambiguous: "{ref}" matches multiple tickets: {ids}')
+    raise TicketNotFound(f'ticket not found: "{ref}"')
+
+
+def _by_folder(ref: str, tickets: list[Ticket]) -> list[Ticket]:
+    segment = ref.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
+    found = [t for t in tickets if t.dir.name.lower() == segment]
+    if found or "--" not in segment:
+        return found
+    head = segment.split("--", 1)[0]
+    return [t for t in tickets if t.id.lower() == head] or [
+        t for t in tickets if t.id.lower().startswith(head)
+    ]
+
+
+def _single(ref: str, ticket: Ticket) -> Ticket:
+    if ticket.others:
+        listing = ", ".join(d.rel for d in [ticket.doc, *ticket.others])
+        raise TicketAmbiguous(
+            f'ticket ambiguous: "{ticket.id}" has multiple index docs: {listing}',
+            "remove or rename the duplicate workspace",
+        )
+    return ticket
+
+
+def find(ws: Workspace, ref: str, docs: list[Doc] | None = None) -> Ticket:
+    """Resolve ``ref`` against the workspace's tickets."""
+    if docs is None:
+        docs = index_docs(ws, ticket_id=ref)
+    return resolve(ref, tickets_from_docs(docs))
+
+
+def resolve_ref(ws: Workspace, ref: str, docs: list[Doc] | None = None) -> Path:
+    """Resolve a ``--doc`` reference (spec §1.7): abs, cwd, repo, docs root, suffix match."""
+    ref = ref.strip()
+    if not ref or "\x00" in ref:
+        raise DocNotFound("doc reference is empty", "pass --doc <path to the .md file>")
+    candidate = Path(ref)
+    if candidate.is_absolute():
+        if candidate.is_file():
+            return candidate
+        raise DocNotFound(f"doc not found: {candidate}")
+    for base in (ws.cwd, ws.repo_root, ws.root):
+        path = base / ref
+        if path.is_file():
+            return Path(os.path.abspath(path))
+    stripped = ref.replace("\\", "/")
+    prefix = ws.root.name + "/"
+    while stripped.startswith(prefix):
+        stripped = stripped[len(prefix) :]
+        path = ws.root / stripped
+        if path.is_file():
+            return path
+    suffix = stripped.strip("/")
+    pool = docs if docs is not None else (load_docs(ws) if ws.root.is_dir() else [])
+    matches = [d.path for d in pool if d.rel == suffix or d.rel.endswith("/" + suffix)]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        listing = ", ".join(ws.rel(m) for m in matches)
+        raise DocmgrError(
+            f'doc reference "{ref}" is ambiguous; candidates: {listing}', "pass more of the path"
+        )
+    raise DocNotFound(
+        f'doc not found: "{ref}" (tried absolute, cwd-relative, repo-relative, and '
+        "docs-root-relative paths)"
+    )
+
+
+def ticket_of(ws: Workspace, path: Path, tickets: list[Ticket]) -> Ticket | None:
+    """The ticket whose folder contains ``path`` (deepest match)."""
+    best: Ticket | None = None
+    for t in tickets:
+        if paths.is_inside(t.dir, path) and (best is None or len(str(t.dir)) > len(str(best.dir))):
+            best = t
+    return best

@@ -1,0 +1,167 @@
+"""The workspace: docs root, repository, config, and the walk that finds every document."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docmgr.errors import FrontMatterError, RootNotFound
+from docmgr.formats.front_matter import read
+from docmgr.model import CONTROL_NAMES, Doc
+from docmgr.seams.clock import Clock, SystemClock
+from docmgr.store import config as configmod
+from docmgr.store.ignore import IGNORE_FILE, Matcher
+
+
+@dataclass(slots=True)
+class Workspace:
+    """Everything a command needs to find and write files; built once per invocation."""
+
+    root: Path
+    cwd: Path
+    repo_root: Path
+    config: configmod.Config | None
+    resolution: configmod.Resolution
+    clock: Clock = field(default_factory=SystemClock)
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def open(
+        cls,
+        root_flag: str | None = None,
+        *,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+    ) -> Workspace:
+        """Resolve the docs root (spec §2.1) without requiring it to exist."""
+        here = Path(os.path.abspath(cwd or os.getcwd()))
+        environ = os.environ if env is None else env
+        res = configmod.resolve(root_flag, cwd=here, env=environ)
+        return cls(
+            root=res.root,
+            cwd=here,
+            repo_root=configmod.repo_root_for(here, res.git_root),
+            config=res.config,
+            resolution=res,
+            clock=clock or SystemClock(),
+            env=environ,
+        )
+
+    def require_root(self) -> Path:
+        """Return the docs root, or raise RootNotFound when it does not exist."""
+        if not self.root.is_dir():
+            raise RootNotFound(f"root directory does not exist: {self.root}")
+        return self.root
+
+    @property
+    def config_dir(self) -> Path:
+        return self.config.folder if self.config else self.root.parent
+
+    @property
+    def vocabulary_path(self) -> Path:
+        """The vocabulary file: the config's ``vocabulary:``, else ``<root>/vocabulary.yaml``."""
+        if self.config and self.config.vocabulary:
+            path = Path(self.config.vocabulary)
+            return path if path.is_absolute() else self.config.folder / path
+        return self.root / "vocabulary.yaml"
+
+    def rel(self, path: Path) -> str:
+        """Path relative to the docs root, slash-separated."""
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def display(self, path: Path) -> str:
+        """Path relative to the cwd when below it, else absolute (how the Go tool prints paths)."""
+        try:
+            return path.relative_to(self.cwd).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def walk_markdown(
+    root: Path,
+    matcher: Matcher,
+    *,
+    start: str = "",
+    dirs: dict[str, int] | None = None,
+    watch: dict[str, tuple[int, int]] | None = None,
+) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
+    """Yield (path, rel, stat, is_control) for every ``.md`` under ``root`` that is not skipped.
+
+    Skips folders named ``.meta``, folders starting with ``_`` and ignored paths; nested
+    ``.docmgrignore`` files apply to their own subtree. ``start`` walks one subfolder only;
+    ``dirs`` and ``watch`` (for the search index) record each folder's mtime and the
+    (mtime, size) of each nested ignore file.
+    """
+    stack: list[tuple[Path, str]] = [(root / start if start else root, start)]
+    while stack:
+        folder, rel_folder = stack.pop()
+        try:
+            if dirs is not None:
+                dirs[rel_folder] = os.stat(folder).st_mtime_ns
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            if dirs is not None:
+                dirs.pop(rel_folder, None)
+            continue
+        names = {e.name for e in entries}
+        if rel_folder and IGNORE_FILE in names:
+            ignore_path = folder / IGNORE_FILE
+            matcher.add_file(rel_folder, ignore_path)
+            if watch is not None:
+                try:
+                    st = os.stat(ignore_path)
+                    watch[str(ignore_path)] = (st.st_mtime_ns, st.st_size)
+                except OSError:
+                    watch[str(ignore_path)] = (-1, -1)  # gone: the next check sees a change
+        has_index = "index.md" in names
+        subdirs: list[tuple[Path, str]] = []
+        for entry in entries:
+            rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name.startswith("_") or entry.name == ".meta":
+                    continue
+                if matcher.ignored(rel, is_dir=True):
+                    continue
+                subdirs.append((Path(entry.path), rel))
+            elif entry.name.lower().endswith(".md"):
+                if matcher.ignored(rel, is_dir=False):
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                control = has_index and entry.name.lower() in CONTROL_NAMES
+                yield Path(entry.path), rel, st, control
+        stack.extend(reversed(subdirs))
+
+
+def parse_doc(
+    path: Path, rel: str, st: os.stat_result | None = None, *, control: bool = False
+) -> Doc:
+    """Read and parse one document; failures become a Doc with ``error`` set, never an exception."""
+
+    if st is None:
+        st = path.stat()
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            text = handle.read()
+        meta, _ = read(text, path=rel)
+        return Doc(path, rel, meta, mtime_ns=st.st_mtime_ns, size=st.st_size, is_control=control)
+    except FrontMatterError as exc:
+        return Doc(path, rel, None, exc.problem, exc.line, st.st_mtime_ns, st.st_size, control)
+    except OSError as exc:
+        return Doc(
+            path, rel, None, f"cannot read: {exc.strerror}", 0, st.st_mtime_ns, st.st_size, control
+        )
+
+
+def scan_docs(ws: Workspace) -> list[Doc]:
+    """Parse every document under the root (sorted by path); no cache."""
+    root = ws.require_root()
+    matcher = Matcher.for_root(root, ws.repo_root)
+    docs = [parse_doc(p, rel, st, control=c) for p, rel, st, c in walk_markdown(root, matcher)]
+    docs.sort(key=lambda d: d.rel)
+    return docs
