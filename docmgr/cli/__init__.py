@@ -8,43 +8,44 @@ verbs. ``tests/test_cli_lazy.py`` checks that these summaries match the real com
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from typing import Any
 
 import click
 
 from docmgr import __version__
-from docmgr.cli._common import DocmgrGroup, common_options, hidden_alias
+from docmgr.cli._common import DocmgrGroup, common_options, hidden_alias, set_no_cache
 
-# name -> the loaders that register it (some groups get verbs from several modules)
+# verb name -> the cli modules that register it (one module per verb group; `workspace`
+# only gathers hidden aliases of verbs that live in other modules)
 _SOURCES: dict[str, tuple[str, ...]] = {
     "init": ("workspace",),
     "configure": ("workspace",),
     "config": ("workspace",),
     "vocab": ("workspace",),
-    "workspace": ("workspace", "inspect"),
-    "ticket": ("ticket", "bookkeeping", "inspect"),
+    "workspace": ("workspace", "status", "doctor", "export"),
+    "ticket": ("ticket",),
     "create-ticket": ("ticket",),
-    "doc": ("doc", "bookkeeping", "inspect"),
+    "doc": ("doc",),
     "add": ("doc",),
     "guidelines": ("doc",),
-    "list": ("list",),
+    "relate": ("doc",),
+    "renumber": ("doc",),
+    "layout-fix": ("doc",),
+    "list": ("ticket", "doc"),
     "task": ("task",),
     "tasks": ("task",),
-    "changelog": ("bookkeeping",),
-    "meta": ("bookkeeping",),
-    "import": ("bookkeeping",),
-    "relate": ("bookkeeping",),
-    "renumber": ("bookkeeping",),
-    "layout-fix": ("bookkeeping",),
+    "changelog": ("changelog",),
+    "meta": ("meta",),
+    "import": ("importer",),
     "diary": ("diary",),
-    "search": ("inspect",),
-    "doctor": ("inspect",),
-    "status": ("inspect",),
-    "validate": ("inspect",),
-    "export-sqlite": ("inspect",),
-    "ignore": ("inspect",),
-    "index": ("inspect",),
+    "search": ("search",),
+    "doctor": ("doctor",),
+    "status": ("status",),
+    "validate": ("validate",),
+    "export-sqlite": ("export",),
+    "ignore": ("ignore",),
+    "index": ("index",),
 }
 
 # what `docmgr --help` lists (visible verbs only): the first paragraph of each verb's help
@@ -109,6 +110,14 @@ class RootGroup(DocmgrGroup):
 
 @click.group("docmgr", cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @common_options
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=set_no_cache,
+    help="Scan the files instead of using the search index (same as DOCMGR_NO_CACHE=1).",
+)
 @click.version_option(__version__, prog_name="docmgr")
 def cli() -> None:
     """Keep each ticket's paperwork (index, tasks, changelog, diary, design docs) in the repo.
@@ -122,76 +131,38 @@ def cli() -> None:
     """
 
 
-def _workspace() -> None:
-    from docmgr.cli import workspace as m
+def _register(module_name: str) -> None:
+    """Import one verb module and attach what it declares.
 
-    for command in (m.init_cmd, m.configure_cmd, m.config_group, m.vocab_group, m.workspace_group):
+    A verb module lists its top-level commands in ``COMMANDS``, hidden top-level spellings in
+    ``ALIASES`` ((command, name) pairs) and, in ``WORKSPACE_VERBS``, the commands that
+    ``docmgr workspace <verb>`` also accepts.
+    """
+    module = importlib.import_module(f"docmgr.cli.{module_name}")
+    commands: dict[str, click.Command] = cli._commands  # type: ignore[attr-defined]
+    for command in getattr(module, "COMMANDS", ()):
         cli.add_command(command)
+    for command, alias in getattr(module, "ALIASES", ()):
+        if alias not in commands:
+            cli.add_command(hidden_alias(command, alias))
+    verbs = getattr(module, "WORKSPACE_VERBS", ())
+    if verbs:
+        from docmgr.cli.workspace import workspace_group
+
+        for command in verbs:
+            workspace_group.add_command(hidden_alias(command, command.name or ""))
+    listed = getattr(module, "LISTED_AS", None)
+    if listed is not None:
+        group = commands.get("list")
+        if not isinstance(group, click.Group):
+            group = click.Group("list", help=SUMMARIES["list"])
+            cli.add_command(group)
+        alias = hidden_alias(listed[0], listed[1])
+        alias.hidden = False
+        group.add_command(alias)
 
 
-def _ticket() -> None:
-    from docmgr.cli import ticket as m
-
-    cli.add_command(m.ticket_group)
-    cli.add_command(hidden_alias(m.create_cmd, "create-ticket"))
-
-
-def _doc() -> None:
-    from docmgr.cli import doc as m
-
-    cli.add_command(m.doc_group)
-    cli.add_command(hidden_alias(m.add_cmd, "add"))
-    cli.add_command(hidden_alias(m.guidelines_cmd, "guidelines"))
-
-
-def _list() -> None:
-    from docmgr.cli import doc, ticket
-
-    group = click.Group("list", help=SUMMARIES["list"])
-    group.add_command(hidden_alias(ticket.list_cmd, "tickets"))
-    group.add_command(hidden_alias(doc.list_cmd, "docs"))
-    for command in group.commands.values():
-        command.hidden = False
-    cli.add_command(group)
-
-
-def _task() -> None:
-    from docmgr.cli import task as m
-
-    cli.add_command(m.task_group)
-    cli.add_command(hidden_alias(m.task_group, "tasks"))
-
-
-def _bookkeeping() -> None:
-    from docmgr.cli import bookkeeping as m
-
-    for command in (m.changelog_group, m.meta_group, m.import_group):
-        cli.add_command(command)
-    m.register_aliases(cli)
-
-
-def _diary() -> None:
-    from docmgr.cli import diary as m
-
-    cli.add_command(m.diary_group)
-
-
-def _inspect() -> None:
-    from docmgr.cli import inspect as m
-
-    m.register(cli)
-
-
-_LOADERS: dict[str, Callable[[], None]] = {
-    "workspace": _workspace,
-    "ticket": _ticket,
-    "doc": _doc,
-    "list": _list,
-    "task": _task,
-    "bookkeeping": _bookkeeping,
-    "diary": _diary,
-    "inspect": _inspect,
-}
+_MODULES = sorted({name for names in _SOURCES.values() for name in names})
 _done: set[str] = set()
 
 
@@ -203,14 +174,14 @@ def _load(source: str) -> None:
     was = root._loading
     root._loading = True
     try:
-        _LOADERS[source]()
+        _register(source)
     finally:
         root._loading = was
 
 
 def load_all() -> None:
     """Register every verb (what walking the whole command tree needs)."""
-    for source in _LOADERS:
+    for source in _MODULES:
         _load(source)
 
 

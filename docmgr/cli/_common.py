@@ -263,3 +263,40 @@ class DocmgrGroup(click.Group):
         if isinstance(rv, int):
             sys.exit(rv)
         sys.exit(0)
+
+
+def tty_progress(label: str, done: int, total: int) -> None:
+    """Draw a one-line counter on stderr while the index is first built (terminals only)."""
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = int(width * done / total) if total else width
+    sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def no_cache_option(func: Any) -> Any:
+    return click.option(
+        "--no-cache",
+        "no_cache",
+        is_flag=True,
+        help="Scan the files instead of using the persistent index.",
+    )(func)
+
+
+def date_value(ws: Any, value: str, flag: str) -> Any:
+    from docmgr.seams import dates
+
+    if not value:
+        return None
+    try:
+        return dates.parse(value, ws.clock.now())
+    except ValueError as exc:
+        raise click.UsageError(f"invalid {flag} date: {exc}") from None
+
+
+def set_no_cache(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:  # this process only: every verb then scans the files (see search_index)
+        os.environ["DOCMGR_NO_CACHE"] = "1"

@@ -8,6 +8,11 @@ from typing import Any, TypeVar
 import click
 
 from docmgr.cli._common import app, common_options, emit, output_options, split_list, ticket_option
+from docmgr.formats import diary as diary_format
+from docmgr.ops import diary
+from docmgr.reports import diary_verify
+from docmgr.seams.fsio import read_text
+from docmgr.store import diaries as diary_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,7 +54,6 @@ def _repo_option(func: F) -> F:
 
 
 def _resolve(ticket: str, diary_ref: str) -> tuple[Any, Any]:
-    from docmgr.store import diaries as diary_files
 
     ws = app().workspace()
     ws.require_root()
@@ -77,7 +81,6 @@ def create_cmd(
     Example:
       docmgr diary create --ticket VM-004 --goal "Expand the daemon API e2e coverage"
     """
-    from docmgr.ops import diary
 
     ws = app().workspace()
     path = diary.create(ws, ticket=ticket, title=title, goal=goal, another=another)
@@ -174,8 +177,6 @@ def step_add_cmd(
           --did "Added tests/e2e/test_daemon.py" --why "The API had no e2e coverage" \\
           --commit HEAD --relate --changelog
     """
-    from docmgr.formats import diary as diary_format
-    from docmgr.ops import diary
 
     if no_commit and commits:
         raise click.UsageError("--no-commit and --commit exclude each other")
@@ -277,8 +278,6 @@ def step_list_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) 
       docmgr diary step list --ticket VM-004
       docmgr diary step list --diary reference/01-diary.md --output json
     """
-    from docmgr.formats import diary as diary_format
-    from docmgr.seams.fsio import read_text
 
     ws, path = _resolve(ticket, diary_ref)
     steps = diary_format.parse(read_text(path))
@@ -310,8 +309,6 @@ def step_show_cmd(ticket: str, diary_ref: str, step: str, output: str | None, gl
       docmgr diary step show 2 --ticket VM-004
       docmgr diary step show 2 --ticket VM-004 --output json
     """
-    from docmgr.formats import diary as diary_format
-    from docmgr.seams.fsio import read_text
 
     ws, path = _resolve(ticket, diary_ref)
     text = read_text(path)
@@ -349,7 +346,6 @@ def step_link_cmd(
     Example:
       docmgr diary step link --ticket VM-004 --step 2 --commit 1a2b3c4
     """
-    from docmgr.ops import diary
 
     ws, path = _resolve(ticket, diary_ref)
     linked = diary.link_step(ws, path, step=step, revisions=list(commits), repo=repo)
@@ -406,9 +402,6 @@ def verify_cmd(
       docmgr diary verify --ticket VM-004 --rev main
       docmgr diary verify --all --output json --fail-on missing,unreachable,pending
     """
-    from docmgr.formats import diary as diary_format
-    from docmgr.reports import diary_verify
-    from docmgr.store import diaries as diary_files
 
     ws = app().workspace()
     ws.require_root()
@@ -467,7 +460,6 @@ def renumber_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) -
     Example:
       docmgr diary renumber --ticket VM-004
     """
-    from docmgr.ops import diary
 
     ws, path = _resolve(ticket, diary_ref)
     changes = diary.renumber(ws, path)
@@ -479,3 +471,6 @@ def renumber_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) -
         return "\n".join(f"line {c.line}: Step {c.old} → Step {c.new}" for c in changes)
 
     emit(rows, output, glaze, human)
+
+
+COMMANDS = (diary_group,)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from docmgr.cli._common import (
@@ -15,6 +17,14 @@ from docmgr.cli._common import (
     ticket_option,
 )
 from docmgr.cli._report import report_skipped
+from docmgr.cli.search import search_cmd
+from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.formats import related as related_format
+from docmgr.ops import document as document_ops
+from docmgr.ops import relate
+from docmgr.seams.clock import format_rfc3339
+from docmgr.store import index as index_store
+from docmgr.store import lookup, templates
 
 
 @click.group("doc")
@@ -56,8 +66,6 @@ def add_cmd(
       docmgr doc add --ticket VM-004 --doc-type design-doc \\
           --title "Daemon API test coverage matrix and expansion plan"
     """
-    from docmgr.ops import document as document_ops
-    from docmgr.store import lookup, templates
 
     ws = app().workspace()
     found = lookup.find(ws, ticket)
@@ -122,7 +130,6 @@ def list_cmd(
       docmgr doc list --ticket VM-004-EXPAND-E2E-COVERAGE
       docmgr doc list --doc-type design-doc --output json
     """
-    from docmgr.store import index as index_store
 
     ws = app().workspace()
     found, skipped = index_store.doc_listing(  # straight from the index's SQL
@@ -184,8 +191,6 @@ def guidelines_cmd(doc_type: str, list_types: bool, output: str | None, glaze: b
       docmgr doc guidelines --doc-type design-doc
       docmgr doc guidelines --list
     """
-    from docmgr.errors import DocmgrError, UsageProblem
-    from docmgr.store import templates
 
     ws = app().workspace()
     if list_types:
@@ -206,3 +211,190 @@ def guidelines_cmd(doc_type: str, list_types: bool, output: str | None, glaze: b
         )
     text, _source = found
     emit([{"doc_type": doc_type, "content": text}], output, glaze, lambda: text)
+
+
+@doc_group.command("relate")
+@common_options
+@ticket_option(required=False, help_text="Relate files to this ticket's index.md.")
+@click.option("--doc", default="", help="Relate files to this document instead.")
+@click.option(
+    "--file-note",
+    "file_notes",
+    multiple=True,
+    help="'path:note' (or 'path=note'); repeatable, commas are kept.",
+)
+@click.option("--remove-files", multiple=True, help="Paths to remove (comma list or repeated).")
+@output_options
+def relate_cmd(
+    ticket: str,
+    doc: str,
+    file_notes: tuple[str, ...],
+    remove_files: tuple[str, ...],
+    output: str | None,
+    glaze: bool,
+) -> None:
+    """Relate code files to a document (RelatedFiles), each with a note saying why.
+
+    Paths are stored anchored (repo://, ws://, docs://, abs://); relating the same file
+    again merges the note; LastUpdated is not changed.
+
+    \b
+    Example:
+      docmgr doc relate --ticket VM-004 \\
+          --file-note "pkg/daemon/api.go:HTTP handlers under test" \\
+          --remove-files pkg/old.go
+    """
+
+    ws = app().workspace()
+    notes = related_format.parse_file_notes(file_notes)
+    target = relate.target_doc(ws, doc=doc, ticket=ticket)
+    result = relate.relate(ws, target, file_notes=notes, remove=split_list(remove_files))
+    row: dict[str, Any] = {
+        "doc": str(result.doc),
+        "added": result.added,
+        "updated": result.updated,
+        "removed": result.removed,
+        "total": result.total,
+        "status": result.status,
+    }
+    if result.reason:
+        row["reason"] = result.reason
+    row["unchanged"] = result.unchanged
+
+    def human() -> str:
+        where = ws.display(result.doc)
+        if result.status == "noop":
+            line = f"no related file changes for {where} ({result.reason})"
+        else:
+            line = (
+                f"related {result.changed} file(s) to {where} (added {result.added}, "
+                f"updated {result.updated}, removed {result.removed})"
+            )
+        if app().verbose and result.unchanged:
+            line += "\n- Unchanged (already present with same note): " + ", ".join(result.unchanged)
+        return line
+
+    emit([row], output, glaze, human)
+
+
+@doc_group.command("move")
+@common_options
+@click.option("--doc", required=True, help="Document to move (path or unique suffix).")
+@click.option("--dest-ticket", required=True, help="Ticket to move it into.")
+@click.option(
+    "--dest-dir", default="", help="Folder inside the destination ticket (default: same as now)."
+)
+@click.option("--overwrite", is_flag=True, help="Replace an existing destination file.")
+@output_options
+def doc_move_cmd(
+    doc: str, dest_ticket: str, dest_dir: str, overwrite: bool, output: str | None, glaze: bool
+) -> None:
+    """Move a document to another ticket; its Ticket field becomes the destination's id.
+
+    \b
+    Example:
+      docmgr doc move --doc design-doc/01-plan.md --dest-ticket VM-005 --dest-dir design-doc
+    """
+
+    ws = app().workspace()
+    done = document_ops.move(
+        ws, doc, dest_ticket=dest_ticket, dest_dir=dest_dir, overwrite=overwrite
+    )
+    row = {
+        "source_ticket": done.source_ticket,
+        "dest_ticket": done.dest_ticket,
+        "source_path": str(done.source),
+        "dest_path": str(done.dest),
+        "status": "moved",
+        "time": format_rfc3339(done.time),
+    }
+    emit(
+        [row],
+        output,
+        glaze,
+        lambda: (
+            f"moved {ws.display(done.source)} -> {ws.display(done.dest)} "
+            f"(ticket {done.source_ticket} -> {done.dest_ticket})"
+        ),
+    )
+
+
+@doc_group.command("renumber")
+@common_options
+@ticket_option()
+@output_options
+def renumber_cmd(ticket: str, output: str | None, glaze: bool) -> None:
+    """Renumber a ticket's docs 01-, 02-, … per folder (current order kept) and fix references.
+
+    \b
+    Example:
+      docmgr doc renumber --ticket VM-004
+    """
+
+    ws = app().workspace()
+    done = document_ops.renumber(ws, ticket)
+    row = {
+        "ticket": done.ticket,
+        "renamed": len(done.renames),
+        "status": "completed",
+        "path": str(done.path),
+        "time": format_rfc3339(done.time),
+    }
+    emit(
+        [row],
+        output,
+        glaze,
+        lambda: (
+            f"Ticket {ticket} renumbered.\n- Files renamed: {len(done.renames)}\n"
+            f"- Path: {done.path}\n- Completed: {format_rfc3339(done.time)}"
+        ),
+    )
+
+
+@doc_group.command("layout-fix")
+@common_options
+@ticket_option(required=False, help_text="Only this ticket (default: every ticket).")
+@click.option("--dry-run", is_flag=True, help="Only show the planned moves.")
+@output_options
+def layout_fix_cmd(ticket: str, dry_run: bool, output: str | None, glaze: bool) -> None:
+    """Move docs into the folder named after their DocType; never overwrites (clashes are skipped).
+
+    \b
+    Example:
+      docmgr doc layout-fix --ticket VM-004 --dry-run
+    """
+
+    ws = app().workspace()
+    fixes = document_ops.layout_fix(ws, ticket=ticket, dry_run=dry_run)
+    rows = [
+        {
+            "ticket": f.ticket,
+            "from": f.source.relative_to(f.ticket_dir).as_posix(),
+            "to": f.dest.relative_to(f.ticket_dir).as_posix(),
+            "status": f.status,
+        }
+        for f in fixes
+    ]
+
+    def human() -> str:
+        if not fixes:
+            return "No moves planned." if dry_run else "No layout issues detected."
+        lines = [f"## Layout Fix ({'dry-run' if dry_run else 'executed'})", ""]
+        for f, r in zip(fixes, rows, strict=True):
+            lines.append(f"- {f.ticket_dir.name}: {r['from']} → {r['to']} ({r['status']})")
+        return "\n".join(lines)
+
+    emit(rows, output, glaze, human)
+
+
+doc_group.add_command(search_cmd, "search")
+
+COMMANDS = (doc_group,)
+ALIASES = (
+    (add_cmd, "add"),
+    (guidelines_cmd, "guidelines"),
+    (relate_cmd, "relate"),
+    (renumber_cmd, "renumber"),
+    (layout_fix_cmd, "layout-fix"),
+)
+LISTED_AS = (list_cmd, "docs")

@@ -8,6 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from docmgr.formats.front_matter import scalar
+
 FORMATS = ("table", "json", "yaml", "csv")
 
 
@@ -80,7 +82,6 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def _yaml_scalar(value: Any) -> str:
-    from docmgr.formats.front_matter import scalar
 
     if value is None:
         return "null"

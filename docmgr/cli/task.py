@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 import click
 
 from docmgr.cli._common import app, common_options, emit, output_options, split_list, ticket_option
+from docmgr.formats import tasks as tasks_format
+from docmgr.ops import tasks
 
 F = TypeVar("F", bound=Callable[..., Any])
 _REMINDER = "Reminder: update the changelog and relate changed files with notes if needed."
@@ -27,7 +29,6 @@ def _target_options(func: F) -> F:
 
 
 def _locate(ticket: str, tasks_file: str) -> tuple[Any, Any, str]:
-    from docmgr.ops import tasks
 
     ws = app().workspace()
     path, tid = tasks.locate(ws, ticket=ticket, tasks_file=tasks_file)
@@ -53,8 +54,6 @@ def list_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -> N
       docmgr task list --ticket VM-004
       docmgr task list --ticket VM-004 --output json
     """
-    from docmgr.formats import tasks as tasks_format
-    from docmgr.ops import tasks
 
     ws, path, _tid = _locate(ticket, tasks_file)
     items = tasks_format.parse(tasks.read_file(path))
@@ -98,7 +97,6 @@ def add_cmd(
     Example:
       docmgr task add --ticket VM-004 --text "Cover /v1/exec errors" --section "E2E"
     """
-    from docmgr.ops import tasks
 
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.add_task(path, text=text, after=after, section=section)
@@ -129,7 +127,6 @@ def _check(
     *,
     checked: bool,
 ) -> None:
-    from docmgr.ops import tasks
 
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.check_tasks(path, ids=split_list(ids), match=match, checked=checked)
@@ -213,7 +210,6 @@ def edit_cmd(
     Example:
       docmgr task edit --ticket VM-004 --id gwhb --text "Cover /v1/exec timeouts"
     """
-    from docmgr.ops import tasks
 
     ws, path, _tid = _locate(ticket, tasks_file)
     tasks.edit_task(path, ref=ref, text=text)
@@ -240,7 +236,6 @@ def remove_cmd(
     Example:
       docmgr task remove --ticket VM-004 --id 3,4
     """
-    from docmgr.ops import tasks
 
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.remove_tasks(path, ids=split_list(ids))
@@ -269,7 +264,6 @@ def migrate_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -
     Example:
       docmgr task migrate --ticket VM-004
     """
-    from docmgr.ops import tasks
 
     ws, path, tid = _locate(ticket, tasks_file)
     outcome = tasks.migrate_file(path)
@@ -287,3 +281,7 @@ def migrate_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -
         return f"All {len(outcome.tasks)} task(s) already have stable IDs (file={ws.display(path)})"
 
     emit([row], output, glaze, human)
+
+
+COMMANDS = (task_group,)
+ALIASES = ((task_group, "tasks"),)

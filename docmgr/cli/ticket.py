@@ -16,6 +16,14 @@ from docmgr.cli._common import (
     ticket_option,
 )
 from docmgr.cli._report import report_skipped
+from docmgr.errors import UsageProblem
+from docmgr.ops import ticket as ticket_ops
+from docmgr.ops import ticket as ticketmod
+from docmgr.reports import graph, summary
+from docmgr.seams.clock import format_rfc3339, utc_minute
+from docmgr.store import index as index_store
+from docmgr.store import lookup
+from docmgr.store.index import load_docs
 
 
 @click.group("ticket")
@@ -54,7 +62,6 @@ def create_cmd(
       docmgr ticket create --ticket VM-004-EXPAND-E2E-COVERAGE \\
           --title "Expand vm-system daemon API e2e coverage" --topics backend,testing
     """
-    from docmgr.ops import ticket as ticketmod
 
     ws = app().workspace()
     made = ticketmod.create(
@@ -82,7 +89,6 @@ ticket_group.add_command(hidden_alias(create_cmd, "create-ticket"))
 
 
 def _list_row(summary: Any) -> dict[str, Any]:
-    from docmgr.seams.clock import utc_minute
 
     t = summary.ticket
     return {
@@ -110,7 +116,6 @@ def list_cmd(ticket_filter: str, status: str, output: str | None, glaze: bool) -
       docmgr ticket list
       docmgr ticket list --status active --output json
     """
-    from docmgr.store import index as index_store
 
     ws = app().workspace()
     found, skipped = index_store.ticket_listing(ws)  # straight from the index's SQL
@@ -170,11 +175,6 @@ def show_cmd(ticket_ref: str, ticket: str, output: str | None, glaze: bool) -> N
       docmgr ticket show VM-004
       docmgr ticket show --ticket VM-004-EXPAND-E2E-COVERAGE --output json
     """
-    from docmgr.errors import UsageProblem
-    from docmgr.reports import summary
-    from docmgr.seams.clock import utc_minute
-    from docmgr.store import lookup
-    from docmgr.store.index import load_docs
 
     ref = ticket or ticket_ref
     if not ref:
@@ -184,12 +184,12 @@ def show_cmd(ticket_ref: str, ticket: str, output: str | None, glaze: bool) -> N
     ws = app().workspace()
     docs = load_docs(ws)
     found = lookup.find(ws, ref, docs)
-    summary = summary.summarize(ws, found, docs)
+    shown = summary.summarize(ws, found, docs)
     prefix = found.rel_dir + "/" if found.rel_dir != "." else ""
-    doc_rows = [(d.rel[len(prefix) :], d.meta.doc_type if d.meta else "") for d in summary.docs]
-    row = _list_row(summary)
+    doc_rows = [(d.rel[len(prefix) :], d.meta.doc_type if d.meta else "") for d in shown.docs]
+    row = _list_row(shown)
     row["docs"] = [rel for rel, _ in doc_rows]
-    row["changelog_head"] = summary.changelog_head
+    row["changelog_head"] = shown.changelog_head
 
     def human() -> str:
         lines = [
@@ -197,12 +197,199 @@ def show_cmd(ticket_ref: str, ticket: str, output: str | None, glaze: bool) -> N
             f"status: {found.status}  topics: {', '.join(found.topics) or '—'}  "
             f"updated: {utc_minute(found.last_updated)}",
             f"path: {found.rel_dir}",
-            f"tasks: {summary.tasks_open} open / {summary.tasks_done} done",
+            f"tasks: {shown.tasks_open} open / {shown.tasks_done} done",
             f"docs ({len(doc_rows)}):",
         ]
         lines += [f"  - {rel} ({kind})" for rel, kind in doc_rows]
-        if summary.changelog_head:
-            lines.append(f"changelog: {summary.changelog_head}")
+        if shown.changelog_head:
+            lines.append(f"changelog: {shown.changelog_head}")
         return "\n".join(lines)
 
     emit([row], output, glaze, human, banner=True)
+
+
+@ticket_group.command("close")
+@common_options
+@ticket_option()
+@click.option("--status", default="complete", show_default=True, help="Status to set.")
+@click.option("--intent", default="", help="Intent to set (unchanged when empty).")
+@click.option(
+    "--changelog-entry", default="Ticket closed", show_default=True, help="Changelog entry text."
+)
+@output_options
+def close_cmd(
+    ticket: str, status: str, intent: str, changelog_entry: str, output: str | None, glaze: bool
+) -> None:
+    """Close a ticket: set Status (default complete), LastUpdated, and log it in changelog.md.
+
+    Open tasks only produce a warning.
+
+    \b
+    Example:
+      docmgr ticket close --ticket VM-004 --changelog-entry "Coverage matrix complete"
+    """
+
+    ws = app().workspace()
+    done = ticket_ops.close(ws, ticket, status=status, intent=intent, entry=changelog_entry)
+    structured = bool(output or glaze)
+    if done.open_tasks and not structured:
+        click.echo(
+            f"Warning: Not all tasks are done ({done.open_tasks} open, {done.done_tasks} done). "
+            "Closing anyway.",
+            err=True,
+        )
+    row = {
+        "ticket": done.ticket,
+        "all_tasks_done": done.all_tasks_done,
+        "open_tasks": done.open_tasks,
+        "done_tasks": done.done_tasks,
+        "status": done.status,
+        "intent": done.intent,
+        "operations": {
+            "status_updated": True,
+            "intent_updated": done.intent_updated,
+            "changelog_updated": True,
+        },
+        "status_updated": True,
+        "intent_updated": done.intent_updated,
+        "changelog_updated": True,
+    }
+
+    def human() -> str:
+        changes = [f"Status: {done.old_status or '(none)'} → {done.status}"]
+        if done.intent_updated:
+            changes.append(f"Intent: {done.old_intent or '(none)'} → {done.intent}")
+        changes += ["Changelog updated", "LastUpdated refreshed"]
+        return (
+            f"Ticket {ticket} closed successfully.\nChanges: {', '.join(changes)}\n"
+            f"Changelog: {done.changelog}"
+        )
+
+    emit([row], output, glaze, human)
+
+
+@ticket_group.command("rename")
+@common_options
+@ticket_option()
+@click.option("--new-ticket", required=True, help="The new ticket id.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@output_options
+def rename_cmd(
+    ticket: str, new_ticket: str, dry_run: bool, output: str | None, glaze: bool
+) -> None:
+    """Rename a ticket: new id in every doc's Ticket field, folder renamed to match.
+
+    The target folder is checked first: on a clash nothing is changed.
+
+    \b
+    Example:
+      docmgr ticket rename --ticket VM-004 --new-ticket VM-005 --dry-run
+    """
+
+    ws = app().workspace()
+    done = ticket_ops.rename(ws, ticket, new_ticket=new_ticket, dry_run=dry_run)
+    row: dict[str, Any] = {
+        "ticket_old": done.old,
+        "ticket_new": done.new,
+        "from": str(done.source),
+        "to": str(done.dest),
+    }
+    if not dry_run:
+        row["updated_docs"] = [str(p) for p in done.updated_docs]
+    row["status"] = "dry-run" if dry_run else "renamed"
+    if not dry_run:
+        row["time"] = format_rfc3339(ws.clock.now())
+
+    def human() -> str:
+        if dry_run:
+            return f"Would rename ticket {done.old} -> {done.new}: {done.source} -> {done.dest}"
+        count = len(done.updated_docs)
+        return f"renamed {done.old} -> {done.new} ({count} docs updated) at {done.dest}"
+
+    emit([row], output, glaze, human)
+
+
+@ticket_group.command("move")
+@common_options
+@ticket_option()
+@click.option(
+    "--path-template",
+    default="",
+    help="Folder template (default {{YYYY}}/{{MM}}/{{DD}}/{{TICKET}}--{{SLUG}}).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace an existing empty destination folder.")
+@output_options
+def move_cmd(
+    ticket: str, path_template: str, overwrite: bool, output: str | None, glaze: bool
+) -> None:
+    """Move a ticket's folder to where the path template puts it today.
+
+    \b
+    Example:
+      docmgr ticket move --ticket VM-004 --path-template "archive/{{TICKET}}--{{SLUG}}"
+    """
+
+    ws = app().workspace()
+    done = ticket_ops.move(ws, ticket, path_template=path_template, overwrite=overwrite)
+    row = {
+        "ticket": done.ticket,
+        "source_path": str(done.source),
+        "dest_path": str(done.dest),
+        "status": "moved",
+        "time": format_rfc3339(done.time),
+    }
+    emit(
+        [row],
+        output,
+        glaze,
+        lambda: f"moved {done.ticket}: {ws.display(done.source)} -> {ws.display(done.dest)}",
+    )
+
+
+@ticket_group.command("graph")
+@common_options
+@click.option("--ticket", required=True, help="Exact ticket id.")
+@click.option("--format", "fmt", default="markdown", show_default=True, help="markdown | mermaid")
+@click.option("--direction", default="TD", show_default=True, help="TD | LR")
+@click.option("--label", default="both", show_default=True, help="title | path | both")
+@click.option("--edge-notes", "edge_notes", default="short", show_default=True, help="none | short")
+@click.option("--include-control-docs/--no-include-control-docs", "include_control", default=True)
+@click.option("--include-archived", is_flag=True)
+@click.option("--include-scripts-path", "include_scripts", is_flag=True)
+@output_options
+def graph_cmd(
+    ticket: str,
+    fmt: str,
+    direction: str,
+    label: str,
+    edge_notes: str,
+    include_control: bool,
+    include_archived: bool,
+    include_scripts: bool,
+    output: str | None,
+    glaze: bool,
+) -> None:
+    """Draw a ticket's documents and the files they relate as a Mermaid graph.
+
+    \b
+    Example:
+      docmgr ticket graph --ticket MEN-4242 --direction LR
+    """
+
+    ws = app().workspace()
+    g = graph.build(
+        ws,
+        ticket=ticket,
+        include_control_docs=include_control,
+        include_archived=include_archived,
+        include_scripts=include_scripts,
+    )
+    text = graph.render(g, fmt=fmt, direction=direction, label=label, edge_notes=edge_notes)
+    emit([e.row() for e in g.edges], output, glaze, lambda: text)
+
+
+ticket_group.add_command(hidden_alias(rename_cmd, "rename-ticket"))
+
+COMMANDS = (ticket_group,)
+ALIASES = ((create_cmd, "create-ticket"),)
+LISTED_AS = (list_cmd, "tickets")

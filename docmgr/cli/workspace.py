@@ -5,6 +5,9 @@ from __future__ import annotations
 import click
 
 from docmgr.cli._common import app, common_options, emit, hidden_alias, output_options, split_list
+from docmgr.ops import scaffold
+from docmgr.seams.fsio import file_lock
+from docmgr.store import vocabulary
 
 
 @click.command("init")
@@ -28,7 +31,6 @@ def init_cmd(force: bool, seed: bool, output: str | None, glaze: bool) -> None:
       docmgr init
       docmgr init --root docs/tickets --no-seed-vocabulary
     """
-    from docmgr.ops import scaffold
 
     result = scaffold.init(app().workspace(), force=force, seed=seed)
     row = {
@@ -84,7 +86,6 @@ def configure_cmd(
     Example:
       docmgr configure --root ttmp --owners alice,bob --intent long-term --force
     """
-    from docmgr.ops import scaffold
 
     result = scaffold.configure(
         app().workspace(),
@@ -196,7 +197,6 @@ def vocab_list_cmd(category: str, output: str | None, glaze: bool) -> None:
       docmgr vocab list --category topics
       docmgr vocab list --output json
     """
-    from docmgr.store import vocabulary
 
     ws = app().workspace()
     vocab = vocabulary.load(ws.vocabulary_path)
@@ -232,8 +232,6 @@ def vocab_add_cmd(
     Example:
       docmgr vocab add --category topics --slug infra --description "Infrastructure and CI"
     """
-    from docmgr.seams.fsio import file_lock
-    from docmgr.store import vocabulary
 
     ws = app().workspace()
     name = vocabulary.category_name(category)
@@ -266,3 +264,6 @@ workspace_group.add_command(hidden_alias(init_cmd, "init"))
 workspace_group.add_command(hidden_alias(configure_cmd, "configure"))
 for _cmd in workspace_group.commands.values():
     _cmd.hidden = False
+
+
+COMMANDS = (init_cmd, configure_cmd, config_group, vocab_group, workspace_group)
