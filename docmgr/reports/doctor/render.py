@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from docmgr.reports.doctor import Finding, Report
+from docmgr.model import Finding, Severity
+from docmgr.reports.doctor.report import Report
 
 
 def render_detail(report: Report) -> str:
@@ -39,7 +40,7 @@ def render_rollup(report: Report) -> str:
     """One line per ticket with problems, then totals (spec §7.4)."""
     if not report.findings and not report.tickets:
         return "No tickets checked.\n"
-    lines = [f"[INFO] {f.message}" for f in report.findings if f.severity == "info"]
+    lines = [f"[INFO] {f.message}" for f in report.findings if f.severity == Severity.INFO]
     per = {
         key: {"errors": e, "warnings": w, "issues": issues}
         for key, (e, w, issues) in report.tally.items()
@@ -73,7 +74,7 @@ def diagnostics(report: Report) -> list[dict[str, Any]]:
     """Rule results for ``--diagnostics-json`` (spec §7.6 shape)."""
     out: list[dict[str, Any]] = []
     for f in report.findings:
-        if f.severity not in ("error", "warning"):
+        if f.severity not in (Severity.ERROR, Severity.WARNING):
             continue
         headline, actions = _rule(f)
         body = [f"File: {f.path}"] if f.path else []
@@ -84,7 +85,7 @@ def diagnostics(report: Report) -> list[dict[str, Any]]:
             {
                 "Headline": headline,
                 "Body": "\n".join(body),
-                "Severity": f.severity,
+                "Severity": f.severity.value,
                 "Actions": actions,
             }
         )
