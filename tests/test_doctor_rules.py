@@ -7,7 +7,9 @@ import json
 import os
 import re
 import shlex
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +28,8 @@ LastUpdated: 2026-02-05T10:00:00Z
 ---
 # Doctor ticket
 """
+
+Invoke = Callable[..., Any]  # the conftest fixture: runs the CLI in-process
 
 
 def _doc(ticket: str, title: str = "Plan") -> str:
@@ -54,11 +58,14 @@ def _write(repo: Path, rel: str, text: str) -> Path:
     return path
 
 
-def _rows(invoke, repo: Path, *args: str) -> list[dict]:
-    return json.loads(invoke(["doctor", *args, "--output", "json"], cwd=repo).stdout)
+def _rows(invoke: Invoke, repo: Path, *args: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = json.loads(
+        invoke(["doctor", *args, "--output", "json"], cwd=repo).stdout
+    )
+    return rows
 
 
-def _only(rows: list[dict], issue: str) -> list[dict]:
+def _only(rows: list[dict[str, Any]], issue: str) -> list[dict[str, Any]]:
     return [r for r in rows if r["issue"] == issue]
 
 
@@ -70,7 +77,7 @@ def _quoted_commands(message: str) -> list[list[str]]:
 # --------------------------------------------------------------------------- orphan_markdown
 
 
-def test_orphan_markdown_is_reported_once_per_folder(invoke, repo: Path) -> None:
+def test_orphan_markdown_is_reported_once_per_folder(invoke: Invoke, repo: Path) -> None:
     _write(repo, "notes/a.md", _doc("DOC-1", "A"))
     _write(repo, "notes/b.md", "# plain markdown, no front matter\n")
     _write(repo, "2026/loose.md", _doc("DOC-1", "Loose"))
@@ -89,12 +96,15 @@ def test_orphan_markdown_is_reported_once_per_folder(invoke, repo: Path) -> None
     )
     # one ticket's report is about that ticket only
     assert not _only(_rows(invoke, repo, "--ticket", "DOC-1"), "orphan_markdown")
-    assert "(unknown): 0 error(s), 2 warning(s) — top: orphan_markdown x2" in (
-        invoke(["doctor"], cwd=repo).stdout
+    rollup = invoke(["doctor"], cwd=repo).stdout
+    assert "(unknown): 0 error(s), 2 warning(s) — top: orphan_markdown x2\n" in rollup
+    # rows about no ticket count in the totals, not as a ticket with warnings
+    assert (
+        "4 ticket(s) checked: 1 with errors, 0 with warnings, 3 ok (1 errors, 2 warnings" in rollup
     )
 
 
-def test_orphan_markdown_hints_really_fix_it(invoke, repo: Path) -> None:
+def test_orphan_markdown_hints_really_fix_it(invoke: Invoke, repo: Path) -> None:
     loose = _write(repo, "notes/a.md", _doc("ELSEWHERE-9", "A"))
     _write(repo, "notes/b.md", "# plain markdown, no front matter\n")
     [row] = _only(_rows(invoke, repo, "--all"), "orphan_markdown")
@@ -116,7 +126,9 @@ def test_orphan_markdown_hints_really_fix_it(invoke, repo: Path) -> None:
     assert not _only(_rows(invoke, repo, "--all"), "orphan_markdown")
 
 
-def test_orphan_markdown_skips_folders_reported_as_missing_index(invoke, repo: Path) -> None:
+def test_orphan_markdown_skips_folders_reported_as_missing_index(
+    invoke: Invoke, repo: Path
+) -> None:
     _write(repo, "2026/02/02/NOIDX-1--lost/design/01-x.md", _doc("NOIDX-1"))
     rows = _rows(invoke, repo, "--all")
     assert _only(rows, "missing_index") and not _only(rows, "orphan_markdown")
@@ -132,7 +144,7 @@ def test_orphan_rule_alone(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- ticket_id_mismatch
 
 
-def _ticket(invoke, repo: Path, ticket: str) -> Path:
+def _ticket(invoke: Invoke, repo: Path, ticket: str) -> Path:
     invoke(["ticket", "create", "--ticket", ticket, "--title", "Rename me"], cwd=repo)
     invoke(
         ["doc", "add", "--ticket", ticket, "--doc-type", "design-doc", "--title", "Plan"], cwd=repo
@@ -141,7 +153,7 @@ def _ticket(invoke, repo: Path, ticket: str) -> Path:
     return folder
 
 
-def test_half_done_rename_is_reported_and_its_hint_finishes_it(invoke, repo: Path) -> None:
+def test_half_done_rename_is_reported_and_its_hint_finishes_it(invoke: Invoke, repo: Path) -> None:
     folder = _ticket(invoke, repo, "OLD-1")
     # what an interrupted rename leaves: index.md on the new id, folder and docs on the old
     invoke(
@@ -162,7 +174,7 @@ def test_half_done_rename_is_reported_and_its_hint_finishes_it(invoke, repo: Pat
     assert "Ticket: NEW-1\n" in (renamed / "design-doc" / "01-plan.md").read_text()
 
 
-def test_folder_named_for_another_id(invoke, repo: Path) -> None:
+def test_folder_named_for_another_id(invoke: Invoke, repo: Path) -> None:
     folder = _ticket(invoke, repo, "KEEP-1")
     stray = folder.with_name("STRAY-2--rename-me")
     os.rename(folder, stray)
@@ -175,7 +187,7 @@ def test_folder_named_for_another_id(invoke, repo: Path) -> None:
     assert not _only(_rows(invoke, repo, "--all"), "ticket_id_mismatch")
 
 
-def test_doc_naming_another_ticket(invoke, repo: Path) -> None:
+def test_doc_naming_another_ticket(invoke: Invoke, repo: Path) -> None:
     plan = _write(repo, "2026/02/01/DOC-1--doctor/design/02-other.md", _doc("OTHER-3"))
     [row] = _only(_rows(invoke, repo, "--all"), "ticket_id_mismatch")
     assert row["message"].startswith(
@@ -203,7 +215,7 @@ def test_nested_ticket_docs_are_not_a_mismatch(tmp_path: Path) -> None:
     assert found is not None and found.extra["docs"] == [str(docs[-1].path)]
 
 
-def test_corpus_has_no_identity_or_orphan_surprises(invoke, corpus: Path) -> None:
+def test_corpus_has_no_identity_or_orphan_surprises(invoke: Invoke, corpus: Path) -> None:
     rows = _rows(invoke, corpus, "--all")
     assert not _only(rows, "ticket_id_mismatch")
     folders = {os.path.relpath(r["path"], corpus / "ttmp") for r in _only(rows, "orphan_markdown")}

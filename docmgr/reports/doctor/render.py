@@ -57,6 +57,8 @@ def render_rollup(report: Report) -> str:
         )
         total_e += item["errors"]
         total_w += item["warnings"]
+        if key == "(unknown)":
+            continue  # rows about no ticket (orphan files, root docs) count in the totals only
         with_e += 1 if item["errors"] else 0
         with_w += 1 if not item["errors"] and item["warnings"] else 0
     checked = len(report.tickets)
@@ -144,6 +146,25 @@ def _rule(f: Finding) -> tuple[str, list[dict[str, Any]]]:
     if f.issue == "missing_index":
         return "Missing index.md", [
             act("Create the ticket", "ticket", "create", "--ticket", f.ticket)
+        ]
+    if f.issue == "orphan_markdown":
+        return "Markdown outside every ticket", [
+            act("Move into a ticket", "doc", "move", "--doc", "<file>", "--dest-ticket", "<ID>"),
+            act("Check the ignore policy", "ignore", "explain", f.path, "--is-dir"),
+        ]
+    if f.issue == "ticket_id_mismatch":
+        return "Ticket id disagrees with its folder or documents", [
+            act(
+                "Set a document's Ticket",
+                "meta",
+                "update",
+                "--doc",
+                "<path>",
+                "--field",
+                "Ticket",
+                "--value",
+                f.ticket,
+            )
         ]
     if f.issue == "stale":
         return "Stale document", [act("Review the ticket", "ticket", "show", f.ticket)]
