@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from docmgr.errors import DocmgrError
-from docmgr.ignore import Matcher
-from docmgr.journal import JOURNAL_DIR, JournalStuck, Transaction, recover
-from docmgr.workspace import walk_markdown
+from docmgr.errors import DocmgrError, JournalStuck
+from docmgr.seams.journal import JOURNAL_DIR, Transaction, recover
+from docmgr.store.ignore import Matcher
+from docmgr.store.workspace import walk_markdown
 
 LABEL = "ticket rename VM-1 -> VM-2"
 T1 = "2026/01/05/VM-1--vm"
@@ -62,7 +62,7 @@ DRIVER = textwrap.dedent("""
     import json, resource, signal, sys
     from pathlib import Path
     from docmgr.errors import DocmgrError
-    from docmgr.journal import Transaction, recover
+    from docmgr.seams.journal import Transaction, recover
 
     root, ops, mode = Path(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
 

@@ -124,8 +124,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal, cast
 
-from docmgr.errors import DocmgrError, LockTimeout
-from docmgr.fsio import _fsync_dir, atomic_write, folder_lock
+from docmgr.errors import DocmgrError, JournalStuck, LockTimeout
+from docmgr.seams.fsio import atomic_write, folder_lock, fsync_dir
 
 JOURNAL_DIR = ".docmgr-journal"
 FORMAT = 1
@@ -141,19 +141,6 @@ _live: set[str] = set()  # journal folders of this process's open transactions: 
 Kind = Literal["write", "rename", "mkdir", "rmdir", "remove"]
 _KINDS: frozenset[str] = frozenset({"write", "rename", "mkdir", "rmdir", "remove"})
 Span = tuple[int, int]  # (offset, length) in the journal's data file
-
-
-class JournalStuck(DocmgrError):
-    """An interrupted operation could be neither finished nor rolled back; its journal is kept.
-
-    ``recovered`` holds the descriptions of the other journals that were dealt with.
-    """
-
-    hint = "fix the cause (permissions, disk space) and run any docmgr command to retry"
-
-    def __init__(self, message: str, recovered: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.recovered = recovered or []
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +294,7 @@ class Transaction:
             self._stack.enter_context(folder_lock(self._txdir))
             _live.add(str(self._txdir))
             self._stack.callback(_live.discard, str(self._txdir))
-            _fsync_dir(journal)
+            fsync_dir(journal)
             flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_APPEND
             self._data_fd = os.open(self._txdir / _DATA, flags, 0o600)
             self._stack.callback(os.close, self._data_fd)
@@ -353,7 +340,7 @@ class Transaction:
         try:
             self._verify_unchanged()
             os.fsync(self._data_fd)
-            _fsync_dir(self._txdir)
+            fsync_dir(self._txdir)
             _fault("txn-before-commit")
             self._write_manifest("committed")  # <- the commit point
         except BaseException as exc:
@@ -657,7 +644,7 @@ def _make_txdir(root: Path, journal: Path, txid: str) -> Path:
     for _ in range(20):
         try:
             os.mkdir(journal)
-            _fsync_dir(root)
+            fsync_dir(root)
         except FileExistsError:
             pass
         try:
@@ -677,7 +664,7 @@ def _remove_journal(txdir: Path) -> None:
         return
     except OSError:
         return  # left whole: the next recover() sees it is complete (or uncommitted) again
-    _fsync_dir(txdir.parent)
+    fsync_dir(txdir.parent)
     shutil.rmtree(trash, ignore_errors=True)
     _remove_empty_journal(txdir.parent)
 
@@ -687,7 +674,7 @@ def _remove_empty_journal(journal: Path) -> None:
         os.rmdir(journal)
     except OSError:
         return
-    _fsync_dir(journal.parent)
+    fsync_dir(journal.parent)
 
 
 def _pread(fd: int, span: Span) -> bytes:
@@ -796,15 +783,15 @@ def _apply(journal: _Journal, op: _Op) -> None:
     elif op.kind == "mkdir":
         with contextlib.suppress(FileExistsError):
             os.mkdir(path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     elif op.kind == "rmdir":
         with contextlib.suppress(FileNotFoundError):
             os.rmdir(path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     else:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def _undo(journal: _Journal, op: _Op) -> None:
@@ -817,13 +804,13 @@ def _undo(journal: _Journal, op: _Op) -> None:
     elif op.kind == "mkdir":
         with contextlib.suppress(FileNotFoundError):
             os.rmdir(path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     elif op.kind == "rmdir":
         with contextlib.suppress(FileExistsError):
             os.mkdir(path)
         if op.mode is not None and stat.S_IMODE(os.stat(path).st_mode) != op.mode:
             os.chmod(path, op.mode)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def _move(src: Path, dst: Path) -> None:
@@ -831,9 +818,9 @@ def _move(src: Path, dst: Path) -> None:
     src_there, dst_there = os.path.lexists(src), os.path.lexists(dst)
     if src_there and not dst_there:
         os.rename(src, dst)
-        _fsync_dir(src.parent)
+        fsync_dir(src.parent)
         if dst.parent != src.parent:
-            _fsync_dir(dst.parent)
+            fsync_dir(dst.parent)
     elif src_there:
         raise FileExistsError(errno.EEXIST, "both the old and the new name exist", str(dst))
     elif not dst_there:
@@ -848,7 +835,7 @@ def _restore(path: Path, content: bytes | None, mode: int | None) -> None:
     if content is None:
         if current is not None:
             os.unlink(path)
-            _fsync_dir(path.parent)
+            fsync_dir(path.parent)
         return
     if current != content:
         atomic_write(path, content)
