@@ -75,6 +75,7 @@ def expected(corpus: Path) -> dict[str, Any]:
 CACHE_MODES = [pytest.param({}, id="index"), pytest.param({"DOCMGR_NO_CACHE": "1"}, id="scan")]
 
 
+@pytest.mark.needs_corpus
 @pytest.mark.parametrize("env", CACHE_MODES)
 def test_ticket_list_lists_every_parseable_index(invoke, corpus: Path, expected, env) -> None:
     out = invoke(["ticket", "list", "--output", "json"], cwd=corpus, env=env)
@@ -90,6 +91,7 @@ def test_ticket_list_lists_every_parseable_index(invoke, corpus: Path, expected,
     assert warned_paths(out.stderr) == broken_indexes
 
 
+@pytest.mark.needs_corpus
 @pytest.mark.parametrize("env", CACHE_MODES)
 def test_doc_list_lists_every_parseable_doc(invoke, corpus: Path, expected, env) -> None:
     out = invoke(["doc", "list", "--output", "json"], cwd=corpus, env=env)
@@ -102,6 +104,7 @@ def test_doc_list_lists_every_parseable_doc(invoke, corpus: Path, expected, env)
     assert warned_paths(out.stderr) == reported
 
 
+@pytest.mark.needs_corpus
 def test_human_listing_summarises_skipped_docs(invoke, corpus: Path) -> None:
     out = invoke(["doc", "list"], cwd=corpus)
     assert out.stdout.startswith("## Documents (")
@@ -130,6 +133,7 @@ def values_of(meta: fm.DocMeta, data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in typed.items() if k.lower() in present and v is not None}
 
 
+@pytest.mark.needs_corpus
 def test_rewrite_with_same_values_is_byte_identical(corpus: Path) -> None:
     root = corpus / "ttmp"
     checked = 0
@@ -147,6 +151,7 @@ def test_rewrite_with_same_values_is_byte_identical(corpus: Path) -> None:
     assert checked >= 250
 
 
+@pytest.mark.needs_corpus
 def test_reading_does_not_write(invoke, corpus: Path) -> None:
     def snapshot() -> dict[str, tuple[int, bytes]]:
         return {

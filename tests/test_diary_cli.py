@@ -350,6 +350,7 @@ def independent_count(text: str) -> int:
     return len(re.findall(r"^#{1,3} +Step +\d", _FENCED.sub("", text), flags=re.M))
 
 
+@pytest.mark.needs_corpus
 def test_step_list_on_every_corpus_diary(invoke, corpus) -> None:
     root = corpus / "ttmp"
     diaries = sorted(p.relative_to(root).as_posix() for p in root.rglob("*diary*.md"))
@@ -369,6 +370,7 @@ def test_step_list_on_every_corpus_diary(invoke, corpus) -> None:
     assert [r["step"] for r in ui].count("34") == 2
 
 
+@pytest.mark.needs_corpus
 def test_verify_all_on_the_corpus_reports_every_step(invoke, corpus) -> None:
     (corpus / ".git").rmdir()
     for args in (["init", "-q", "-b", "main"],

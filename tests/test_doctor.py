@@ -343,6 +343,7 @@ def test_fix_anchors_only_touches_related_files(invoke, repo: Path) -> None:
     assert broken.read_text() == "---\nTitle: Broken\nstray line\n---\n"
 
 
+@pytest.mark.needs_corpus
 def test_corpus_reports_every_doc_that_does_not_parse(invoke, corpus: Path) -> None:
     from docmgr.workspace import Workspace, scan_docs
 
@@ -426,6 +427,7 @@ def test_diary_commits_that_do_not_resolve(invoke, git_repo) -> None:
     assert "diary_unresolved_commit" in _issues(_rows(invoke, repo, "--all", "--check-commits"))
 
 
+@pytest.mark.needs_corpus
 def test_compact_rollup_counts_like_the_full_report(corpus: Path) -> None:
     from docmgr import doctor
     from docmgr.workspace import Workspace

@@ -72,6 +72,7 @@ def ws_root(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.needs_corpus
 def test_index_serves_what_a_scan_sees(corpus: Path) -> None:
     ws = _ws(corpus / "ttmp")
     cached = load_docs(ws)

@@ -127,6 +127,7 @@ def test_update_errors(invoke, ws) -> None:
     assert broken.read_text() == "no front matter\n"
 
 
+@pytest.mark.needs_corpus
 def test_corpus_status_update_changes_only_two_lines(invoke, corpus) -> None:
     checked = 0
     for path in sorted((corpus / "ttmp").rglob("*.md")):

@@ -191,6 +191,7 @@ def test_ws_anchor_with_go_work(tmp_path) -> None:
     assert relate.resolve("../../../../../../../../../../x", bases).path is None
 
 
+@pytest.mark.needs_corpus
 @pytest.mark.parametrize("rel", [LEGACY, ABSOLUTE, DOTDOT])
 def test_relate_on_legacy_doc_keeps_other_entries(invoke, corpus, rel) -> None:
     doc = corpus / "ttmp" / rel

@@ -289,6 +289,7 @@ def test_search_sees_edits_between_commands(invoke, ws: Path) -> None:
     assert _paths(invoke, ws, "--query", "zebra") == []
 
 
+@pytest.mark.needs_corpus
 def test_corpus_phrase_is_found(invoke, corpus: Path) -> None:
     rows = json.loads(
         invoke(
