@@ -347,13 +347,18 @@ def test_fix_anchors_only_touches_related_files(invoke, repo: Path) -> None:
 def test_corpus_reports_every_doc_that_does_not_parse(invoke, corpus: Path) -> None:
     from docmgr.workspace import Workspace, scan_docs
 
-    ws = Workspace.open(str(corpus / "ttmp"), cwd=corpus, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]})
+    ws = Workspace.open(
+        str(corpus / "ttmp"),
+        cwd=corpus,
+        env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]},
+    )
+    exempt = {"readme.md", "tasks.md", "changelog.md"}  # by name, directly in the docs root
     broken = {
         str(d.path)
         for d in scan_docs(ws)
         if not d.ok
         and not (d.is_control and d.error == "frontmatter delimiters '---' not found")
-        and "/" in d.rel
+        and ("/" in d.rel or d.rel.lower() not in exempt)
     }
     rows = _rows(invoke, corpus, "--all")
     reported = {r["path"] for r in rows if r["issue"] == "invalid_frontmatter"}
