@@ -26,10 +26,10 @@ def ws(invoke, git_repo) -> Path:
     return git_repo.path
 
 
-def _changed_lines(before: str, after: str) -> list[str]:
+def _changed_lines(before: str, after: str, *, keepends: bool = False) -> list[str]:
     return [
         line
-        for line in difflib.ndiff(before.splitlines(), after.splitlines())
+        for line in difflib.ndiff(before.splitlines(keepends), after.splitlines(keepends))
         if line.startswith(("- ", "+ "))
     ]
 
@@ -131,7 +131,7 @@ def test_update_errors(invoke, ws) -> None:
 def test_corpus_status_update_changes_only_two_lines(invoke, corpus) -> None:
     checked = 0
     for path in sorted((corpus / "ttmp").rglob("*.md")):
-        before = path.read_text(encoding="utf-8")
+        before = path.read_bytes().decode("utf-8")  # CRLF stays visible
         try:
             meta, _ = front_matter.read(before)
         except front_matter.FrontMatterError:
@@ -140,8 +140,8 @@ def test_corpus_status_update_changes_only_two_lines(invoke, corpus) -> None:
             ["meta", "update", "--doc", str(path), "--field", "Status", "--value", "review"],
             cwd=corpus,
         )
-        after = path.read_text(encoding="utf-8")
-        changed = _changed_lines(before, after)
+        after = path.read_bytes().decode("utf-8")
+        changed = _changed_lines(before, after, keepends=True)
         assert all(
             line[2:].split(":", 1)[0].strip().lower() in ("status", "lastupdated")
             for line in changed
