@@ -215,12 +215,43 @@ def test_nested_ticket_docs_are_not_a_mismatch(tmp_path: Path) -> None:
     assert found is not None and found.extra["docs"] == [str(docs[-1].path)]
 
 
-def test_corpus_has_no_identity_or_orphan_surprises(invoke: Invoke, corpus: Path) -> None:
-    rows = _rows(invoke, corpus, "--all")
+@pytest.mark.parametrize(
+    ("real_world", "orphan_folders"),
+    [
+        pytest.param("quirky_workspace", {".", "2025"}, id="quirks"),
+        pytest.param(
+            "corpus",
+            {"2025", "2025/11/25/profile_editor"},
+            id="corpus",
+            marks=pytest.mark.needs_corpus,
+        ),
+    ],
+    indirect=["real_world"],
+)
+def test_real_workspaces_orphans_and_identity(
+    invoke: Invoke, real_world: Path, orphan_folders: set[str]
+) -> None:
+    rows = _rows(invoke, real_world, "--all")
+    # ids with "--" in them (WG--SPIKE--spike-on-caching) are no mismatch
     assert not _only(rows, "ticket_id_mismatch")
-    folders = {os.path.relpath(r["path"], corpus / "ttmp") for r in _only(rows, "orphan_markdown")}
-    # loose notes the Go tool's users left outside tickets; workspace skills are not reported
-    assert folders == {"2025", "2025/11/25/profile_editor"}
+    root = real_world / "ttmp"
+    found = {os.path.relpath(r["path"], root) for r in _only(rows, "orphan_markdown")}
+    # loose notes left outside tickets; workspace skills and missing_index folders are not
+    assert found == orphan_folders
+
+
+def test_ticket_ids_with_double_dashes(tmp_path: Path) -> None:
+    def doc(rel: str, ticket: str) -> Doc:
+        return Doc(tmp_path / rel, rel, DocMeta(ticket=ticket))
+
+    folder = "2025/12/05/WG--SPIKE--caching"
+    docs = [doc(f"{folder}/index.md", "WG--SPIKE"), doc(f"{folder}/design/01-a.md", "WG--SPIKE")]
+    assert identity.ticket_id_mismatch(docs, folder, tmp_path) is None
+    docs[0] = doc(f"{folder}/index.md", "WG--FAST")  # a rename of an id with "--" in it
+    found = identity.ticket_id_mismatch(docs, folder, tmp_path)
+    assert found is not None
+    assert "the folder and 1 doc(s) say WG--SPIKE" in found.message
+    assert "'docmgr ticket rename --ticket WG--SPIKE --new-ticket WG--FAST'" in found.message
 
 
 # --------------------------------------------------------------------------- older rules, alone

@@ -75,24 +75,31 @@ def test_doctor_counts_steps_with_the_same_grammar(invoke: Invoke, tmp_path: Pat
     assert issues("## Step 1: a\n\n#### Step 1: a sub-section\n") == []
 
 
-def test_corpus_diaries_agree_with_the_grammar(corpus: Path) -> None:
+def test_every_real_document_reads_steps_alike(real_world: Path) -> None:
     diaries = 0
-    for path in (corpus / "ttmp").rglob("*.md"):
+    for path in (real_world / "ttmp").rglob("*.md"):
         text = path.read_text(encoding="utf-8", errors="replace")
-        labels = diary.step_labels(text)
-        assert labels == [step.label for step in diary.parse(text)], path
-        if "diary" in path.name.lower() and "skills" not in path.parts:
-            # the Go tool's diaries write "## Step N: title" and nothing else (the diary
-            # skill under skills/ quotes headings inside code fences: not steps)
-            go_style = [ln for ln in text.splitlines() if re.match(r"## Step \d", ln)]
-            assert len(labels) == len(go_style), path
-            diaries += 1
+        assert diary.step_labels(text) == [step.label for step in diary.parse(text)], path
+        diaries += "diary" in path.name.lower()
+    assert diaries >= 3
+
+
+@pytest.mark.needs_corpus
+def test_the_go_tools_diaries_write_level_two_steps(corpus: Path) -> None:
+    diaries = 0
+    for path in (corpus / "ttmp").rglob("*diary*.md"):
+        if "skills" in path.parts:
+            continue  # the diary skill quotes step headings inside code fences: not steps
+        text = path.read_text(encoding="utf-8", errors="replace")
+        go_style = [ln for ln in text.splitlines() if re.match(r"## Step \d", ln)]
+        assert len(diary.step_labels(text)) == len(go_style), path
+        diaries += 1
     assert diaries > 20
 
 
-def test_one_front_matter_reader_for_the_walk_and_the_index(corpus: Path) -> None:
-    root = corpus / "ttmp"
-    checked = 0
+def test_one_front_matter_reader_for_the_walk_and_the_index(real_world: Path) -> None:
+    root = real_world / "ttmp"
+    checked = broken = 0
     for path in sorted(root.rglob("*.md")):
         rel = path.relative_to(root).as_posix()
         st = path.stat()
@@ -106,7 +113,8 @@ def test_one_front_matter_reader_for_the_walk_and_the_index(corpus: Path) -> Non
         read = read_doc(path, rel, mtime_ns=st.st_mtime_ns, size=st.st_size, control=False)
         assert indexed.body == read.body
         checked += 1
-    assert checked > 400
+        broken += walked.meta is None
+    assert checked > 10 and broken > 0
 
 
 def test_read_doc_never_raises(tmp_path: Path) -> None:

@@ -518,9 +518,9 @@ def draft_from_markdown(body: str, *, title: str = "", heading_wins: bool = Fals
             and not fmatch.group(2).strip()
         ):
             fence = None
-        heading = re.match(r"^###[ \t]+(.+?)[ \t]*$", line) if fence is None else None
-        if heading:
-            chunks.append((heading.group(1), []))
+        section = re.match(r"^###[ \t]+(.+?)[ \t]*$", line) if fence is None else None
+        if section:
+            chunks.append((section.group(1), []))
         else:
             chunks[-1][1].append(line)
     intro_lines: list[str] = []

@@ -23,6 +23,21 @@ def _owned(docs: Sequence[Doc], ticket_dir: str) -> list[Doc]:
     ]
 
 
+def _folder_id(name: str, tid: str, candidates: Sequence[str]) -> str:
+    """The id a ``<ID>--<slug>`` folder name is named for (ids may contain ``--`` too).
+
+    ``tid`` when the name is the id or starts with ``<id>--``; else the docs' other id that
+    the name starts with; else the part before the first ``--``. Names without ``--`` (the
+    Go tool's older ``<ID>-slug`` layout) carry no id to compare: ``tid``.
+    """
+    if "--" not in name or name == tid or name.startswith(tid + "--"):
+        return tid
+    for other in sorted(set(candidates), key=len, reverse=True):
+        if name == other or name.startswith(other + "--"):
+            return other
+    return name.split("--", 1)[0]
+
+
 def ticket_id_mismatch(docs: Sequence[Doc], ticket_dir: str, root: Path) -> Finding | None:
     """An error when the folder name's id or a document's ``Ticket`` differs from index.md's.
 
@@ -34,13 +49,13 @@ def ticket_id_mismatch(docs: Sequence[Doc], ticket_dir: str, root: Path) -> Find
         return None
     tid = index.meta.ticket
     name = ticket_dir.rsplit("/", 1)[-1]
-    folder_id = name.split("--", 1)[0] if "--" in name else ""
     others = [
         d
         for d in _owned(docs, ticket_dir)
         if d.meta is not None and d.meta.ticket.strip() and d.meta.ticket != tid
     ]
-    folder_disagrees = bool(folder_id) and folder_id != tid
+    folder_id = _folder_id(name, tid, [d.meta.ticket for d in others if d.meta is not None])
+    folder_disagrees = folder_id != tid
     if not folder_disagrees and not others:
         return None
 
