@@ -18,6 +18,7 @@ from docmgr.model import Doc, DocMeta
 from docmgr.reports import diary_verify
 from docmgr.store import index as index_store
 from docmgr.store import lookup, related_paths, vocabulary
+from docmgr.store.index import queries
 from docmgr.store.workspace import Workspace, parse_doc
 
 SEVERITY_RANK = {"ok": 0, "info": 0, "warning": 1, "error": 2}
@@ -554,6 +555,7 @@ def _missing_index(
     return out
 
 
+@index_store.recovering
 def check(
     ws: Workspace,
     *,
@@ -591,9 +593,7 @@ def check(
         index.trim()
         rows = [
             (rel, tid, ok)
-            for rel, tid, ok in index.con.execute(
-                "SELECT rel, ticket, parse_ok FROM docs ORDER BY rel"
-            )
+            for rel, tid, ok in queries.outline(index)
             if _kept(ws, rel, ignore_dirs, ignore_globs)
         ]
         groups = _group(rows)
@@ -602,7 +602,7 @@ def check(
         if ticket and not all_tickets:
             found = lookup.resolve(
                 ticket,
-                lookup.tickets_from_docs(index.docs("parse_ok = 1 AND doc_type = 'index'")),
+                lookup.tickets_from_docs(queries.ticket_index_docs(index)),
             )
             ref = found.id
             groups = [g for g in groups if g.ticket == found.id or g.dir == found.rel_dir]
@@ -612,8 +612,7 @@ def check(
                     "check the ticket folder with 'docmgr ticket show'",
                 )
         with_index = [
-            rel.rsplit("/", 1)[0] if "/" in rel else ""
-            for (rel,) in index.con.execute("SELECT rel FROM docs WHERE name = 'index.md'")
+            rel.rsplit("/", 1)[0] if "/" in rel else "" for rel in queries.index_file_rels(index)
         ]
         findings.add(_missing_index(ws, with_index, folders, ref=ref))
         del folders
@@ -634,7 +633,7 @@ def check(
         now = ws.clock.now()
         resolver = _Resolver(ws)
         for group in groups:
-            group.docs = index.docs_for(group.rels)
+            group.docs = queries.docs_at(index, group.rels)
             if not group.dir:
                 for root_doc in group.docs:  # documents lying directly in the docs root
                     bad = invalid_frontmatter(ws, root_doc, "")
