@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from docmgr.model import Doc
 from docmgr.store import index as index_store
 from docmgr.store.index import hooks, load_docs, queries, schema
 from docmgr.store.workspace import Workspace, scan_docs
@@ -43,7 +46,7 @@ def _ws(root: Path, env: dict[str, str] | None = None) -> Workspace:
     return Workspace.open(str(root), cwd=root.parent, env={**os.environ, **(env or {})})
 
 
-def _key(doc):  # every field a caller of load_docs can see
+def _key(doc: Doc) -> tuple[object, ...]:  # every field a caller of load_docs can see
     return (
         doc.rel,
         str(doc.path),
@@ -130,7 +133,9 @@ def test_same_size_edit_with_restored_mtime_is_not_missed_when_size_changes(ws_r
         assert "longer" in queries.body(index, ws.rel(plan))
 
 
-def test_same_size_edit_with_restored_mtime_is_seen(invoke, ws_root: Path) -> None:
+def test_same_size_edit_with_restored_mtime_is_seen(
+    invoke: Callable[..., Any], ws_root: Path
+) -> None:
     """The ctime rule: size and mtime alike, but the kernel moved the ctime on."""
     cwd = ws_root.parent
     plan = ws_root / "2026/02/01/IX-1--index/design/01-plan.md"
@@ -291,7 +296,7 @@ def test_default_cache_is_in_xdg_cache_home(tmp_path: Path) -> None:
     assert index_store.cache_path(ws).parent == tmp_path / "xdg" / "docmgr"
 
 
-def test_index_verbs(invoke, ws_root: Path) -> None:
+def test_index_verbs(invoke: Callable[..., Any], ws_root: Path) -> None:
     cwd = ws_root.parent
     out = invoke(["index", "rebuild", "--output", "json"], cwd=cwd).stdout
     assert '"parsed": 3' in out
@@ -365,7 +370,7 @@ def test_two_searchers_and_a_writer_never_crash(ws_root: Path, tmp_path: Path) -
     assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in scan_docs(ws)]
 
 
-def test_root_no_cache_flag_skips_the_cache(invoke, ws_root: Path) -> None:
+def test_root_no_cache_flag_skips_the_cache(invoke: Callable[..., Any], ws_root: Path) -> None:
     ws = _ws(ws_root)
     out = invoke(["--no-cache", "ticket", "list", "--output", "json"], cwd=ws_root.parent).stdout
     assert '"ticket": "IX-1"' in out

@@ -11,6 +11,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,7 +114,7 @@ COMMANDS = [
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
 def test_a_damaged_cache_is_rebuilt_with_one_notice(
-    invoke, root: Path, damage: str, args: list[str]
+    invoke: Callable[..., Any], root: Path, damage: str, args: list[str]
 ) -> None:
     cwd = root.parent
     expected = invoke(args, cwd=cwd)
