@@ -59,6 +59,7 @@ __all__ = [
     "open_index",
     "rebuild",
     "recovering",
+    "refreshed_info",
     "sort_key",
     "tickets",
     "unpack_meta",
