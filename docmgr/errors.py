@@ -84,6 +84,16 @@ class TaskNotFound(DocmgrError):
     """A ``--id``/``--match`` reference names no task; the hint lists the current table."""
 
 
+class InvalidFullTextQuery(DocmgrError):
+    """An expert full-text expression that SQLite's FTS5 cannot parse."""
+
+    hint = "check the FTS5 syntax, or use --query (it quotes words for you)"
+
+
+class IndexDamaged(Exception):
+    """The index cache holds something it cannot read back (it is rebuilt, never reported)."""
+
+
 class IndexBusy(Exception):
     """Another process holds the cache's write lock for long (e.g. during its first build)."""
 

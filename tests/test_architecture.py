@@ -14,8 +14,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "docmgr"
 
 
@@ -218,10 +216,5 @@ def test_the_sql_finder_finds_sql(tmp_path: Path) -> None:
     assert not _SQL_TEXT.search("select the documents from the index")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 9 gate 5: search, doctor, status and export still query the index "
-    "directly; the index split moves that SQL into docmgr/store/index/",
-)
 def test_sql_only_in_the_index() -> None:
     assert sql_outside_the_index() == []

@@ -21,7 +21,7 @@ from docmgr.formats.front_matter import missing_required, missing_warned
 from docmgr.model import DocMeta
 from docmgr.reports import diary_verify, doctor, validate
 from docmgr.seams import paths
-from docmgr.store.index import parse_file
+from docmgr.store.index.records import parse_file
 from docmgr.store.workspace import parse_doc, read_doc
 
 # (text, the step labels every reader must see)

@@ -86,22 +86,23 @@ def walk_markdown(
     matcher: Matcher,
     *,
     start: str = "",
-    dirs: dict[str, int] | None = None,
-    watch: dict[str, tuple[int, int]] | None = None,
+    dirs: dict[str, tuple[int, int]] | None = None,
+    watch: dict[str, tuple[int, int, int]] | None = None,
 ) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
     """Yield (path, rel, stat, is_control) for every ``.md`` under ``root`` that is not skipped.
 
     Skips folders named ``.meta``, folders starting with ``_`` and ignored paths; nested
     ``.docmgrignore`` files apply to their own subtree. ``start`` walks one subfolder only;
-    ``dirs`` and ``watch`` (for the search index) record each folder's mtime and the
-    (mtime, size) of each nested ignore file.
+    ``dirs`` and ``watch`` (for the search index) record each folder's (mtime, ctime) and the
+    (mtime, size, ctime) of each nested ignore file.
     """
     stack: list[tuple[Path, str]] = [(root / start if start else root, start)]
     while stack:
         folder, rel_folder = stack.pop()
         try:
             if dirs is not None:
-                dirs[rel_folder] = os.stat(folder).st_mtime_ns
+                folder_st = os.stat(folder)
+                dirs[rel_folder] = (folder_st.st_mtime_ns, folder_st.st_ctime_ns)
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             if dirs is not None:
@@ -114,9 +115,9 @@ def walk_markdown(
             if watch is not None:
                 try:
                     st = os.stat(ignore_path)
-                    watch[str(ignore_path)] = (st.st_mtime_ns, st.st_size)
+                    watch[str(ignore_path)] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
                 except OSError:
-                    watch[str(ignore_path)] = (-1, -1)  # gone: the next check sees a change
+                    watch[str(ignore_path)] = (-1, -1, -1)  # gone: the next check sees a change
         has_index = "index.md" in names
         subdirs: list[tuple[Path, str]] = []
         for entry in entries:

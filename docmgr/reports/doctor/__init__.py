@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from docmgr.errors import DocmgrError
 from docmgr.model import Doc, Finding, Severity
@@ -31,6 +30,7 @@ from docmgr.reports.doctor.rules import (
 from docmgr.store import index as index_store
 from docmgr.store import lookup
 from docmgr.store import vocabulary as vocabulary_store
+from docmgr.store.index import queries
 from docmgr.store.vocabulary import Vocabulary
 from docmgr.store.workspace import Workspace, parse_doc
 
@@ -109,18 +109,7 @@ def _root_docs(docs: Sequence[Doc]) -> list[Finding]:
     return out
 
 
-# The index reads doctor needs; kept in these two functions so that they move to the index
-# package's query API in one place.
-def _doc_rows(index: Any) -> list[tuple[str, str, int]]:
-    """(rel, ticket, parse_ok) of every indexed document, by path."""
-    return list(index.con.execute("SELECT rel, ticket, parse_ok FROM docs ORDER BY rel"))
-
-
-def _index_doc_rels(index: Any) -> list[str]:
-    """The paths of every indexed file named index.md."""
-    return [rel for (rel,) in index.con.execute("SELECT rel FROM docs WHERE name = 'index.md'")]
-
-
+@index_store.recovering
 def check(
     ws: Workspace,
     *,
@@ -158,7 +147,7 @@ def check(
         index.trim()
         rows = [
             (rel, tid, ok)
-            for rel, tid, ok in _doc_rows(index)
+            for rel, tid, ok in queries.outline(index)
             if scope.kept(rel, f"{root_s}/{rel}", ignore_dirs, ignore_globs)
         ]
         groups = scope.group(rows)
@@ -166,7 +155,7 @@ def check(
         if ticket and not all_tickets:
             found = lookup.resolve(
                 ticket,
-                lookup.tickets_from_docs(index.docs("parse_ok = 1 AND doc_type = 'index'")),
+                lookup.tickets_from_docs(queries.ticket_index_docs(index)),
             )
             ref = found.id
             groups = [g for g in groups if g.ticket == found.id or g.dir == found.rel_dir]
@@ -175,7 +164,9 @@ def check(
                     f'doctor checked zero documents for ticket "{ticket}"',
                     "check the ticket folder with 'docmgr ticket show'",
                 )
-        with_index = [rel.rsplit("/", 1)[0] if "/" in rel else "" for rel in _index_doc_rels(index)]
+        with_index = [
+            rel.rsplit("/", 1)[0] if "/" in rel else "" for rel in queries.index_file_rels(index)
+        ]
         unindexed = index_docs.missing_index(ws.root, with_index, folders, ref=ref)
         report.add(unindexed)
         del folders
@@ -194,7 +185,7 @@ def check(
         now = ws.clock.now()
         resolver = related.Resolver(ws)
         for group in groups:
-            group.docs = index.docs_for(group.rels)
+            group.docs = queries.docs_at(index, group.rels)
             if not group.dir:
                 report.add(_root_docs(group.docs))
             else:
