@@ -16,6 +16,8 @@ from docmgr.formats import diary as diary_format
 from docmgr.formats import related as related_format
 from docmgr.model import Doc, DocMeta
 from docmgr.reports import diary_verify
+from docmgr.reports.doctor import links
+from docmgr.seams.paths import confine
 from docmgr.store import index as index_store
 from docmgr.store import lookup, related_paths, vocabulary
 from docmgr.store.workspace import Workspace, parse_doc
@@ -616,6 +618,7 @@ def check(
             for (rel,) in index.con.execute("SELECT rel FROM docs WHERE name = 'index.md'")
         ]
         findings.add(_missing_index(ws, with_index, folders, ref=ref))
+        findings.add(_escaping_links(ws, groups, scoped=bool(ref)))
         del folders
         if not vocab.exists:
             findings.add(
@@ -662,6 +665,21 @@ def check(
     return report
 
 
+def _escaping_links(ws: Workspace, groups: Sequence[_Group], *, scoped: bool) -> list[Finding]:
+    """The symlinks-leaving-the-root rule (``links``), as findings of their ticket."""
+    ids = {g.dir: g.ticket for g in groups if g.dir}
+    return [
+        Finding(
+            ticket=ids.get(link.ticket_dir, ""),
+            issue=links.ISSUE,
+            severity=links.SEVERITY,
+            message=link.message,
+            path=str(link.path),
+        )
+        for link in links.escaping_links(ws, under=list(ids) if scoped else None)
+    ]
+
+
 def _kept(ws: Workspace, rel: str, ignore_dirs: Sequence[str], ignore_globs: Sequence[str]) -> bool:
     if ignore_dirs and any(seg in ignore_dirs for seg in rel.split("/")[:-1]):
         return False
@@ -677,7 +695,7 @@ def _kept(ws: Workspace, rel: str, ignore_dirs: Sequence[str], ignore_globs: Seq
 def check_doc(ws: Workspace, ref: str, *, vocab: Any) -> list[Finding]:
     """Single-document mode (spec §7.3): parse, required fields, Status/Topics, vocabulary."""
 
-    path = lookup.resolve_ref(ws, ref)
+    path = confine(ws.root, lookup.resolve_ref(ws, ref), cwd=ws.cwd, what="document")
     doc = parse_doc(path, ws.rel(path))
     ticket = doc.ticket
     if not doc.ok:

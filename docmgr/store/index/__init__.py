@@ -21,7 +21,7 @@ from docmgr.formats.front_matter import read
 from docmgr.model import CONTROL_NAMES, Doc, DocMeta, RelatedFile
 from docmgr.seams.clock import utc_minute
 from docmgr.store.ignore import IGNORE_FILE, Matcher
-from docmgr.store.workspace import Workspace, scan_docs, walk_markdown
+from docmgr.store.workspace import Workspace, leaves_root, scan_docs, walk_markdown
 
 if TYPE_CHECKING:
     import sqlite3
@@ -686,6 +686,8 @@ class Index:
                         snap.files[frel] = (st.st_mtime_ns, st.st_size)
                         todo[frel] = (frel, st.st_mtime_ns, st.st_size, control)
             elif entry.name.lower().endswith(".md") and not matcher.ignored(child, is_dir=False):
+                if entry.is_symlink() and leaves_root(entry.path, os.path.realpath(self.root)):
+                    continue  # never read through a link leading out of the root
                 seen_files.add(child)
                 control = has_index and entry.name.lower() in CONTROL_NAMES
                 try:
