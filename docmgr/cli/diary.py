@@ -53,11 +53,13 @@ def _repo_option(func: F) -> F:
     )(func)
 
 
-def _resolve(ticket: str, diary_ref: str) -> tuple[Any, Any]:
+def _resolve(ticket: str, diary_ref: str, *, reading: bool = False) -> tuple[Any, Any]:
 
     ws = app().workspace()
     ws.require_root()
-    return ws, diary_files.resolve_diary(ws, ticket=ticket, diary=diary_ref)
+    return ws, diary_files.resolve_diary(
+        ws, ticket=ticket, diary=diary_ref, purpose="read" if reading else "write"
+    )
 
 
 @click.group("diary")
@@ -279,7 +281,7 @@ def step_list_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) 
       docmgr diary step list --diary reference/01-diary.md --output json
     """
 
-    ws, path = _resolve(ticket, diary_ref)
+    ws, path = _resolve(ticket, diary_ref, reading=True)
     steps = diary_format.parse(read_text(path))
     rows = [_step_row(ws, path, s) for s in steps]
 
@@ -310,7 +312,7 @@ def step_show_cmd(ticket: str, diary_ref: str, step: str, output: str | None, gl
       docmgr diary step show 2 --ticket VM-004 --output json
     """
 
-    ws, path = _resolve(ticket, diary_ref)
+    ws, path = _resolve(ticket, diary_ref, reading=True)
     text = read_text(path)
     found = diary_format.find_step(diary_format.parse(text), step, diary=ws.rel(path))
     row = _step_row(ws, path, found)
@@ -410,7 +412,11 @@ def verify_cmd(
     if all_:
         paths = diary_files.all_diaries(ws)
     else:
-        paths = [diary_files.resolve_diary(ws, ticket=ticket, diary=diary_ref)]
+        paths = [
+            diary_files.resolve_diary(
+                ws, ticket=ticket, diary=diary_ref, purpose="write" if fix else "read"
+            )
+        ]
     audit = diary_verify.verify(ws, paths, rev=rev, repo=repo, fix=fix)
     rows = [diary_verify.row(f) for f in audit.findings]
     wanted = split_list([fail_on]) if fail_on.strip() else []

@@ -143,7 +143,9 @@ def move(
     """
 
     docs = load_docs(ws)
-    source = lookup.resolve_ref(ws, doc_ref, docs)
+    source = paths.confine(
+        ws.root, lookup.resolve_ref(ws, doc_ref, docs), cwd=ws.cwd, purpose="write", what="document"
+    )
     text = read_text(source)
     meta, _ = front_matter.read(text, path=str(source))
     orphan = not any(paths.is_inside(t.dir, source) for t in lookup.tickets_from_docs(docs))
@@ -169,12 +171,12 @@ def move(
         rel = source.name
     else:
         rel = source.relative_to(src_dir).as_posix()
-    try:
-        dest = paths.resolve_inside(dst_ticket.dir, rel)
-    except DocmgrError:
+    dest = Path(os.path.abspath(dst_ticket.dir / rel))
+    if "\x00" in rel or not paths.is_inside(dst_ticket.dir, dest) or dest == dst_ticket.dir:
         raise UsageProblem(
             "dest-dir must stay within the ticket", "pass a relative folder such as design-doc"
-        ) from None
+        )
+    dest = paths.confine(ws.root, dest, cwd=ws.cwd, purpose="write", what="destination")
     if dest == source:
         raise DocmgrError(
             f"document is already at {dest}", "pass another --dest-ticket or --dest-dir"
@@ -230,6 +232,8 @@ def rewrite_references(ticket_dir: Path, mapping: dict[str, str]) -> int:
             if not name.lower().endswith(".md"):
                 continue
             path = Path(current) / name
+            if path.is_symlink():
+                continue  # never written through: the walk and doctor deal with links
             with file_lock(path):
                 text = read_text(path)
                 updated = pattern.sub(lambda m: mapping[m.group(0)], text)

@@ -21,12 +21,14 @@ from docmgr.reports.doctor.rules import (
     frontmatter,
     identity,
     index_docs,
+    links,
     naming,
     orphans,
     related,
     staleness,
     vocabulary,
 )
+from docmgr.seams.paths import confine
 from docmgr.store import index as index_store
 from docmgr.store import lookup
 from docmgr.store import vocabulary as vocabulary_store
@@ -169,6 +171,7 @@ def check(
         ]
         unindexed = index_docs.missing_index(ws.root, with_index, folders, ref=ref)
         report.add(unindexed)
+        report.add(_escaping_links(ws, groups, scoped=bool(ref)))
         del folders
         if not ref:  # a file outside every ticket is no single ticket's business
             report.add(
@@ -206,9 +209,26 @@ def check(
     return report
 
 
+def _escaping_links(
+    ws: Workspace, groups: Sequence[scope.TicketGroup], *, scoped: bool
+) -> list[Finding]:
+    """The symlinks-leaving-the-root rule (``links``), as findings of their ticket."""
+    ids = {g.dir: g.ticket for g in groups if g.dir}
+    return [
+        Finding(
+            ticket=ids.get(link.ticket_dir, ""),
+            issue=links.ISSUE,
+            severity=links.SEVERITY,
+            message=link.message,
+            path=str(link.path),
+        )
+        for link in links.escaping_links(ws, under=list(ids) if scoped else None)
+    ]
+
+
 def check_doc(ws: Workspace, ref: str, *, vocab: Vocabulary) -> list[Finding]:
     """Single-document mode (spec §7.3): parse, required fields, Status/Topics, vocabulary."""
-    path = lookup.resolve_ref(ws, ref)
+    path = confine(ws.root, lookup.resolve_ref(ws, ref), cwd=ws.cwd, what="document")
     doc = parse_doc(path, ws.rel(path))
     ticket = doc.ticket
     if doc.meta is None:

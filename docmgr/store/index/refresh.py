@@ -26,7 +26,7 @@ from docmgr.store.index.freshness import (
 )
 from docmgr.store.index.hooks import progress_for
 from docmgr.store.index.records import Parsed, pack_meta, parent, parse_file, related_base, utc_key
-from docmgr.store.workspace import Workspace, walk_markdown
+from docmgr.store.workspace import Workspace, leaves_root, walk_markdown
 
 if TYPE_CHECKING:
     import sqlite3
@@ -308,6 +308,8 @@ class Index:
                         stamp = snap.files[frel] = file_stamp(st)
                         todo[frel] = (frel, stamp[0], stamp[1], stamp[2], control)
             elif entry.name.lower().endswith(".md") and not matcher.ignored(child, is_dir=False):
+                if entry.is_symlink() and leaves_root(entry.path, os.path.realpath(self.root)):
+                    continue  # never read through a link leading out of the root
                 seen_files.add(child)
                 control = has_index and entry.name.lower() in CONTROL_NAMES
                 try:
