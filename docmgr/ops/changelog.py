@@ -49,7 +49,7 @@ def locate(ws: Any, *, ticket: str = "", changelog_file: str = "") -> Path:
         return Path(os.path.abspath(path if path.is_absolute() else ws.cwd / path))
     if not ticket:
         raise UsageProblem("must specify --ticket or --changelog-file", "pass --ticket <ID>")
-    return lookup.find(ws, ticket).dir / "changelog.md"
+    return lookup.resolve_ticket(ws, ticket).dir / "changelog.md"
 
 
 def update(

@@ -32,7 +32,7 @@ def create(
     A ticket keeps one diary: an existing one is an error unless ``another`` is set.
     """
 
-    found = lookup.find(ws, ticket)
+    found = lookup.resolve_ticket(ws, ticket)
     existing = diaries_in(found.dir)
     if existing and not another:
         raise DocmgrError(

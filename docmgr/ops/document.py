@@ -148,12 +148,12 @@ def move(
             f"source document missing Ticket in frontmatter: {source}",
             "set it with 'docmgr meta update --field Ticket'",
         )
-    src_ticket = lookup.find(ws, meta.ticket, docs)
+    src_ticket = lookup.resolve_ticket(ws, meta.ticket, docs=docs)
     if not paths.is_inside(src_ticket.dir, source):
         raise DocmgrError(
             "document is not inside its ticket directory", f"expected it under {src_ticket.dir}"
         )
-    dst_ticket = lookup.find(ws, dest_ticket, docs)
+    dst_ticket = lookup.resolve_ticket(ws, dest_ticket, docs=docs, param="dest_ticket")
     if dest_dir:
         rel = dest_dir.strip().replace("\\", "/").strip("/") + "/" + source.name
     else:
@@ -250,7 +250,7 @@ class Renumbered:
 def renumber(ws: Workspace, ref: str) -> Renumbered:
     """Renumber docs 01-, 02-, … per first-level folder, keeping their current numeric order."""
 
-    found = lookup.find(ws, ref)
+    found = lookup.resolve_ticket(ws, ref)
     pairs: list[tuple[Path, Path]] = []
     for sub in sorted(p for p in found.dir.iterdir() if p.is_dir()):
         if sub.name.startswith("_") or sub.name == ".meta":
@@ -294,7 +294,7 @@ def layout_fix(ws: Workspace, *, ticket: str = "", dry_run: bool = False) -> lis
 
     docs = load_docs(ws)
     if ticket:
-        chosen = [lookup.find(ws, ticket, docs)]
+        chosen = [lookup.resolve_ticket(ws, ticket, docs=docs)]
     else:
         chosen = [
             t

@@ -43,7 +43,7 @@ def import_file(ws: Workspace, ref: str, *, file: str, name: str = "") -> Import
         raise DocmgrError(
             f"source file does not exist: {file}", "check the path (relative to the current folder)"
         )
-    found = lookup.find(ws, ref)
+    found = lookup.resolve_ticket(ws, ref)
     if name:
         paths.validate_segment(name, what="--name")
         dest_name = name + os.path.splitext(source.name)[1]

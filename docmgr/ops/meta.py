@@ -73,7 +73,7 @@ def targets(ws: Workspace, *, doc: str = "", ticket: str = "", doc_type: str = "
             "must specify either --doc or --ticket", "pass --doc <path> or --ticket <ID>"
         )
     docs = load_docs(ws)
-    found = lookup.find(ws, ticket, docs)
+    found = lookup.resolve_ticket(ws, ticket, docs=docs)
     if not doc_type:
         return [found.doc.path]
     picked = [

@@ -143,7 +143,7 @@ def target_doc(ws: Workspace, *, doc: str = "", ticket: str = "") -> Path:
             )
         return path
     if ticket:
-        return lookup.find(ws, ticket).doc.path
+        return lookup.resolve_ticket(ws, ticket).doc.path
     raise UsageProblem(
         "must specify either --doc or --ticket", "pass --ticket <ID> or --doc <path>"
     )

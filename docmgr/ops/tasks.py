@@ -49,7 +49,7 @@ def locate(ws: Any, *, ticket: str = "", tasks_file: str = "") -> tuple[Path, st
         raise UsageProblem(
             "must specify --ticket when --tasks-file is not set", "pass --ticket <ID>"
         )
-    found = lookup.find(ws, ticket)
+    found = lookup.resolve_ticket(ws, ticket)
     return found.dir / "tasks.md", found.id
 
 

@@ -168,7 +168,7 @@ def close(
 
     if not status.strip():
         raise UsageProblem("status is empty", "pass --status complete (or another status)")
-    found = lookup.find(ws, ref)
+    found = lookup.resolve_ticket(ws, ref)
     open_, done = task_counts(found.dir)
     meta = found.doc.meta
     old_status = meta.status if meta else ""
@@ -224,7 +224,7 @@ def rename(ws: Workspace, ref: str, *, new_ticket: str, dry_run: bool = False) -
             "new ticket is identical to current ticket", "pass a different --new-ticket"
         )
     paths.validate_ticket_id(new_ticket)
-    found = lookup.find(ws, ref)
+    found = lookup.resolve_ticket(ws, ref)
     base = found.dir.name
     if base.startswith(found.id):
         rest = base[len(found.id) :]
@@ -262,7 +262,7 @@ class Moved:
 def move(ws: Workspace, ref: str, *, path_template: str = "", overwrite: bool = False) -> Moved:
     """Move a ticket folder to where the path template puts it today ({{TICKET}} = canonical id)."""
 
-    found = lookup.find(ws, ref)
+    found = lookup.resolve_ticket(ws, ref)
     now = ws.clock.now()
     title = found.title or found.id
     rel = paths.render_path_template(

@@ -75,7 +75,7 @@ def resolve_diary(ws: Workspace, *, ticket: str = "", diary: str = "") -> Path:
     if not ticket.strip():
         raise UsageProblem("no diary given", "pass --ticket <ID> or --diary <path>")
 
-    found = lookup.find(ws, ticket)
+    found = lookup.resolve_ticket(ws, ticket)
     candidates = diaries_in(found.dir)
     if not candidates:
         raise DocNotFound(

@@ -600,9 +600,8 @@ def check(
         del rows
         ref = ""
         if ticket and not all_tickets:
-            found = lookup.resolve(
-                ticket,
-                lookup.tickets_from_docs(index.docs("parse_ok = 1 AND doc_type = 'index'")),
+            found = lookup.resolve_ticket(
+                ws, ticket, docs=index.docs("parse_ok = 1 AND doc_type = 'index'")
             )
             ref = found.id
             groups = [g for g in groups if g.ticket == found.id or g.dir == found.rel_dir]
