@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -198,7 +199,7 @@ _GRAPH_NODE = re.compile(r"\b[DF]_[0-9a-f]{10}\b")
 
 @pytest.mark.parametrize("key", sorted(TABLE), ids=lambda k: f"{k[0]}:{k[1]}")
 def test_a_unique_prefix_does_what_the_full_id_does(
-    invoke, base: Path, tmp_path: Path, key: tuple[str, str]
+    invoke: Callable[..., Any], base: Path, tmp_path: Path, key: tuple[str, str]
 ) -> None:
     full = _copy(base, tmp_path / "full")
     prefix = _copy(base, tmp_path / "prefix")
@@ -217,7 +218,9 @@ def probe(base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("key", sorted(TABLE), ids=lambda k: f"{k[0]}:{k[1]}")
-def test_an_unknown_id_is_an_error_naming_it(invoke, probe: Path, key: tuple[str, str]) -> None:
+def test_an_unknown_id_is_an_error_naming_it(
+    invoke: Callable[..., Any], probe: Path, key: tuple[str, str]
+) -> None:
     before = _files(probe)
     out = invoke(_argv(key, UNKNOWN), cwd=probe, expect=1)
     assert out.stderr == (
@@ -230,7 +233,7 @@ def test_an_unknown_id_is_an_error_naming_it(invoke, probe: Path, key: tuple[str
 
 @pytest.mark.parametrize("key", sorted(TABLE), ids=lambda k: f"{k[0]}:{k[1]}")
 def test_an_ambiguous_prefix_names_every_candidate(
-    invoke, probe: Path, key: tuple[str, str]
+    invoke: Callable[..., Any], probe: Path, key: tuple[str, str]
 ) -> None:
     before = _files(probe)
     out = invoke(_argv(key, AMBIGUOUS), cwd=probe, expect=1)
@@ -240,7 +243,7 @@ def test_an_ambiguous_prefix_names_every_candidate(
     assert _files(probe) == before
 
 
-def test_a_near_miss_names_the_closest_id(invoke, probe: Path) -> None:
+def test_a_near_miss_names_the_closest_id(invoke: Callable[..., Any], probe: Path) -> None:
     out = invoke(["doc", "list", "--ticket", "VM-040"], cwd=probe, expect=1)
     assert out.stderr == (
         f'Error: ticket not found: "VM-040" — did you mean {FULL}? '

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docmgr.errors import UsageProblem
+from docmgr.errors import Param, UsageProblem
 from docmgr.formats.changelog import render_entry
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
 from docmgr.store import lookup
@@ -48,7 +48,10 @@ def locate(ws: Any, *, ticket: str = "", changelog_file: str = "") -> Path:
         path = Path(changelog_file)
         return Path(os.path.abspath(path if path.is_absolute() else ws.cwd / path))
     if not ticket:
-        raise UsageProblem("must specify --ticket or --changelog-file", "pass --ticket <ID>")
+        raise UsageProblem(
+            ("must specify ", Param("ticket"), " or ", Param("changelog_file")),
+            ("pass ", Param("ticket", "<ID>")),
+        )
     return lookup.resolve_ticket(ws, ticket).dir / "changelog.md"
 
 
@@ -64,7 +67,8 @@ def update(
 
     if not entry.strip():
         raise UsageProblem(
-            "--entry is required and must not be empty", 'pass --entry "What changed"'
+            (Param("entry"), " is required and must not be empty"),
+            ("pass ", Param("entry", '"What changed"')),
         )
     date = ws.clock.now().strftime("%Y-%m-%d")
     append_entry(path, date=date, entry=entry, title=title.strip(), file_notes=file_notes)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docmgr.errors import DocmgrError, UnknownField, UsageProblem
+from docmgr.errors import Command, DocmgrError, Param, UnknownField, UsageProblem
 from docmgr.formats import front_matter
 from docmgr.model import RelatedFile
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
@@ -65,12 +65,13 @@ def targets(ws: Workspace, *, doc: str = "", ticket: str = "", doc_type: str = "
         if not is_inside(ws.root, path):
             raise DocmgrError(
                 f"{path} is not under the docs root {ws.root}",
-                "pass a document inside the docs root (or --root)",
+                ("pass a document inside the docs root (or another ", Param("root"), ")"),
             )
         return [path]
     if not ticket:
         raise UsageProblem(
-            "must specify either --doc or --ticket", "pass --doc <path> or --ticket <ID>"
+            ("must specify either ", Param("doc"), " or ", Param("ticket")),
+            ("pass ", Param("doc", "<path>"), " or ", Param("ticket", "<ID>")),
         )
     docs = load_docs(ws)
     found = lookup.resolve_ticket(ws, ticket, docs=docs)
@@ -84,7 +85,7 @@ def targets(ws: Workspace, *, doc: str = "", ticket: str = "", doc_type: str = "
     if not picked:
         raise DocmgrError(
             f"no {doc_type} documents in ticket {found.id}",
-            f"run 'docmgr doc list --ticket {found.id}' to see its documents",
+            ("run ", Command("doc list", ticket=found.id), " to see its documents"),
         )
     return picked
 

@@ -6,7 +6,7 @@ import os
 from datetime import UTC
 from pathlib import Path
 
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats import related as related_format
 from docmgr.store import index as index_store
 from docmgr.store import related_paths
@@ -50,13 +50,16 @@ def export(ws: Workspace, out: str, *, force: bool = False, include_body: bool =
     import sqlite3
 
     if not out:
-        raise UsageProblem("--out is required", "pass --out workspace.sqlite")
+        raise UsageProblem(
+            (Param("out"), " is required"), ("pass ", Param("out", "workspace.sqlite"))
+        )
     target = Path(os.path.abspath(ws.cwd / out))
     if not target.parent.is_dir():
         raise DocmgrError(f"output directory does not exist: {target.parent}", "create it first")
     if target.exists() and not force:
         raise DocmgrError(
-            f"output file already exists (use --force): {target}", "pass --force to replace it"
+            ("output file already exists (use ", Param("force"), f"): {target}"),
+            ("pass ", Param("force"), " to replace it"),
         )
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     if tmp.exists():

@@ -342,7 +342,7 @@ def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
     except sqlite3.OperationalError as exc:
         raise DocmgrError(
             f"invalid full-text query {match!r}: {exc}",
-            "check the FTS5 syntax, or use --query (it quotes words for you)",
+            ("check the FTS5 syntax, or use ", Param("query"), " (it quotes words for you)"),
         ) from None
     notes: dict[int, tuple[str, str]] = {}
     if file_target is not None or dir_target is not None:

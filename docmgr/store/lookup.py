@@ -45,8 +45,11 @@ def _unique(found: list[Ticket]) -> list[Ticket]:
     return list(seen.values())
 
 
+_TICKET = Param("ticket", "<ID>")
+
+
 def resolve_ticket(
-    ws: Workspace, ref: str, *, docs: list[Doc] | None = None, param: str = "ticket"
+    ws: Workspace, ref: str, *, docs: list[Doc] | None = None, param: Param = _TICKET
 ) -> Ticket:
     """The ticket a user's reference names (spec §1.6): the one resolver of every verb.
 
@@ -56,10 +59,10 @@ def resolve_ticket(
     candidate's folder. ``docs`` are candidates the caller already holds (any documents:
     only parseable ``DocType: index`` ones count); without them an exact id is answered
     from the cache without a refresh, anything else from the refreshed index. ``param``
-    names the input the reference came from (``dest_ticket``), for the error's hint.
+    is the input the reference came from (``dest_ticket``), for the hint of an empty one.
     """
     if not ref.strip():
-        raise UsageProblem("missing ticket id", ("pass ", Param(param, "<ID>")))
+        raise UsageProblem("missing ticket id", ("pass ", param))
     if docs is None:
         docs = index_docs(ws, ticket_id=ref)
     return _match(ref, tickets_from_docs(docs))
@@ -69,7 +72,7 @@ def _match(ref: str, tickets: list[Ticket]) -> Ticket:
     """Resolve ``ref`` among ``tickets``: the stages of :func:`resolve_ticket`, no I/O."""
     ref = ref.strip()
     if not ref:
-        raise UsageProblem("missing ticket id", ("pass ", Param("ticket", "<ID>")))
+        raise UsageProblem("missing ticket id", ("pass ", _TICKET))
     lowered = ref.lower()
     stages: list[Callable[[], list[Ticket]]] = [
         lambda: (
