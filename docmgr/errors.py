@@ -197,3 +197,16 @@ class IndexBusy(Exception):
 
 class UnknownField(UsageProblem):
     """A metadata field name docmgr does not set."""
+
+
+class JournalStuck(DocmgrError):
+    """An interrupted operation could be neither finished nor rolled back; its journal is kept.
+
+    ``recovered`` holds the descriptions of the other journals that were dealt with.
+    """
+
+    hint = "fix the cause (permissions, disk space) and run any docmgr command to retry"
+
+    def __init__(self, message: str, recovered: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.recovered = recovered or []
