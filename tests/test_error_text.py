@@ -45,11 +45,27 @@ ALLOWED_FLAGS: dict[tuple[str, str], str] = {
     ("store/config.py", "--root"): (
         "'--root flag' names a source of the docs root in 'config show', as the Go tool does"
     ),
-    ("reports/doctor/__init__.py", "--category"): (
-        "finding text of spec §7.4 (Go parity): report data, not an error"
-    ),
-    ("reports/doctor/__init__.py", "--slug"): "finding text of spec §7.4 (Go parity)",
-    ("reports/doctor/__init__.py", "--description"): "finding text of spec §7.4 (Go parity)",
+    **{
+        ("reports/doctor/rules/vocabulary.py", flag): (
+            "finding text of spec §7.4 (Go parity): report data, not an error"
+        )
+        for flag in ("--category", "--slug", "--description")
+    },
+    # Doctor findings are report data whose message is a plain string (model.Finding); the
+    # two rules below are docmgr's own (issue 9, gate 7) and suggest the repairing command.
+    # A structured suggestion on Finding (like errors.Command) would let the CLI spell them.
+    **{
+        ("reports/doctor/rules/identity.py", flag): (
+            "finding text naming the repairing commands (Finding.message is a plain string)"
+        )
+        for flag in ("--ticket", "--field", "--value", "--new-ticket", "--doc")
+    },
+    **{
+        ("reports/doctor/rules/orphans.py", flag): (
+            "finding text naming the repairing command (Finding.message is a plain string)"
+        )
+        for flag in ("--doc", "--dest-ticket")
+    },
     ("reports/doctor/render.py", "*"): (
         "doctor's report: the roll-up footer of spec §7.5 and the suggested commands of the "
         "diagnostics JSON (spec §7.6), written as argv; report output, not error text"
