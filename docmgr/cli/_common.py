@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import DocmgrError, JournalStuck, UsageProblem
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,6 +27,7 @@ class App:
         self._clock = clock
         self.cwd = cwd
         self._workspace: Any = None
+        self.journal_stuck: JournalStuck | None = None
 
     @property
     def clock(self) -> Any:
@@ -36,14 +37,28 @@ class App:
             self._clock = from_env()
         return self._clock
 
-    def workspace(self) -> Any:
-        """Resolve the docs root once per invocation (warnings about config go to stderr)."""
+    def workspace(self, *, stuck_ok: bool = False) -> Any:
+        """Resolve the docs root once per invocation (warnings about config go to stderr).
+
+        Opening it finishes or rolls back what a killed docmgr left half done (one line on
+        stderr per operation); a journal that cannot be dealt with is an error, unless
+        ``stuck_ok`` (doctor reports it as a finding: ``self.journal_stuck``).
+        """
         if self._workspace is None:
+            from docmgr.seams import journal
             from docmgr.store.workspace import Workspace
 
             self._workspace = Workspace.open(self.root_flag, cwd=self.cwd, clock=self.clock)
             for warning in self._workspace.resolution.warnings:
                 click.echo(warning, err=True)
+            try:
+                recovered = journal.recover(self._workspace.root)
+            except JournalStuck as exc:
+                recovered, self.journal_stuck = exc.recovered, exc
+            for line in recovered:
+                click.echo(f"docmgr: {line}", err=True)
+        if self.journal_stuck is not None and not stuck_ok:
+            raise self.journal_stuck
         return self._workspace
 
 
@@ -60,6 +75,7 @@ def _set_root(ctx: click.Context, _param: click.Parameter, value: str | None) ->
         obj = ctx.find_object(App) or ctx.ensure_object(App)
         obj.root_flag = value
         obj._workspace = None
+        obj.journal_stuck = None
 
 
 def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

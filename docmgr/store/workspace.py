@@ -11,6 +11,7 @@ from docmgr.errors import FrontMatterError, RootNotFound
 from docmgr.formats.front_matter import read
 from docmgr.model import CONTROL_NAMES, Doc
 from docmgr.seams.clock import Clock, SystemClock
+from docmgr.seams.journal import JOURNAL_DIR
 from docmgr.store import config as configmod
 from docmgr.store.ignore import IGNORE_FILE, Matcher
 
@@ -90,8 +91,9 @@ def walk_markdown(
 ) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
     """Yield (path, rel, stat, is_control) for every ``.md`` under ``root`` that is not skipped.
 
-    Skips folders named ``.meta``, folders starting with ``_`` and ignored paths; nested
-    ``.docmgrignore`` files apply to their own subtree. ``start`` walks one subfolder only;
+    Skips folders named ``.meta``, docmgr's journal (``.docmgr-journal``), folders starting
+    with ``_`` and ignored paths; nested ``.docmgrignore`` files apply to their own subtree.
+    ``start`` walks one subfolder only;
     ``dirs`` and ``watch`` (for the search index) record each folder's mtime and the
     (mtime, size) of each nested ignore file.
     """
@@ -121,7 +123,7 @@ def walk_markdown(
         for entry in entries:
             rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
             if entry.is_dir(follow_symlinks=False):
-                if entry.name.startswith("_") or entry.name == ".meta":
+                if entry.name.startswith("_") or entry.name in (".meta", JOURNAL_DIR):
                     continue
                 if matcher.ignored(rel, is_dir=True):
                     continue

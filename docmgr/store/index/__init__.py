@@ -20,6 +20,7 @@ from docmgr.formats import tasks as tasksmod
 from docmgr.formats.front_matter import read
 from docmgr.model import CONTROL_NAMES, Doc, DocMeta, RelatedFile
 from docmgr.seams.clock import utc_minute
+from docmgr.seams.journal import JOURNAL_DIR
 from docmgr.store.ignore import IGNORE_FILE, Matcher
 from docmgr.store.workspace import Workspace, scan_docs, walk_markdown
 
@@ -674,7 +675,7 @@ class Index:
             if entry.is_dir(follow_symlinks=False):
                 if (
                     entry.name.startswith("_")
-                    or entry.name == ".meta"
+                    or entry.name in (".meta", JOURNAL_DIR)
                     or matcher.ignored(child, is_dir=True)
                 ):
                     continue
