@@ -73,8 +73,8 @@ def ws_root(tmp_path: Path) -> Path:
     return root
 
 
-def test_index_serves_what_a_scan_sees(corpus: Path) -> None:
-    ws = _ws(corpus / "ttmp")
+def test_index_serves_what_a_scan_sees(real_world: Path) -> None:
+    ws = _ws(real_world / "ttmp")
     cached = load_docs(ws)
     assert index_store.cache_path(ws).is_file()
     assert [_key(d) for d in cached] == [_key(d) for d in scan_docs(ws)]

@@ -412,7 +412,7 @@ def verify_cmd(
     else:
         paths = [diary_files.resolve_diary(ws, ticket=ticket, diary=diary_ref)]
     audit = diary_verify.verify(ws, paths, rev=rev, repo=repo, fix=fix)
-    rows = [f.row() for f in audit.findings]
+    rows = [diary_verify.row(f) for f in audit.findings]
     wanted = split_list([fail_on]) if fail_on.strip() else []
     unknown = set(wanted) - set(diary_format.STATUSES) - {"duplicate", "gap"}
     if unknown:
@@ -426,23 +426,24 @@ def verify_cmd(
         ]
         current = None
         for f in audit.findings:
-            if f.diary != current:
-                current = f.diary
+            about = f.extra
+            if about["diary"] != current:
+                current = about["diary"]
                 out.append(current)
-            line = f"  Step {f.step}: {f.status}"
-            if f.commit:
-                line += f"  {f.commit}"
-            if f.proposed:
-                line += f"  → proposed {f.proposed} (same {f.match})"
-            if f.note:
-                line += f"  [{f.note}]"
+            line = f"  Step {about['step']}: {f.issue}"
+            if about["commit"]:
+                line += f"  {about['commit']}"
+            if about["proposed"]:
+                line += f"  → proposed {about['proposed']} (same {about['match']})"
+            if about["note"]:
+                line += f"  [{about['note']}]"
             out.append(line)
         return "\n".join(out) if out else "No diary steps found."
 
     emit(rows, output, glaze, human)
     failed = diary_verify.failing(audit.findings, wanted)
     if failed:
-        statuses = sorted({f.status if f.status in wanted else "numbering" for f in failed})
+        statuses = sorted({f.issue if f.issue in wanted else "numbering" for f in failed})
         raise click.ClickException(
             f"{len(failed)} diary row(s) failed the audit ({', '.join(statuses)}) — fix the "
             "commit lines, or run 'docmgr diary verify --fix'"

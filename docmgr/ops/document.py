@@ -19,22 +19,20 @@ from docmgr.store.index import load_docs
 from docmgr.store.staging import Plan, folders_under, locked, stage_dirs
 from docmgr.store.workspace import Workspace
 
-_PREFIX = re.compile(r"^(\d{2,3})-")
-
 
 def next_number(folder: Path) -> int:
     """1 + the largest ``NN-``/``NNN-`` prefix among ``.md`` files directly in ``folder``."""
     highest = 0
     if folder.is_dir():
         for name in os.listdir(folder):
-            match = _PREFIX.match(name)
-            if match and name.lower().endswith(".md"):
-                highest = max(highest, int(match.group(1)))
+            number = paths.numeric_prefix(name)
+            if number is not None and name.lower().endswith(".md"):
+                highest = max(highest, number)
     return highest + 1
 
 
 def numbered_name(number: int, slug: str) -> str:
-    return f"{number:02d}-{slug}.md" if number < 100 else f"{number:03d}-{slug}.md"
+    return paths.with_numeric_prefix(number, f"{slug}.md")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,26 +137,39 @@ class DocMoved:
 def move(
     ws: Workspace, doc_ref: str, *, dest_ticket: str, dest_dir: str = "", overwrite: bool = False
 ) -> DocMoved:
-    """Move a document into another ticket, setting its ``Ticket`` to the destination's id."""
+    """Move a document into another ticket, setting its ``Ticket`` to the destination's id.
+
+    A document that lies in no ticket folder at all (doctor's ``orphan_markdown``) may be
+    moved too: it lands in the destination ticket's folder (or ``dest_dir``), whatever its
+    ``Ticket`` said.
+    """
 
     docs = load_docs(ws)
     source = lookup.resolve_ref(ws, doc_ref, docs)
     meta, _ = front_matter.read(read_text(source), path=str(source))
-    if not meta.ticket:
+    orphan = not any(paths.is_inside(t.dir, source) for t in lookup.tickets_from_docs(docs))
+    if not meta.ticket and not orphan:
         raise DocmgrError(
             f"source document missing Ticket in frontmatter: {source}",
             "set it with 'docmgr meta update --field Ticket'",
         )
-    src_ticket = lookup.find(ws, meta.ticket, docs)
-    if not paths.is_inside(src_ticket.dir, source):
-        raise DocmgrError(
-            "document is not inside its ticket directory", f"expected it under {src_ticket.dir}"
-        )
+    src_dir: Path | None = None
+    src_id = meta.ticket
+    if not orphan:
+        src_ticket = lookup.find(ws, meta.ticket, docs)
+        if not paths.is_inside(src_ticket.dir, source):
+            raise DocmgrError(
+                "document is not inside its ticket directory",
+                f"expected it under {src_ticket.dir}",
+            )
+        src_dir, src_id = src_ticket.dir, src_ticket.id
     dst_ticket = lookup.find(ws, dest_ticket, docs)
     if dest_dir:
         rel = dest_dir.strip().replace("\\", "/").strip("/") + "/" + source.name
+    elif src_dir is None:
+        rel = source.name
     else:
-        rel = source.relative_to(src_ticket.dir).as_posix()
+        rel = source.relative_to(src_dir).as_posix()
     try:
         dest = paths.resolve_inside(dst_ticket.dir, rel)
     except DocmgrError:
@@ -184,7 +195,7 @@ def move(
             stage_dirs(tx, dest.parent)
             tx.write(dest, text)
             tx.remove(source)
-    return DocMoved(src_ticket.id, dst_ticket.id, source, dest, ws.clock.now())
+    return DocMoved(src_id, dst_ticket.id, source, dest, ws.clock.now())
 
 
 def _nearest_folder(path: Path) -> Path:
@@ -261,14 +272,14 @@ def _move_docs(ws: Workspace, ticket_dir: Path, pairs: list[tuple[Path, Path]], 
 
 
 def _sort_key(path: Path) -> tuple[int, str, str]:
-    match = _PREFIX.match(path.name)
-    number = int(match.group(1)) if match else 10**6  # unnumbered files go after numbered ones
-    return number, _PREFIX.sub("", path.name), path.as_posix()
+    number = paths.numeric_prefix(path.name)
+    if number is None:
+        number = 10**6  # unnumbered files go after numbered ones
+    return number, paths.strip_numeric_prefix(path.name), path.as_posix()
 
 
 def _numbered(number: int, name: str) -> str:
-    stem = _PREFIX.sub("", name)
-    return f"{number:02d}-{stem}" if number < 100 else f"{number:03d}-{stem}"
+    return paths.with_numeric_prefix(number, paths.strip_numeric_prefix(name))
 
 
 @dataclass(frozen=True, slots=True)

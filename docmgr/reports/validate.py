@@ -14,9 +14,6 @@ from docmgr.seams.fsio import atomic_write, file_lock, read_text
 from docmgr.store import lookup
 from docmgr.store.workspace import Workspace
 
-REQUIRED = ("Title", "Ticket", "DocType")
-
-
 FIX_DELIMITERS = "Normalize frontmatter delimiters (add missing closing ---)"
 
 
@@ -55,12 +52,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.meta is not None and not self.missing
-
-
-def missing_required(meta: DocMeta) -> list[str]:
-    """Required fields (Title, Ticket, DocType) that are empty."""
-    values = {"Title": meta.title, "Ticket": meta.ticket, "DocType": meta.doc_type}
-    return [name for name in REQUIRED if not values[name].strip()]
 
 
 def _is_kv_or_item(line: str) -> bool:
@@ -131,7 +122,7 @@ def check_text(text: str, path: Path, rel: str) -> Outcome:
         meta, _ = read(text, path=rel)
     except FrontMatterError as exc:
         return Outcome(path, None, exc, fix=suggest_fix(text))
-    return Outcome(path, meta, missing=missing_required(meta))
+    return Outcome(path, meta, missing=front_matter.missing_required(meta))
 
 
 def validate(ws: Workspace, doc_ref: str, *, auto_fix: bool = False) -> Outcome:

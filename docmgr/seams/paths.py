@@ -16,7 +16,25 @@ DEFAULT_PATH_TEMPLATE = "{{YYYY}}/{{MM}}/{{DD}}/{{TICKET}}--{{SLUG}}"
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-_NUMERIC_PREFIX = re.compile(r"^\d{2,3}-")
+# The one "NN-" rule: a document file name may start with a 2- or 3-digit number and a dash
+# ("01-plan.md", "100-notes.md"); numbering writes 2 digits, 3 from 100 on.
+_NUMERIC_PREFIX = re.compile(r"^(\d{2,3})-")
+
+
+def numeric_prefix(name: str) -> int | None:
+    """The number of a file name's ``NN-``/``NNN-`` prefix (``01-plan.md`` → 1), else None."""
+    match = _NUMERIC_PREFIX.match(name)
+    return int(match.group(1)) if match else None
+
+
+def strip_numeric_prefix(name: str) -> str:
+    """``name`` without its ``NN-``/``NNN-`` prefix (unchanged when it has none)."""
+    return _NUMERIC_PREFIX.sub("", name, count=1)
+
+
+def with_numeric_prefix(number: int, rest: str) -> str:
+    """``rest`` behind a ``NN-`` prefix (``NNN-`` from 100 on): (3, "plan.md") → "03-plan.md"."""
+    return f"{number:02d}-{rest}" if number < 100 else f"{number:03d}-{rest}"
 
 
 _TICKET_LEADIN = " \t-–—:_"
@@ -71,7 +89,7 @@ def ticket_slug(ticket: str, title: str) -> str:
 
 def doc_slug(title: str) -> str:
     """Slug for a document file name: slugified title without a leading ``NN-`` number."""
-    return _NUMERIC_PREFIX.sub("", slugify(title), count=1) or "document"
+    return strip_numeric_prefix(slugify(title)) or "document"
 
 
 def render_path_template(

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from docmgr.errors import FrontMatterError, RootNotFound
 from docmgr.formats.front_matter import read
@@ -140,24 +141,47 @@ def walk_markdown(
         stack.extend(reversed(subdirs))
 
 
-def parse_doc(
-    path: Path, rel: str, st: os.stat_result | None = None, *, control: bool = False
-) -> Doc:
-    """Read and parse one document; failures become a Doc with ``error`` set, never an exception."""
+class DocText(NamedTuple):
+    """A document read and parsed, with its text (for callers that look past the header)."""
 
-    if st is None:
-        st = path.stat()
+    doc: Doc
+    text: str  # the whole file ("" when it could not be read)
+    body_start: int  # offset of the body in ``text``; -1 when the header did not parse
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :] if self.body_start >= 0 else ""
+
+
+def read_doc(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -> DocText:
+    """Read and parse one document: the one front-matter reader of the walk and the index.
+
+    Never raises: a file that cannot be read or whose header does not parse becomes a Doc
+    with ``error`` (and ``error_line``) set. The text is read with ``newline=""`` and
+    undecodable bytes replaced, so offsets match the file as edits see it.
+    """
     try:
         with open(path, encoding="utf-8", errors="replace", newline="") as handle:
             text = handle.read()
-        meta, _ = read(text, path=rel)
-        return Doc(path, rel, meta, mtime_ns=st.st_mtime_ns, size=st.st_size, is_control=control)
-    except FrontMatterError as exc:
-        return Doc(path, rel, None, exc.problem, exc.line, st.st_mtime_ns, st.st_size, control)
     except OSError as exc:
-        return Doc(
-            path, rel, None, f"cannot read: {exc.strerror}", 0, st.st_mtime_ns, st.st_size, control
-        )
+        problem = f"cannot read: {exc.strerror}"
+        return DocText(Doc(path, rel, None, problem, 0, mtime_ns, size, control), "", -1)
+    try:
+        meta, parts = read(text, path=rel)
+    except FrontMatterError as exc:
+        doc = Doc(path, rel, None, exc.problem, exc.line, mtime_ns, size, control)
+        return DocText(doc, text, -1)
+    doc = Doc(path, rel, meta, mtime_ns=mtime_ns, size=size, is_control=control)
+    return DocText(doc, text, parts.body_start)
+
+
+def parse_doc(
+    path: Path, rel: str, st: os.stat_result | None = None, *, control: bool = False
+) -> Doc:
+    """Read and parse one document (``read_doc`` without the text); never raises."""
+    if st is None:
+        st = path.stat()
+    return read_doc(path, rel, mtime_ns=st.st_mtime_ns, size=st.st_size, control=control).doc
 
 
 def scan_docs(ws: Workspace) -> list[Doc]:

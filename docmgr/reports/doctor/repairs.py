@@ -11,9 +11,9 @@ from typing import Any
 from docmgr.errors import FrontMatterError, JournalStuck
 from docmgr.formats import front_matter
 from docmgr.formats import related as related_format
-from docmgr.model import RelatedFile
+from docmgr.model import Finding, RelatedFile, Severity
 from docmgr.reports import validate
-from docmgr.reports.doctor import NO_DELIMITERS, Finding
+from docmgr.reports.doctor.rules.frontmatter import NO_DELIMITERS
 from docmgr.seams.journal import JOURNAL_DIR, Transaction
 from docmgr.store import lookup, related_paths
 from docmgr.store.index import load_docs
@@ -51,7 +51,7 @@ def stuck_journal(ws: Workspace, stuck: JournalStuck) -> Finding:
     return Finding(
         ticket="",
         issue="journal_stuck",
-        severity="error",
+        severity=Severity.ERROR,
         path=str(ws.root / JOURNAL_DIR),
         message=f"{stuck.message} — {stuck.hint}",
     )
@@ -182,7 +182,7 @@ def _prepare(ws: Workspace, repairs: list[tuple[int, Repair]], plan: Plan) -> li
                 finding = Finding(
                     ticket=repair.ticket,
                     issue="frontmatter_fixed",
-                    severity="ok",
+                    severity=Severity.OK,
                     path=str(path),
                     message=f"auto-fixed frontmatter ({'; '.join(fix.labels)}); "
                     f"backup written to {backup.name}",
@@ -192,7 +192,7 @@ def _prepare(ws: Workspace, repairs: list[tuple[int, Repair]], plan: Plan) -> li
                 finding = Finding(
                     ticket=repair.ticket,
                     issue="frontmatter_fix_failed",
-                    severity="warning",
+                    severity=Severity.WARNING,
                     path=str(path),
                     message=f"auto-fix did not produce parseable frontmatter: {problem}",
                 )
@@ -205,7 +205,7 @@ def _prepare(ws: Workspace, repairs: list[tuple[int, Repair]], plan: Plan) -> li
                     Finding(
                         ticket=repair.ticket,
                         issue="anchor_migration_skipped",
-                        severity="warning",
+                        severity=Severity.WARNING,
                         path=str(path),
                         message="legacy related file left as-is "
                         f"(does not resolve to an existing file): {raw}",
@@ -233,7 +233,7 @@ def _prepare(ws: Workspace, repairs: list[tuple[int, Repair]], plan: Plan) -> li
                 Finding(
                     ticket=repair.ticket,
                     issue="anchors_migrated",
-                    severity="ok",
+                    severity=Severity.OK,
                     path=str(path),
                     message=f"migrated {changed} related file path(s) to explicit anchors",
                 ),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import re
 import sys
 import time
 import zlib
@@ -15,14 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docmgr.errors import FrontMatterError, IndexBusy
+from docmgr.errors import IndexBusy
+from docmgr.formats import diary as diary_format
 from docmgr.formats import tasks as tasksmod
-from docmgr.formats.front_matter import read
 from docmgr.model import CONTROL_NAMES, Doc, DocMeta, RelatedFile
 from docmgr.seams.clock import utc_minute
 from docmgr.seams.journal import JOURNAL_DIR
 from docmgr.store.ignore import IGNORE_FILE, Matcher
-from docmgr.store.workspace import Workspace, scan_docs, walk_markdown
+from docmgr.store.workspace import Workspace, read_doc, scan_docs, walk_markdown
 
 if TYPE_CHECKING:
     import sqlite3
@@ -33,9 +32,6 @@ SCHEMA_VERSION = "docmgr-index-6"
 
 # marshal's format and our row layout both belong to the version key
 _VERSION_KEY = f"{SCHEMA_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}"
-
-
-_STEP = re.compile(r"^##\s+Step\s+(\d+)\b", re.MULTILINE)
 
 
 RACY = -1  # a stat we do not trust (see _mark_racy)
@@ -152,25 +148,12 @@ class Parsed:
 
 def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -> Parsed:
     """Read and parse one file (never raises: failures are stored on the Doc)."""
-
-    try:
-        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-            text = handle.read()
-    except OSError as exc:
-        return Parsed(
-            Doc(path, rel, None, f"cannot read: {exc.strerror}", 0, mtime_ns, size, control)
-        )
-    tasks = (0, 0)
-    if path.name.lower() == "tasks.md":
-        tasks = tasksmod.counts(text)
-    steps = len(_STEP.findall(text)) if "## Step" in text else 0
-    try:
-        meta, parts = read(text, path=rel)
-    except FrontMatterError as exc:
-        doc = Doc(path, rel, None, exc.problem, exc.line, mtime_ns, size, control)
-        return Parsed(doc, "", tasks, steps)
-    doc = Doc(path, rel, meta, mtime_ns=mtime_ns, size=size, is_control=control)
-    return Parsed(doc, text[parts.body_start :], tasks, steps)
+    doc, text, body_start = read_doc(path, rel, mtime_ns=mtime_ns, size=size, control=control)
+    if not text:
+        return Parsed(doc)
+    tasks = tasksmod.counts(text) if path.name.lower() == "tasks.md" else (0, 0)
+    steps = len(diary_format.step_labels(text))
+    return Parsed(doc, text[body_start:] if body_start >= 0 else "", tasks, steps)
 
 
 def _plain(value: Any) -> Any:
