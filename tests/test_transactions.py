@@ -14,7 +14,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +24,8 @@ from docmgr.seams.journal import JOURNAL_DIR
 from docmgr.store.ignore import Matcher
 from docmgr.store.index import load_docs
 from docmgr.store.workspace import Workspace, walk_markdown
+
+Invoke = Callable[..., Any]
 
 NOW = "2026-02-08T10:47:00-05:00"
 DATED = "2026/02/08"
@@ -62,9 +66,9 @@ def run(cwd: Path, args: list[str], *, fault: str = "") -> subprocess.CompletedP
 
 
 @pytest.fixture
-def ws(invoke, git_repo) -> Path:
+def ws(invoke: Invoke, git_repo: Any) -> Path:
     """Two tickets; KT-1 has a design doc that references a second one by path."""
-    cwd = git_repo.path
+    cwd: Path = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(["ticket", "create", "--ticket", "KT-1", "--title", "Kill test"], cwd=cwd)
     invoke(["ticket", "create", "--ticket", "KT-3", "--title", "Other"], cwd=cwd)
@@ -95,7 +99,7 @@ WHY = {
 
 
 @pytest.mark.parametrize("kind", UNEDITABLE)
-def test_rename_with_an_uneditable_doc_changes_nothing(invoke, ws, kind) -> None:
+def test_rename_with_an_uneditable_doc_changes_nothing(invoke: Invoke, ws: Path, kind: str) -> None:
     odd = ws / f"ttmp/{DATED}/KT-1--kill-test/reference/09-odd.md"
     odd.write_bytes(_uneditable(kind))
     before = tree(ws)
@@ -106,7 +110,7 @@ def test_rename_with_an_uneditable_doc_changes_nothing(invoke, ws, kind) -> None
     assert tree(ws) == before
 
 
-def test_rename_names_every_uneditable_doc(invoke, ws) -> None:
+def test_rename_names_every_uneditable_doc(invoke: Invoke, ws: Path) -> None:
     folder = ws / f"ttmp/{DATED}/KT-1--kill-test/reference"
     for number, kind in enumerate(UNEDITABLE, start=7):
         (folder / f"0{number}-{kind}.md").write_bytes(_uneditable(kind))
@@ -118,7 +122,7 @@ def test_rename_names_every_uneditable_doc(invoke, ws) -> None:
     assert tree(ws) == before
 
 
-def test_rename_leaves_files_without_front_matter_alone(invoke, ws) -> None:
+def test_rename_leaves_files_without_front_matter_alone(invoke: Invoke, ws: Path) -> None:
     folder = ws / f"ttmp/{DATED}/KT-1--kill-test"
     (folder / "various" / "latin1.md").write_bytes(b"caf\xe9 notes, no header\n")
     invoke(["ticket", "rename", "--ticket", "KT-1", "--new-ticket", "KT-2"], cwd=ws)
@@ -129,7 +133,7 @@ def test_rename_leaves_files_without_front_matter_alone(invoke, ws) -> None:
 
 
 @pytest.mark.parametrize("kind", UNEDITABLE)
-def test_doc_move_of_an_uneditable_doc_changes_nothing(invoke, ws, kind) -> None:
+def test_doc_move_of_an_uneditable_doc_changes_nothing(invoke: Invoke, ws: Path, kind: str) -> None:
     odd = ws / f"ttmp/{DATED}/KT-1--kill-test/reference/09-odd.md"
     odd.write_bytes(_uneditable(kind))
     before = tree(ws)
@@ -139,7 +143,9 @@ def test_doc_move_of_an_uneditable_doc_changes_nothing(invoke, ws, kind) -> None
     assert tree(ws) == before
 
 
-def test_import_with_an_uneditable_index_changes_nothing(invoke, ws, tmp_path) -> None:
+def test_import_with_an_uneditable_index_changes_nothing(
+    invoke: Invoke, ws: Path, tmp_path: Path
+) -> None:
     index = ws / f"ttmp/{DATED}/KT-1--kill-test/index.md"
     index.write_text(index.read_text().replace("Status: active\n", "Status: active\nStatus: x\n"))
     source = tmp_path / "spec.txt"
@@ -199,14 +205,14 @@ def _kill_loop(
 
 
 @pytest.mark.slow
-def test_kill_during_ticket_rename_leaves_one_whole_state(ws, tmp_path) -> None:
+def test_kill_during_ticket_rename_leaves_one_whole_state(ws: Path, tmp_path: Path) -> None:
     args = ["ticket", "rename", "--ticket", "KT-1", "--new-ticket", "KT-2"]
     crashes = _kill_loop(ws, tmp_path / "kills", args, "ticket rename KT-1 -> KT-2")
     assert crashes >= 5  # before commit, after 0..3 ops (2 docs, index, folder), cleanup
 
 
 @pytest.mark.slow
-def test_kill_during_doc_move_leaves_one_whole_state(ws, tmp_path) -> None:
+def test_kill_during_doc_move_leaves_one_whole_state(ws: Path, tmp_path: Path) -> None:
     args = ["doc", "move", "--doc", PLAN, "--dest-ticket", "KT-3", "--dest-dir", "new/deep"]
     label = f"doc move {PLAN.removeprefix('ttmp/')} -> {DATED}/KT-3--other/new/deep/01-plan.md"
     crashes = _kill_loop(ws, tmp_path / "kills", args, label)
@@ -214,7 +220,7 @@ def test_kill_during_doc_move_leaves_one_whole_state(ws, tmp_path) -> None:
 
 
 @pytest.mark.slow
-def test_kill_during_renumber_leaves_one_whole_state(ws, tmp_path) -> None:
+def test_kill_during_renumber_leaves_one_whole_state(ws: Path, tmp_path: Path) -> None:
     folder = ws / f"ttmp/{DATED}/KT-1--kill-test/design-doc"
     (folder / "01-plan.md").rename(folder / "05-plan.md")
     (folder / "02-notes.md").rename(folder / "01-notes.md")
@@ -225,7 +231,7 @@ def test_kill_during_renumber_leaves_one_whole_state(ws, tmp_path) -> None:
 
 
 @pytest.mark.slow
-def test_kill_during_import_leaves_one_whole_state(ws, tmp_path) -> None:
+def test_kill_during_import_leaves_one_whole_state(ws: Path, tmp_path: Path) -> None:
     source = tmp_path / "outside" / "spec.txt"
     source.parent.mkdir()
     source.write_text("outside\n")
@@ -235,7 +241,7 @@ def test_kill_during_import_leaves_one_whole_state(ws, tmp_path) -> None:
 
 
 @pytest.mark.slow
-def test_kill_during_doctor_fix_leaves_one_whole_state(ws, tmp_path) -> None:
+def test_kill_during_doctor_fix_leaves_one_whole_state(ws: Path, tmp_path: Path) -> None:
     broken = ws / f"ttmp/{DATED}/KT-1--kill-test/design-doc/03-broken.md"
     broken.write_text("---\nTitle: Broken\nTicket: KT-1\nDocType: design-doc\nstray line\n---\n")
     args = ["doctor", "--fix", "--yes", "--ticket", "KT-1"]
@@ -254,7 +260,9 @@ def _stuck_journal(root: Path) -> Path:
     return folder
 
 
-def test_a_journal_that_cannot_be_finished_stops_commands_and_doctor_reports_it(invoke, ws) -> None:
+def test_a_journal_that_cannot_be_finished_stops_commands_and_doctor_reports_it(
+    invoke: Invoke, ws: Path
+) -> None:
     stuck = _stuck_journal(ws / "ttmp")
     out = invoke(["ticket", "list"], cwd=ws, expect=1)
     assert out.stderr.startswith("Error: cannot read the journal ")
@@ -267,7 +275,7 @@ def test_a_journal_that_cannot_be_finished_stops_commands_and_doctor_reports_it(
     assert stuck.is_dir()  # kept for a later try
 
 
-def test_a_leftover_journal_never_shows_in_git_status(ws) -> None:
+def test_a_leftover_journal_never_shows_in_git_status(ws: Path) -> None:
     subprocess.run(["git", "add", "-A"], cwd=ws, check=True)
     subprocess.run(["git", "commit", "-qm", "ws"], cwd=ws, check=True)
     args = ["ticket", "rename", "--ticket", "KT-1", "--new-ticket", "KT-2"]
@@ -284,7 +292,7 @@ def test_a_leftover_journal_never_shows_in_git_status(ws) -> None:
     assert status.stdout == ""
 
 
-def test_walk_and_index_skip_the_journal(ws) -> None:
+def test_walk_and_index_skip_the_journal(ws: Path) -> None:
     root = ws / "ttmp"
     workspace = Workspace.open(str(root), cwd=ws)
     assert load_docs(workspace)  # the index exists before the journal appears
