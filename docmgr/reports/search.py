@@ -55,6 +55,7 @@ class Query:
     updated_since: datetime | None = None
     order_by: str = ""
     limit: int = 0
+    allow_empty: bool = False  # the HTTP API lists every document for an empty query
 
     def has_filter(self) -> bool:
         return any(
@@ -90,6 +91,7 @@ class Hit:
     file: str = ""
     file_note: str = ""
     last_updated: str = ""
+    matched: tuple[tuple[str, str], ...] = ()  # (display path, note) of each matched entry
 
     def row(self, *, with_file: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -224,7 +226,7 @@ def _head(body: str) -> str:
 def search(ws: Workspace, query: Query, *, use_cache: bool = True) -> Results:
     """Run a search over the (refreshed) index; results carry ticket, title, path and a snippet."""
 
-    if not query.has_filter():
+    if not query.has_filter() and not query.allow_empty:
         raise UsageProblem(
             "must provide at least a query or filter",
             "pass --query TEXT or a filter such as --ticket, --topics or --file",
@@ -326,6 +328,7 @@ def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
             "check the FTS5 syntax, or use --query (it quotes words for you)",
         ) from None
     notes: dict[int, tuple[str, str]] = {}
+    matches: dict[int, tuple[tuple[str, str], ...]] = {}
     if file_target is not None or dir_target is not None:
         kept = []
         repo_root = Path(os.path.abspath(ws.repo_root))
@@ -344,6 +347,7 @@ def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
                     matched.append((_display(raw, stored, repo_root), note.strip()))
             if matched:
                 kept.append(row)
+                matches[row[0]] = tuple(matched)
                 notes[row[0]] = (
                     ", ".join(m[0] for m in matched),
                     " | ".join(m[1] for m in matched if m[1]),
@@ -376,6 +380,7 @@ def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
             notes.get(doc_id, ("", ""))[0],
             notes.get(doc_id, ("", ""))[1],
             lu,
+            matches.get(doc_id, ()),
         )
         for doc_id, rel, ticket, title, doc_type, status, lu, _score in rows
     ]
