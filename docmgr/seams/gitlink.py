@@ -151,15 +151,15 @@ class Repository:
         """Repository-relative paths that are modified, staged or untracked right now."""
         from git.exc import GitCommandError
 
-        git = self.repo.git
+        git: Any = self.repo.git
         out: dict[str, list[str]] = {}
-        for kind, run in (
-            ("modified", lambda: git.diff("--name-only")),
-            ("staged", lambda: git.diff("--name-only", "--cached")),
-            ("untracked", lambda: git.ls_files("--others", "--exclude-standard")),
+        for kind, verb, args in (
+            ("modified", "diff", ("--name-only",)),
+            ("staged", "diff", ("--name-only", "--cached")),
+            ("untracked", "ls_files", ("--others", "--exclude-standard")),
         ):
             try:
-                text = str(run())
+                text = str(getattr(git, verb)(*args))
             except GitCommandError:
                 text = ""
             out[kind] = [line for line in text.splitlines() if line.strip()]

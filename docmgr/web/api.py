@@ -368,8 +368,11 @@ async def read_json(request: Request) -> Json:
         if size > MAX_BODY_BYTES:
             raise views.refuse(413, "too_large", f"request body over {MAX_BODY_BYTES} bytes")
         chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        return {}  # no body (POST /index/refresh): missing fields are reported by the endpoint
     try:
-        data = json.loads(b"".join(chunks) or b"null")
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise views.refuse(400, "invalid_argument", "invalid json body") from None
     if not isinstance(data, dict):

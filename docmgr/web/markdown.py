@@ -45,10 +45,23 @@ def _raw_html_block(
     return f'<p class="raw-html">{html.escape(text.strip())}</p>\n' if text.strip() else ""
 
 
+# the task-list plugin's disabled checkboxes (exactly these strings) are the only tags let out
+_CHECKBOXES = frozenset(
+    {
+        '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">',
+        '<input class="task-list-item-checkbox" checked="checked" disabled="disabled" '
+        'type="checkbox">',
+    }
+)
+
+
 def _raw_html_inline(
     _renderer: Any, tokens: Sequence[Token], idx: int, _options: OptionsDict, _env: dict[str, Any]
 ) -> str:
-    return html.escape(_COMMENT.sub("", tokens[idx].content))
+    content = tokens[idx].content
+    if content in _CHECKBOXES:
+        return content
+    return html.escape(_COMMENT.sub("", content))
 
 
 class LinkContext:
@@ -151,4 +164,4 @@ def _parser(anchors: bool) -> MarkdownIt:
 def render(text: str, context: LinkContext | None = None, *, anchors: bool = True) -> str:
     """Render Markdown to sanitised HTML; links are rewritten through ``context``."""
     env: dict[str, Any] = {"links": context} if context is not None else {}
-    return _parser(anchors).render(text, env)
+    return str(_parser(anchors).render(text, env))

@@ -107,7 +107,6 @@ def tickets(state: WebState, snap: Snapshot, links: Links, filters: TicketFilter
         include_stats=True,
     )
     items, stats = views.ticket_list(snap, query)
-    facets = views.workspace_facets(snap, True)
     all_items, _ = views.ticket_list(snap, views.TicketQuery())
     return render_page(
         "tickets.html",
@@ -116,8 +115,8 @@ def tickets(state: WebState, snap: Snapshot, links: Links, filters: TicketFilter
         stats=stats,
         filters=filters,
         status_choices=sorted({i["status"] for i in all_items if i["status"]}),
-        topic_choices=facets["topics"],
-        owner_choices=facets["owners"],
+        topic_choices=sorted({t for i in all_items for t in i["topics"]}, key=str.lower),
+        owner_choices=sorted({o for i in all_items for o in i["owners"]}, key=str.lower),
         total=len(all_items),
     )
 

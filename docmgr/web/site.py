@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ from docmgr.web.render import STATIC
 from docmgr.web.state import MAX_RAW_BYTES, Snapshot, WebState
 
 MARKER = ".docmgr-site"
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 SEARCH_BODY_CHARS = 20_000  # of each document's text in the search index
@@ -88,7 +92,7 @@ def _search_index(snap: Snapshot) -> dict[str, object]:
         except OSError:
             text = ""
         parts = front_matter.split(text)
-        body = text[parts.body_start :] if parts is not None else text
+        body = _COMMENT.sub(" ", text[parts.body_start :] if parts is not None else text)
         entries.append(
             {
                 "u": doc_file(doc.rel),
@@ -135,13 +139,16 @@ def _write_all(
         ("search.html", lambda links: pages.search(state, snap, links)),
         ("health.html", lambda links: pages.health(state, snap, links)),
     ]
+
+    def ticket_page(ticket_id: str) -> Callable[[SiteLinks], str]:
+        return lambda links: pages.ticket(state, snap, links, ticket_id)
+
+    def doc_page(rel: str) -> Callable[[SiteLinks], str]:
+        return lambda links: pages.doc(state, snap, links, rel)
+
     ticket_ids = sorted({t.id for t in snap.tickets})
-    for ticket_id in ticket_ids:
-        jobs.append(
-            (ticket_file(ticket_id), lambda links, i=ticket_id: pages.ticket(state, snap, links, i))
-        )
-    for doc in snap.docs:
-        jobs.append((doc_file(doc.rel), lambda links, r=doc.rel: pages.doc(state, snap, links, r)))
+    jobs += [(ticket_file(i), ticket_page(i)) for i in ticket_ids]
+    jobs += [(doc_file(d.rel), doc_page(d.rel)) for d in snap.docs]
     failed: list[str] = []
     for number, (page, render) in enumerate(jobs, start=1):
         links = SiteLinks(page, assets)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from docmgr.web import pages
+from docmgr.web import pages, views
 from docmgr.web.api import error_payload
 from docmgr.web.guard import Guard
 from docmgr.web.links import ServerLinks
@@ -107,7 +107,7 @@ def routes(state: WebState, guard: Guard) -> list[BaseRoute]:
         return go
 
     def not_found(request: Request) -> str:
-        raise pages.views.refuse(404, "not_found", f"no page at {request.url.path}")
+        raise views.refuse(404, "not_found", f"no page at {request.url.path}")
 
     return [
         Route("/", _page(state, guard, home)),
