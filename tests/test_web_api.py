@@ -40,7 +40,8 @@ def error(res: Any, status: int, code: str) -> dict[str, Any]:
     body = res.json()
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
     assert body["error"]["code"] == code, body
-    return body["error"]
+    found: dict[str, Any] = body["error"]
+    return found
 
 
 def cursor(offset: int) -> str:

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import threading
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def get_json(url: str) -> dict[str, object]:
         return json.loads(res.read())  # type: ignore[no-any-return]
 
 
-def post_json(url: str, body: dict[str, object], origin: str | None = None) -> int:
+def post_json(url: str, body: Mapping[str, object], origin: str | None = None) -> int:
     request = urllib.request.Request(
         url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
     )

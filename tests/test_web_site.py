@@ -7,6 +7,7 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -30,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 
 @pytest.fixture
-def site(invoke, built: Built, tmp_path: Path) -> Path:
+def site(invoke: Any, built: Built, tmp_path: Path) -> Path:
     out = tmp_path / "_site"
     result = invoke(["site", "build", "--out", str(out), "--output", "json"], cwd=built.cwd)
     [row] = json.loads(result.stdout)
@@ -114,7 +115,7 @@ def test_pages_show_the_diary_and_no_write_forms(site: Path, built: Built) -> No
 
 
 def test_rebuild_replaces_the_site_but_never_a_foreign_folder(
-    invoke, built: Built, site: Path, tmp_path: Path
+    invoke: Any, built: Built, site: Path, tmp_path: Path
 ) -> None:
     stale = site / "ticket" / "GONE.html"
     stale.write_text("old")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from docmgr.errors import GitLinkError
 from docmgr.formats import diary as diary_format
-from docmgr.model import CommitRef, DiaryStep
+from docmgr.model import CommitRef, DiaryStep, Finding
 from docmgr.reports import diary_verify
 from docmgr.seams.fsio import read_text
 from docmgr.store import diaries, related_paths
@@ -128,24 +128,24 @@ def _inside(folder: Path, path: Path) -> bool:
 _Key = tuple[int, str]
 
 
-def _audit(ws: Workspace, path: Path, rev: str) -> tuple[dict[_Key, diary_verify.Finding], str]:
+def _audit(ws: Workspace, path: Path, rev: str) -> tuple[dict[_Key, Finding], str]:
     """Findings keyed by (line, reference as written); a step without commit: (heading line, "")."""
     try:
         audit = diary_verify.verify(ws, [path], rev=rev)
     except GitLinkError as exc:
         return {}, str(exc)
-    return {(f.line, f.commit): f for f in audit.findings}, ""
+    return {(f.extra["line"], f.extra["commit"]): f for f in audit.findings}, ""
 
 
 def _describe(
     ref: CommitRef,
-    finding: diary_verify.Finding | None,
+    finding: Finding | None,
     repo: Repository | None,
     related: set[Path],
 ) -> StepCommit:
     if ref.kind != "hash":
         return StepCommit(written=ref.written, kind=ref.kind, status=ref.kind, label=ref.label)
-    status = finding.status if finding is not None else "unknown"
+    status = finding.issue if finding is not None else "unknown"
     commit = StepCommit(
         written=ref.written,
         kind="hash",
@@ -174,13 +174,14 @@ def _describe(
             "date": info.date,
             "url": repo.commit_url(info.hash),
         }
-    if finding is not None and finding.proposed:
-        proposed = repo.info(finding.proposed)
+    replacement = finding.extra.get("proposed") if finding is not None else None
+    if finding is not None and replacement:
+        proposed = repo.info(replacement)
         values.update(
-            proposed=finding.proposed,
+            proposed=replacement,
             proposed_subject=proposed.subject if proposed else "",
-            proposed_url=repo.commit_url(finding.proposed),
-            match=finding.match,
+            proposed_url=repo.commit_url(replacement),
+            match=finding.extra.get("match", ""),
         )
     return StepCommit(
         written=commit.written,
@@ -231,6 +232,7 @@ def timeline(
                 for ref in step.refs
             ]
             none = findings.get((step.line, ""))
+            note = str(none.extra.get("note", "")) if none is not None else _note(findings, step)
             out.append(
                 TimelineStep(
                     label=step.label,
@@ -241,7 +243,7 @@ def timeline(
                     end=step.end,
                     body_start=step.end if heading_end < 0 else min(heading_end + 1, step.end),
                     commits=commits,
-                    note=none.note if none is not None else _note(findings, step),
+                    note=note,
                 )
             )
     finally:
@@ -250,9 +252,9 @@ def timeline(
     return Timeline(diary=rel, text=text, rev=rev, steps=out, git_error=git_error)
 
 
-def _note(findings: dict[_Key, diary_verify.Finding], step: DiaryStep) -> str:
+def _note(findings: dict[_Key, Finding], step: DiaryStep) -> str:
     for ref in step.refs:
         found = findings.get((ref.line, ref.written))
-        if found is not None and found.note:
-            return found.note
+        if found is not None and found.extra.get("note"):
+            return str(found.extra["note"])
     return ""

@@ -3,8 +3,8 @@
 Rules (spec §9 ``path_safety``, stricter where the Go tool was loose): empty → 400, NUL →
 400, a path that leaves the root (``..``, absolute, or through a symlink) → 403, the root
 itself or a folder → 400, missing → 404, anything but a regular file → 400; writes accept
-only ``.md`` files. It wraps ``seams.paths.resolve_inside`` plus a realpath check; when the
-library's own ``confine`` lands, only this module changes."""
+only ``.md`` files and never through a symlink. It maps the library's one path gate,
+``seams.paths.confine``, to HTTP status codes."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def confine(root: Path, raw: str, *, markdown_only: bool = False) -> Confined:
         raise _refuse(400, "invalid_argument", "invalid path")
     root_abs = Path(os.path.abspath(root))
     try:
-        target = paths.resolve_inside(root_abs, raw)
+        target = paths.confine(
+            root_abs, raw, cwd=root_abs, purpose="write" if markdown_only else "read"
+        )
     except UnsafePath:
         raise _refuse(403, "forbidden", "path escapes allowed root") from None
     if target == root_abs:

@@ -418,7 +418,7 @@ def workspace_doctor(snap: Snapshot, ticket_ref: str, stale_after: int) -> Json:
             {
                 "ticket": f.ticket,
                 "issue": f.issue,
-                "severity": f.severity,
+                "severity": str(f.severity),
                 "message": f.message,
                 "path": f.path,
             }
