@@ -46,10 +46,13 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "export-sqlite": ("export",),
     "ignore": ("ignore",),
     "index": ("index",),
+    "api": ("api",),
+    "site": ("site",),
 }
 
 # what `docmgr --help` lists (visible verbs only): the first paragraph of each verb's help
 SUMMARIES: dict[str, str] = {
+    "api": "Serve the HTTP API and the web UI for auditors.",
     "changelog": "Append entries to a ticket's changelog.md.",
     "config": "Inspect how the docs root is found.",
     "configure": "Write .ttmp.yaml at the repository root.",
@@ -64,6 +67,7 @@ SUMMARIES: dict[str, str] = {
     "list": "Aliases: 'list tickets' and 'list docs'.",
     "meta": "Change front-matter fields of documents.",
     "search": "Search documents by text and filters, best matches first, with snippets.",
+    "site": "Build a static HTML site of the workspace for auditors.",
     "status": "Summarise the workspace: tickets, doc counts, stale tickets.",
     "task": "Work with a ticket's tasks.md (stable ids, sections).",
     "ticket": "Create, list, show and manage tickets.",
