@@ -49,41 +49,71 @@ _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 
 
 _STEP = re.compile(
-    r"^(?P<hashes>#{1,3})[ \t]+[Ss]tep[ \t]+"
-    r"(?P<label>(?P<num>\d+)(?P<suffix>[a-z])?(?:-(?P<last>\d+))?)(?![\w])"
+    r"^(?P<hashes>#{1,3})[ \t]+[Ss]teps?[ \t]+"
+    r"(?P<label>(?P<num>\d+)(?P<suffix>[a-z])?(?:[-–](?P<last>\d+))?)(?![\w])"
     r"[ \t]*(?:[:.—–-][ \t]*)?(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$"
 )
 
 
+# Up to three words before "Commit" ("Code migration commit:", "Docs commit:"): such a
+# prefixed label counts only when its value names a commit.
+_PREFIX = r"(?:(?P<prefix>[A-Za-z][\w+/.-]*(?:[ \t]+[A-Za-z][\w+/.-]*){0,2})[ \t]+)?"
+
+
+_LABEL = r"Commits?(?:[ \t]*\((?P<label>[^)]*)\))?"
+
+
 BOLD_COMMIT = re.compile(
-    r"^[ \t]*(?:[-*+][ \t]+)?\*\*Commits?(?:[ \t]*\((?P<label>[^)]*)\))?[ \t]*(?::\*\*|\*\*[ \t]*:)"
-    r"(?P<value>.*)$"
+    r"^[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?(?:\*\*|__)"
+    + _PREFIX
+    + _LABEL
+    + r"[ \t]*(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)(?P<value>.*)$",
+    re.IGNORECASE,
 )
 
 
 LIST_COMMIT = re.compile(
-    r"^[ \t]*[-*+][ \t]+Commits?(?:[ \t]*\((?P<label>[^)]*)\))?[ \t]*:(?P<value>.*)$"
+    r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+" + _PREFIX + _LABEL + r"[ \t]*:(?P<value>.*)$",
+    re.IGNORECASE,
 )
 
 
-_COMMITS_SECTION = re.compile(r"^Commits?\b", re.IGNORECASE)
+# "Commits: a, b" at the start of a line, with no bullet and no bold.
+PLAIN_COMMIT = re.compile(r"^[ \t]{0,3}" + _LABEL + r"[ \t]*:(?P<value>.*)$", re.IGNORECASE)
 
 
-_LIST_ITEM = re.compile(r"^[ \t]*[-*+][ \t]+(?P<value>.*)$")
+_COMMIT_LABELS = (BOLD_COMMIT, LIST_COMMIT, PLAIN_COMMIT)
+
+
+# "### Commits", "### Commits (code)", "### Commit", "### Git commit(s)"
+_COMMITS_SECTION = re.compile(r"^(?:git[ \t]+)?commits?\b", re.IGNORECASE)
+
+
+_LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d+[.)])[ \t]+(?P<value>.*)$")
+
+
+_HEX = r"[0-9a-f]{7,40}"
 
 
 _REF = re.compile(
     r"(?P<tick>`?)"
-    r"(?:\[`?(?P<lhash>[0-9a-f]{7,40})`?\]\([^)\s]*\)|(?<![\w/.-])(?P<hash>[0-9a-f]{7,40})(?!\w))"
+    r"(?:\[`?(?P<lhash>" + _HEX + r")`?\]\([^)\s]*\)"  # [abc1234](url)
+    r"|\[[^\]\n]*\]\([^)\s]*/commits?/(?P<uhash>" + _HEX + r")[^)\s]*\)"  # [x](…/commit/abc)
+    r"|<?https?://[^\s<>)]*/commits?/(?P<bhash>" + _HEX + r")(?![0-9a-f])[^\s<>)]*>?"  # bare URL
+    r"|(?<![\w/-])(?<![^.]\.)(?P<hash>" + _HEX + r")(?![\w/]))"  # a hash; "a..b" ranges too
     r"(?P=tick)"
     r"(?:(?:[ \t]*[—–-])?[ \t]*"
-    r"(?:\"(?P<dq>.*?)\"(?=[ \t]*(?:;[ \t]*[`\[]*[0-9a-f]{7,40}|$))"
-    r"|\"(?P<dq2>[^\"]*)\"|`(?P<bq>[^`]*)`"
+    r"(?:\"(?P<dq>.*?)\"(?=[ \t]*(?:[;,][ \t]*[`\[<]*(?:https?://\S*/)?[0-9a-f]{7,40}|$))"
+    r"|\"(?P<dq2>[^\"]*)\"|`(?P<bq>[^`]*)`|“(?P<cq>[^”]*)”"
     r"|\([\"“](?P<pq>[^\"”]*)[\"”]\)))?"
 )
 
 
-_PLAIN_SUBJECT = re.compile(r"^[ \t]*[—–-][ \t]*(?P<subject>.+?)[ \t]*$")
+# An unquoted subject after a dash: up to "; <next hash>" or the end of the line.
+_PLAIN_SUBJECT = re.compile(
+    r"^[ \t]*[—–-][ \t]*(?P<subject>[^`\[(\"“ \t].*?)[ \t]*"
+    r"(?=;[ \t]*[`\[<]*(?:https?://\S*/)?[0-9a-f]{7,40}|$)"
+)
 
 
 # Internal helpers are plain slotted classes: generating dataclass methods costs import time
@@ -212,43 +242,126 @@ def parse_scan(text: str, scan: Scan) -> list[DiaryStep]:
     return steps
 
 
+def commit_label_match(raw: str) -> re.Match[str] | None:
+    """Match a commit label line (bold, list or plain); a prefixed label needs a hash."""
+    for pattern in _COMMIT_LABELS:
+        match = pattern.match(raw)
+        if match:
+            value = match.group("value")
+            prefix = match.groupdict().get("prefix")
+            if (prefix or pattern is PLAIN_COMMIT) and not _REF.search(value):
+                if prefix or value.strip():
+                    return None
+            return match
+    return None
+
+
+def _label_of(match: re.Match[str]) -> str:
+    label = (match.group("label") or "").strip().lower()
+    return label or (match.groupdict().get("prefix") or "").strip().lower()
+
+
+def commit_list_end(scan: Scan, index: int) -> int:
+    """Return the index after the list that follows the commit label at line ``index``.
+
+    A label whose value names no commit (``**Commit (code):**`` alone on its line) may be
+    followed by a bullet or numbered list of commits, one blank line apart at most; the list
+    ends at the first line that is neither an item nor an item's indented continuation.
+    Returns ``index + 1`` when no list follows.
+    """
+    i = index + 1
+    stop = len(scan.lines)
+    if i < stop and not scan.lines[i].strip():
+        i += 1
+    if i >= stop or scan.fenced[i] or not _LIST_ITEM.match(strip_nl(scan.lines[i])):
+        return index + 1
+    end = i
+    while i < stop and not scan.fenced[i]:
+        raw = strip_nl(scan.lines[i])
+        if raw.startswith("#"):
+            break
+        if _LIST_ITEM.match(raw) or (raw.strip() and raw[:1] in " \t"):
+            i += 1
+            end = i
+            continue
+        if not raw.strip() and i + 1 < stop and _LIST_ITEM.match(strip_nl(scan.lines[i + 1])):
+            i += 1
+            continue
+        break
+    return end
+
+
+def commit_block_end(scan: Scan, index: int) -> int:
+    """Return the index after the commit block starting at line ``index``.
+
+    The block is the label line alone, or, when the label's value names no commit, the
+    label and the list of commits under it.
+    """
+    raw = strip_nl(scan.lines[index])
+    match = commit_label_match(raw)
+    if match is None:
+        return index + 1
+    found = _parse_value(raw, match.start("value"), 0, index + 1, "")
+    return commit_list_end(scan, index) if found[0].kind == "none" else index + 1
+
+
 def _refs_in(scan: Scan, first: int, stop: int) -> tuple[list[CommitRef], list[int]]:
     refs: list[CommitRef] = []
     lines: list[int] = []
     in_commits_section = False
-    for i in range(first, stop):
+    i = first
+    while i < stop:
         if scan.fenced[i]:
+            i += 1
             continue
         raw = strip_nl(scan.lines[i])
         heading = _HEADING.match(raw) if raw.startswith("#") else None
         if heading:
             in_commits_section = bool(_COMMITS_SECTION.match((heading.group(2) or "").strip()))
+            i += 1
             continue
-        if "ommit" not in raw and not in_commits_section:
+        if "ommit" not in raw.lower() and not in_commits_section:
+            i += 1
             continue
-        match = BOLD_COMMIT.match(raw) or LIST_COMMIT.match(raw)
+        match = commit_label_match(raw)
         if match:
             lines.append(i + 1)
-            refs.extend(
-                _parse_value(
-                    raw,
-                    match.start("value"),
-                    scan.offsets[i],
-                    i + 1,
-                    (match.group("label") or "").strip().lower(),
-                )
-            )
+            label = _label_of(match)
+            found = _parse_value(raw, match.start("value"), scan.offsets[i], i + 1, label)
+            end = commit_list_end(scan, i) if found[0].kind == "none" else i + 1
+            end = min(end, stop)
+            if end > i + 1:
+                listed = _list_refs(scan, i + 1, end, label)
+                if listed:
+                    found = listed
+            refs.extend(found)
+            i = max(end, i + 1)
             continue
         if in_commits_section:
             item = _LIST_ITEM.match(raw)
-            if item:
-                found = _parse_value(
-                    raw, item.start("value"), scan.offsets[i], i + 1, "code", plain_subject=True
-                )
+            value_at = item.start("value") if item else len(raw) - len(raw.lstrip())
+            if item or _REF.match(raw.lstrip()):
+                found = _parse_value(raw, value_at, scan.offsets[i], i + 1, "code")
                 if found and found[0].kind == "hash":
                     lines.append(i + 1)
                     refs.extend(found)
+        i += 1
     return refs, lines
+
+
+def _list_refs(scan: Scan, first: int, stop: int, label: str) -> list[CommitRef]:
+    """The commits of the list under a bare commit label (N/A or pending items count too)."""
+    out: list[CommitRef] = []
+    for i in range(first, stop):
+        raw = strip_nl(scan.lines[i])
+        item = _LIST_ITEM.match(raw)
+        value_at = item.start("value") if item else len(raw) - len(raw.lstrip())
+        if not raw.strip():
+            continue
+        found = _parse_value(raw, value_at, scan.offsets[i], i + 1, label)
+        if item or found[0].kind == "hash":
+            out.extend(r for r in found if r.kind != "none")
+    return out
 
 
 def _parse_value(
@@ -257,8 +370,6 @@ def _parse_value(
     line_offset: int,
     line_no: int,
     label: str,
-    *,
-    plain_subject: bool = False,
 ) -> list[CommitRef]:
     value = raw[value_at:]
     written = value.strip()
@@ -268,17 +379,22 @@ def _parse_value(
     if probe.startswith("pending"):
         return [CommitRef(kind="pending", written=written, line=line_no, label=label)]
     refs: list[CommitRef] = []
-    for match in _REF.finditer(value):
-        full = match.group("lhash") or match.group("hash") or ""
+    pos = 0
+    while True:
+        match = _REF.search(value, pos)
+        if match is None:
+            break
+        full = next(match.group(g) for g in ("lhash", "uhash", "bhash", "hash") if match.group(g))
         subject = next(
-            (match.group(g) for g in ("dq", "dq2", "bq", "pq") if match.group(g) is not None), ""
+            (match.group(g) for g in ("dq", "dq2", "bq", "cq", "pq") if match.group(g) is not None),
+            "",
         )
         end = match.end()
-        if plain_subject and not subject:
+        if not subject:
             tail = _PLAIN_SUBJECT.match(value[end:])
             if tail:
                 subject = tail.group("subject")
-                end = len(value)
+                end += tail.end()
         refs.append(
             CommitRef(
                 kind="hash",
@@ -291,6 +407,7 @@ def _parse_value(
                 label=label,
             )
         )
+        pos = max(end, match.start() + 1)
     if not refs:
         return [CommitRef(kind="none", written=written, line=line_no, label=label)]
     return refs

@@ -40,7 +40,8 @@ def create(
             "add steps to it, or pass --another to start a second diary",
         )
     goal_text = goal.strip() or "<!-- What this diary captures: the work, its scope, its goal. -->"
-    body = f"# Diary\n\n## Goal\n\n{goal_text}\n\n{diary_format.INDEX_START}\n{diary_format.INDEX_END}\n"
+    markers = f"{diary_format.INDEX_START}\n{diary_format.INDEX_END}\n"
+    body = f"# Diary\n\n## Goal\n\n{goal_text}\n\n{markers}"
     return document_ops.add(ws, found, doc_type="reference", title=title, body=body).path
 
 
@@ -202,7 +203,8 @@ def link_step(
             commit = handle.resolve("HEAD" if rev.strip().lower() == "auto" else rev)
             if commit.hash not in {c.hash for c in commits}:
                 commits.append(commit)
-        new_line = f"**Commit (code):** {diary_format.commit_value(commits, urls=commit_urls(ws, handle, commits))}"
+        value = diary_format.commit_value(commits, urls=commit_urls(ws, handle, commits))
+        new_line = f"**Commit (code):** {value}"
         with file_lock(diary):
             text = read_text(diary)
             scan = diary_format.scan_text(text)
@@ -213,7 +215,10 @@ def link_step(
             index = _commit_line_index(scan, target)
             if index is not None:
                 start = scan.offsets[index]
-                end = start + len(diary_format.strip_nl(scan.lines[index]))
+                last = (
+                    diary_format.commit_block_end(scan, index) - 1
+                )  # a bare label's list goes too
+                end = scan.offsets[last] + len(diary_format.strip_nl(scan.lines[last]))
                 updated = text[:start] + new_line + text[end:]
                 line = index + 1
             else:
@@ -238,7 +243,7 @@ def _commit_line_index(scan: diary_format.Scan, step: DiaryStep) -> int | None:
     candidates = []
     for line_no in step.commit_lines:
         raw = diary_format.strip_nl(scan.lines[line_no - 1])
-        match = diary_format.BOLD_COMMIT.match(raw) or diary_format.LIST_COMMIT.match(raw)
+        match = diary_format.commit_label_match(raw)
         if match:
             candidates.append((line_no - 1, (match.group("label") or "").strip().lower()))
     for index, label in candidates:
