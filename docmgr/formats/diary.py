@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from docmgr.errors import DocmgrError, UsageProblem
@@ -516,7 +517,40 @@ class StepDraft:
     prompt_context: str = ""  # Markdown under "### Prompt Context" (empty: no such section)
     sections: tuple[tuple[str, str], ...] = ()  # (section key, Markdown) for the canonical ten
     extra: tuple[tuple[str, str], ...] = ()  # other "###" sections from a Markdown body
-    commit_text: str = ""  # a commit value found in a Markdown body
+    commit_text: str = ""  # the value of a one-line commit label found in a Markdown body
+    commit_block: str = ""  # that commit label as written (with the list under a bare label)
+    stamp: str = ""  # the "**Date:** … · **Author:** …" line under the heading
+
+
+STAMP = re.compile(
+    r"^\*\*Date:\*\*[ \t]*(?P<date>.*?)[ \t]*"
+    r"(?:·[ \t]*\*\*Author:\*\*[ \t]*(?P<author>.*?))?[ \t]*$"
+)
+
+
+def render_stamp(at: datetime, author: str = "") -> str:
+    """Render the date/author line of a step: ``**Date:** 2026-02-08 10:47 -05:00 · **Author:** A``.
+
+    Plain Markdown, so a reader of the rendered diary sees when and by whom a step was
+    written; the Go tool treats it as prose.
+    """
+    offset = at.strftime("%z")
+    zone = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    line = f"**Date:** {at.strftime('%Y-%m-%d %H:%M')} {zone}".rstrip()
+    author = " ".join(author.split())
+    return f"{line} · **Author:** {author}" if author else line
+
+
+def step_stamp(text: str, step: DiaryStep) -> tuple[str, str]:
+    """Return the (date, author) written under a step's heading, ``("", "")`` when absent."""
+    for raw in text[step.start : step.end].splitlines()[1:]:
+        line = raw.strip()
+        if line.startswith("#"):
+            break
+        match = STAMP.match(line)
+        if match:
+            return match.group("date"), match.group("author") or ""
+    return "", ""
 
 
 def _bullets(items: Iterable[str]) -> str:
@@ -529,6 +563,32 @@ def _bullets(items: Iterable[str]) -> str:
         out.append("- " + first.rstrip())
         out.extend(("  " + r.rstrip()) if r.strip() else "" for r in rest)
     return "\n".join(out)
+
+
+_PROMPT_LABELS = (
+    "**User prompt (verbatim):**",
+    "**Assistant interpretation:**",
+    "**Inferred user intent:**",
+)
+
+
+def _context_lines(prompt: str, interpretation: str, intent: str) -> list[tuple[str, str]]:
+    """The Prompt Context lines the options give: (label, rendered line) pairs."""
+    out = []
+    if prompt.strip():
+        value = prompt.strip()
+        if "\n" in value:
+            quoted = "\n".join(f"> {line}".rstrip() for line in value.splitlines())
+            out.append((_PROMPT_LABELS[0], f"{_PROMPT_LABELS[0]}\n\n{quoted}"))
+        elif value.startswith("(") or (value.startswith('"') and value.endswith('"')):
+            out.append((_PROMPT_LABELS[0], f"{_PROMPT_LABELS[0]} {value}"))
+        else:
+            out.append((_PROMPT_LABELS[0], f'{_PROMPT_LABELS[0]} "{value}"'))
+    if interpretation.strip():
+        out.append((_PROMPT_LABELS[1], f"{_PROMPT_LABELS[1]} {interpretation.strip()}"))
+    if intent.strip():
+        out.append((_PROMPT_LABELS[2], f"{_PROMPT_LABELS[2]} {intent.strip()}"))
+    return out
 
 
 def draft_from_options(
@@ -544,26 +604,52 @@ def draft_from_options(
     unknown = set(entries or {}) - {key for key, _ in SECTIONS}
     if unknown:
         raise UsageProblem(f"unknown diary section(s): {', '.join(sorted(unknown))}")
-    context = []
-    if prompt.strip():
-        value = prompt.strip()
-        if "\n" in value:
-            quoted = "\n".join(f"> {line}".rstrip() for line in value.splitlines())
-            context.append(f"**User prompt (verbatim):**\n\n{quoted}")
-        elif value.startswith("(") or (value.startswith('"') and value.endswith('"')):
-            context.append(f"**User prompt (verbatim):** {value}")
-        else:
-            context.append(f'**User prompt (verbatim):** "{value}"')
-    if interpretation.strip():
-        context.append(f"**Assistant interpretation:** {interpretation.strip()}")
-    if intent.strip():
-        context.append(f"**Inferred user intent:** {intent.strip()}")
+    context = [line for _, line in _context_lines(prompt, interpretation, intent)]
     sections = tuple((key, _bullets((entries or {}).get(key, ()))) for key, _ in SECTIONS)
     return StepDraft(
         title=_one_line_title(title),
         intro=intro.strip(),
         prompt_context="\n\n".join(context),
         sections=sections,
+    )
+
+
+def apply_options(
+    base: StepDraft,
+    *,
+    title: str = "",
+    intro: str = "",
+    prompt: str = "",
+    interpretation: str = "",
+    intent: str = "",
+    entries: dict[str, Sequence[str]] | None = None,
+) -> StepDraft:
+    """Change only what the options name (``step edit``): the title, the prose, one Prompt
+    Context line per option, and each given section (its bullets replace the section)."""
+    unknown = set(entries or {}) - {key for key, _ in SECTIONS}
+    if unknown:
+        raise UsageProblem(f"unknown diary section(s): {', '.join(sorted(unknown))}")
+    context = base.prompt_context
+    for label, line in _context_lines(prompt, interpretation, intent):
+        blocks = context.split("\n\n") if context else []
+        at = next((i for i, b in enumerate(blocks) if b.startswith(label)), None)
+        if at is None:
+            blocks.append(line)
+        else:  # the old value runs until the next label
+            end = at + 1
+            while end < len(blocks) and not blocks[end].startswith(_PROMPT_LABELS):
+                end += 1
+            blocks[at:end] = [line]
+        context = "\n\n".join(blocks)
+    given = {k: _bullets(v) for k, v in (entries or {}).items() if any(x.strip() for x in v)}
+    return replace(
+        base,
+        title=_one_line_title(title) if title.strip() else base.title,
+        intro=intro.strip() or base.intro,
+        prompt_context=context,
+        sections=tuple(
+            (key, given.get(key, dict(base.sections).get(key, ""))) for key, _ in SECTIONS
+        ),
     )
 
 
@@ -574,27 +660,88 @@ def _one_line_title(title: str) -> str:
     return cleaned
 
 
+# The placeholders of the --edit skeleton: dropped when the edited text comes back unchanged.
+_INTRO_PLACEHOLDER = "<!-- One or two paragraphs: what this step did and what it unlocked. -->"
+_CONTEXT_PLACEHOLDER = (
+    "**User prompt (verbatim):** <!-- the prompt, quoted -->\n\n"
+    "**Assistant interpretation:** <!-- what you understood -->\n\n"
+    "**Inferred user intent:** <!-- what the user wants in the end -->"
+)
+_EMPTY_LABEL = re.compile(r"^\*\*[^*]+:\*\*[ \t]*(?:<!--.*?-->)?[ \t]*$")
+_TITLE_HEADING = re.compile(
+    r"^(?P<hashes>#{1,2})[ \t]+(?:[Ss]tep[ \t]+N\b[ \t]*(?:[:.—–-][ \t]*)?)?(?P<title>.+?)[ \t]*$"
+)
+_TEMPLATE_STEP = re.compile(
+    r"^(?P<hashes>#{1,3})[ \t]+[Ss]tep[ \t]+N\b[ \t]*(?:[:.—–-][ \t]*)?(?P<title>.+?)[ \t]*$"
+)
+
+
+def _is_blank_markdown(text: str) -> bool:
+    return not re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL).strip()
+
+
+def is_empty_body(body: str) -> bool:
+    """Tell whether an edited step holds nothing: only blanks and HTML comments."""
+    return _is_blank_markdown(body)
+
+
+def _take_commit_block(lines: list[str]) -> tuple[list[str], str, str]:
+    """Split the first commit label (and the list under a bare one) out of ``lines``.
+
+    Returns (the other lines, the label's one-line value or "", the block as written).
+    """
+    text = "\n".join(lines)
+    scan = scan_text(text)
+    for i, line in enumerate(lines):
+        if scan.fenced[i] if i < len(scan.fenced) else False:
+            continue
+        match = commit_label_match(line)
+        if match is None:
+            continue
+        end = commit_block_end(scan, i) if i < len(scan.lines) else i + 1
+        block = "\n".join(lines[i:end]).rstrip()
+        value = match.group("value").strip() if end == i + 1 else ""
+        return lines[:i] + lines[end:], value, block
+    return lines, "", ""
+
+
 def draft_from_markdown(body: str, *, title: str = "", heading_wins: bool = False) -> StepDraft:
     """Build a draft from a Markdown body (``--from-file``, stdin, ``--edit``).
 
-    An optional ``## Step …: <title>`` first heading gives the title when ``title`` is empty
-    (or always, with ``heading_wins``, as after ``--edit``);
-    text before the first ``###`` heading is the prose; ``### <canonical heading>`` sections
-    fill their slots, ``### Prompt Context`` is kept, and other sections follow the ten.
-    A ``**Commit (…):**`` line in the prose is used when no ``--commit`` is given.
+    An optional first heading gives the title when ``title`` is empty (or always, with
+    ``heading_wins``, as after ``--edit``): ``## Step …: <title>``, ``# <title>``,
+    ``## <title>`` or the skeleton's ``## Step N: <title>``. A first heading that names a
+    section (``### What I did``) is a section, not a title. Text before the first section
+    heading is the prose; ``### <canonical heading>`` sections fill their slots,
+    ``### Prompt Context`` is kept, and other sections follow the ten. Sections are the
+    headings one level below the title heading (``###`` without one, or ``####`` when the
+    body's first section is a ``####``). A commit label in the prose or the prompt context is
+    used when no ``--commit`` is given, and the ``**Date:**`` line is kept as the stamp.
     """
     lines = body.replace("\r\n", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
+    section_level = 0
     if lines:
-        match = _STEP.match(lines[0]) or re.match(
-            r"^#{1,3}[ \t]+(?:[Ss]tep[ \t]+N\b[ \t]*(?:[:.—–-][ \t]*)?)?(?P<title>.+?)[ \t]*$",
-            lines[0],
-        )
+        match = _STEP.match(lines[0]) or _TEMPLATE_STEP.match(lines[0])
+        if match is None:
+            plain = _TITLE_HEADING.match(lines[0])
+            named = plain.group("title").strip().lower() if plain else ""
+            if plain and named not in SECTION_BY_HEADING and named != "prompt context":
+                match = plain
         if match:
             lines.pop(0)
+            section_level = len(match.group("hashes")) + 1
             if heading_wins or not title.strip():
                 title = match.group("title")
+    if not section_level:
+        section_level = 3
+        for line in lines:
+            found = re.match(r"^(#{3,4})[ \t]+\S", line)
+            if found:
+                section_level = len(found.group(1))
+                break
+    section = re.compile(r"^#{" + str(section_level) + r"}[ \t]+(.+?)[ \t]*$")
     chunks: list[tuple[str, list[str]]] = [("", [])]
     fence: str | None = None
     for line in lines:
@@ -608,61 +755,60 @@ def draft_from_markdown(body: str, *, title: str = "", heading_wins: bool = Fals
             and not fmatch.group(2).strip()
         ):
             fence = None
-        heading = re.match(r"^###[ \t]+(.+?)[ \t]*$", line) if fence is None else None
-        if heading:
-            chunks.append((heading.group(1), []))
+        found = section.match(line) if fence is None else None
+        if found:
+            chunks.append((found.group(1), []))
         else:
             chunks[-1][1].append(line)
-    intro_lines: list[str] = []
-    commit_text = ""
-    for line in chunks[0][1]:
-        match = BOLD_COMMIT.match(line)
-        if match and not commit_text:
-            commit_text = match.group("value").strip()
-        else:
-            intro_lines.append(line)
+    intro_lines, commit_text, commit_block = _take_commit_block(chunks[0][1])
+    stamp = ""
+    for i, line in enumerate(intro_lines):
+        if STAMP.match(line.strip()):
+            stamp = line.strip()
+            del intro_lines[i]
+            break
+    intro = "\n".join(intro_lines).strip()
+    if intro == _INTRO_PLACEHOLDER:
+        intro = ""
     sections: dict[str, str] = {}
     extra: list[tuple[str, str]] = []
     context = ""
-    for heading, content in chunks[1:]:
+    for name, content in chunks[1:]:
         text = "\n".join(content).strip("\n").rstrip()
-        key = SECTION_BY_HEADING.get(heading.strip().lower())
-        if heading.strip().lower() == "prompt context":
-            kept = []
-            for line in text.split("\n"):
-                match = BOLD_COMMIT.match(line)
-                if match and not commit_text:
-                    commit_text = match.group("value").strip()
-                else:
-                    kept.append(line)
-            context = "\n".join(kept).strip()
+        key = SECTION_BY_HEADING.get(name.strip().lower())
+        if name.strip().lower() == "prompt context":
+            kept = content
+            if not commit_block:
+                kept, commit_text, commit_block = _take_commit_block(content)
+            context = "\n".join(k for k in kept if not _EMPTY_LABEL.match(k.strip())).strip()
+            context = re.sub(r"\n{3,}", "\n\n", context)
         elif key is not None:
-            sections[key] = text if text.strip() not in ("", "N/A") else ""
+            sections[key] = "" if _is_blank_markdown(text) or text.strip() == "N/A" else text
         else:
-            extra.append((heading.strip(), text))
+            extra.append((name.strip(), text))
     return StepDraft(
         title=_one_line_title(title),
-        intro="\n".join(intro_lines).strip(),
+        intro=intro,
         prompt_context=context,
         sections=tuple((key, sections.get(key, "")) for key, _ in SECTIONS),
         extra=tuple(extra),
         commit_text=commit_text,
+        commit_block=commit_block,
+        stamp=stamp,
     )
 
 
-def skeleton(draft: StepDraft, *, with_commit_line: bool) -> str:
-    """Render a prefilled step for ``--edit`` (the number is assigned when it is written)."""
-    filled = (
-        draft
-        if draft.intro
-        else replace(
-            draft, intro="<!-- One or two paragraphs: what this step did and what it unlocked. -->"
-        )
+def skeleton(draft: StepDraft, *, commit_value: str | None = "N/A") -> str:
+    """Render a prefilled step for ``--edit``: every section, Prompt Context included, and
+    the commit line that will be written (the number is assigned when the step is written).
+    """
+    filled = replace(
+        draft,
+        intro=draft.intro or _INTRO_PLACEHOLDER,
+        prompt_context=draft.prompt_context or _CONTEXT_PLACEHOLDER,
+        stamp="",
     )
-    commit = "N/A" if with_commit_line else None
-    return render_step(number=0, draft=filled, commit_value=commit).replace(
-        "## Step 0:", "## Step N:", 1
-    )
+    return render_step(number="N", draft=filled, commit_value=commit_value)
 
 
 def render_commit_ref(commit: Commit, *, url: str | None = None) -> str:
@@ -678,14 +824,20 @@ def commit_value(commits: Sequence[Commit], *, urls: dict[str, str] | None = Non
     return "; ".join(render_commit_ref(c, url=(urls or {}).get(c.hash)) for c in commits)
 
 
-def render_step(*, number: int, draft: StepDraft, commit_value: str | None, level: int = 2) -> str:
-    """The Markdown of one step: heading, prose, prompt context, commit line, ten sections.
+def render_step(
+    *, number: int | str, draft: StepDraft, commit_value: str | None, level: int = 2
+) -> str:
+    """The Markdown of one step: heading, stamp, prose, prompt context, commit line, sections.
 
+    ``number`` is the label to write (``3``, or ``2a`` when an existing step is rewritten).
     ``level`` is the step heading's level (2 normally; 3 in diaries whose steps are
-    ``### Step N``); sub-sections sit one level below.
+    ``### Step N``); sub-sections sit one level below. ``commit_value`` None keeps the
+    draft's own commit block (``step edit``), or writes no commit line when it has none.
     """
     step_mark, sub = "#" * level, "#" * (level + 1)
     parts = [f"{step_mark} Step {number}: {draft.title}"]
+    if draft.stamp:
+        parts.append(draft.stamp)
     if draft.intro:
         parts.append(draft.intro)
     if draft.prompt_context:
@@ -693,6 +845,8 @@ def render_step(*, number: int, draft: StepDraft, commit_value: str | None, leve
         parts.append(draft.prompt_context)
     if commit_value is not None:
         parts.append(f"**Commit (code):** {commit_value}")
+    elif draft.commit_block:
+        parts.append(draft.commit_block)
     given = dict(draft.sections)
     for key, heading in SECTIONS:
         content = given.get(key, "").strip("\n")

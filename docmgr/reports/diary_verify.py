@@ -60,7 +60,7 @@ class Audit:
 def _numbering_notes(steps: Sequence[DiaryStep]) -> dict[int, str]:
     notes: dict[int, list[str]] = {}
     seen: dict[str, int] = {}
-    for i, step in enumerate(steps):
+    for step in steps:
         seen[step.label.lower()] = seen.get(step.label.lower(), 0) + 1
     for i, step in enumerate(steps):
         if seen[step.label.lower()] > 1:
@@ -227,3 +227,36 @@ def failing(findings: Sequence[Finding], fail_on: Iterable[str]) -> list[Finding
         elif "gap" in wanted and "missing" in finding.note:
             out.append(finding)
     return out
+
+
+def fix_commands(finding: Finding, *, target: str, rev: str = "HEAD") -> list[tuple[str, str]]:
+    """Return the commands that fix one audited row, each with what it fixes.
+
+    ``("numbering", renumber)`` for duplicate or missing numbers; ``("status", …)``:
+    ``--fix`` only where a proposal exists, ``step link`` for a pending, absent or
+    unresolvable commit. ``target`` is how the diary was named (``--ticket VM-004`` or
+    ``--diary PATH``). Empty for a row that needs nothing.
+    """
+    out = []
+    if finding.note:
+        out.append(("numbering", f"docmgr diary renumber {target}"))
+    if finding.status in ("unreachable", "missing") and finding.proposed:
+        on_rev = f" --rev {rev}" if rev != "HEAD" else ""
+        out.append(("status", f"docmgr diary verify {target}{on_rev} --fix"))
+    elif finding.status in ("unreachable", "missing", "pending", "none"):
+        link = f"docmgr diary step link {target} --step {finding.step} --commit <REV>"
+        out.append(("status", link))
+    return out
+
+
+def failing_reasons(finding: Finding, fail_on: Iterable[str]) -> set[str]:
+    """Why a row fails the audit: ``status`` and/or ``numbering`` (empty: it passes)."""
+    wanted = {w.strip().lower() for w in fail_on if w.strip()}
+    reasons = set()
+    if finding.status in wanted:
+        reasons.add("status")
+    if ("duplicate" in wanted and "duplicate" in finding.note) or (
+        "gap" in wanted and "missing" in finding.note
+    ):
+        reasons.add("numbering")
+    return reasons

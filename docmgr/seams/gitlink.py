@@ -185,6 +185,25 @@ class Repository:
     def _commit_of(self, full: str) -> Commit:
         return self.resolve(full)
 
+    # ------------------------------------------------------------------ identity and branch
+
+    def identity(self) -> str:
+        """Return the author name git would record here (GIT_AUTHOR_NAME, user.name, …)."""
+        from git.exc import GitCommandError
+
+        try:
+            ident = str(self.repo.git.var("GIT_AUTHOR_IDENT"))
+        except GitCommandError:
+            return ""
+        return ident.split("<", 1)[0].strip()
+
+    def current_branch(self) -> str | None:
+        """Return the checked-out branch name, or None on a detached HEAD."""
+        try:
+            return str(self.repo.active_branch.name)
+        except TypeError:  # detached HEAD
+            return None
+
     # ------------------------------------------------------------------ links
 
     def commit_url(self, hash_: str) -> str | None:
