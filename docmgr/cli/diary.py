@@ -11,11 +11,19 @@ from typing import Any, TypeVar
 
 import click
 
-from docmgr.cli._common import app, common_options, emit, output_options, split_list, ticket_option
+from docmgr.cli._common import (
+    app,
+    common_options,
+    date_value,
+    emit,
+    output_options,
+    split_list,
+    ticket_option,
+)
 from docmgr.errors import DocmgrError
 from docmgr.formats import diary as diary_format
 from docmgr.ops import diary
-from docmgr.reports import diary_verify
+from docmgr.reports import diary_coverage, diary_verify
 from docmgr.seams.fsio import read_text
 from docmgr.store import branch_ticket
 from docmgr.store import diaries as diary_files
@@ -662,6 +670,92 @@ def verify_cmd(
         raise click.ClickException(
             f"{len(failed)} diary row(s) failed the audit ({', '.join(statuses)}) — "
             + (shown or "fix the commit lines by hand")
+        )
+
+
+@diary_group.command("coverage")
+@common_options
+@ticket_option(required=False, help_text="Ticket to audit (default: the branch's ticket).")
+@click.option(
+    "--rev",
+    default="HEAD",
+    show_default=True,
+    help="Audit the commits reachable from this revision.",
+)
+@click.option(
+    "--since",
+    default="",
+    metavar="DATE",
+    help="Only commits since DATE (default: the day the ticket was created).",
+)
+@click.option(
+    "--path",
+    "paths",
+    multiple=True,
+    metavar="P",
+    help="Files or folders to audit instead of the ticket's related files (repeatable).",
+)
+@click.option(
+    "--fail-on-uncited", is_flag=True, help="Exit 1 when a commit is cited by no step (CI)."
+)
+@_repo_option
+@output_options
+def coverage_cmd(
+    ticket: str,
+    rev: str,
+    since: str,
+    paths: tuple[str, ...],
+    fail_on_uncited: bool,
+    repo: str,
+    output: str | None,
+    glaze: bool,
+) -> None:
+    """List the commits on the ticket's files and whether a diary step cites each.
+
+    The commits reachable from --rev since the ticket was created (or --since) that changed
+    the ticket's related files (or --path), newest first, each with the steps that cite
+    it: what work no step explains. Merge commits are left out.
+
+    \b
+    Example:
+      docmgr diary coverage --ticket VM-004
+      docmgr diary coverage --ticket VM-004 --rev main --since 2026-02-01 --path src/
+      docmgr diary coverage --ticket VM-004 --fail-on-uncited --output json
+    """
+
+    ws = app().workspace()
+    ws.require_root()
+    ticket = _ticket_or_branch(ws, ticket, "", repo)
+    if not ticket.strip():
+        raise click.UsageError("missing --ticket (or work on a branch named after the ticket)")
+    when = date_value(ws, since, "--since")
+    report = diary_coverage.coverage(
+        ws, ticket=ticket, rev=rev, since=when, paths=list(paths), repo=repo
+    )
+    rows = [c.row() for c in report.commits]
+
+    def human() -> str:
+        uncited = len(report.uncited)
+        since_text = f" since {report.since.date().isoformat()}" if report.since else ""
+        head = (
+            f"{report.ticket}: {len(report.commits)} commit(s) on {rev}{since_text} touching "
+            f"{len(report.paths)} path(s); {len(report.commits) - uncited} cited, "
+            f"{uncited} uncited"
+        )
+        out = [head]
+        for c in report.commits:
+            cited = ", ".join("Step " + s.rsplit("#", 1)[1] for s in c.steps) or "UNCITED"
+            out.append(f"  {c.commit[:7]}  {c.date.date().isoformat()}  {cited:<12}  {c.subject}")
+        return "\n".join(out)
+
+    emit(rows, output, glaze, human)
+    if fail_on_uncited and report.uncited:
+        shorts = ", ".join(c.commit[:7] for c in report.uncited[:5])
+        more = f" and {len(report.uncited) - 5} more" if len(report.uncited) > 5 else ""
+        raise click.ClickException(
+            f"{len(report.uncited)} commit(s) cited by no diary step ({shorts}{more}) — run "
+            f"'docmgr diary step add --ticket {report.ticket} --title … --commit "
+            f"{report.uncited[0].commit[:7]}', or 'docmgr diary step link'"
         )
 
 

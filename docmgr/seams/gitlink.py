@@ -198,6 +198,28 @@ class Repository:
     def _commit_of(self, full: str) -> Commit:
         return self.resolve(full)
 
+    # ------------------------------------------------------------------ history
+
+    def commits_touching(
+        self, rev: str, *, paths: list[Path], since: datetime | None = None
+    ) -> list[tuple[Commit, datetime]]:
+        """List the non-merge commits reachable from ``rev`` (newest first) that changed any
+        of ``paths`` (absolute, inside the repository), committed at or after ``since``."""
+        head = self._head(rev)
+        relative = [os.path.relpath(p, self.root) for p in paths]
+        args = ["--no-merges", "--no-color", f"--format=%H{_SEP}%cI{_SEP}%s", head.hash]
+        if since is not None:
+            args.append(f"--since={since.isoformat()}")
+        out = self.repo.git.log(*args, "--", *relative)
+        found = []
+        for line in str(out).splitlines():
+            full, _, rest = line.partition(_SEP)
+            when, _, subject = rest.partition(_SEP)
+            found.append(
+                (Commit(hash=full.strip(), subject=subject.strip()), datetime.fromisoformat(when))
+            )
+        return found
+
     # ------------------------------------------------------------------ identity and branch
 
     def identity(self) -> str:
