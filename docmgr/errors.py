@@ -46,6 +46,24 @@ class UnsafePath(DocmgrError):
     hint = "use a plain name without '/', '\\', '..', NUL or control characters"
 
 
+class PathOutsideRoot(UnsafePath):
+    """A path a user passed lands outside the docs root (directly or through a symlink)."""
+
+    hint = "use a path inside the docs root, or open the workspace that holds it"
+
+
+class SymlinkWrite(UnsafePath):
+    """A write would go through a symlink (the link itself, or a linked folder above it)."""
+
+    hint = "replace the link by the real file, or edit the link's target directly"
+
+
+class RootRefused(DocmgrError):
+    """The docs root is a folder that cannot be a docs root: ``/``, home, a big ticketless tree."""
+
+    hint = "pass --root <docs folder>, e.g. ttmp"
+
+
 class FrontMatterError(DocmgrError):
     """A document's front matter could not be read; carries the file, line and problem."""
 
@@ -84,9 +102,32 @@ class TaskNotFound(DocmgrError):
     """A ``--id``/``--match`` reference names no task; the hint lists the current table."""
 
 
+class InvalidFullTextQuery(DocmgrError):
+    """An expert full-text expression that SQLite's FTS5 cannot parse."""
+
+    hint = "check the FTS5 syntax, or use --query (it quotes words for you)"
+
+
+class IndexDamaged(Exception):
+    """The index cache holds something it cannot read back (it is rebuilt, never reported)."""
+
+
 class IndexBusy(Exception):
     """Another process holds the cache's write lock for long (e.g. during its first build)."""
 
 
 class UnknownField(UsageProblem):
     """A metadata field name docmgr does not set."""
+
+
+class JournalStuck(DocmgrError):
+    """An interrupted operation could be neither finished nor rolled back; its journal is kept.
+
+    ``recovered`` holds the descriptions of the other journals that were dealt with.
+    """
+
+    hint = "fix the cause (permissions, disk space) and run any docmgr command to retry"
+
+    def __init__(self, message: str, recovered: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.recovered = recovered or []

@@ -1,4 +1,10 @@
-"""Shared fixtures: the CLI invoker, a fixed clock, real git repositories, the corpus copy."""
+"""Shared fixtures: the CLI invoker, a fixed clock, real git repositories, real-world workspaces.
+
+Real-world workspaces: ``quirky_workspace`` is built from string literals (tests/quirks.py)
+and is always there; ``corpus`` copies the Go tool's own workspace from ``../shared/corpus``
+(or ``$DOCMGR_TEST_CORPUS``, the folder to copy as ``ttmp``) and skips when it is absent, as
+in a fresh clone; ``real_world`` runs a test on both.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +17,18 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import quirks
 from click.testing import CliRunner
 
 from docmgr.cli import cli
 from docmgr.cli._common import App
 from docmgr.seams.clock import FixedClock
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "docmgr-ttmp" / "ttmp"
+CORPUS = Path(
+    os.environ.get("DOCMGR_TEST_CORPUS")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "docmgr-ttmp" / "ttmp"
+)
+CORPUS_ABSENT = "../shared/corpus is absent (a fresh clone); CI provides it — see README"
 FROZEN = datetime(2026, 2, 8, 10, 47, 0, tzinfo=timezone(timedelta(hours=-5)))
 
 
@@ -126,12 +137,37 @@ def git_repo(tmp_path: Path) -> GitRepo:
 
 
 @pytest.fixture
+def quirky_workspace(tmp_path: Path) -> Path:
+    """A synthetic workspace with real-world quirks (tests/quirks.py), laid out like ``corpus``."""
+    return quirks.build(tmp_path / "work")
+
+
+@pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    """A private copy of the Go tool's real workspace (the original is never written)."""
+    """A private copy of the Go tool's real workspace (the original is never written).
+
+    ``$DOCMGR_TEST_CORPUS`` names the folder to copy instead. Skipped when the corpus is
+    absent (a fresh clone); tests using it carry ``needs_corpus``.
+    """
     if not CORPUS.is_dir():
-        pytest.fail(f"corpus fixture missing at {CORPUS}")
+        pytest.skip(CORPUS_ABSENT)
     target = tmp_path / "work"
     target.mkdir()
     shutil.copytree(CORPUS, target / "ttmp")
     (target / ".git").mkdir()  # makes `target` the repository root for resolution
     return target
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("quirky_workspace", id="quirks"),
+        pytest.param("corpus", id="corpus", marks=pytest.mark.needs_corpus),
+    ]
+)
+def real_world(request: pytest.FixtureRequest) -> Path:
+    """The synthetic quirks workspace and, when present, the Go tool's real one.
+
+    A test that needs facts about one of them parametrizes this fixture indirectly with
+    ``"quirky_workspace"`` or ``"corpus"`` (marked ``needs_corpus``) and the facts beside it.
+    """
+    return request.getfixturevalue(request.param)

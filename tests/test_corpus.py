@@ -1,5 +1,8 @@
-"""The Go tool's real workspace: every parseable ticket and doc is listed, every other one reported,
-and rewriting any document with unchanged values leaves its bytes identical."""
+"""Real-world workspaces: every parseable ticket and doc is listed, every other one reported,
+and rewriting any document with unchanged values leaves its bytes identical.
+
+Each test runs on the synthetic quirks workspace (tests/quirks.py) and, when it is present,
+on the Go tool's own workspace (``corpus``, marked ``needs_corpus``)."""
 
 from __future__ import annotations
 
@@ -60,8 +63,8 @@ def warned_paths(stderr: str) -> set[str]:
 
 
 @pytest.fixture
-def expected(corpus: Path) -> dict[str, Any]:
-    root = corpus / "ttmp"
+def expected(real_world: Path) -> dict[str, Any]:
+    root = real_world / "ttmp"
     parsed: dict[str, dict[str, Any]] = {}
     broken: dict[str, bool] = {}
     for rel, path, control in corpus_markdown(root):
@@ -74,37 +77,54 @@ def expected(corpus: Path) -> dict[str, Any]:
 
 
 CACHE_MODES = [pytest.param({}, id="index"), pytest.param({"DOCMGR_NO_CACHE": "1"}, id="scan")]
+NEEDS_CORPUS = pytest.mark.needs_corpus
+
+
+def per_workspace(quirks: Any, corpus: Any) -> pytest.MarkDecorator:
+    """Parametrize ``real_world`` (indirectly) and ``fact``: one value per workspace."""
+    return pytest.mark.parametrize(
+        ("real_world", "fact"),
+        [
+            pytest.param("quirky_workspace", quirks, id="quirks"),
+            pytest.param("corpus", corpus, id="corpus", marks=NEEDS_CORPUS),
+        ],
+        indirect=["real_world"],
+    )
 
 
 @pytest.mark.parametrize("env", CACHE_MODES)
-def test_ticket_list_lists_every_parseable_index(invoke, corpus: Path, expected, env) -> None:
-    out = invoke(["ticket", "list", "--output", "json"], cwd=corpus, env=env)
+@per_workspace(quirks=14, corpus=50)  # fact: at least this many tickets
+def test_ticket_list_lists_every_parseable_index(
+    invoke, real_world: Path, expected, env, fact
+) -> None:
+    out = invoke(["ticket", "list", "--output", "json"], cwd=real_world, env=env)
     rows = json.loads(out.stdout)
     want = sorted(
         rel.rsplit("/", 1)[0]
         for rel, data in expected["parsed"].items()
         if data.get("DocType") == "index"
     )
-    assert len(want) >= 50
+    assert len(want) >= fact
     assert sorted(r["path"] for r in rows) == want
     broken_indexes = {rel for rel in expected["broken"] if rel.rsplit("/", 1)[-1] == "index.md"}
     assert warned_paths(out.stderr) == broken_indexes
 
 
 @pytest.mark.parametrize("env", CACHE_MODES)
-def test_doc_list_lists_every_parseable_doc(invoke, corpus: Path, expected, env) -> None:
-    out = invoke(["doc", "list", "--output", "json"], cwd=corpus, env=env)
+@per_workspace(quirks=20, corpus=200)  # fact: at least this many documents
+def test_doc_list_lists_every_parseable_doc(invoke, real_world: Path, expected, env, fact) -> None:
+    out = invoke(["doc", "list", "--output", "json"], cwd=real_world, env=env)
     rows = json.loads(out.stdout)
     want = sorted(rel for rel in expected["parsed"] if rel.rsplit("/", 1)[-1] != "index.md")
-    assert len(want) >= 200
+    assert len(want) >= fact
     assert sorted(r["path"] for r in rows) == want
     reported = {rel for rel, control in expected["broken"].items() if not control}
-    assert reported, "the corpus has documents without front matter"
+    assert reported, "the workspace has documents without front matter"
     assert warned_paths(out.stderr) == reported
 
 
-def test_human_listing_summarises_skipped_docs(invoke, corpus: Path) -> None:
-    out = invoke(["doc", "list"], cwd=corpus)
+def test_human_listing_summarises_skipped_docs(invoke, real_world: Path) -> None:
+    out = invoke(["doc", "list"], cwd=real_world)
     assert out.stdout.startswith("## Documents (")
     assert len(out.stderr.splitlines()) == 1
     assert out.stderr.startswith("Warning: skipped ")
@@ -131,8 +151,9 @@ def values_of(meta: model.DocMeta, data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in typed.items() if k.lower() in present and v is not None}
 
 
-def test_rewrite_with_same_values_is_byte_identical(corpus: Path) -> None:
-    root = corpus / "ttmp"
+@per_workspace(quirks=34, corpus=250)  # fact: at least this many parseable documents
+def test_rewrite_with_same_values_is_byte_identical(real_world: Path, fact) -> None:
+    root = real_world / "ttmp"
     checked = 0
     for rel, path, _control in corpus_markdown(root):
         before = path.read_bytes()
@@ -145,18 +166,19 @@ def test_rewrite_with_same_values_is_byte_identical(corpus: Path) -> None:
         update_file(path, lambda current, u=updates: fm.update_fields(current, u))
         assert path.read_bytes() == before, rel
         checked += 1
-    assert checked >= 250
+    assert checked >= fact
 
 
-def test_reading_does_not_write(invoke, corpus: Path) -> None:
+@per_workspace(quirks="WG-101", corpus="DOCMGR-101")  # fact: a flat ticket, by a short ref
+def test_reading_does_not_write(invoke, real_world: Path, fact) -> None:
     def snapshot() -> dict[str, tuple[int, bytes]]:
         return {
             str(p): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in (corpus / "ttmp").rglob("*")
+            for p in (real_world / "ttmp").rglob("*")
             if p.is_file()
         }
 
     before = snapshot()
-    for args in (["ticket", "list"], ["doc", "list"], ["ticket", "show", "DOCMGR-101"]):
-        invoke(args, cwd=corpus)
+    for args in (["ticket", "list"], ["doc", "list"], ["ticket", "show", fact]):
+        invoke(args, cwd=real_world)
     assert snapshot() == before

@@ -1,4 +1,4 @@
-"""``docmgr diary …`` end to end: real git repositories, the real corpus, exact bytes."""
+"""``docmgr diary …`` end to end: real git repositories, real-world workspaces, exact bytes."""
 
 from __future__ import annotations
 
@@ -469,6 +469,13 @@ def test_diary_must_be_inside_the_docs_root(invoke, git_repo, tmp_path) -> None:
 
 
 # Independent counts: fenced blocks removed by one regex, step headings counted by another.
+QUIRK_STEPS = {  # every diary of tests/quirks.py, keyed like CORPUS_STEPS
+    "WG-002-GRAPH/reference/01-diary.md": 5,
+    "WG-008-FACADE/reference/01-diary.md": 2,
+    "WG-CLEANUP-WALKERS/reference/01-diary.md": 5,
+    "WG-QW-quick-wins-naming-and-/various/2025-11-18-implementation-diary.md": 3,
+    "skills/diary/diary.md": 0,
+}
 CORPUS_STEPS = {  # keyed by corpus_key(path): short ticket folder / folder / file
     "DOCMGR-OUTPUT-TEMPLATES-exte/log/01-implementation-diary-external-postfix-templates.md": 0,
     "REFACTOR-TICKET-REPOSITORY-H/analysis/07-code-review-walkthrough-diary-driven.md": 12,
@@ -507,31 +514,53 @@ def independent_count(text: str) -> int:
     return len(re.findall(r"^#{1,3} +Step +\d", _FENCED.sub("", text), flags=re.M))
 
 
-def test_step_list_on_every_corpus_diary(invoke, corpus) -> None:
-    root = corpus / "ttmp"
+def per_workspace(quirks: tuple, corpus: tuple) -> pytest.MarkDecorator:
+    """Parametrize ``real_world`` (indirectly) and ``facts``: one tuple per workspace."""
+    return pytest.mark.parametrize(
+        ("real_world", "facts"),
+        [
+            pytest.param("quirky_workspace", quirks, id="quirks"),
+            pytest.param("corpus", corpus, id="corpus", marks=pytest.mark.needs_corpus),
+        ],
+        indirect=["real_world"],
+    )
+
+
+# facts: pinned step counts, and a ticket whose only diary numbers one step twice
+@per_workspace(
+    quirks=(QUIRK_STEPS, "WG-002", "3"), corpus=(CORPUS_STEPS, "001-ADD-DOCMGR-UI", "34")
+)
+def test_step_list_on_every_real_world_diary(invoke, real_world, facts) -> None:
+    pinned, ticket, twice = facts
+    root = real_world / "ttmp"
     diaries = sorted(p.relative_to(root).as_posix() for p in root.rglob("*diary*.md"))
-    assert set(CORPUS_STEPS) <= {corpus_key(rel) for rel in diaries}
+    assert set(pinned) <= {corpus_key(rel) for rel in diaries}
     for rel in diaries:
         path = root / rel
         expected = independent_count(path.read_text(encoding="utf-8"))
-        if corpus_key(rel) in CORPUS_STEPS:
-            assert expected == CORPUS_STEPS[corpus_key(rel)], rel
+        if corpus_key(rel) in pinned:
+            assert expected == pinned[corpus_key(rel)], rel
         before = path.read_bytes()
-        out = invoke(["diary", "step", "list", "--diary", rel, "--output", "json"], cwd=corpus)
+        out = invoke(["diary", "step", "list", "--diary", rel, "--output", "json"], cwd=real_world)
         rows = json.loads(out.stdout)
         assert len(rows) == expected, rel
         assert path.read_bytes() == before
-    ui = json.loads(
+    listed = json.loads(
         invoke(
-            ["diary", "step", "list", "--ticket", "001-ADD-DOCMGR-UI", "--output", "json"],
-            cwd=corpus,
+            ["diary", "step", "list", "--ticket", ticket, "--output", "json"], cwd=real_world
         ).stdout
     )
-    assert [r["step"] for r in ui].count("34") == 2
+    assert [r["step"] for r in listed].count(twice) == 2
 
 
-def test_verify_all_on_the_corpus_reports_every_step(invoke, corpus) -> None:
-    (corpus / ".git").rmdir()
+# facts: HEAD's subject, a lost commit written with that subject, the steps numbered twice
+@per_workspace(
+    quirks=("Walkers: migrate status to QueryDocs", "5a1e7c3", {"2", "3"}),
+    corpus=("Cleanup: migrate status to QueryDocs", "f61606c", {"9", "14", "34"}),
+)
+def test_verify_all_on_a_real_world_workspace_reports_every_step(invoke, real_world, facts) -> None:
+    subject, moved_hash, twice = facts
+    (real_world / ".git").rmdir()
     for args in (
         ["init", "-q", "-b", "main"],
         [
@@ -545,18 +574,18 @@ def test_verify_all_on_the_corpus_reports_every_step(invoke, corpus) -> None:
             "-q",
             "--allow-empty",
             "-m",
-            "Cleanup: migrate status to QueryDocs",
+            subject,
         ],
     ):
-        subprocess.run(["git", *args], cwd=corpus, check=True, capture_output=True)
-    out = invoke(["diary", "verify", "--all", "--output", "json", "--fail-on", ""], cwd=corpus)
+        subprocess.run(["git", *args], cwd=real_world, check=True, capture_output=True)
+    out = invoke(["diary", "verify", "--all", "--output", "json", "--fail-on", ""], cwd=real_world)
     rows = json.loads(out.stdout)
     statuses = {r["status"] for r in rows}
     assert statuses == {"missing", "na", "pending", "none"}
-    moved = [r for r in rows if r["commit"] == "f61606c"]
+    moved = [r for r in rows if r["commit"] == moved_hash]
     assert len(moved) == 1 and moved[0]["proposed"] is not None
     dupes = [r for r in rows if "duplicate" in r["note"]]
-    assert {r["step"] for r in dupes} == {"9", "14", "34"}
+    assert {r["step"] for r in dupes} == twice
 
 
 @pytest.mark.parametrize(

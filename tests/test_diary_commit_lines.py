@@ -205,9 +205,8 @@ def _commit_area(lines: list[str], first: int, stop: int, fenced: list[bool]) ->
             continue
         label = _LABELLED.search(raw)
         first_hex = _HEX.search(raw)
-        is_label = label and (not first_hex or label.start() < first_hex.start())
-        is_label = is_label and re.match(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?", raw)
-        if is_label and re.match(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?commits?\b", raw, re.I):
+        starts = re.match(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)?(?:\*\*|__)?commits?\b", raw, re.I)
+        if label and starts and (not first_hex or label.start() < first_hex.start()):
             out.append(i)
             if not _HEX.search(raw[label.end() :]):
                 j = i + 1

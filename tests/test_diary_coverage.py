@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
+from conftest import GitRepo, Result
 from test_diary_cli import TICKET, make_ticket
 from test_hooks import commit, git
 
+Invoke = Callable[..., Result]
 
-def history(invoke, git_repo) -> dict[str, str]:
+
+def history(invoke: Invoke, git_repo: GitRepo) -> dict[str, str]:
     """A ticket relating src/; commits before and after its creation, cited and not."""
     cwd = git_repo.path
     make_ticket(invoke, cwd)
@@ -37,7 +41,9 @@ def history(invoke, git_repo) -> dict[str, str]:
     return hashes
 
 
-def test_cited_and_uncited_commits_since_the_ticket_was_created(invoke, git_repo) -> None:
+def test_cited_and_uncited_commits_since_the_ticket_was_created(
+    invoke: Invoke, git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     hashes = history(invoke, git_repo)
     rows = json.loads(
@@ -56,7 +62,7 @@ def test_cited_and_uncited_commits_since_the_ticket_was_created(invoke, git_repo
     assert f"{hashes['uncited'][:7]}  2026-02-10  UNCITED" in human
 
 
-def test_fail_on_uncited_for_ci(invoke, git_repo) -> None:
+def test_fail_on_uncited_for_ci(invoke: Invoke, git_repo: GitRepo) -> None:
     cwd = git_repo.path
     hashes = history(invoke, git_repo)
     out = invoke(["diary", "coverage", "--ticket", TICKET, "--fail-on-uncited"], cwd=cwd, expect=1)
@@ -69,7 +75,7 @@ def test_fail_on_uncited_for_ci(invoke, git_repo) -> None:
     )
 
 
-def test_since_rev_and_path(invoke, git_repo) -> None:
+def test_since_rev_and_path(invoke: Invoke, git_repo: GitRepo) -> None:
     cwd = git_repo.path
     hashes = history(invoke, git_repo)
     rows = json.loads(
@@ -105,7 +111,7 @@ def test_since_rev_and_path(invoke, git_repo) -> None:
     assert len(json.loads(out.stdout)) == 3
 
 
-def test_a_ticket_without_related_files_asks_for_a_path(invoke, git_repo) -> None:
+def test_a_ticket_without_related_files_asks_for_a_path(invoke: Invoke, git_repo: GitRepo) -> None:
     cwd = git_repo.path
     make_ticket(invoke, cwd)
     out = invoke(["diary", "coverage", "--ticket", TICKET], cwd=cwd, expect=1)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 from test_diary_cli import DIARY_REL, STAMP, TICKET, make_ticket
 
 from docmgr.store.branch_ticket import match_branch
+
+Invoke = Callable[..., Result]
 
 
 def write_editor(tmp_path: Path, body: str, *, name: str = "editor.py") -> str:
@@ -26,7 +30,9 @@ def write_editor(tmp_path: Path, body: str, *, name: str = "editor.py") -> str:
     return f"{sys.executable} {script}"
 
 
-def add(invoke, cwd: Path, *args: str, expect: int = 0, env: dict[str, str] | None = None):
+def add(
+    invoke: Invoke, cwd: Path, *args: str, expect: int = 0, env: dict[str, str] | None = None
+) -> Result:
     return invoke(
         ["diary", "step", "add", "--ticket", TICKET, *args], cwd=cwd, expect=expect, env=env
     )
@@ -35,7 +41,9 @@ def add(invoke, cwd: Path, *args: str, expect: int = 0, env: dict[str, str] | No
 # ----------------------------------------------------------------------------- --from-file
 
 
-def test_from_file_without_a_step_heading_keeps_its_sections(invoke, git_repo, tmp_path) -> None:
+def test_from_file_without_a_step_heading_keeps_its_sections(
+    invoke: Invoke, git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     body = tmp_path / "body.md"
@@ -54,7 +62,9 @@ def test_from_file_without_a_step_heading_keeps_its_sections(invoke, git_repo, t
     assert "What I did\nN/A" not in text
 
 
-def test_from_file_with_a_level_four_body_and_a_commit_list(invoke, git_repo, tmp_path) -> None:
+def test_from_file_with_a_level_four_body_and_a_commit_list(
+    invoke: Invoke, git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     head = git_repo.git("rev-parse", "HEAD")
@@ -78,7 +88,9 @@ def test_from_file_with_a_level_four_body_and_a_commit_list(invoke, git_repo, tm
 # ----------------------------------------------------------------------------- --edit
 
 
-def test_edit_without_an_editor_or_a_terminal_refuses_in_one_line(invoke, git_repo) -> None:
+def test_edit_without_an_editor_or_a_terminal_refuses_in_one_line(
+    invoke: Invoke, git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     before = diary.read_text(encoding="utf-8")
@@ -88,7 +100,9 @@ def test_edit_without_an_editor_or_a_terminal_refuses_in_one_line(invoke, git_re
     assert diary.read_text(encoding="utf-8") == before
 
 
-def test_edit_with_an_editor_that_cannot_run_refuses_in_one_line(invoke, git_repo) -> None:
+def test_edit_with_an_editor_that_cannot_run_refuses_in_one_line(
+    invoke: Invoke, git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     before = diary.read_text(encoding="utf-8")
@@ -99,7 +113,9 @@ def test_edit_with_an_editor_that_cannot_run_refuses_in_one_line(invoke, git_rep
     assert diary.read_text(encoding="utf-8") == before
 
 
-def test_the_skeleton_shows_every_section_and_the_commit_line(invoke, git_repo, tmp_path) -> None:
+def test_the_skeleton_shows_every_section_and_the_commit_line(
+    invoke: Invoke, git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     head = git_repo.git("rev-parse", "HEAD")
@@ -131,7 +147,7 @@ def test_the_skeleton_shows_every_section_and_the_commit_line(invoke, git_repo, 
     )
 
 
-def test_an_edited_commit_line_wins(invoke, git_repo, tmp_path) -> None:
+def test_an_edited_commit_line_wins(invoke: Invoke, git_repo: GitRepo, tmp_path: Path) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     editor = write_editor(
@@ -143,7 +159,9 @@ def test_an_edited_commit_line_wins(invoke, git_repo, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("content", ["", "\n\n  \n", "<!-- nothing -->\n"])
-def test_an_emptied_file_aborts_with_exit_1(invoke, git_repo, tmp_path, content: str) -> None:
+def test_an_emptied_file_aborts_with_exit_1(
+    invoke: Invoke, git_repo: GitRepo, tmp_path: Path, content: str
+) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     before = diary.read_text(encoding="utf-8")
@@ -153,7 +171,9 @@ def test_an_emptied_file_aborts_with_exit_1(invoke, git_repo, tmp_path, content:
     assert diary.read_text(encoding="utf-8") == before
 
 
-def test_an_editor_closed_without_saving_writes_nothing(invoke, git_repo, tmp_path) -> None:
+def test_an_editor_closed_without_saving_writes_nothing(
+    invoke: Invoke, git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     before = diary.read_text(encoding="utf-8")
@@ -166,7 +186,7 @@ def test_an_editor_closed_without_saving_writes_nothing(invoke, git_repo, tmp_pa
 # ----------------------------------------------------------------------------- step edit N
 
 
-def three_steps(invoke, git_repo) -> Path:
+def three_steps(invoke: Invoke, git_repo: GitRepo) -> Path:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     add(invoke, cwd, "--title", "One", "--did", "first")
@@ -176,7 +196,9 @@ def three_steps(invoke, git_repo) -> Path:
     return diary
 
 
-def test_step_edit_with_section_options_changes_only_those_sections(invoke, git_repo) -> None:
+def test_step_edit_with_section_options_changes_only_those_sections(
+    invoke: Invoke, git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary = three_steps(invoke, git_repo)
     head = git_repo.git("rev-parse", "HEAD")
@@ -204,7 +226,7 @@ def test_step_edit_with_section_options_changes_only_those_sections(invoke, git_
     assert f'**Commit (code):** {head} — "Feature: two"' in after
 
 
-def test_step_edit_with_nothing_changed_leaves_the_file(invoke, git_repo) -> None:
+def test_step_edit_with_nothing_changed_leaves_the_file(invoke: Invoke, git_repo: GitRepo) -> None:
     cwd = git_repo.path
     diary = three_steps(invoke, git_repo)
     before = diary.read_text(encoding="utf-8")
@@ -214,7 +236,9 @@ def test_step_edit_with_nothing_changed_leaves_the_file(invoke, git_repo) -> Non
     invoke(["diary", "step", "edit", "2", "--ticket", TICKET], cwd=cwd, expect=2)
 
 
-def test_step_edit_from_file_keeps_number_stamp_and_commit(invoke, git_repo, tmp_path) -> None:
+def test_step_edit_from_file_keeps_number_stamp_and_commit(
+    invoke: Invoke, git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary = three_steps(invoke, git_repo)
     head = git_repo.git("rev-parse", "HEAD")
@@ -234,7 +258,9 @@ def test_step_edit_from_file_keeps_number_stamp_and_commit(invoke, git_repo, tmp
     )
 
 
-def test_step_edit_with_the_editor_and_a_new_commit(invoke, git_repo, tmp_path) -> None:
+def test_step_edit_with_the_editor_and_a_new_commit(
+    invoke: Invoke, git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary = three_steps(invoke, git_repo)
     first = git_repo.git("rev-parse", "HEAD~1")
@@ -251,7 +277,9 @@ def test_step_edit_with_the_editor_and_a_new_commit(invoke, git_repo, tmp_path) 
     assert f'**Commit (code):** {first} — "Initial commit"' in text.split("## Step 3")[1]
 
 
-def test_step_edit_emptied_in_the_editor_aborts(invoke, git_repo, tmp_path) -> None:
+def test_step_edit_emptied_in_the_editor_aborts(
+    invoke: Invoke, git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary = three_steps(invoke, git_repo)
     before = diary.read_text(encoding="utf-8")
@@ -268,7 +296,9 @@ def test_step_edit_emptied_in_the_editor_aborts(invoke, git_repo, tmp_path) -> N
 # ----------------------------------------------------------------------------- date and author
 
 
-def test_the_stamp_comes_from_the_clock_and_the_git_identity(invoke, git_repo) -> None:
+def test_the_stamp_comes_from_the_clock_and_the_git_identity(
+    invoke: Invoke, git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     make_ticket(invoke, cwd)
     git_repo.git("config", "user.name", "Ada Lovelace")
@@ -288,7 +318,7 @@ def test_the_stamp_comes_from_the_clock_and_the_git_identity(invoke, git_repo) -
     assert (shown["date"], shown["author"]) == ("2026-02-08 10:47 -05:00", "Ada Lovelace")
 
 
-def test_outside_git_the_stamp_has_only_the_date(invoke, tmp_path) -> None:
+def test_outside_git_the_stamp_has_only_the_date(invoke: Invoke, tmp_path: Path) -> None:
     cwd = tmp_path / "plain"
     cwd.mkdir()
     diary = make_ticket(invoke, cwd)
@@ -302,7 +332,7 @@ def test_outside_git_the_stamp_has_only_the_date(invoke, tmp_path) -> None:
     assert (rows[0]["date"], rows[0]["author"]) == ("2026-02-08 10:47 -05:00", "")
 
 
-def test_a_step_without_a_stamp_lists_empty_date_and_author(invoke, tmp_path) -> None:
+def test_a_step_without_a_stamp_lists_empty_date_and_author(invoke: Invoke, tmp_path: Path) -> None:
     cwd = tmp_path / "plain"
     cwd.mkdir()
     diary = make_ticket(invoke, cwd)
@@ -317,7 +347,9 @@ def test_a_step_without_a_stamp_lists_empty_date_and_author(invoke, tmp_path) ->
 # ----------------------------------------------------------------------------- verify hints
 
 
-def test_each_verify_status_names_the_command_that_fixes_it(invoke, git_repo) -> None:
+def test_each_verify_status_names_the_command_that_fixes_it(
+    invoke: Invoke, git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     target = git_repo.commit("Feature: retry", {"a.go": "package a\n"})
@@ -367,7 +399,7 @@ def test_each_verify_status_names_the_command_that_fixes_it(invoke, git_repo) ->
         "agent/claude/VM-004",
     ],
 )
-def test_the_branch_names_the_ticket(invoke, git_repo, branch: str) -> None:
+def test_the_branch_names_the_ticket(invoke: Invoke, git_repo: GitRepo, branch: str) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     git_repo.git("checkout", "-q", "-b", branch)
@@ -379,7 +411,9 @@ def test_the_branch_names_the_ticket(invoke, git_repo, branch: str) -> None:
     assert json.loads(listed)[0]["title"] == "From the branch"
 
 
-def test_a_branch_that_names_no_ticket_still_needs_ticket(invoke, git_repo) -> None:
+def test_a_branch_that_names_no_ticket_still_needs_ticket(
+    invoke: Invoke, git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     make_ticket(invoke, cwd)
     out = invoke(["diary", "step", "add", "--title", "x"], cwd=cwd, expect=2)
@@ -393,12 +427,16 @@ def test_matching_branches_to_tickets() -> None:
     def ticket(tid: str) -> Ticket:
         return Ticket(tid, None)  # type: ignore[arg-type]
 
+    def picked(branch: str, among: list[Ticket]) -> str | None:
+        found = match_branch(branch, among)
+        return found.id if found is not None else None
+
     tickets = [ticket("VM-004-EXPAND"), ticket("VM-005"), ticket("006-SKILL-CREATE")]
-    assert match_branch("feature/VM-004", tickets).id == "VM-004-EXPAND"
-    assert match_branch("vm-005-x", tickets).id == "VM-005"
-    assert match_branch("006-SKILL-CREATE-more", tickets).id == "006-SKILL-CREATE"
+    assert picked("feature/VM-004", tickets) == "VM-004-EXPAND"
+    assert picked("vm-005-x", tickets) == "VM-005"
+    assert picked("006-SKILL-CREATE-more", tickets) == "006-SKILL-CREATE"
     assert match_branch("main", tickets) is None
     assert match_branch("VM-0045", tickets) is None
     with pytest.raises(TicketAmbiguous):
         match_branch("VM-004", [ticket("VM-004-A"), ticket("VM-004-B")])
-    assert match_branch("VM-004-B-fix", [ticket("VM-004-A"), ticket("VM-004-B")]).id == "VM-004-B"
+    assert picked("VM-004-B-fix", [ticket("VM-004-A"), ticket("VM-004-B")]) == "VM-004-B"

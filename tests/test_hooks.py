@@ -10,11 +10,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 from test_diary_cli import DIARY_REL, TICKET, make_ticket
 
+Invoke = Callable[..., Result]
 TICKET_DIR = DIARY_REL.rsplit("/reference/", 1)[0]
 BARE_PATH = os.pathsep.join(p for p in ("/usr/bin", "/bin") if Path(p).is_dir())
 
@@ -53,7 +56,7 @@ def docs(cwd: Path) -> dict[str, str]:
     }
 
 
-def step(invoke, cwd: Path, title: str, *extra: str) -> None:
+def step(invoke: Invoke, cwd: Path, title: str, *extra: str) -> None:
     invoke(
         ["diary", "step", "add", "--ticket", TICKET, "--title", title, "--did", title, *extra],
         cwd=cwd,
@@ -63,7 +66,7 @@ def step(invoke, cwd: Path, title: str, *extra: str) -> None:
 # ----------------------------------------------------------------------------- install
 
 
-def test_install_is_idempotent_and_uninstall_restores(invoke, git_repo) -> None:
+def test_install_is_idempotent_and_uninstall_restores(invoke: Invoke, git_repo: GitRepo) -> None:
     cwd = git_repo.path
     make_ticket(invoke, cwd)
     out = invoke(["hooks", "install"], cwd=cwd).stdout
@@ -91,7 +94,9 @@ def test_install_is_idempotent_and_uninstall_restores(invoke, git_repo) -> None:
     assert invoke(["hooks", "install", "--uninstall"], cwd=cwd).stdout == "nothing to remove\n"
 
 
-def test_hooks_path_is_honoured_and_an_existing_hook_is_chained(invoke, git_repo) -> None:
+def test_hooks_path_is_honoured_and_an_existing_hook_is_chained(
+    invoke: Invoke, git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     git(cwd, "config", "core.hooksPath", ".githooks")
@@ -122,7 +127,7 @@ def test_hooks_path_is_honoured_and_an_existing_hook_is_chained(invoke, git_repo
 # ----------------------------------------------------------------------------- post-rewrite
 
 
-def test_amend_rewrites_every_mention_and_nothing_else(invoke, git_repo) -> None:
+def test_amend_rewrites_every_mention_and_nothing_else(invoke: Invoke, git_repo: GitRepo) -> None:
     cwd = git_repo.path
     make_ticket(invoke, cwd)
     old = git_repo.commit("Feature: retries", {"src/retry.py": "x\n"})
@@ -154,7 +159,9 @@ def test_amend_rewrites_every_mention_and_nothing_else(invoke, git_repo) -> None
     assert [r["status"] for r in rows] == ["ok"]
 
 
-def test_rebase_reword_fixup_reorder_drop(invoke, git_repo, tmp_path) -> None:
+def test_rebase_reword_fixup_reorder_drop(
+    invoke: Invoke, git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     base = commit(cwd, "Docs: ticket", {}) if False else None  # noqa: F841 - placeholder
@@ -213,7 +220,7 @@ def test_rebase_reword_fixup_reorder_drop(invoke, git_repo, tmp_path) -> None:
     assert hashes["a"][:7] not in changelog and hashes["e"][:7] in changelog
 
 
-def test_cherry_pick_leaves_the_docs_to_verify(invoke, git_repo) -> None:
+def test_cherry_pick_leaves_the_docs_to_verify(invoke: Invoke, git_repo: GitRepo) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     invoke(["hooks", "install"], cwd=cwd)
@@ -239,7 +246,7 @@ def test_cherry_pick_leaves_the_docs_to_verify(invoke, git_repo) -> None:
 # ----------------------------------------------------------------------------- merge driver
 
 
-def two_branches(invoke, git_repo, *, install: bool = True) -> Path:
+def two_branches(invoke: Invoke, git_repo: GitRepo, *, install: bool = True) -> Path:
     """main: a ticket whose diary has Step 1; branches a and b each add a step, a task and a
     changelog entry (b's code commit is older than a's)."""
     cwd = git_repo.path
@@ -261,7 +268,9 @@ def two_branches(invoke, git_repo, *, install: bool = True) -> Path:
     return diary
 
 
-def test_a_merge_of_two_branches_that_each_added_steps_tasks_and_entries(invoke, git_repo) -> None:
+def test_a_merge_of_two_branches_that_each_added_steps_tasks_and_entries(
+    invoke: Invoke, git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary = two_branches(invoke, git_repo)
     code_a = git(cwd, "rev-parse", "a~1").stdout.strip()
@@ -298,7 +307,7 @@ def test_a_merge_of_two_branches_that_each_added_steps_tasks_and_entries(invoke,
     assert [r["status"] for r in verified] == ["na", "ok", "ok"]
 
 
-def test_a_real_conflicting_edit_still_conflicts(invoke, git_repo) -> None:
+def test_a_real_conflicting_edit_still_conflicts(invoke: Invoke, git_repo: GitRepo) -> None:
     cwd = git_repo.path
     diary = make_ticket(invoke, cwd)
     step(invoke, cwd, "Setup")
@@ -319,7 +328,9 @@ def test_a_real_conflicting_edit_still_conflicts(invoke, git_repo) -> None:
     assert f"ttmp/{DIARY_REL}" in git(cwd, "diff", "--name-only", "--diff-filter=U").stdout
 
 
-def test_without_the_driver_the_same_merge_conflicts_as_before(invoke, git_repo) -> None:
+def test_without_the_driver_the_same_merge_conflicts_as_before(
+    invoke: Invoke, git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary = two_branches(invoke, git_repo, install=False)
     done = git(cwd, "merge", "--no-edit", "b", check=False)
@@ -328,7 +339,9 @@ def test_without_the_driver_the_same_merge_conflicts_as_before(invoke, git_repo)
 
 
 @pytest.mark.parametrize("name", ["tasks.md", "changelog.md", "01-notes.md"])
-def test_the_driver_command_merges_files_directly(invoke, git_repo, tmp_path, name: str) -> None:
+def test_the_driver_command_merges_files_directly(
+    invoke: Invoke, git_repo: GitRepo, tmp_path: Path, name: str
+) -> None:
     base, ours, theirs = (tmp_path / f"{n}.md" for n in ("base", "ours", "theirs"))
     base.write_text("# T\n\n- [ ] a <!-- t:aaaa -->\n", encoding="utf-8")
     ours.write_text("# T\n\n- [ ] a <!-- t:aaaa -->\n- [ ] b <!-- t:bbbb -->\n", encoding="utf-8")

@@ -15,6 +15,8 @@ from docmgr.ops import relate
 from docmgr.store import related_paths
 from docmgr.store.workspace import Workspace
 
+# Documents with legacy RelatedFiles, in tests/quirks.py and in the corpus: lower-case
+# path/note keys (and a repeated entry), ../.. and absolute paths, a ../../../.. path.
 LEGACY = (
     "2025/11/19/DOCMGR-OUTPUT-TEMPLATES-external-postfix-templates-for-verb-outputs/"
     "playbooks/01-intern-playbook-continuing-external-templates.md"
@@ -26,6 +28,26 @@ DOTDOT = (
     "2026/03/24/008-GLAZED-FACADE-MIGRATION--migrate-docmgr-to-glazed-facade-packages/"
     "reference/01-diary.md"
 )
+QUIRKS_LEGACY = (
+    "2025/11/19/WG-OUTPUT-TEMPLATES-postfix-templates-for-verb-outputs/"
+    "playbooks/01-intern-playbook-postfix-templates.md"
+)
+QUIRKS_ABSOLUTE = "2025/11/18/WG-REFACTOR-hierarchical-commands/index.md"
+QUIRKS_DOTDOT = "2026/03/24/WG-008-FACADE--migrate-to-facade-packages/reference/01-diary.md"
+LEGACY_DOCS = [
+    *(
+        pytest.param("quirky_workspace", rel, id=f"quirks-{name}")
+        for name, rel in (
+            ("legacy", QUIRKS_LEGACY),
+            ("absolute", QUIRKS_ABSOLUTE),
+            ("dotdot", QUIRKS_DOTDOT),
+        )
+    ),
+    *(
+        pytest.param("corpus", rel, id=f"corpus-{name}", marks=pytest.mark.needs_corpus)
+        for name, rel in (("legacy", LEGACY), ("absolute", ABSOLUTE), ("dotdot", DOTDOT))
+    ),
+]
 
 
 @pytest.fixture
@@ -196,13 +218,14 @@ def test_ws_anchor_with_go_work(tmp_path) -> None:
     assert related_paths.resolve("../../../../../../../../../../x", bases).path is None
 
 
-@pytest.mark.parametrize("rel", [LEGACY, ABSOLUTE, DOTDOT])
-def test_relate_on_legacy_doc_keeps_other_entries(invoke, corpus, rel) -> None:
-    doc = corpus / "ttmp" / rel
+@pytest.mark.parametrize(("real_world", "rel"), LEGACY_DOCS, indirect=["real_world"])
+def test_relate_on_legacy_doc_keeps_other_entries(invoke, real_world, rel) -> None:
+    doc = real_world / "ttmp" / rel
     before = _related(doc)
     assert before, "fixture doc must have legacy RelatedFiles"
     invoke(
-        ["doc", "relate", "--doc", str(doc), "--file-note", "new/file.go:added by test"], cwd=corpus
+        ["doc", "relate", "--doc", str(doc), "--file-note", "new/file.go:added by test"],
+        cwd=real_world,
     )
     after = _related(doc)
     for entry in before:

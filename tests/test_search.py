@@ -289,17 +289,39 @@ def test_search_sees_edits_between_commands(invoke, ws: Path) -> None:
     assert _paths(invoke, ws, "--query", "zebra") == []
 
 
-def test_corpus_phrase_is_found(invoke, corpus: Path) -> None:
+@pytest.mark.parametrize(
+    ("real_world", "phrase", "found", "not_found"),
+    [
+        pytest.param(
+            "quirky_workspace",
+            '"dependency graph"',
+            "2026/01/03/WG-002-GRAPH--dependency-graph-export/reference/"
+            "02-dependency-graph-design.md",
+            # both words, not as a phrase
+            "2026/01/03/WG-002-GRAPH--dependency-graph-export/design-doc/01-layout-notes.md",
+            id="quirks",
+        ),
+        pytest.param(
+            "corpus",
+            '"ticket graph"',
+            "2026/01/03/002-ADD-TICKET-GRAPH--add-ticket-graph-command-mermaid/reference/"
+            "02-ticket-graph-mermaid-design-and-implementation-guide.md",
+            None,
+            id="corpus",
+            marks=pytest.mark.needs_corpus,
+        ),
+    ],
+    indirect=["real_world"],
+)
+def test_real_world_phrase_is_found(invoke, real_world: Path, phrase, found, not_found) -> None:
     rows = json.loads(
         invoke(
-            ["search", "--query", '"ticket graph"', "--limit", "0", "--output", "json"], cwd=corpus
+            ["search", "--query", phrase, "--limit", "0", "--output", "json"], cwd=real_world
         ).stdout
     )
     paths = [r["path"] for r in rows]
-    assert (
-        "2026/01/03/002-ADD-TICKET-GRAPH--add-ticket-graph-command-mermaid/reference/"
-        "02-ticket-graph-mermaid-design-and-implementation-guide.md"
-    ) in paths
+    assert found in paths
+    assert not_found is None or not_found not in paths
 
 
 # --------------------------------------------------------------------------- dates

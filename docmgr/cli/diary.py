@@ -67,12 +67,16 @@ def _repo_option(func: F) -> F:
     )(func)
 
 
-def _resolve(ticket: str, diary_ref: str, repo: str = "") -> tuple[Any, Any]:
+def _resolve(
+    ticket: str, diary_ref: str, repo: str = "", *, reading: bool = False
+) -> tuple[Any, Any]:
     """Find the diary; without --ticket and --diary, the branch may name the ticket."""
     ws = app().workspace()
     ws.require_root()
     ticket = _ticket_or_branch(ws, ticket, diary_ref, repo)
-    return ws, diary_files.resolve_diary(ws, ticket=ticket, diary=diary_ref)
+    return ws, diary_files.resolve_diary(
+        ws, ticket=ticket, diary=diary_ref, purpose="read" if reading else "write"
+    )
 
 
 def _ticket_or_branch(ws: Any, ticket: str, diary_ref: str, repo: str = "") -> str:
@@ -486,7 +490,7 @@ def step_list_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) 
       docmgr diary step list --diary reference/01-diary.md --output json
     """
 
-    ws, path = _resolve(ticket, diary_ref)
+    ws, path = _resolve(ticket, diary_ref, reading=True)
     text = read_text(path)
     steps = diary_format.parse(text)
     rows = [_step_row(ws, path, s, text) for s in steps]
@@ -519,7 +523,7 @@ def step_show_cmd(ticket: str, diary_ref: str, step: str, output: str | None, gl
       docmgr diary step show 2 --ticket VM-004 --output json
     """
 
-    ws, path = _resolve(ticket, diary_ref)
+    ws, path = _resolve(ticket, diary_ref, reading=True)
     text = read_text(path)
     found = diary_format.find_step(diary_format.parse(text), step, diary=ws.rel(path))
     row = _step_row(ws, path, found, text)
@@ -620,7 +624,11 @@ def verify_cmd(
         paths = diary_files.all_diaries(ws)
     else:
         ticket = _ticket_or_branch(ws, ticket, diary_ref, repo)
-        paths = [diary_files.resolve_diary(ws, ticket=ticket, diary=diary_ref)]
+        paths = [
+            diary_files.resolve_diary(
+                ws, ticket=ticket, diary=diary_ref, purpose="write" if fix else "read"
+            )
+        ]
     audit = diary_verify.verify(ws, paths, rev=rev, repo=repo, fix=fix)
     wanted = split_list([fail_on]) if fail_on.strip() else []
     unknown = set(wanted) - set(diary_format.STATUSES) - {"duplicate", "gap"}
@@ -629,11 +637,11 @@ def verify_cmd(
             f"unknown status(es): {', '.join(sorted(unknown))}", param_hint="--fail-on"
         )
     commands = [
-        diary_verify.fix_commands(f, target=_target(ticket, f.diary), rev=rev)
+        diary_verify.fix_commands(f, target=_target(ticket, str(f.extra["diary"])), rev=rev)
         for f in audit.findings
     ]
     hints = ["; ".join(f"run '{c}'" for _, c in pairs) for pairs in commands]
-    rows = [{**f.row(), "hint": h} for f, h in zip(audit.findings, hints, strict=True)]
+    rows = [{**diary_verify.row(f), "hint": h} for f, h in zip(audit.findings, hints, strict=True)]
 
     def human() -> str:
         out = [
@@ -641,16 +649,17 @@ def verify_cmd(
         ]
         current = None
         for f, hint in zip(audit.findings, hints, strict=True):
-            if f.diary != current:
-                current = f.diary
+            about = f.extra
+            if about["diary"] != current:
+                current = about["diary"]
                 out.append(current)
-            line = f"  Step {f.step}: {f.status}"
-            if f.commit:
-                line += f"  {f.commit}"
-            if f.proposed:
-                line += f"  → proposed {f.proposed} (same {f.match})"
-            if f.note:
-                line += f"  [{f.note}]"
+            line = f"  Step {about['step']}: {f.issue}"
+            if about["commit"]:
+                line += f"  {about['commit']}"
+            if about["proposed"]:
+                line += f"  → proposed {about['proposed']} (same {about['match']})"
+            if about["note"]:
+                line += f"  [{about['note']}]"
             if hint and diary_verify.failing_reasons(f, wanted):
                 line += f"  — {hint}"
             out.append(line)
@@ -659,7 +668,7 @@ def verify_cmd(
     failed = diary_verify.failing(audit.findings, wanted)
     emit(rows, output, glaze, human)
     if failed:
-        statuses = sorted({f.status if f.status in wanted else "numbering" for f in failed})
+        statuses = sorted({f.issue if f.issue in wanted else "numbering" for f in failed})
         fixes: list[str] = []
         for f, pairs in zip(audit.findings, commands, strict=True):
             reasons = diary_verify.failing_reasons(f, wanted)

@@ -6,13 +6,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from docmgr.errors import (
-    DocmgrError,
-    DocNotFound,
-    TicketAmbiguous,
-    TicketNotFound,
-    UsageProblem,
-)
+from docmgr.errors import DocmgrError, DocNotFound, TicketAmbiguous, TicketNotFound, UsageProblem
 from docmgr.model import Doc, Ticket
 from docmgr.seams import paths
 from docmgr.store.index import index_docs, load_docs
