@@ -61,6 +61,7 @@ _WARM_COMMON = {
     "docmgr",
     "docmgr.cli",
     "docmgr.cli._common",
+    "docmgr.cli._hints",  # spells library hints as flags at the error boundary
     "docmgr.cli.output",
     "docmgr.errors",
     "docmgr.formats",
@@ -88,6 +89,8 @@ _WARM_SEARCH = _WARM_COMMON | {
     "docmgr.cli.search",
     "docmgr.reports.search",
     "docmgr.seams.dates",
+    "docmgr.seams.paths",  # the ticket resolver (search --ticket takes forgiving references)
+    "docmgr.store.lookup",
 }
 _WARM_TICKET_LIST = _WARM_COMMON | {
     "docmgr.cli._report",

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from docmgr.cli import _hints
 from docmgr.cli._common import (
     app,
     common_options,
@@ -87,11 +88,6 @@ def _ticket_or_branch(ws: Any, ticket: str, diary_ref: str, repo: str = "") -> s
         return ticket
     click.echo(f"Using ticket {found.ticket} (from branch {found.branch})", err=True)
     return found.ticket
-
-
-def _target(ticket: str, diary_rel: str) -> str:
-    """How a hint names the diary: the ticket when one was given or chosen, else the path."""
-    return f"--ticket {ticket}" if ticket.strip() else f"--diary {diary_rel}"
 
 
 def _run_editor(text: str) -> str:
@@ -637,10 +633,15 @@ def verify_cmd(
             f"unknown status(es): {', '.join(sorted(unknown))}", param_hint="--fail-on"
         )
     commands = [
-        diary_verify.fix_commands(f, target=_target(ticket, str(f.extra["diary"])), rev=rev)
+        [
+            (reason, _hints.spelling(command))
+            for reason, command in diary_verify.fix_commands(
+                f, ticket=ticket, diary=str(f.extra["diary"]), rev=rev
+            )
+        ]
         for f in audit.findings
     ]
-    hints = ["; ".join(f"run '{c}'" for _, c in pairs) for pairs in commands]
+    hints = ["; ".join(f"run {c}" for _, c in pairs) for pairs in commands]
     rows = [{**diary_verify.row(f), "hint": h} for f, h in zip(audit.findings, hints, strict=True)]
 
     def human() -> str:
@@ -673,8 +674,8 @@ def verify_cmd(
         for f, pairs in zip(audit.findings, commands, strict=True):
             reasons = diary_verify.failing_reasons(f, wanted)
             for reason, command in pairs:
-                if reason in reasons and f"run '{command}'" not in fixes:
-                    fixes.append(f"run '{command}'")
+                if reason in reasons and f"run {command}" not in fixes:
+                    fixes.append(f"run {command}")
         shown = "; ".join(fixes[:3]) + (f"; … ({len(fixes) - 3} more)" if len(fixes) > 3 else "")
         raise click.ClickException(
             f"{len(failed)} diary row(s) failed the audit ({', '.join(statuses)}) — "

@@ -59,11 +59,12 @@ def hook_script(command: str, chained: Path) -> str:
     quoted = shlex.quote(str(chained))
     return (
         "#!/bin/sh\n"
-        f"{MARK} (installed by 'docmgr hooks install'; remove with --uninstall).\n"
+        f"{MARK} (installed by 'docmgr hooks install', which also removes it).\n"
         "# Rewrites the commit hashes the docs mention after an amend or a rebase.\n"
         "map=$(cat)\n"
         f'printf \'%s\\n\' "$map" | {command} hooks run post-rewrite "$@" '
-        "|| echo \"docmgr: the post-rewrite hook failed; run 'docmgr diary verify --fix'\" >&2\n"
+        "|| echo \"docmgr: the post-rewrite hook failed; 'docmgr diary verify' finds the stale "
+        'commits" >&2\n'
         f"if [ -x {quoted} ]; then\n"
         f'    printf \'%s\\n\' "$map" | {quoted} "$@"\n'
         "fi\n"

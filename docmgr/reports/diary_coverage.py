@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import Command, DocmgrError, Param, UsageProblem
 from docmgr.formats import diary as diary_format
 from docmgr.seams import paths as path_rules
 from docmgr.seams.fsio import read_text
@@ -100,7 +100,7 @@ def coverage(
     repo: str = "",
 ) -> Coverage:
     """Audit which commits on the ticket's files the ticket's diaries cite."""
-    found = lookup.find(ws, ticket)
+    found = lookup.resolve_ticket(ws, ticket)
     if since is None and found.created_at:
         day = datetime.fromisoformat(found.created_at)
         since = day.replace(tzinfo=ws.clock.now().tzinfo)
@@ -112,12 +112,17 @@ def coverage(
         if not inside:
             if paths:
                 raise UsageProblem(
-                    f"no --path lies inside the repository {handle.root}",
-                    "pass paths of files in the repository",
+                    f"no path given lies inside the repository {handle.root}",
+                    ("pass ", Param("path", "P"), " of a file in the repository"),
                 )
             raise DocmgrError(
                 f"ticket {found.id} relates no file of the repository {handle.root}",
-                f"pass --path P, or relate files with 'docmgr doc relate --ticket {found.id}'",
+                (
+                    "pass ",
+                    Param("path", "P"),
+                    ", or relate files with ",
+                    Command("doc relate", ticket=found.id),
+                ),
             )
         history = handle.commits_touching(rev, paths=inside, since=since)
     finally:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docmgr.errors import Command
 from docmgr.formats.diary import parse, refresh_index, render_commit_ref
 from docmgr.model import CommitRef, DiaryStep, Finding, Severity
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
@@ -268,23 +269,42 @@ def failing(findings: Sequence[Finding], fail_on: Iterable[str]) -> list[Finding
     return out
 
 
-def fix_commands(finding: Finding, *, target: str, rev: str = "HEAD") -> list[tuple[str, str]]:
+def fix_commands(
+    finding: Finding, *, ticket: str = "", diary: str = "", rev: str = "HEAD"
+) -> list[tuple[str, Command]]:
     """Return the commands that fix one audited row, each with what it fixes.
 
-    ``("numbering", renumber)`` for duplicate or missing numbers; ``("status", …)``:
-    ``--fix`` only where a proposal exists, ``step link`` for a pending, absent or
-    unresolvable commit. ``target`` is how the diary was named (``--ticket VM-004`` or
-    ``--diary PATH``). Empty for a row that needs nothing.
+    ``("numbering", renumber)`` for duplicate or missing numbers; ``("status", …)``: ``verify``
+    with ``fix`` only where a proposal exists, ``step link`` for a pending, absent or
+    unresolvable commit. The diary is named by ``ticket`` when one is given, else by the
+    ``diary`` path. Empty for a row that needs nothing.
     """
     about = finding.extra
-    out = []
+    step = str(about.get("step", ""))
+    out: list[tuple[str, Command]] = []
     if about.get("note"):
-        out.append(("numbering", f"docmgr diary renumber {target}"))
+        renumber = (
+            Command("diary renumber", ticket=ticket)
+            if ticket
+            else Command("diary renumber", diary=diary)
+        )
+        out.append(("numbering", renumber))
     if finding.issue in ("unreachable", "missing") and about.get("proposed"):
-        on_rev = f" --rev {rev}" if rev != "HEAD" else ""
-        out.append(("status", f"docmgr diary verify {target}{on_rev} --fix"))
+        if ticket and rev != "HEAD":
+            fix = Command("diary verify", ticket=ticket, rev=rev, fix=True)
+        elif ticket:
+            fix = Command("diary verify", ticket=ticket, fix=True)
+        elif rev != "HEAD":
+            fix = Command("diary verify", diary=diary, rev=rev, fix=True)
+        else:
+            fix = Command("diary verify", diary=diary, fix=True)
+        out.append(("status", fix))
     elif finding.issue in ("unreachable", "missing", "pending", "none"):
-        link = f"docmgr diary step link {target} --step {about['step']} --commit <REV>"
+        link = (
+            Command("diary step link", ticket=ticket, step=step, commit="<REV>")
+            if ticket
+            else Command("diary step link", diary=diary, step=step, commit="<REV>")
+        )
         out.append(("status", link))
     return out
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from docmgr.errors import GitLinkError, TicketAmbiguous
+from docmgr.errors import GitLinkError, Param, TicketAmbiguous
 from docmgr.model import Ticket
 from docmgr.store.diaries import open_repo
 from docmgr.store.index import load_docs
@@ -59,7 +59,8 @@ def match_branch(branch: str, tickets: list[Ticket]) -> Ticket | None:
         if keyed:
             ids = ", ".join(sorted(t.id for t in keyed))
             raise TicketAmbiguous(
-                f'branch "{branch}" matches several tickets: {ids}', "pass --ticket <ID>"
+                f'branch "{branch}" matches several tickets: {ids}',
+                ("pass ", Param("ticket", "<ID>")),
             )
     return None
 
