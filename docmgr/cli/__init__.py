@@ -48,6 +48,8 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "index": ("index",),
     "api": ("api",),
     "site": ("site",),
+    "hooks": ("hooks",),
+    "merge-driver": ("hooks",),
 }
 
 # what `docmgr --help` lists (visible verbs only): the first paragraph of each verb's help
@@ -60,6 +62,7 @@ SUMMARIES: dict[str, str] = {
     "doc": "Add, list, relate and move documents.",
     "doctor": "Check the workspace: front matter, index files, related files, vocabulary, staleness.",
     "export-sqlite": "Export the workspace index as a standalone SQLite database.",
+    "hooks": "Install git hooks that keep the docs true to history (post-rewrite, merge driver).",
     "ignore": "Inspect the ignore policy (.docmgrignore).",
     "import": "Import outside files into a ticket.",
     "index": "Inspect or rebuild the persistent search index (a cache outside the repository).",
