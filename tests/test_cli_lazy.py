@@ -6,10 +6,12 @@ import inspect
 import subprocess
 import sys
 
+import click
+
 from docmgr.cli import _SOURCES, SUMMARIES, cli
 
 
-def _first_paragraph(command) -> str:
+def _first_paragraph(command: click.Command) -> str:
     return inspect.cleandoc(command.help or "").split("\n\n")[0].replace("\n", " ")
 
 
@@ -38,7 +40,8 @@ def test_help_imports_no_verb_module() -> None:
 def test_a_verb_imports_only_its_own_modules() -> None:
     probe = (
         "import sys\nfrom docmgr.cli import cli\n"
-        "try:\n    cli(['task', 'add', '--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "try:\n    cli(['task', 'add', '--help'], standalone_mode=False)\n"
+        "except SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith('docmgr.cli.')))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+
+from conftest import Result
 
 
 def _setup(repo: Path) -> None:
@@ -19,7 +22,7 @@ def _setup(repo: Path) -> None:
     (repo / ".git").mkdir()
 
 
-def test_export(invoke, tmp_path: Path) -> None:
+def test_export(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _setup(repo)
     out = tmp_path / "x.sqlite"
@@ -93,7 +96,7 @@ def test_export(invoke, tmp_path: Path) -> None:
     con.close()
 
 
-def test_export_needs_an_existing_folder(invoke, tmp_path: Path) -> None:
+def test_export_needs_an_existing_folder(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _setup(repo)
     out = invoke(

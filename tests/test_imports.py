@@ -182,7 +182,7 @@ def test_warm_read_verbs_load_no_more_docmgr_modules(
     assert loaded - allowed == set(), "a warm read verb loads new docmgr modules"
 
 
-def test_other_verbs_do_not_load_the_web_stack(tmp_path) -> None:
+def test_other_verbs_do_not_load_the_web_stack(tmp_path: Path) -> None:
     """A real verb run (not just --help) of a non-web verb imports no web library."""
     probe = (
         "import sys\nfrom docmgr.cli import cli\n"

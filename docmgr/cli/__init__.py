@@ -60,7 +60,9 @@ SUMMARIES: dict[str, str] = {
     "configure": "Write .ttmp.yaml at the repository root.",
     "diary": "Create diaries, append numbered steps linked to commits, and audit them.",
     "doc": "Add, list, relate and move documents.",
-    "doctor": "Check the workspace: front matter, index files, related files, vocabulary, staleness.",
+    "doctor": (
+        "Check the workspace: front matter, index files, related files, vocabulary, staleness."
+    ),
     "export-sqlite": "Export the workspace index as a standalone SQLite database.",
     "hooks": "Install git hooks that keep the docs true to history (post-rewrite, merge driver).",
     "ignore": "Inspect the ignore policy (.docmgrignore).",
@@ -108,7 +110,7 @@ class RootGroup(DocmgrGroup):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         width = formatter.width - 6 - max(len(name) for name in SUMMARIES)
         rows = [
-            (name, click.utils.make_default_short_help(text, width))
+            (name, click.Command(name, help=text).get_short_help_str(width))
             for name, text in sorted(SUMMARIES.items())
         ]
         with formatter.section("Commands"):
@@ -146,7 +148,7 @@ def _register(module_name: str) -> None:
     ``docmgr workspace <verb>`` also accepts.
     """
     module = importlib.import_module(f"docmgr.cli.{module_name}")
-    commands: dict[str, click.Command] = cli._commands  # type: ignore[attr-defined]
+    commands: dict[str, click.Command] = cli._commands
     for command in getattr(module, "COMMANDS", ()):
         cli.add_command(command)
     for command, alias in getattr(module, "ALIASES", ()):
