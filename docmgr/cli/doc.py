@@ -91,21 +91,41 @@ def add_cmd(
     }
 
     def human() -> str:
-        line = f"created {ws.display(added.path)}"
         if not app().verbose:
-            return line
-        guide = templates.guideline(ws.root, doc_type)
-        extra = (
-            guide[0]
-            if guide
-            else (
-                f"(No guidelines found for doc-type {doc_type}. Use "
-                "`docmgr doc guidelines --list` to view available types.)"
-            )
-        )
-        return f"{line}\n\n### Guidelines for {doc_type}\n\n{extra}"
+            return f"created {ws.display(added.path)}"
+        return created_report(ws, added, templates.guideline(ws.root, doc_type))
 
-    emit([row], output, glaze, human, banner=True)
+    emit([row], output, glaze, human)
+
+
+def created_report(ws: Any, added: Any, guide: tuple[str, str] | None) -> str:
+    """The Go tool's ``--verbose`` report of ``doc add`` (spec §5.12)."""
+    lines = [f"Docs root: `{ws.root}`"]
+    if ws.config is not None:
+        lines.append(f"Config: `{ws.config.path}`")
+    lines.append(f"Vocabulary: `{ws.vocabulary_path}`")
+    lines += [
+        "",
+        "## Document Created",
+        "",
+        f"- Ticket: {added.ticket}",
+        f"- Doc type: {added.doc_type}",
+        f"- Title: {added.title}",
+        f"- Status: {added.status}",
+        f"- Intent: {added.intent}",
+        f"- Topics: {', '.join(added.topics) or '—'}",
+        f"- Owners: {', '.join(added.owners) or '—'}",
+        f"- Path: `{ws.rel(added.path)}`",
+        "",
+    ]
+    if guide:
+        lines += [f"### Guidelines for {added.doc_type}", "", guide[0]]
+    else:
+        lines.append(
+            f"(No guidelines found for doc-type {added.doc_type}. Use "
+            "`docmgr doc guidelines --list` to view available types.)"
+        )
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 @doc_group.command("list")

@@ -73,16 +73,38 @@ def create_cmd(
         force=force,
     )
     row = {"ticket": made.ticket, "path": str(made.path), "title": made.title, "status": "created"}
-    emit(
-        [row],
-        output,
-        glaze,
-        lambda: (
+
+    def human() -> str:
+        if app().verbose:
+            return created_report(ws.root, made)
+        return (
             f"created {made.ticket} at {ws.display(made.path)} "
             f"({len(made.dirs)} dirs, {len(made.files)} files)"
-        ),
-        banner=True,
-    )
+        )
+
+    emit([row], output, glaze, human)
+
+
+def created_report(root: Any, made: Any) -> str:
+    """The Go tool's ``--verbose`` report of ``ticket create`` (spec §5.4)."""
+    lines = [
+        f"Docs root: `{root}`",
+        "",
+        "## Ticket Workspace Created",
+        "",
+        f"- Ticket: {made.ticket}",
+        f"- Title: {made.title}",
+        f"- Path: `{made.dirs[0] if made.dirs else made.path}`",
+        f"- Directories: {len(made.dirs)}",
+        f"- Files: {len(made.files)}",
+        "",
+        "### Created Directories",
+        *(f"- `{d}`" for d in made.dirs),
+        "",
+        "### Created Files",
+        *(f"- `{f}`" for f in made.files),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 ticket_group.add_command(hidden_alias(create_cmd, "create-ticket"))
