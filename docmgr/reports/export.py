@@ -8,8 +8,9 @@ from pathlib import Path
 
 from docmgr.errors import DocmgrError, UsageProblem
 from docmgr.formats import related as related_format
+from docmgr.store import help_pages, related_paths
 from docmgr.store import index as index_store
-from docmgr.store import related_paths
+from docmgr.store.index import readme
 from docmgr.store.workspace import Workspace
 
 ABOUT = """# docmgr workspace export
@@ -19,6 +20,10 @@ This SQLite file is a snapshot of a docmgr workspace index.
 Tables: docs (one row per Markdown file), doc_topics, doc_owners, related_files,
 docs_fts (FTS5 over title, body, topics, doc_type, ticket_id) and README.
 
+README holds this page and docmgr's own manual, one row per page (getting-started.md,
+cli.md, file-formats.md, …); docmgr-how-to-use.md is the getting-started page under the name
+the Go tool gives its tutorial.
+
 Sample queries:
 
     SELECT ticket_id, title, path FROM docs WHERE doc_type = 'index' ORDER BY ticket_id;
@@ -26,7 +31,17 @@ Sample queries:
     SELECT d.path, r.raw_path FROM related_files r JOIN docs d USING (doc_id);
     SELECT d.path FROM docs_fts f JOIN docs d ON d.doc_id = f.rowid
       WHERE docs_fts MATCH 'websocket';
+    SELECT name FROM README ORDER BY name;
+    SELECT content FROM README WHERE name = 'cli.md';
 """
+
+
+def readme_pages() -> dict[str, str]:
+    """What the README table holds: ``__about__.md`` plus every page of docmgr's manual."""
+    pages = {"__about__.md": ABOUT, **help_pages.pages()}
+    if "getting-started.md" in pages:
+        pages["docmgr-how-to-use.md"] = pages["getting-started.md"]
+    return pages
 
 
 _SCHEMA = """
@@ -133,7 +148,7 @@ def export(ws: Workspace, out: str, *, force: bool = False, include_body: bool =
                     " VALUES(?,?,?,?,?,?)",
                     (doc_id, meta.title, body, " ".join(meta.topics), meta.doc_type, doc.ticket),
                 )
-        con.execute("INSERT INTO README VALUES('__about__.md', ?)", (ABOUT,))
+        readme.fill_readme(con, readme_pages())
         con.commit()
     except BaseException:
         con.close()
