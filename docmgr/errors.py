@@ -103,3 +103,29 @@ class JournalStuck(DocmgrError):
     def __init__(self, message: str, recovered: list[str] | None = None) -> None:
         super().__init__(message)
         self.recovered = recovered or []
+
+
+class SkillPlanError(DocmgrError):
+    """A skill.yaml plan (or a SKILL.md being imported) breaks the plan rules."""
+
+    hint = "fix the file (the rules: 'docmgr help skills-and-templates')"
+
+
+class SkillNotFound(DocmgrError):
+    hint = "run 'docmgr skill list' (skills of closed tickets need --ticket <ID>)"
+
+
+class SkillAmbiguous(DocmgrError):
+    """Several skills match equally well; ``candidates`` holds them, best first."""
+
+    hint = "pick one with the Load command printed above"
+
+    def __init__(self, message: str, candidates: list[object]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class UnsafeArchive(DocmgrError):
+    """A .skill archive holds an entry that would land outside its folder, or is too big."""
+
+    hint = "re-create the archive with 'docmgr skill export --output-skill <file>'"

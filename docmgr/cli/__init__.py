@@ -46,17 +46,22 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "export-sqlite": ("export",),
     "ignore": ("ignore",),
     "index": ("index",),
+    "skill": ("skill",),
+    "completion": ("completion",),
+    "help": ("help",),
 }
 
 # what `docmgr --help` lists (visible verbs only): the first paragraph of each verb's help
 SUMMARIES: dict[str, str] = {
     "changelog": "Append entries to a ticket's changelog.md.",
+    "completion": "Print the shell completion script for bash, zsh or fish.",
     "config": "Inspect how the docs root is found.",
     "configure": "Write .ttmp.yaml at the repository root.",
     "diary": "Create diaries, append numbered steps linked to commits, and audit them.",
     "doc": "Add, list, relate and move documents.",
     "doctor": "Check the workspace: front matter, index files, related files, vocabulary, staleness.",
     "export-sqlite": "Export the workspace index as a standalone SQLite database.",
+    "help": "Print a page of docmgr's manual; without a topic, list the topics.",
     "ignore": "Inspect the ignore policy (.docmgrignore).",
     "import": "Import outside files into a ticket.",
     "index": "Inspect or rebuild the persistent search index (a cache outside the repository).",
@@ -64,6 +69,7 @@ SUMMARIES: dict[str, str] = {
     "list": "Aliases: 'list tickets' and 'list docs'.",
     "meta": "Change front-matter fields of documents.",
     "search": "Search documents by text and filters, best matches first, with snippets.",
+    "skill": "List, show, export and import skills (skill.yaml plans for coding agents).",
     "status": "Summarise the workspace: tickets, doc counts, stale tickets.",
     "task": "Work with a ticket's tasks.md (stable ids, sections).",
     "ticket": "Create, list, show and manage tickets.",
