@@ -47,6 +47,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "ignore": ("ignore",),
     "index": ("index",),
     "skill": ("skill",),
+    "template": ("template",),
     "completion": ("completion",),
     "help": ("help",),
 }
@@ -72,6 +73,7 @@ SUMMARIES: dict[str, str] = {
     "skill": "List, show, export and import skills (skill.yaml plans for coding agents).",
     "status": "Summarise the workspace: tickets, doc counts, stale tickets.",
     "task": "Work with a ticket's tasks.md (stable ids, sections).",
+    "template": "Check the verb output templates under <root>/templates.",
     "ticket": "Create, list, show and manage tickets.",
     "validate": "Validate documents.",
     "vocab": "List or extend the vocabulary (topics, docTypes, intent, status).",

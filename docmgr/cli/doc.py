@@ -17,6 +17,7 @@ from docmgr.cli._common import (
     ticket_option,
 )
 from docmgr.cli._report import report_skipped
+from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.cli.search import search_cmd
 from docmgr.errors import DocmgrError, UsageProblem
 from docmgr.formats import related as related_format
@@ -135,6 +136,7 @@ def created_report(ws: Any, added: Any, guide: tuple[str, str] | None) -> str:
 @click.option("--doc-type", "doc_type", default="", help="Only docs of this type.")
 @click.option("--topics", multiple=True, help="Docs with any of these topics.")
 @output_options
+@template_options("doc list")
 def list_cmd(
     ticket_filter: str,
     status: str,
@@ -193,6 +195,7 @@ def list_cmd(
         return "\n".join(out) + "\n"
 
     emit(rows, output, glaze, human, banner=True)
+    render_verb_template("doc list", rows, structured=bool(output or glaze))
 
 
 doc_group.add_command(hidden_alias(list_cmd, "docs"))
@@ -203,6 +206,7 @@ doc_group.add_command(hidden_alias(list_cmd, "docs"))
 @doc_type_option(required=False)
 @click.option("--list", "list_types", is_flag=True, help="List the doc types that have guidelines.")
 @output_options
+@template_options("doc guidelines")
 def guidelines_cmd(doc_type: str, list_types: bool, output: str | None, glaze: bool) -> None:
     """Show how to write a document of a given type.
 
@@ -229,8 +233,10 @@ def guidelines_cmd(doc_type: str, list_types: bool, output: str | None, glaze: b
             f"use --list to see available types, or create one at "
             f"{ws.root / '_guidelines' / (doc_type + '.md')}",
         )
-    text, _source = found
+    text, source = found
     emit([{"doc_type": doc_type, "content": text}], output, glaze, lambda: text)
+    data = {"doc_type": doc_type, "text": text, "source": source, "path": source}
+    render_verb_template("doc guidelines", data, structured=bool(output or glaze))
 
 
 @doc_group.command("relate")

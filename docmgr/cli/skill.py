@@ -14,6 +14,7 @@ from docmgr.cli._common import (
     split_list,
     ticket_option,
 )
+from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.errors import SkillAmbiguous, UsageProblem
 from docmgr.ops import skills as skill_ops
 from docmgr.reports import skills
@@ -38,6 +39,7 @@ def _ticket_line(skill: Any) -> str:
 @click.option("--file", "file_", default="", help="Skills whose file sources include this file.")
 @click.option("--dir", "dir_", default="", help="Skills with file sources under this folder.")
 @output_options
+@template_options("skill list")
 def list_cmd(
     ticket: str,
     topics: tuple[str, ...],
@@ -82,6 +84,7 @@ def list_cmd(
         return "\n".join(out) + "\n"
 
     emit(rows, output, glaze, human)
+    render_verb_template("skill list", rows, structured=bool(output or glaze))
 
 
 def _query(query: str, skill_flag: str) -> str:

@@ -16,6 +16,7 @@ from docmgr.cli._common import (
     ticket_option,
 )
 from docmgr.cli._report import report_skipped
+from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.errors import UsageProblem
 from docmgr.ops import ticket as ticket_ops
 from docmgr.ops import ticket as ticketmod
@@ -130,6 +131,7 @@ def _list_row(summary: Any) -> dict[str, Any]:
 @click.option("--ticket", "ticket_filter", default="", help="Only this exact ticket id.")
 @click.option("--status", default="", help="Only tickets with this status.")
 @output_options
+@template_options("ticket list")
 def list_cmd(ticket_filter: str, status: str, output: str | None, glaze: bool) -> None:
     """List tickets, most recently updated first, with task counts.
 
@@ -179,6 +181,7 @@ def list_cmd(ticket_filter: str, status: str, output: str | None, glaze: bool) -
         return "\n".join(out) + "\n"
 
     emit(rows, output, glaze, human, banner=True)
+    render_verb_template("ticket list", rows, structured=bool(output or glaze))
 
 
 ticket_group.add_command(hidden_alias(list_cmd, "tickets"))
