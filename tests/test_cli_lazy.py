@@ -51,3 +51,18 @@ def test_a_verb_imports_only_its_own_modules() -> None:
         "docmgr.cli._report",
         "docmgr.cli._verb_templates",
     }
+
+
+def test_workspace_aliases_load_after_an_earlier_verb_in_the_same_process() -> None:
+    """`init` registers `workspace` with its own verbs; later `workspace export-sqlite` works."""
+    probe = (
+        "import sys\nfrom docmgr.cli import cli\n"
+        "for args in (['init', '--help'], ['workspace', 'export-sqlite', '--help']):\n"
+        "    try:\n"
+        "        cli(args, prog_name='docmgr', standalone_mode=False)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Usage: docmgr workspace export-sqlite" in done.stdout

@@ -98,9 +98,10 @@ class RootGroup(DocmgrGroup):
         self._commands = value
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self._commands:
-            for source in _SOURCES.get(cmd_name, ()):
-                _load(source)
+        # every source, even when the name is known: `workspace` gathers verbs of several
+        # modules, and an earlier `init` (same process) registered it with only its own
+        for source in _SOURCES.get(cmd_name, ()):
+            _load(source)
         return self._commands.get(cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
