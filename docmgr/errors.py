@@ -46,6 +46,24 @@ class UnsafePath(DocmgrError):
     hint = "use a plain name without '/', '\\', '..', NUL or control characters"
 
 
+class PathOutsideRoot(UnsafePath):
+    """A path a user passed lands outside the docs root (directly or through a symlink)."""
+
+    hint = "use a path inside the docs root, or open the workspace that holds it"
+
+
+class SymlinkWrite(UnsafePath):
+    """A write would go through a symlink (the link itself, or a linked folder above it)."""
+
+    hint = "replace the link by the real file, or edit the link's target directly"
+
+
+class RootRefused(DocmgrError):
+    """The docs root is a folder that cannot be a docs root: ``/``, home, a big ticketless tree."""
+
+    hint = "pass --root <docs folder>, e.g. ttmp"
+
+
 class FrontMatterError(DocmgrError):
     """A document's front matter could not be read; carries the file, line and problem."""
 
@@ -82,6 +100,16 @@ class ConfigError(DocmgrError):
 
 class TaskNotFound(DocmgrError):
     """A ``--id``/``--match`` reference names no task; the hint lists the current table."""
+
+
+class InvalidFullTextQuery(DocmgrError):
+    """An expert full-text expression that SQLite's FTS5 cannot parse."""
+
+    hint = "check the FTS5 syntax, or use --query (it quotes words for you)"
+
+
+class IndexDamaged(Exception):
+    """The index cache holds something it cannot read back (it is rebuilt, never reported)."""
 
 
 class IndexBusy(Exception):

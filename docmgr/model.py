@@ -1,10 +1,12 @@
-"""The nouns every layer shares: documents and their metadata, tickets, tasks, diary steps."""
+"""The nouns every layer shares: documents and their metadata, tickets, tasks, diary steps,
+and the findings that checks report about them."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -190,3 +192,48 @@ class Ticket:
     def created_at(self) -> str:
         match = _DATE_PREFIX.match(self.doc.rel)
         return f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else ""
+
+
+class Severity(StrEnum):
+    """How bad a finding is; a ``str``, so rows and comparisons read the plain word."""
+
+    OK = "ok"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """0 for ok and info, 1 for warning, 2 for error (what ``--fail-on`` compares)."""
+        return _RANK[self]
+
+
+_RANK = {Severity.OK: 0, Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """One result of a check (doctor, diary verify): what, how bad, where, and details.
+
+    ``issue`` names the kind (``missing_index``, or a commit status for diary verify);
+    ``extra`` holds issue-specific values in the order they are shown. ``row()`` is the
+    doctor row; reports with another row shape build it from these fields.
+    """
+
+    issue: str
+    severity: Severity
+    message: str = ""
+    path: str = ""  # the file or folder the finding is about ("" when none)
+    ticket: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def row(self) -> dict[str, Any]:
+        """``ticket, issue, severity, message, path`` then the issue-specific keys."""
+        return {
+            "ticket": self.ticket,
+            "issue": self.issue,
+            "severity": self.severity.value,
+            "message": self.message,
+            "path": self.path,
+            **self.extra,
+        }

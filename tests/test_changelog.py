@@ -56,7 +56,7 @@ def test_update_appends_block_with_sorted_file_notes(invoke, ws) -> None:
 
 
 def test_update_json_and_changelog_file(invoke, ws, tmp_path) -> None:
-    target = tmp_path / "notes" / "changelog.md"
+    target = ws / "ttmp" / "notes" / "changelog.md"  # any file inside the docs root
     target.parent.mkdir()
     out = invoke(
         [

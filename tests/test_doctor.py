@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import GitRepo
+
+Invoke = Callable[..., Any]  # the conftest fixture: runs the CLI in-process
 
 T = "2026/02/01/DOC-1--doctor"
 GOOD_INDEX = """---
@@ -78,15 +83,17 @@ def _write(repo: Path, rel: str, text: str) -> Path:
     return path
 
 
-def _rows(invoke, repo: Path, *args: str, expect: int = 0) -> list[dict]:
-    return json.loads(invoke(["doctor", *args, "--output", "json"], cwd=repo, expect=expect).stdout)
+def _rows(invoke: Invoke, repo: Path, *args: str, expect: int = 0) -> list[dict[str, Any]]:
+    out = invoke(["doctor", *args, "--output", "json"], cwd=repo, expect=expect).stdout
+    rows: list[dict[str, Any]] = json.loads(out)
+    return rows
 
 
-def _issues(rows: list[dict]) -> list[str]:
+def _issues(rows: list[dict[str, Any]]) -> list[str]:
     return [r["issue"] for r in rows]
 
 
-def test_clean_ticket_passes(invoke, repo: Path) -> None:
+def test_clean_ticket_passes(invoke: Invoke, repo: Path) -> None:
     rows = _rows(invoke, repo, "--all")
     assert rows == [
         {
@@ -103,7 +110,7 @@ def test_clean_ticket_passes(invoke, repo: Path) -> None:
     )
 
 
-def test_invalid_frontmatter_has_line_and_snippet(invoke, repo: Path) -> None:
+def test_invalid_frontmatter_has_line_and_snippet(invoke: Invoke, repo: Path) -> None:
     path = _write(
         repo,
         f"{T}/design/02-broken.md",
@@ -116,7 +123,7 @@ def test_invalid_frontmatter_has_line_and_snippet(invoke, repo: Path) -> None:
     assert rows[0]["message"].startswith("Failed to parse frontmatter: line ")
 
 
-def test_index_fields(invoke, repo: Path) -> None:
+def test_index_fields(invoke: Invoke, repo: Path) -> None:
     index = repo / "ttmp" / T / "index.md"
     index.write_text(
         GOOD_INDEX.replace("Title: Doctor ticket\n", "")
@@ -131,7 +138,7 @@ def test_index_fields(invoke, repo: Path) -> None:
     ]
 
 
-def test_related_files_and_notes(invoke, repo: Path) -> None:
+def test_related_files_and_notes(invoke: Invoke, repo: Path) -> None:
     (repo / "pkg").mkdir()
     (repo / "pkg" / "real.go").write_text("package x\n")
     related = (
@@ -146,7 +153,7 @@ def test_related_files_and_notes(invoke, repo: Path) -> None:
     ]
 
 
-def test_numeric_prefix_and_multiple_index(invoke, repo: Path) -> None:
+def test_numeric_prefix_and_multiple_index(invoke: Invoke, repo: Path) -> None:
     stray = _write(repo, f"{T}/design/notes.md", _doc("Notes"))
     _write(repo, f"{T}/design/nested/index.md", _doc("Nested", doc_type="index"))
     rows = _rows(invoke, repo, "--all")
@@ -162,7 +169,7 @@ def test_numeric_prefix_and_multiple_index(invoke, repo: Path) -> None:
     assert len(multi[0]["index_files"]) == 2
 
 
-def test_vocabulary_findings_are_aggregated(invoke, repo: Path) -> None:
+def test_vocabulary_findings_are_aggregated(invoke: Invoke, repo: Path) -> None:
     _write(
         repo,
         f"{T}/design/02-a.md",
@@ -187,7 +194,7 @@ def test_vocabulary_findings_are_aggregated(invoke, repo: Path) -> None:
     ]
 
 
-def test_no_vocabulary_is_reported_once(invoke, repo: Path) -> None:
+def test_no_vocabulary_is_reported_once(invoke: Invoke, repo: Path) -> None:
     (repo / "ttmp" / "vocabulary.yaml").unlink()
     _write(repo, f"{T}/design/02-a.md", _doc("A", topics="    - weird\n"))
     rows = _rows(invoke, repo, "--all")
@@ -196,7 +203,7 @@ def test_no_vocabulary_is_reported_once(invoke, repo: Path) -> None:
     assert "[INFO] no vocabulary configured" in invoke(["doctor"], cwd=repo).stdout
 
 
-def test_stale_after(invoke, repo: Path) -> None:
+def test_stale_after(invoke: Invoke, repo: Path) -> None:
     # the fixed clock is 2026-02-08; the newest doc is from 2026-02-05
     assert "stale" not in _issues(_rows(invoke, repo, "--all"))
     stale = [r for r in _rows(invoke, repo, "--all", "--stale-after", "2") if r["issue"] == "stale"]
@@ -204,7 +211,7 @@ def test_stale_after(invoke, repo: Path) -> None:
     assert stale[0]["last_updated"] == "2026-02-05"
 
 
-def test_missing_index(invoke, repo: Path) -> None:
+def test_missing_index(invoke: Invoke, repo: Path) -> None:
     (repo / "ttmp" / "2026/02/02/NOIDX-1--lost" / "design").mkdir(parents=True)
     _write(repo, "2026/02/02/NOIDX-1--lost/design/01-x.md", _doc("X", ticket="NOIDX-1"))
     rows = _rows(invoke, repo, "--all")
@@ -217,7 +224,7 @@ def test_missing_index(invoke, repo: Path) -> None:
     }
 
 
-def test_tickets_outside_the_dated_layout_are_checked(invoke, repo: Path) -> None:
+def test_tickets_outside_the_dated_layout_are_checked(invoke: Invoke, repo: Path) -> None:
     _write(repo, "LEGACY-1-old/index.md", _doc("Legacy", ticket="LEGACY-1", doc_type="index"))
     bad = _write(repo, "LEGACY-1-old/design/01-broken.md", "---\nTitle: [x\n---\n")
     rows = _rows(invoke, repo, "--all")
@@ -225,7 +232,7 @@ def test_tickets_outside_the_dated_layout_are_checked(invoke, repo: Path) -> Non
     assert any(r["issue"] == "invalid_frontmatter" and r["path"] == str(bad) for r in rows)
 
 
-def test_diary_findings(invoke, repo: Path) -> None:
+def test_diary_findings(invoke: Invoke, repo: Path) -> None:
     diary = _write(
         repo,
         f"{T}/reference/01-diary.md",
@@ -236,7 +243,7 @@ def test_diary_findings(invoke, repo: Path) -> None:
     assert _issues(rows) == ["diary_duplicate_step", "diary_pending_commit"]
 
 
-def test_ticket_scope_gives_details(invoke, repo: Path) -> None:
+def test_ticket_scope_gives_details(invoke: Invoke, repo: Path) -> None:
     _write(
         repo,
         "2026/02/03/OTHER-1--x/index.md",
@@ -248,7 +255,7 @@ def test_ticket_scope_gives_details(invoke, repo: Path) -> None:
     assert "OTHER-1" in invoke(["doctor", "--all"], cwd=repo).stdout
 
 
-def test_doc_scope(invoke, repo: Path) -> None:
+def test_doc_scope(invoke: Invoke, repo: Path) -> None:
     plan = _write(repo, f"{T}/design/01-plan.md", _doc(status="", topics="", doc_type="memo"))
     rows = _rows(invoke, repo, "--doc", str(plan))
     assert _issues(rows) == ["missing_field", "missing_field", "unknown_doc_type"]
@@ -257,7 +264,7 @@ def test_doc_scope(invoke, repo: Path) -> None:
     assert bad.is_file()
 
 
-def test_fail_on_prints_report_then_fails(invoke, repo: Path) -> None:
+def test_fail_on_prints_report_then_fails(invoke: Invoke, repo: Path) -> None:
     _write(repo, f"{T}/design/02-broken.md", "---\nTitle: [x\n---\n")
     out = invoke(["doctor", "--fail-on", "error"], cwd=repo, expect=1)
     assert "DOC-1: 1 error(s)" in out.stdout
@@ -269,14 +276,14 @@ def test_fail_on_prints_report_then_fails(invoke, repo: Path) -> None:
     invoke(["doctor", "--fail-on", "none"], cwd=repo)
 
 
-def test_fail_on_warning_only_fails_on_warnings(invoke, repo: Path) -> None:
+def test_fail_on_warning_only_fails_on_warnings(invoke: Invoke, repo: Path) -> None:
     invoke(["doctor", "--fail-on", "warning"], cwd=repo)
     _write(repo, f"{T}/design/notes.md", _doc("Notes"))
     invoke(["doctor", "--fail-on", "error"], cwd=repo)
     invoke(["doctor", "--fail-on", "warning"], cwd=repo, expect=1)
 
 
-def test_diagnostics_json(invoke, repo: Path, tmp_path: Path) -> None:
+def test_diagnostics_json(invoke: Invoke, repo: Path, tmp_path: Path) -> None:
     _write(repo, f"{T}/design/02-broken.md", "---\nTitle: [x\n---\n")
     target = tmp_path / "out" / "diag.json"
     invoke(["doctor", "--diagnostics-json", str(target)], cwd=repo)
@@ -289,7 +296,7 @@ def test_diagnostics_json(invoke, repo: Path, tmp_path: Path) -> None:
     )
 
 
-def test_fix_lists_first_and_writes_only_with_yes(invoke, repo: Path) -> None:
+def test_fix_lists_first_and_writes_only_with_yes(invoke: Invoke, repo: Path) -> None:
     broken = _write(
         repo,
         f"{T}/design/02-broken.md",
@@ -328,7 +335,7 @@ def test_fix_lists_first_and_writes_only_with_yes(invoke, repo: Path) -> None:
     assert "invalid_frontmatter" not in _issues(rows)
 
 
-def test_fix_anchors_only_touches_related_files(invoke, repo: Path) -> None:
+def test_fix_anchors_only_touches_related_files(invoke: Invoke, repo: Path) -> None:
     broken = _write(repo, f"{T}/design/02-broken.md", "---\nTitle: Broken\nstray line\n---\n")
     (repo / "pkg").mkdir()
     (repo / "pkg" / "real.go").write_text("package x\n")
@@ -342,7 +349,7 @@ def test_fix_anchors_only_touches_related_files(invoke, repo: Path) -> None:
     assert broken.read_text() == "---\nTitle: Broken\nstray line\n---\n"
 
 
-def test_real_world_reports_every_doc_that_does_not_parse(invoke, real_world: Path) -> None:
+def test_real_world_reports_every_doc_that_does_not_parse(invoke: Invoke, real_world: Path) -> None:
     from docmgr.store.workspace import Workspace, scan_docs
 
     ws = Workspace.open(
@@ -366,7 +373,7 @@ def test_real_world_reports_every_doc_that_does_not_parse(invoke, real_world: Pa
 # --------------------------------------------------------------------------- validate frontmatter
 
 
-def test_validate_ok_and_missing_fields(invoke, repo: Path) -> None:
+def test_validate_ok_and_missing_fields(invoke: Invoke, repo: Path) -> None:
     out = invoke(["validate", "frontmatter", "--doc", "design/01-plan.md"], cwd=repo)
     assert (
         out.stdout.startswith("Frontmatter OK: ")
@@ -393,7 +400,7 @@ def test_validate_ok_and_missing_fields(invoke, repo: Path) -> None:
     ],
 )
 def test_validate_suggest_and_auto_fix(
-    invoke, repo: Path, text: str, label: str, fixed: str
+    invoke: Invoke, repo: Path, text: str, label: str, fixed: str
 ) -> None:
     from docmgr.reports.validate import check_text, suggest_fix
 
@@ -410,7 +417,7 @@ def test_validate_suggest_and_auto_fix(
     assert suggest_fix(fixed) is None
 
 
-def test_diary_commits_that_do_not_resolve(invoke, git_repo) -> None:
+def test_diary_commits_that_do_not_resolve(invoke: Invoke, git_repo: GitRepo) -> None:
     repo = git_repo.path
     real = git_repo.commit("Real work", {"src/a.py": "x = 1\n"})
     folder = repo / "ttmp" / T
@@ -443,7 +450,7 @@ def test_compact_rollup_counts_like_the_full_report(real_world: Path) -> None:
     assert compact.worst == full.worst == 2
 
 
-def test_fix_that_does_not_parse_is_reported(invoke, repo: Path) -> None:
+def test_fix_that_does_not_parse_is_reported(invoke: Invoke, repo: Path) -> None:
     broken = _write(
         repo, f"{T}/design/02-broken.md", "---\nTitle: [unclosed\nstray line\n---\nbody\n"
     )

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 HEAVY = {"git", "ruamel", "pendulum", "frontmatter", "yaml"}
 PROBE = (
@@ -48,3 +52,126 @@ def test_version() -> None:
         [sys.executable, "-m", "docmgr", "--version"], capture_output=True, text=True, check=True
     )
     assert done.stdout.startswith("docmgr, version ")
+
+
+# The docmgr modules each warm read verb loads (measured when the index API was split; the
+# index package's own modules included). A verb may load fewer, never more: a new import on
+# these paths costs every agent call (issue 10). Update the list only with a reason.
+_WARM_COMMON = {
+    "docmgr",
+    "docmgr.cli",
+    "docmgr.cli._common",
+    # --print-template-schema on the read verbs (the template machinery itself loads only
+    # when <root>/templates exists)
+    "docmgr.cli._verb_templates",
+    "docmgr.cli.output",
+    "docmgr.errors",
+    "docmgr.formats",
+    "docmgr.formats.front_matter",
+    "docmgr.formats.related",
+    "docmgr.formats.tasks",
+    "docmgr.model",
+    "docmgr.reports",
+    "docmgr.seams",
+    "docmgr.seams.clock",
+    "docmgr.store",
+    "docmgr.store.config",
+    "docmgr.store.ignore",
+    "docmgr.store.index",
+    "docmgr.store.index.freshness",
+    "docmgr.store.index.hooks",
+    "docmgr.store.index.queries",
+    "docmgr.store.index.records",
+    "docmgr.store.index.refresh",
+    "docmgr.store.index.schema",
+    "docmgr.store.related_paths",
+    "docmgr.store.workspace",
+}
+_WARM_SEARCH = _WARM_COMMON | {
+    "docmgr.cli.search",
+    "docmgr.reports.search",
+    "docmgr.seams.dates",
+}
+_WARM_TICKET_LIST = _WARM_COMMON | {
+    "docmgr.cli._report",
+    "docmgr.cli.ticket",
+    "docmgr.formats.changelog",
+    "docmgr.ops",
+    "docmgr.ops.changelog",
+    "docmgr.ops.ticket",
+    "docmgr.reports.graph",
+    "docmgr.reports.summary",
+    "docmgr.seams.fsio",
+    "docmgr.seams.paths",
+    "docmgr.store.lookup",
+    "docmgr.store.templates",
+    "docmgr.store.ticket_files",
+}
+_WARM_DOC_LIST = _WARM_COMMON | {
+    "docmgr.cli._report",
+    "docmgr.cli.doc",
+    "docmgr.cli.search",
+    "docmgr.ops",
+    "docmgr.ops.document",
+    "docmgr.ops.relate",
+    "docmgr.reports.search",
+    "docmgr.seams.fsio",
+    "docmgr.seams.paths",
+    "docmgr.store.lookup",
+    "docmgr.store.templates",
+}
+
+
+_WARM_DOC = """---
+Title: {title}
+Ticket: WM-1
+Status: active
+Topics:
+    - backend
+DocType: {doc_type}
+LastUpdated: 2026-02-01T10:00:00Z
+---
+# {title}
+
+warm path
+"""
+
+_WARM_PROBE = (
+    "import sys\n"
+    "from docmgr.cli import cli\n"
+    "try:\n"
+    "    cli(sys.argv[1:], standalone_mode=False)\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print(sorted(m for m in sys.modules if m == 'docmgr' or m.startswith('docmgr.')))\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed"),
+    [
+        (["search", "--query", "warm"], _WARM_SEARCH),
+        (["ticket", "list"], _WARM_TICKET_LIST),
+        (["doc", "list"], _WARM_DOC_LIST),
+    ],
+    ids=["search", "ticket list", "doc list"],
+)
+def test_warm_read_verbs_load_no_more_docmgr_modules(
+    tmp_path: Path, args: list[str], allowed: set[str]
+) -> None:
+    root = tmp_path / "repo" / "ttmp"
+    folder = root / "2026/02/01/WM-1--warm"
+    (folder / "design").mkdir(parents=True)
+    (tmp_path / "repo" / ".git").mkdir()
+    (folder / "index.md").write_text(_WARM_DOC.format(title="Warm", doc_type="index"))
+    (folder / "design" / "01-plan.md").write_text(
+        _WARM_DOC.format(title="Plan", doc_type="design-doc")
+    )
+    for path in (folder / "index.md", folder / "design" / "01-plan.md", folder / "design", folder):
+        os.utime(path, (1_700_000_000, 1_700_000_000))  # old: not racy, so warm means unparsed
+    command = [sys.executable, "-c", _WARM_PROBE, "--root", str(root), *args]
+    subprocess.run(command, capture_output=True, text=True, check=True)  # builds the cache
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    loaded = set(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+    assert "docmgr.store.index" in loaded  # the probe really ran the verb
+    assert loaded - allowed == set(), "a warm read verb loads new docmgr modules"

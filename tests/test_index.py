@@ -6,13 +6,16 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from docmgr.model import Doc
 from docmgr.store import index as index_store
-from docmgr.store.index import load_docs
+from docmgr.store.index import hooks, load_docs, queries, schema
 from docmgr.store.workspace import Workspace, scan_docs
 
 DOC = """---
@@ -43,7 +46,7 @@ def _ws(root: Path, env: dict[str, str] | None = None) -> Workspace:
     return Workspace.open(str(root), cwd=root.parent, env={**os.environ, **(env or {})})
 
 
-def _key(doc):  # every field a caller of load_docs can see
+def _key(doc: Doc) -> tuple[object, ...]:  # every field a caller of load_docs can see
     return (
         doc.rel,
         str(doc.path),
@@ -103,7 +106,7 @@ def test_edit_is_seen_and_only_that_file_is_parsed(ws_root: Path) -> None:
     plan.write_text(DOC.format(title="Plan v2", body="a revised plan"))
     with index_store.open_index(ws) as index:  # only the edited file is parsed again
         assert index.last_refresh.parsed == 1
-        titles = {d.rel: d.meta.title for d in index.docs() if d.meta}
+        titles = {d.rel: d.meta.title for d in queries.all_docs(index) if d.meta}
     assert titles["2026/02/01/IX-1--index/design/01-plan.md"] == "Plan v2"
 
 
@@ -115,7 +118,8 @@ def test_fresh_files_are_rechecked_until_they_age(ws_root: Path) -> None:
     stamp = plan.stat().st_mtime_ns
     plan.write_text(DOC.format(title="Plan", body="other version"))  # same size, maybe same tick
     os.utime(plan, ns=(stamp, stamp))
-    assert "other version" in index_store.open_index(ws).body(ws.rel(plan))
+    with index_store.open_index(ws) as index:
+        assert "other version" in queries.body(index, ws.rel(plan))
 
 
 def test_same_size_edit_with_restored_mtime_is_not_missed_when_size_changes(ws_root: Path) -> None:
@@ -125,7 +129,47 @@ def test_same_size_edit_with_restored_mtime_is_not_missed_when_size_changes(ws_r
     before = plan.stat()
     plan.write_text(DOC.format(title="Plan", body="the original plan, longer"))
     os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))  # same mtime, other size
-    assert "longer" in index_store.open_index(ws).body(ws.rel(plan))
+    with index_store.open_index(ws) as index:
+        assert "longer" in queries.body(index, ws.rel(plan))
+
+
+def test_same_size_edit_with_restored_mtime_is_seen(
+    invoke: Callable[..., Any], ws_root: Path
+) -> None:
+    """The ctime rule: size and mtime alike, but the kernel moved the ctime on."""
+    cwd = ws_root.parent
+    plan = ws_root / "2026/02/01/IX-1--index/design/01-plan.md"
+    assert "01-plan.md" in invoke(["search", "--query", "original"], cwd=cwd).stdout
+    before = plan.stat()
+    plan.write_text(DOC.format(title="Plan", body="the replaced plan"))  # same length
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = plan.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert after.st_ctime_ns != before.st_ctime_ns
+    assert "01-plan.md" in invoke(["search", "--query", "replaced"], cwd=cwd).stdout
+    assert "01-plan.md" not in invoke(["search", "--query", "original"], cwd=cwd).stdout
+
+
+def test_index_refresh_sees_a_same_size_edit_with_restored_mtime(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    load_docs(ws)
+    plan = ws_root / "2026/02/01/IX-1--index/design/01-plan.md"
+    before = plan.stat()
+    plan.write_text(DOC.format(title="Plan", body="the replaced plan"))
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with index_store.open_index(ws) as index:
+        assert index.last_refresh.parsed == 1
+        assert "replaced" in queries.body(index, ws.rel(plan))
+
+
+def test_a_folder_with_restored_mtime_still_shows_its_new_file(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    load_docs(ws)
+    folder = ws_root / "2026/02/01/IX-1--index/design"
+    before = folder.stat()
+    (folder / "02-added.md").write_text(DOC.format(title="Added", body="new"))
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert "2026/02/01/IX-1--index/design/02-added.md" in [d.rel for d in load_docs(ws)]
 
 
 def test_added_removed_and_renamed_docs_are_seen(ws_root: Path) -> None:
@@ -201,7 +245,7 @@ def test_garbage_cache_is_rebuilt(ws_root: Path, garbage: bytes) -> None:
 def test_deleted_cache_is_rebuilt(ws_root: Path) -> None:
     ws = _ws(ws_root)
     load_docs(ws)
-    index_store._drop_file(index_store.cache_path(ws))
+    schema.drop_file(index_store.cache_path(ws))
     assert len(load_docs(ws)) == 3
     assert index_store.cache_path(ws).is_file()
 
@@ -252,7 +296,7 @@ def test_default_cache_is_in_xdg_cache_home(tmp_path: Path) -> None:
     assert index_store.cache_path(ws).parent == tmp_path / "xdg" / "docmgr"
 
 
-def test_index_verbs(invoke, ws_root: Path) -> None:
+def test_index_verbs(invoke: Callable[..., Any], ws_root: Path) -> None:
     cwd = ws_root.parent
     out = invoke(["index", "rebuild", "--output", "json"], cwd=cwd).stdout
     assert '"parsed": 3' in out
@@ -264,8 +308,8 @@ def test_index_verbs(invoke, ws_root: Path) -> None:
 
 def test_progress_hook_only_for_big_builds(ws_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, int, int]] = []
-    monkeypatch.setattr(index_store, "progress_hook", lambda *a: calls.append(a))
-    monkeypatch.setattr(index_store, "PROGRESS_THRESHOLD", 2)
+    monkeypatch.setattr(hooks, "progress_hook", lambda *a: calls.append(a))
+    monkeypatch.setattr(hooks, "PROGRESS_THRESHOLD", 2)
     load_docs(_ws(ws_root))
     assert calls and calls[-1][1] == calls[-1][2] == 3
 
@@ -326,7 +370,7 @@ def test_two_searchers_and_a_writer_never_crash(ws_root: Path, tmp_path: Path) -
     assert [_key(d) for d in load_docs(ws)] == [_key(d) for d in scan_docs(ws)]
 
 
-def test_root_no_cache_flag_skips_the_cache(invoke, ws_root: Path) -> None:
+def test_root_no_cache_flag_skips_the_cache(invoke: Callable[..., Any], ws_root: Path) -> None:
     ws = _ws(ws_root)
     out = invoke(["--no-cache", "ticket", "list", "--output", "json"], cwd=ws_root.parent).stdout
     assert '"ticket": "IX-1"' in out
@@ -387,7 +431,7 @@ def test_a_held_write_lock_falls_back_to_a_scan(
     )
     holder = sqlite3.connect(index_store.cache_path(ws), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a long build
-    monkeypatch.setattr(index_store, "_BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_S", 0.05)
     try:
         rels = [d.rel for d in load_docs(ws)]
         assert "2026/02/01/IX-1--index/design/02-new.md" in rels
@@ -404,7 +448,7 @@ def test_cache_dir_with_odd_characters(ws_root: Path, tmp_path: Path) -> None:
     ws = _ws(ws_root, {"DOCMGR_CACHE_DIR": str(tmp_path / "a dir?#x")})
     load_docs(ws)
     assert lookup.find(ws, "IX-1").id == "IX-1"
-    assert index_store._trusted_index_docs(ws, "IX-1")  # the read-only URI opens
+    assert queries.trusted_index_docs(ws, "IX-1")  # the read-only URI opens
 
 
 def test_sort_keys_are_fixed_width_and_ordered() -> None:

@@ -114,7 +114,7 @@ def test_update_errors(invoke, ws) -> None:
         cwd=ws,
         expect=1,
     )
-    assert "is not under the docs root" in out.stderr
+    assert "is outside the docs root" in out.stderr
     assert outside.read_text() == "---\nTitle: x\n---\n"
     broken = ws / "ttmp" / "broken.md"
     broken.write_text("no front matter\n")

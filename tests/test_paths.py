@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docmgr.errors import UnsafePath, UsageProblem
+from docmgr.errors import SymlinkWrite, UnsafePath, UsageProblem
 from docmgr.seams import paths
 
 WHEN = datetime(2026, 2, 8, 10, 47, tzinfo=timezone(timedelta(hours=-5)))
@@ -195,7 +195,9 @@ def test_resolve_inside_refuses_symlink_escape(tmp_path: Path) -> None:
         paths.resolve_inside(root, "evil/new/file.md")
     with pytest.raises(UnsafePath, match="through a symlink"):
         paths.resolve_inside(root, "evil")
-    assert paths.resolve_inside(root, "fine/x.md") == root / "fine" / "x.md"
+    with pytest.raises(SymlinkWrite, match="through a symlink"):  # a write never goes through
+        paths.resolve_inside(root, "fine/x.md")  # a link, even one that stays inside
+    assert paths.confine(root, "fine/x.md", cwd=root) == root / "fine" / "x.md"  # a read may
     assert paths.resolve_inside(root, "not/yet/there") == root / "not/yet/there"
 
 

@@ -222,7 +222,7 @@ def test_list_human_json_and_empty(invoke, ws) -> None:
 
 
 def test_tasks_file_and_ticket_errors(invoke, ws, tmp_path) -> None:
-    other = tmp_path / "mine.md"
+    other = ws / "ttmp" / "mine.md"  # any file inside the docs root
     other.write_text("- [ ] a\n")
     out = invoke(["task", "list", "--tasks-file", str(other)], cwd=ws)
     assert out.stdout == "[1] [ ] a\n"
@@ -230,7 +230,8 @@ def test_tasks_file_and_ticket_errors(invoke, ws, tmp_path) -> None:
     assert "must specify --ticket when --tasks-file is not set" in out.stderr
     out = invoke(["task", "list", "--ticket", "NOPE-1"], cwd=ws, expect=1)
     assert 'ticket not found: "NOPE-1"' in out.stderr
-    out = invoke(["task", "list", "--tasks-file", str(tmp_path / "missing.md")], cwd=ws, expect=1)
+    missing = ws / "ttmp" / "missing.md"
+    out = invoke(["task", "list", "--tasks-file", str(missing)], cwd=ws, expect=1)
     assert "tasks file not found" in out.stderr
     out = invoke(["task", "add", "--ticket", "TSK-1", "--text", "  "], cwd=ws, expect=2)
     assert "task text is empty" in out.stderr

@@ -44,7 +44,20 @@ class App:
             self._workspace = Workspace.open(self.root_flag, cwd=self.cwd, clock=self.clock)
             for warning in self._workspace.resolution.warnings:
                 click.echo(warning, err=True)
+            _hear_the_index()
         return self._workspace
+
+
+def _hear_the_index() -> None:
+    """Show what the index reports (a progress bar on a terminal, notices on stderr)."""
+    from docmgr.store.index import hooks
+
+    hooks.progress_hook = tty_progress
+    hooks.notice_hook = _notice
+
+
+def _notice(message: str) -> None:
+    click.echo(message, err=True)
 
 
 def app() -> App:

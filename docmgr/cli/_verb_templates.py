@@ -366,15 +366,18 @@ def render_verb_template(verb: str, source: Any, *, structured: bool) -> None:
     if structured:
         return
     from docmgr.cli._common import app
-    from docmgr.formats.gotemplate import TemplateError
-    from docmgr.store import verb_templates
 
     obj = app()
     ws = obj.workspace()
+    if not (ws.root / "templates").is_dir():
+        return  # the common case, decided without loading the template machinery
     ctx = click.get_current_context()
     settings = {k: v for k, v in ctx.params.items() if k not in ("output", "glaze")}
     settings = {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}
     settings["root"] = str(ws.root)
+    from docmgr.formats.gotemplate import TemplateError
+    from docmgr.store import verb_templates
+
     spec = VERBS[verb]
     try:
         text = verb_templates.render(

@@ -24,7 +24,9 @@ def changelog_group() -> None:
 @common_options
 @ticket_option(required=False)
 @click.option(
-    "--changelog-file", default="", help="Explicit changelog.md path (overrides --ticket)."
+    "--changelog-file",
+    default="",
+    help="A changelog file inside the docs root (overrides --ticket).",
 )
 @click.option("--entry", default="", help="Entry text (required).")
 @click.option("--title", default="", help="Heading title: '## <date> - <title>'.")

@@ -53,11 +53,13 @@ def _repo_option(func: F) -> F:
     )(func)
 
 
-def _resolve(ticket: str, diary_ref: str) -> tuple[Any, Any]:
+def _resolve(ticket: str, diary_ref: str, *, reading: bool = False) -> tuple[Any, Any]:
 
     ws = app().workspace()
     ws.require_root()
-    return ws, diary_files.resolve_diary(ws, ticket=ticket, diary=diary_ref)
+    return ws, diary_files.resolve_diary(
+        ws, ticket=ticket, diary=diary_ref, purpose="read" if reading else "write"
+    )
 
 
 @click.group("diary")
@@ -279,7 +281,7 @@ def step_list_cmd(ticket: str, diary_ref: str, output: str | None, glaze: bool) 
       docmgr diary step list --diary reference/01-diary.md --output json
     """
 
-    ws, path = _resolve(ticket, diary_ref)
+    ws, path = _resolve(ticket, diary_ref, reading=True)
     steps = diary_format.parse(read_text(path))
     rows = [_step_row(ws, path, s) for s in steps]
 
@@ -310,7 +312,7 @@ def step_show_cmd(ticket: str, diary_ref: str, step: str, output: str | None, gl
       docmgr diary step show 2 --ticket VM-004 --output json
     """
 
-    ws, path = _resolve(ticket, diary_ref)
+    ws, path = _resolve(ticket, diary_ref, reading=True)
     text = read_text(path)
     found = diary_format.find_step(diary_format.parse(text), step, diary=ws.rel(path))
     row = _step_row(ws, path, found)
@@ -410,9 +412,13 @@ def verify_cmd(
     if all_:
         paths = diary_files.all_diaries(ws)
     else:
-        paths = [diary_files.resolve_diary(ws, ticket=ticket, diary=diary_ref)]
+        paths = [
+            diary_files.resolve_diary(
+                ws, ticket=ticket, diary=diary_ref, purpose="write" if fix else "read"
+            )
+        ]
     audit = diary_verify.verify(ws, paths, rev=rev, repo=repo, fix=fix)
-    rows = [f.row() for f in audit.findings]
+    rows = [diary_verify.row(f) for f in audit.findings]
     wanted = split_list([fail_on]) if fail_on.strip() else []
     unknown = set(wanted) - set(diary_format.STATUSES) - {"duplicate", "gap"}
     if unknown:
@@ -426,23 +432,24 @@ def verify_cmd(
         ]
         current = None
         for f in audit.findings:
-            if f.diary != current:
-                current = f.diary
+            about = f.extra
+            if about["diary"] != current:
+                current = about["diary"]
                 out.append(current)
-            line = f"  Step {f.step}: {f.status}"
-            if f.commit:
-                line += f"  {f.commit}"
-            if f.proposed:
-                line += f"  → proposed {f.proposed} (same {f.match})"
-            if f.note:
-                line += f"  [{f.note}]"
+            line = f"  Step {about['step']}: {f.issue}"
+            if about["commit"]:
+                line += f"  {about['commit']}"
+            if about["proposed"]:
+                line += f"  → proposed {about['proposed']} (same {about['match']})"
+            if about["note"]:
+                line += f"  [{about['note']}]"
             out.append(line)
         return "\n".join(out) if out else "No diary steps found."
 
     emit(rows, output, glaze, human)
     failed = diary_verify.failing(audit.findings, wanted)
     if failed:
-        statuses = sorted({f.status if f.status in wanted else "numbering" for f in failed})
+        statuses = sorted({f.issue if f.issue in wanted else "numbering" for f in failed})
         raise click.ClickException(
             f"{len(failed)} diary row(s) failed the audit ({', '.join(statuses)}) — fix the "
             "commit lines, or run 'docmgr diary verify --fix'"

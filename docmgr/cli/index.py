@@ -25,8 +25,7 @@ def index_refresh_cmd(output: str | None, glaze: bool) -> None:
     """
 
     ws = app().workspace()
-    with index_store.open_index(ws) as index:
-        info = index_store.info(index)
+    info = index_store.refreshed_info(ws)
     emit(
         [info],
         output,
@@ -67,8 +66,7 @@ def index_info_cmd(output: str | None, glaze: bool) -> None:
     """
 
     ws = app().workspace()
-    with index_store.open_index(ws) as index:
-        info = index_store.info(index)
+    info = index_store.refreshed_info(ws)
     emit([info], output, glaze, lambda: "\n".join(f"{k}: {v}" for k, v in info.items()))
 
 

@@ -23,16 +23,18 @@ def task_group() -> None:
 
 def _target_options(func: F) -> F:
     func = click.option(
-        "--tasks-file", default="", help="Explicit tasks.md path (overrides --ticket)."
+        "--tasks-file", default="", help="A tasks file inside the docs root (overrides --ticket)."
     )(func)
     func = ticket_option(required=False)(func)
     return common_options(func)
 
 
-def _locate(ticket: str, tasks_file: str) -> tuple[Any, Any, str]:
+def _locate(ticket: str, tasks_file: str, *, reading: bool = False) -> tuple[Any, Any, str]:
 
     ws = app().workspace()
-    path, tid = tasks.locate(ws, ticket=ticket, tasks_file=tasks_file)
+    path, tid = tasks.locate(
+        ws, ticket=ticket, tasks_file=tasks_file, purpose="read" if reading else "write"
+    )
     return ws, path, tid
 
 
@@ -57,7 +59,7 @@ def list_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -> N
       docmgr task list --ticket VM-004 --output json
     """
 
-    ws, path, _tid = _locate(ticket, tasks_file)
+    ws, path, _tid = _locate(ticket, tasks_file, reading=True)
     items = tasks_format.parse(tasks.read_file(path))
     rows = [
         {"id": t.display_id, "index": t.position, "checked": t.checked, "text": t.text}

@@ -48,6 +48,11 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 
 
+# The step heading grammar, the one rule for "is this line a diary step" (diary verbs, doctor
+# and the index all go through step_labels / parse): an ATX heading of level 1-3 outside
+# fenced code, "Step" or "step", a label (3, 2a, 3-5), then the end of the line or an
+# optional separator (: . - – —) and a title. The Go tool's diaries write "## Step N: title";
+# the wider rule reads hand-written diaries whose steps are "### Step N" or "## step N".
 _STEP = re.compile(
     r"^(?P<hashes>#{1,3})[ \t]+[Ss]tep[ \t]+"
     r"(?P<label>(?P<num>\d+)(?P<suffix>[a-z])?(?:-(?P<last>\d+))?)(?![\w])"
@@ -170,12 +175,34 @@ def parse(text: str) -> list[DiaryStep]:
     return parse_scan(text, scan_text(text))
 
 
-def parse_scan(text: str, scan: Scan) -> list[DiaryStep]:
+# A cheap first look (every step heading contains it; a literal first character keeps the
+# search fast, where a multi-line "^" would try every position): no match, no line scan.
+_STEP_PROBE = re.compile(r"#[ \t]+[Ss]tep[ \t]+\d")
+
+
+def _step_headings(scan: Scan) -> list[tuple[int, _Heading, re.Match[str]]]:
+    """(position among headings, heading, match) of every step heading outside code fences."""
     found: list[tuple[int, _Heading, re.Match[str]]] = []
     for pos, heading in enumerate(scan.headings):
         match = _STEP.match(strip_nl(scan.lines[heading.index]))
         if match:
             found.append((pos, heading, match))
+    return found
+
+
+def step_labels(text: str) -> list[str]:
+    """The labels of the step headings (``"3"``, ``"2a"``, ``"3-5"``) in file order.
+
+    The same rule as ``parse`` without building the steps: what doctor and the index use
+    to count steps and spot duplicate numbers.
+    """
+    if _STEP_PROBE.search(text) is None:
+        return []
+    return [match.group("label") for _pos, _heading, match in _step_headings(scan_text(text))]
+
+
+def parse_scan(text: str, scan: Scan) -> list[DiaryStep]:
+    found = _step_headings(scan)
     steps: list[DiaryStep] = []
     for pos, heading, match in found:
         end_index = len(scan.lines)
@@ -491,9 +518,9 @@ def draft_from_markdown(body: str, *, title: str = "", heading_wins: bool = Fals
             and not fmatch.group(2).strip()
         ):
             fence = None
-        heading = re.match(r"^###[ \t]+(.+?)[ \t]*$", line) if fence is None else None
-        if heading:
-            chunks.append((heading.group(1), []))
+        section = re.match(r"^###[ \t]+(.+?)[ \t]*$", line) if fence is None else None
+        if section:
+            chunks.append((section.group(1), []))
         else:
             chunks[-1][1].append(line)
     intro_lines: list[str] = []

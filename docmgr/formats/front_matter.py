@@ -193,6 +193,27 @@ def to_meta(data: dict[str, Any]) -> DocMeta:
     )
 
 
+REQUIRED_FIELDS = ("Title", "Ticket", "DocType")
+
+
+WARNED_FIELDS = ("Status", "Topics")
+
+
+def missing_required(meta: DocMeta) -> list[str]:
+    """The required fields (spec §3.1: non-blank Title, Ticket, DocType) ``meta`` lacks, in order.
+
+    The one required-fields rule: ``validate frontmatter`` and doctor both report it.
+    """
+    values = {"Title": meta.title, "Ticket": meta.ticket, "DocType": meta.doc_type}
+    return [name for name in REQUIRED_FIELDS if not values[name].strip()]
+
+
+def missing_warned(meta: DocMeta) -> list[str]:
+    """The optional-but-warned fields ``meta`` lacks: a blank Status, no Topics (doctor)."""
+    missing = {"Status": not meta.status.strip(), "Topics": not meta.topics}
+    return [name for name in WARNED_FIELDS if missing[name]]
+
+
 _LOADER: Any = None
 
 

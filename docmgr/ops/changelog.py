@@ -9,6 +9,7 @@ from typing import Any
 from docmgr.errors import UsageProblem
 from docmgr.formats.changelog import render_entry
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.seams.paths import confine
 from docmgr.store import lookup
 
 
@@ -41,15 +42,15 @@ class Updated:
 
 
 def locate(ws: Any, *, ticket: str = "", changelog_file: str = "") -> Path:
-    """The changelog path from ``--changelog-file`` (cwd-relative) or the ticket's folder."""
-    import os
+    """The changelog path from ``--changelog-file`` (cwd-relative) or the ticket's folder,
+    confined to the docs root for a write (``paths.confine``)."""
 
     if changelog_file:
-        path = Path(changelog_file)
-        return Path(os.path.abspath(path if path.is_absolute() else ws.cwd / path))
+        return confine(ws.root, changelog_file, cwd=ws.cwd, purpose="write", what="changelog")
     if not ticket:
         raise UsageProblem("must specify --ticket or --changelog-file", "pass --ticket <ID>")
-    return lookup.find(ws, ticket).dir / "changelog.md"
+    path = lookup.find(ws, ticket).dir / "changelog.md"
+    return confine(ws.root, path, cwd=ws.cwd, purpose="write", what="changelog")
 
 
 def update(

@@ -17,22 +17,20 @@ from docmgr.store import lookup, templates
 from docmgr.store.index import load_docs
 from docmgr.store.workspace import Workspace
 
-_PREFIX = re.compile(r"^(\d{2,3})-")
-
 
 def next_number(folder: Path) -> int:
     """1 + the largest ``NN-``/``NNN-`` prefix among ``.md`` files directly in ``folder``."""
     highest = 0
     if folder.is_dir():
         for name in os.listdir(folder):
-            match = _PREFIX.match(name)
-            if match and name.lower().endswith(".md"):
-                highest = max(highest, int(match.group(1)))
+            number = paths.numeric_prefix(name)
+            if number is not None and name.lower().endswith(".md"):
+                highest = max(highest, number)
     return highest + 1
 
 
 def numbered_name(number: int, slug: str) -> str:
-    return f"{number:02d}-{slug}.md" if number < 100 else f"{number:03d}-{slug}.md"
+    return paths.with_numeric_prefix(number, f"{slug}.md")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,33 +148,48 @@ class DocMoved:
 def move(
     ws: Workspace, doc_ref: str, *, dest_ticket: str, dest_dir: str = "", overwrite: bool = False
 ) -> DocMoved:
-    """Move a document into another ticket, setting its ``Ticket`` to the destination's id."""
+    """Move a document into another ticket, setting its ``Ticket`` to the destination's id.
+
+    A document that lies in no ticket folder at all (doctor's ``orphan_markdown``) may be
+    moved too: it lands in the destination ticket's folder (or ``dest_dir``), whatever its
+    ``Ticket`` said.
+    """
 
     docs = load_docs(ws)
-    source = lookup.resolve_ref(ws, doc_ref, docs)
+    source = paths.confine(
+        ws.root, lookup.resolve_ref(ws, doc_ref, docs), cwd=ws.cwd, purpose="write", what="document"
+    )
     text = read_text(source)
     meta, _ = front_matter.read(text, path=str(source))
-    if not meta.ticket:
+    orphan = not any(paths.is_inside(t.dir, source) for t in lookup.tickets_from_docs(docs))
+    if not meta.ticket and not orphan:
         raise DocmgrError(
             f"source document missing Ticket in frontmatter: {source}",
             "set it with 'docmgr meta update --field Ticket'",
         )
-    src_ticket = lookup.find(ws, meta.ticket, docs)
-    if not paths.is_inside(src_ticket.dir, source):
-        raise DocmgrError(
-            "document is not inside its ticket directory", f"expected it under {src_ticket.dir}"
-        )
+    src_dir: Path | None = None
+    src_id = meta.ticket
+    if not orphan:
+        src_ticket = lookup.find(ws, meta.ticket, docs)
+        if not paths.is_inside(src_ticket.dir, source):
+            raise DocmgrError(
+                "document is not inside its ticket directory",
+                f"expected it under {src_ticket.dir}",
+            )
+        src_dir, src_id = src_ticket.dir, src_ticket.id
     dst_ticket = lookup.find(ws, dest_ticket, docs)
     if dest_dir:
         rel = dest_dir.strip().replace("\\", "/").strip("/") + "/" + source.name
+    elif src_dir is None:
+        rel = source.name
     else:
-        rel = source.relative_to(src_ticket.dir).as_posix()
-    try:
-        dest = paths.resolve_inside(dst_ticket.dir, rel)
-    except DocmgrError:
+        rel = source.relative_to(src_dir).as_posix()
+    dest = Path(os.path.abspath(dst_ticket.dir / rel))
+    if "\x00" in rel or not paths.is_inside(dst_ticket.dir, dest) or dest == dst_ticket.dir:
         raise UsageProblem(
             "dest-dir must stay within the ticket", "pass a relative folder such as design-doc"
-        ) from None
+        )
+    dest = paths.confine(ws.root, dest, cwd=ws.cwd, purpose="write", what="destination")
     if dest == source:
         raise DocmgrError(
             f"document is already at {dest}", "pass another --dest-ticket or --dest-dir"
@@ -193,7 +206,7 @@ def move(
             dest, front_matter.update_fields(text, {"Ticket": dst_ticket.id}, path=str(source))
         )
         source.unlink()
-    return DocMoved(src_ticket.id, dst_ticket.id, source, dest, ws.clock.now())
+    return DocMoved(src_id, dst_ticket.id, source, dest, ws.clock.now())
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +245,8 @@ def rewrite_references(ticket_dir: Path, mapping: dict[str, str]) -> int:
             if not name.lower().endswith(".md"):
                 continue
             path = Path(current) / name
+            if path.is_symlink():
+                continue  # never written through: the walk and doctor deal with links
             with file_lock(path):
                 text = read_text(path)
                 updated = pattern.sub(lambda m: mapping[m.group(0)], text)
@@ -242,14 +257,14 @@ def rewrite_references(ticket_dir: Path, mapping: dict[str, str]) -> int:
 
 
 def _sort_key(path: Path) -> tuple[int, str, str]:
-    match = _PREFIX.match(path.name)
-    number = int(match.group(1)) if match else 10**6  # unnumbered files go after numbered ones
-    return number, _PREFIX.sub("", path.name), path.as_posix()
+    number = paths.numeric_prefix(path.name)
+    if number is None:
+        number = 10**6  # unnumbered files go after numbered ones
+    return number, paths.strip_numeric_prefix(path.name), path.as_posix()
 
 
 def _numbered(number: int, name: str) -> str:
-    stem = _PREFIX.sub("", name)
-    return f"{number:02d}-{stem}" if number < 100 else f"{number:03d}-{stem}"
+    return paths.with_numeric_prefix(number, paths.strip_numeric_prefix(name))
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,15 +50,21 @@ def import_file(ws: Workspace, ref: str, *, file: str, name: str = "") -> Import
     else:
         dest_name = source.name
     paths.validate_segment(dest_name, what="file name")
-    folder = found.dir / "sources" / "local"
-    folder.mkdir(parents=True, exist_ok=True)
-    dest = paths.resolve_inside(found.dir, f"sources/local/{dest_name}")
+    # every target is confined before anything is written: a linked sources/ or .meta/
+    # folder (or a linked index.md) makes the import fail with nothing changed
+    dest, sources_yaml, index = (
+        paths.confine(ws.root, target, cwd=ws.cwd, purpose="write", what="import target")
+        for target in (
+            found.dir / "sources" / "local" / dest_name,
+            found.dir / ".meta" / "sources.yaml",
+            found.doc.path,
+        )
+    )
+    dest.parent.mkdir(parents=True, exist_ok=True)
     with file_lock(dest):
         atomic_write(dest, source.read_bytes())
     now = ws.clock.now()
-    meta_dir = found.dir / ".meta"
-    meta_dir.mkdir(exist_ok=True)
-    sources_yaml = meta_dir / "sources.yaml"
+    sources_yaml.parent.mkdir(exist_ok=True)
     with file_lock(sources_yaml):
         current = read_text(sources_yaml) if sources_yaml.exists() else ""
         if current and not current.endswith("\n"):
@@ -67,7 +73,6 @@ def import_file(ws: Workspace, ref: str, *, file: str, name: str = "") -> Import
             sources_yaml, current + sources_entry(source=file, fetched=format_rfc3339(now))
         )
     marker = f"local:{dest_name}"
-    index = found.doc.path
     updated = False
     with file_lock(index):
         text = read_text(index)

@@ -10,7 +10,7 @@ from docmgr.errors import DocmgrError, UnknownField, UsageProblem
 from docmgr.formats import front_matter
 from docmgr.model import RelatedFile
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
-from docmgr.seams.paths import is_inside
+from docmgr.seams.paths import confine, is_inside
 from docmgr.store import lookup
 from docmgr.store.index import load_docs
 from docmgr.store.workspace import Workspace
@@ -62,12 +62,7 @@ def targets(ws: Workspace, *, doc: str = "", ticket: str = "", doc_type: str = "
 
     if doc:
         path = lookup.resolve_ref(ws, doc)
-        if not is_inside(ws.root, path):
-            raise DocmgrError(
-                f"{path} is not under the docs root {ws.root}",
-                "pass a document inside the docs root (or --root)",
-            )
-        return [path]
+        return [confine(ws.root, path, cwd=ws.cwd, purpose="write", what="document")]
     if not ticket:
         raise UsageProblem(
             "must specify either --doc or --ticket", "pass --doc <path> or --ticket <ID>"

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docmgr.errors import DocmgrError, FrontMatterError, UsageProblem
+from docmgr.errors import FrontMatterError, UsageProblem
 from docmgr.formats import front_matter
 from docmgr.formats.related import merge_note
 from docmgr.model import RelatedFile
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
-from docmgr.seams.paths import is_inside
+from docmgr.seams.paths import confine
 from docmgr.store import lookup, related_paths
 from docmgr.store.workspace import Workspace
 
@@ -135,13 +135,7 @@ def target_doc(ws: Workspace, *, doc: str = "", ticket: str = "") -> Path:
 
     if doc:
         path = lookup.resolve_ref(ws, doc)
-        if not is_inside(ws.root, path):
-            raise DocmgrError(
-                f'--doc "{doc}" resolved to {path}, but it is not in the docs index '
-                "(is it under the docs root?)",
-                "pass a document under the docs root",
-            )
-        return path
+        return confine(ws.root, path, cwd=ws.cwd, purpose="write", what="document")
     if ticket:
         return lookup.find(ws, ticket).doc.path
     raise UsageProblem(

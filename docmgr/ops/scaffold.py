@@ -39,6 +39,7 @@ def init(ws: Workspace, *, force: bool = False, seed: bool = True) -> InitResult
 
     Unlike the Go tool, ``--force`` keeps custom vocabulary entries (it only re-adds defaults).
     """
+    ws.check_root()
     root = ws.root
     root.mkdir(parents=True, exist_ok=True)
     written: list[str] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from docmgr.errors import DocmgrError, UsageProblem
 from docmgr.formats import tasks as tasks_format
 from docmgr.model import Task
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.seams.paths import Purpose, confine
 from docmgr.store import lookup
 
 
@@ -37,20 +37,25 @@ class Outcome:
         return bool(self.tasks) and self.open_count == 0
 
 
-def locate(ws: Any, *, ticket: str = "", tasks_file: str = "") -> tuple[Path, str]:
-    """(tasks.md path, canonical ticket id or "") from ``--tasks-file`` or ``--ticket``."""
+def locate(
+    ws: Any, *, ticket: str = "", tasks_file: str = "", purpose: Purpose = "write"
+) -> tuple[Path, str]:
+    """(tasks.md path, canonical ticket id or "") from ``--tasks-file`` or ``--ticket``.
+
+    Either way the path goes through ``paths.confine``: inside the docs root, no symlink
+    leading out of it, and for a ``"write"`` no symlink at all.
+    """
 
     if tasks_file:
-        path = Path(tasks_file)
-        if not path.is_absolute():
-            path = ws.cwd / path
-        return Path(os.path.abspath(path)), ""
+        path = confine(ws.root, tasks_file, cwd=ws.cwd, purpose=purpose, what="tasks file")
+        return path, ""
     if not ticket:
         raise UsageProblem(
             "must specify --ticket when --tasks-file is not set", "pass --ticket <ID>"
         )
     found = lookup.find(ws, ticket)
-    return found.dir / "tasks.md", found.id
+    path = confine(ws.root, found.dir / "tasks.md", cwd=ws.cwd, purpose=purpose, what="tasks file")
+    return path, found.id
 
 
 def read_file(path: Path) -> str:

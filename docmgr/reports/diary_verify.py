@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docmgr.formats.diary import parse, refresh_index, render_commit_ref
-from docmgr.model import CommitRef, DiaryStep
+from docmgr.model import CommitRef, DiaryStep, Finding, Severity
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
 from docmgr.store.diaries import commit_urls, open_repo
 
@@ -17,29 +17,67 @@ if TYPE_CHECKING:
     from docmgr.store.workspace import Workspace
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
-    """One audited commit reference (or a step without one)."""
+# How bad each commit status is; a numbering note (duplicate or missing step) makes any
+# status at least a warning.
+SEVERITY = {
+    "ok": Severity.OK,
+    "na": Severity.OK,
+    "none": Severity.INFO,
+    "pending": Severity.WARNING,
+    "unreachable": Severity.WARNING,
+    "missing": Severity.ERROR,
+}
 
-    diary: str  # relative to the docs root
-    step: str  # as written
-    commit: str  # as written
-    status: str  # one of STATUSES
-    proposed: str | None = None
-    match: str = ""  # "patch-id" | "subject" when proposed
-    note: str = ""  # numbering problems: duplicate / missing step numbers
-    line: int = 0
-    path: Path | None = None
 
-    def row(self) -> dict[str, object]:
-        return {
-            "diary": self.diary,
-            "step": self.step,
-            "commit": self.commit,
-            "status": self.status,
-            "proposed": self.proposed,
-            "note": self.note,
-        }
+def audited(
+    *,
+    diary: str,
+    step: str,
+    commit: str,
+    status: str,
+    path: Path,
+    line: int,
+    proposed: str | None = None,
+    match: str = "",
+    note: str = "",
+) -> Finding:
+    """The finding for one audited commit reference (or a step without one).
+
+    ``issue`` is the status (one of ``diary.STATUSES``); ``extra`` holds the diary (relative
+    to the docs root), the step and commit as written, the proposal and how it was found
+    (``patch-id`` | ``subject``), the numbering note and the 1-based line.
+    """
+    severity = SEVERITY.get(status, Severity.INFO)
+    if note and severity.rank < Severity.WARNING.rank:
+        severity = Severity.WARNING
+    return Finding(
+        issue=status,
+        severity=severity,
+        path=str(path),
+        message=f"step {step}: {status}" + (f" ({note})" if note else ""),
+        extra={
+            "diary": diary,
+            "step": step,
+            "commit": commit,
+            "proposed": proposed,
+            "match": match,
+            "note": note,
+            "line": line,
+        },
+    )
+
+
+def row(finding: Finding) -> dict[str, object]:
+    """The ``diary verify`` row: ``diary, step, commit, status, proposed, note``."""
+    extra = finding.extra
+    return {
+        "diary": extra["diary"],
+        "step": extra["step"],
+        "commit": extra["commit"],
+        "status": finding.issue,
+        "proposed": extra["proposed"],
+        "note": extra["note"],
+    }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,7 +98,7 @@ class Audit:
 def _numbering_notes(steps: Sequence[DiaryStep]) -> dict[int, str]:
     notes: dict[int, list[str]] = {}
     seen: dict[str, int] = {}
-    for i, step in enumerate(steps):
+    for step in steps:
         seen[step.label.lower()] = seen.get(step.label.lower(), 0) + 1
     for i, step in enumerate(steps):
         if seen[step.label.lower()] > 1:
@@ -109,7 +147,7 @@ class _Auditor:
                 step: DiaryStep = step,
                 note: str = notes.get(i, ""),
             ) -> Finding:
-                return Finding(
+                return audited(
                     diary=rel,
                     step=step.label,
                     commit=commit,
@@ -198,7 +236,7 @@ def verify(
                     audit.fixed.append(
                         Fixed(
                             diary=rel,
-                            step=finding.step,
+                            step=finding.extra["step"],
                             old=ref.written,
                             new=new.hash,
                             line=ref.line,
@@ -220,10 +258,11 @@ def failing(findings: Sequence[Finding], fail_on: Iterable[str]) -> list[Finding
     wanted = {w.strip().lower() for w in fail_on if w.strip()}
     out = []
     for finding in findings:
-        if finding.status in wanted:
+        note = finding.extra.get("note", "")
+        if finding.issue in wanted:
             out.append(finding)
-        elif "duplicate" in wanted and "duplicate" in finding.note:
+        elif "duplicate" in wanted and "duplicate" in note:
             out.append(finding)
-        elif "gap" in wanted and "missing" in finding.note:
+        elif "gap" in wanted and "missing" in note:
             out.append(finding)
     return out

@@ -17,11 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import UsageProblem
 from docmgr.formats import related as related_format
 from docmgr.store import index as index_store
 from docmgr.store import related_paths
-from docmgr.store.index import sort_key
+from docmgr.store.index import Index, queries, sort_key
 from docmgr.store.workspace import Workspace
 
 ORDERS = ("path", "last_updated", "rank")
@@ -221,6 +221,7 @@ def _head(body: str) -> str:
     return raw[:SNIPPET_BYTES].decode("utf-8", errors="ignore") + "..."
 
 
+@index_store.recovering
 def search(ws: Workspace, query: Query, *, use_cache: bool = True) -> Results:
     """Run a search over the (refreshed) index; results carry ticket, title, path and a snippet."""
 
@@ -246,96 +247,47 @@ def search(ws: Workspace, query: Query, *, use_cache: bool = True) -> Results:
         return _run(ws, index, query, order)
 
 
-def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
-    import sqlite3
-
-    con = index.con
-    where = ["d.parse_ok = 1"]
-    params: list[Any] = []
+def _run(ws: Workspace, index: Index, query: Query, order: str) -> Results:
     match = ""
+    literals: list[str] = []
     if query.fts.strip():
         match = query.fts.strip()
     elif query.text.strip():
         match, literals = fts_expression(query.text)
         if not match:
             return Results([], 0)
-        for literal in literals:
-            where.append("instr(lower(docs_fts.title || char(10) || docs_fts.body), ?) > 0")
-            params.append(literal)
-    if query.ticket:
-        where.append("d.ticket = ?")
-        params.append(query.ticket)
-    if query.doc_type:
-        where.append("d.doc_type = ?")
-        params.append(query.doc_type)
-    if query.status:
-        where.append("d.status = ?")
-        params.append(query.status)
-    if query.topics:
-        marks = ",".join("?" * len(query.topics))
-        where.append(
-            "EXISTS (SELECT 1 FROM doc_topics t WHERE t.doc_id = d.id"
-            f" AND t.topic_lower IN ({marks}))"
-        )
-        params.extend(t.lower() for t in query.topics)
-    if query.external_source:
-        where.append(
-            "EXISTS (SELECT 1 FROM doc_sources s WHERE s.doc_id = d.id AND "
-            "(instr(s.source, ?) > 0 OR instr(?, s.source) > 0))"
-        )
-        params += [query.external_source, query.external_source]
-    for stamp, op in ((query.since, ">="), (query.updated_since, ">="), (query.until, "<=")):
-        if stamp is not None:
-            where.append(f"d.last_updated != '' AND d.last_updated {op} ?")
-            params.append(_utc(stamp))
-    if query.created_since is not None:
-        where.append("d.mtime_ns >= ?")
-        params.append(int(query.created_since.timestamp() * 1_000_000_000))
     file_target = _target(ws, query.file) if query.file else None
     dir_target = _target(ws, query.dir) if query.dir else None
-    if file_target is not None and file_target.base:
-        where.append("EXISTS (SELECT 1 FROM related_files r WHERE r.doc_id = d.id AND r.base = ?)")
-        params.append(file_target.base)
-    if dir_target is not None and dir_target.base:
-        where.append(
-            "EXISTS (SELECT 1 FROM related_files r WHERE r.doc_id = d.id AND instr(r.raw, ?) > 0)"
-        )
-        params.append(dir_target.base)
-    order_sql = {"path": "d.rel", "last_updated": "d.last_updated, d.rel", "rank": "score, d.rel"}[
-        order
-    ]
-    if match:
-        sql = (
-            "SELECT d.id, d.rel, d.ticket, d.title, d.doc_type, d.status, d.last_updated,"
-            " bm25(docs_fts, 10.0, 1.0, 5.0, 2.0, 5.0) AS score"
-            " FROM docs_fts JOIN docs d ON d.id = docs_fts.rowid"
-            f" WHERE docs_fts MATCH ? AND {' AND '.join(where)} ORDER BY {order_sql}"
-        )
-        params.insert(0, match)
-    else:
-        sql = (
-            "SELECT d.id, d.rel, d.ticket, d.title, d.doc_type, d.status, d.last_updated,"
-            " 0 AS score"
-            f" FROM docs d WHERE {' AND '.join(where)} ORDER BY {order_sql}"
-        )
-    try:
-        rows = con.execute(sql, params).fetchall()
-    except sqlite3.OperationalError as exc:
-        raise DocmgrError(
-            f"invalid full-text query {match!r}: {exc}",
-            "check the FTS5 syntax, or use --query (it quotes words for you)",
-        ) from None
+    wanted = queries.SearchFilter(
+        match=match,
+        literals=literals,
+        ticket=query.ticket,
+        doc_type=query.doc_type,
+        status=query.status,
+        topics=query.topics,
+        external_source=query.external_source,
+        since=_utc(query.since) if query.since is not None else "",
+        updated_since=_utc(query.updated_since) if query.updated_since is not None else "",
+        until=_utc(query.until) if query.until is not None else "",
+        created_since_ns=(
+            int(query.created_since.timestamp() * 1_000_000_000)
+            if query.created_since is not None
+            else None
+        ),
+        related_base=file_target.base if file_target is not None else "",
+        related_containing=dir_target.base if dir_target is not None else "",
+        order=order,
+    )
+    rows = queries.search(index, wanted)
     notes: dict[int, tuple[str, str]] = {}
     if file_target is not None or dir_target is not None:
         kept = []
         repo_root = Path(os.path.abspath(ws.repo_root))
         for row in rows:
-            doc_path = index.root / row[1]
+            doc_path = index.root / row.rel
             bases = related_paths.Bases.for_doc(ws, doc_path)
             matched: list[tuple[str, str]] = []
-            for raw, note in con.execute(
-                "SELECT raw, note FROM related_files WHERE doc_id = ? ORDER BY rowid", (row[0],)
-            ):
+            for raw, note in queries.related_of(index, row.id):
                 stored = related_paths.resolve(raw, bases).path
                 ok = (file_target is None or _file_match(stored, file_target)) and (
                     dir_target is None or _dir_match(stored, dir_target)
@@ -344,7 +296,7 @@ def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
                     matched.append((_display(raw, stored, repo_root), note.strip()))
             if matched:
                 kept.append(row)
-                notes[row[0]] = (
+                notes[row.id] = (
                     ", ".join(m[0] for m in matched),
                     " | ".join(m[1] for m in matched if m[1]),
                 )
@@ -352,51 +304,25 @@ def _run(ws: Workspace, index: Any, query: Query, order: str) -> Results:
     total = len(rows)
     if query.limit > 0:
         rows = rows[: query.limit]
-    ids = [r[0] for r in rows]
-    snippets = _snippets(con, ids, match)
-    topics: dict[int, list[str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        for doc_id, topic in con.execute(
-            "SELECT doc_id, topic_original FROM doc_topics"
-            f" WHERE doc_id IN ({','.join('?' * len(chunk))})"
-            " ORDER BY rowid",
-            chunk,
-        ):
-            topics.setdefault(doc_id, []).append(topic)
+    ids = [r.id for r in rows]
+    snippets = {
+        doc_id: snip.strip() if snip.strip() else _head(body)
+        for doc_id, (snip, body) in queries.snippets(index, ids, match).items()
+    }
+    topics = queries.topics_of(index, ids)
     hits = [
         Hit(
-            ticket,
-            title,
-            doc_type,
-            status,
-            topics.get(doc_id, []),
-            rel,
-            snippets.get(doc_id, ""),
-            notes.get(doc_id, ("", ""))[0],
-            notes.get(doc_id, ("", ""))[1],
-            lu,
+            row.ticket,
+            row.title,
+            row.doc_type,
+            row.status,
+            topics.get(row.id, []),
+            row.rel,
+            snippets.get(row.id, ""),
+            notes.get(row.id, ("", ""))[0],
+            notes.get(row.id, ("", ""))[1],
+            row.last_updated,
         )
-        for doc_id, rel, ticket, title, doc_type, status, lu, _score in rows
+        for row in rows
     ]
     return Results(hits, total)
-
-
-def _snippets(con: Any, ids: list[int], match: str) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        if match:
-            rows = con.execute(
-                "SELECT rowid, snippet(docs_fts, 1, '', '', '...', 24), body FROM docs_fts"
-                f" WHERE docs_fts MATCH ? AND rowid IN ({marks})",
-                [match, *chunk],
-            )
-        else:
-            rows = con.execute(
-                f"SELECT rowid, '', body FROM docs_fts WHERE rowid IN ({marks})", chunk
-            )
-        for doc_id, snip, body in rows:
-            out[doc_id] = snip.strip() if snip and snip.strip() else _head(body or "")
-    return out

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from docmgr.store import index as index_store
+from docmgr.store.index import queries
 from docmgr.store.workspace import Workspace
 
 
@@ -71,6 +72,7 @@ def _parse_key(key: str) -> datetime | None:
     return datetime.strptime(key, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
+@index_store.recovering
 def status(ws: Workspace, *, ticket: str = "", stale_after: int = 30) -> Status:
     """Aggregate parseable docs by their Ticket value; tickets are those with an index doc."""
 
@@ -79,12 +81,7 @@ def status(ws: Workspace, *, ticket: str = "", stale_after: int = 30) -> Status:
     groups: dict[str, dict[str, Any]] = {}
     with index_store.open_index(ws, memory=memory) as index:
         # streamed, and titles only for index docs: flat memory on very large workspaces
-        rows = index.con.execute(
-            "SELECT ticket, rel, name, doc_type,"
-            " CASE WHEN name = 'index.md' OR doc_type = 'index' THEN title END,"
-            " CASE WHEN name = 'index.md' OR doc_type = 'index' THEN status END, last_updated"
-            " FROM docs WHERE parse_ok = 1 ORDER BY rel"
-        )
+        rows = queries.status_rows(index)
         for tid, rel, name, doc_type, title, state, lu in rows:
             if ticket and tid != ticket:
                 continue

@@ -11,11 +11,9 @@ from docmgr.formats import front_matter
 from docmgr.formats.front_matter import read
 from docmgr.model import DocMeta
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.seams.paths import Purpose, confine
 from docmgr.store import lookup
 from docmgr.store.workspace import Workspace
-
-REQUIRED = ("Title", "Ticket", "DocType")
-
 
 FIX_DELIMITERS = "Normalize frontmatter delimiters (add missing closing ---)"
 
@@ -55,12 +53,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.meta is not None and not self.missing
-
-
-def missing_required(meta: DocMeta) -> list[str]:
-    """Required fields (Title, Ticket, DocType) that are empty."""
-    values = {"Title": meta.title, "Ticket": meta.ticket, "DocType": meta.doc_type}
-    return [name for name in REQUIRED if not values[name].strip()]
 
 
 def _is_kv_or_item(line: str) -> bool:
@@ -131,13 +123,16 @@ def check_text(text: str, path: Path, rel: str) -> Outcome:
         meta, _ = read(text, path=rel)
     except FrontMatterError as exc:
         return Outcome(path, None, exc, fix=suggest_fix(text))
-    return Outcome(path, meta, missing=missing_required(meta))
+    return Outcome(path, meta, missing=front_matter.missing_required(meta))
 
 
 def validate(ws: Workspace, doc_ref: str, *, auto_fix: bool = False) -> Outcome:
     """Validate one ``--doc`` reference; with ``auto_fix`` write the repair and a ``.bak``."""
 
-    path = lookup.resolve_ref(ws, doc_ref)
+    purpose: Purpose = "write" if auto_fix else "read"
+    path = confine(
+        ws.root, lookup.resolve_ref(ws, doc_ref), cwd=ws.cwd, purpose=purpose, what="document"
+    )
     rel = ws.rel(path)
     with file_lock(path):
         text = read_text(path)
@@ -150,7 +145,7 @@ def validate(ws: Workspace, doc_ref: str, *, auto_fix: bool = False) -> Outcome:
                 f"{outcome.error.problem if outcome.error else ''}",
                 "fix the front matter by hand",
             )
-        backup = path.with_name(path.name + ".bak")
+        backup = confine(ws.root, path.with_name(path.name + ".bak"), cwd=ws.cwd, purpose="write")
         atomic_write(backup, text)
         atomic_write(path, outcome.fix.text)
         after = check_text(outcome.fix.text, path, rel)

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from docmgr.errors import DocmgrError, LockTimeout
+from docmgr.errors import DocmgrError, LockTimeout, SymlinkWrite
 
 LOCK_TIMEOUT_SECONDS = 60.0
 
@@ -43,8 +43,10 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data``: temp file in the same folder, fsync, ``os.replace``.
 
     Readers see the old or the new file, never a mix; a temp file left by a writer that
-    died is removed by the next successful write of the same file.
+    died is removed by the next successful write of the same file. A symlink is refused:
+    ``os.replace`` would silently turn it into a regular file and leave its target stale.
     """
+    refuse_symlink(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent
     tmp = folder / f".{path.name}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
@@ -69,6 +71,14 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
     fsync_dir(folder)
     _remove_stale_temps(path)
+
+
+def refuse_symlink(path: Path) -> None:
+    """Raise SymlinkWrite when ``path`` is a symlink (writes replace files, never links)."""
+    if os.path.islink(path):
+        raise SymlinkWrite(
+            f"{path} is a symlink (to {os.readlink(path)}); docmgr does not write through links"
+        )
 
 
 def fsync_dir(folder: Path) -> None:
@@ -167,6 +177,7 @@ def update_file(path: Path, change: Callable[[str], str | None]) -> str | None:
     ``change`` returns the new text, or None to leave the file untouched. Returns what was
     written (or None).
     """
+    refuse_symlink(path)
     with file_lock(path):
         current = read_text(path)
         updated = change(current)

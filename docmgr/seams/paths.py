@@ -1,4 +1,5 @@
-"""Path safety and naming: ticket-id validation, slugs, path templates, containment checks."""
+"""Path safety and naming: ticket-id validation, slugs, path templates, and ``confine``,
+the one gate every path a user passes goes through."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import posixpath
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
-from docmgr.errors import UnsafePath, UsageProblem
+from docmgr.errors import PathOutsideRoot, SymlinkWrite, UnsafePath, UsageProblem
 
 DEFAULT_PATH_TEMPLATE = "{{YYYY}}/{{MM}}/{{DD}}/{{TICKET}}--{{SLUG}}"
 
@@ -16,7 +18,25 @@ DEFAULT_PATH_TEMPLATE = "{{YYYY}}/{{MM}}/{{DD}}/{{TICKET}}--{{SLUG}}"
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-_NUMERIC_PREFIX = re.compile(r"^\d{2,3}-")
+# The one "NN-" rule: a document file name may start with a 2- or 3-digit number and a dash
+# ("01-plan.md", "100-notes.md"); numbering writes 2 digits, 3 from 100 on.
+_NUMERIC_PREFIX = re.compile(r"^(\d{2,3})-")
+
+
+def numeric_prefix(name: str) -> int | None:
+    """The number of a file name's ``NN-``/``NNN-`` prefix (``01-plan.md`` → 1), else None."""
+    match = _NUMERIC_PREFIX.match(name)
+    return int(match.group(1)) if match else None
+
+
+def strip_numeric_prefix(name: str) -> str:
+    """``name`` without its ``NN-``/``NNN-`` prefix (unchanged when it has none)."""
+    return _NUMERIC_PREFIX.sub("", name, count=1)
+
+
+def with_numeric_prefix(number: int, rest: str) -> str:
+    """``rest`` behind a ``NN-`` prefix (``NNN-`` from 100 on): (3, "plan.md") → "03-plan.md"."""
+    return f"{number:02d}-{rest}" if number < 100 else f"{number:03d}-{rest}"
 
 
 _TICKET_LEADIN = " \t-–—:_"
@@ -71,7 +91,7 @@ def ticket_slug(ticket: str, title: str) -> str:
 
 def doc_slug(title: str) -> str:
     """Slug for a document file name: slugified title without a leading ``NN-`` number."""
-    return _NUMERIC_PREFIX.sub("", slugify(title), count=1) or "document"
+    return strip_numeric_prefix(slugify(title)) or "document"
 
 
 def render_path_template(
@@ -102,28 +122,69 @@ def render_path_template(
     return rel
 
 
-def resolve_inside(root: Path, rel: str | os.PathLike[str]) -> Path:
-    """Join ``rel`` to ``root`` and refuse any result that is not inside ``root``."""
-    text = os.fspath(rel)
+Purpose = Literal["read", "write"]
+
+
+def confine(
+    root: Path,
+    user_path: str | os.PathLike[str],
+    *,
+    cwd: Path,
+    purpose: Purpose = "read",
+    what: str = "path",
+) -> Path:
+    """The one path gate: resolve a path a user passed and refuse it unless it stays inside.
+
+    ``user_path`` is taken as is when absolute, else joined to ``cwd``; the result (with
+    ``..`` folded) must lie under ``root``. Every symlink on the way below the root is resolved
+    and must lead back inside the root; the final real path is checked the same way. A
+    ``"write"`` never goes through a symlink, even one pointing inside: ``os.replace`` would
+    turn a linked file into a regular one, and a linked folder makes two names for one file.
+    Returns the absolute, normalised path (under ``root`` as spelled, links not resolved).
+    ``what`` names the path in messages ("tasks file", "document", ...).
+    """
+    text = os.fspath(user_path)
+    if not text:
+        raise UnsafePath(f"{what} is empty", "pass a path inside the docs root")
     if "\x00" in text:
-        raise UnsafePath("path contains NUL")
+        raise UnsafePath(f"{what} {text!r} contains NUL")
     root_abs = Path(os.path.abspath(root))
-    target = Path(os.path.abspath(root_abs / text))
-    if target != root_abs and root_abs not in target.parents:
-        raise UnsafePath(f"path {text!r} escapes the docs root {root_abs}")
-    # a symlink inside the root may point outside it: check where the deepest existing part
-    # of the path really is, since writes would follow the link
-    existing = target
-    while existing != root_abs and not os.path.lexists(existing):
-        existing = existing.parent
     real_root = Path(os.path.realpath(root_abs))
-    real = Path(os.path.realpath(existing))
-    if real != real_root and real_root not in real.parents:
-        raise UnsafePath(
-            f"path {text!r} leaves the docs root {root_abs} through a symlink",
-            "replace the symlink by a folder, or write somewhere else",
+    target = Path(os.path.abspath(Path(os.path.abspath(cwd)) / text))
+    # a root reached through a symlink (say /tmp -> /private/tmp) may be spelled either way
+    base = next((b for b in (root_abs, real_root) if _under(b, target)), None)
+    if base is None:
+        raise PathOutsideRoot(f"{what} {target} is outside the docs root {root_abs}")
+    rel = target.relative_to(base)
+    current = base
+    for part in rel.parts:
+        current = current / part
+        if not os.path.islink(current):
+            if not os.path.lexists(current):
+                break
+            continue
+        _check_real(current, real_root, what=what, target=target, root_abs=root_abs)
+        if purpose == "write":
+            raise SymlinkWrite(f"{what} {target} would be written through a symlink ({current})")
+    _check_real(target, real_root, what=what, target=target, root_abs=root_abs)
+    return root_abs / rel
+
+
+def _check_real(path: Path, real_root: Path, *, what: str, target: Path, root_abs: Path) -> None:
+    real = Path(os.path.realpath(path))
+    if not _under(real_root, real):
+        raise PathOutsideRoot(
+            f"{what} {target} leaves the docs root {root_abs} through a symlink (to {real})"
         )
-    return target
+
+
+def _under(root: Path, path: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def resolve_inside(root: Path, rel: str | os.PathLike[str]) -> Path:
+    """Join ``rel`` to ``root`` for a write: ``confine`` with the root as the base folder."""
+    return confine(root, rel, cwd=root, purpose="write")
 
 
 def is_inside(root: Path, path: Path) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docmgr.errors import DocmgrError, DocNotFound, UnsafePath, UsageProblem
+from docmgr.errors import DocmgrError, DocNotFound, UsageProblem
 from docmgr.seams import paths
 from docmgr.seams.gitlink import open_repository
 from docmgr.store import lookup
@@ -57,8 +57,14 @@ def _title_says_diary(path: Path) -> bool:
     return bool(match and "diary" in match.group(1).lower())
 
 
-def resolve_diary(ws: Workspace, *, ticket: str = "", diary: str = "") -> Path:
-    """Find the diary: ``--diary PATH`` (inside the docs root) or the ticket's only diary."""
+def resolve_diary(
+    ws: Workspace, *, ticket: str = "", diary: str = "", purpose: paths.Purpose = "write"
+) -> Path:
+    """Find the diary: ``--diary PATH`` (inside the docs root) or the ticket's only diary.
+
+    The path goes through ``paths.confine`` for ``purpose`` (a reader may follow a symlink
+    that stays inside the root; a writer never goes through one).
+    """
 
     if diary.strip():
         ref = diary.strip()
@@ -66,12 +72,7 @@ def resolve_diary(ws: Workspace, *, ticket: str = "", diary: str = "") -> Path:
         path = next((p for p in direct if p.is_file()), None)
         if path is None:  # the forgiving --doc rules (repo-relative, suffix match, …)
             path = resolve_ref(ws, ref)
-        if not paths.is_inside(ws.root, path):
-            raise UnsafePath(
-                f"diary {path} is outside the docs root {ws.root}",
-                "pass a diary inside the docs root",
-            )
-        return Path(os.path.abspath(path))
+        return paths.confine(ws.root, path, cwd=ws.cwd, purpose=purpose, what="diary")
     if not ticket.strip():
         raise UsageProblem("no diary given", "pass --ticket <ID> or --diary <path>")
 
@@ -87,7 +88,7 @@ def resolve_diary(ws: Workspace, *, ticket: str = "", diary: str = "") -> Path:
             f"ticket {found.id} has {len(candidates)} diaries: {listing}",
             "pass --diary <path> to pick one",
         )
-    return candidates[0]
+    return paths.confine(ws.root, candidates[0], cwd=ws.cwd, purpose=purpose, what="diary")
 
 
 def all_diaries(ws: Workspace) -> list[Path]:

@@ -7,6 +7,7 @@ normal output. Templates use Go's text/template syntax (formats/gotemplate.py).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from typing import Any
 
 from docmgr.errors import DocmgrError
 from docmgr.formats import gotemplate
+from docmgr.seams import paths
 from docmgr.seams.fsio import read_text
 
 TEMPLATES_DIR = "templates"
@@ -70,8 +72,9 @@ def validate(root: Path, path: str = "") -> tuple[Path, list[Checked]]:
     """Parse every ``*.templ`` under ``<root>/templates`` (or the one file ``path``)."""
     folder = root / TEMPLATES_DIR
     if path:
-        given = Path(path)
-        options = [given] if given.is_absolute() else [root / given, folder / given]
+        # absolute, else relative to the root, else to templates/; never outside the root
+        bases = (root,) if os.path.isabs(path) else (root, folder)
+        options = [paths.confine(root, path, cwd=base, what="template") for base in bases]
         target = next((p for p in options if p.is_file()), None)
         if target is None:
             raise DocmgrError(

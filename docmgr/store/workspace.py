@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from docmgr.errors import FrontMatterError, RootNotFound
+from docmgr.errors import FrontMatterError, RootNotFound, RootRefused
 from docmgr.formats.front_matter import read
 from docmgr.model import CONTROL_NAMES, Doc
 from docmgr.seams.clock import Clock, SystemClock
 from docmgr.store import config as configmod
 from docmgr.store.ignore import IGNORE_FILE, Matcher
+
+ROOT_SCAN_LIMIT = 5000
+"""How many folder entries the ``--root`` sanity check looks at before it gives up on finding
+a ticket: a bigger folder without a ticket in that many entries is not a docs root."""
+
+
+_TICKET_INDEX = re.compile(r"(?m)^DocType:[ \t]*['\"]?index['\"]?[ \t]*\r?$")
 
 
 @dataclass(slots=True)
@@ -26,6 +35,7 @@ class Workspace:
     resolution: configmod.Resolution
     clock: Clock = field(default_factory=SystemClock)
     env: Mapping[str, str] = field(default_factory=dict)
+    root_checked: bool = False  # check_root_fit ran (once per workspace)
 
     @classmethod
     def open(
@@ -51,10 +61,21 @@ class Workspace:
         )
 
     def require_root(self) -> Path:
-        """Return the docs root, or raise RootNotFound when it does not exist."""
+        """Return the docs root, or raise RootNotFound when it does not exist.
+
+        The first call also refuses a root that cannot be a docs root (``check_root_fit``),
+        before anything walks it or builds an index of it.
+        """
         if not self.root.is_dir():
             raise RootNotFound(f"root directory does not exist: {self.root}")
+        self.check_root()
         return self.root
+
+    def check_root(self) -> None:
+        """Refuse, once per workspace, a root that cannot be a docs root (``check_root_fit``)."""
+        if not self.root_checked:
+            check_root_fit(self.root, home=self.env.get("HOME", ""))
+            self.root_checked = True
 
     @property
     def config_dir(self) -> Path:
@@ -80,27 +101,123 @@ class Workspace:
             return str(path)
 
 
+def check_root_fit(root: Path, *, home: str = "") -> None:
+    """Refuse a docs root that is ``/``, the home folder, or a big folder holding no ticket.
+
+    A missing or small folder may still become a docs root (``init``). A folder is "big" when
+    a depth-first scan (hidden and ``_`` folders skipped) meets more than ``ROOT_SCAN_LIMIT``
+    entries before it finds an ``index.md`` with ``DocType: index``. This keeps a stray
+    ``--root /`` from walking the whole file system and filling the index cache.
+    """
+    real = Path(os.path.realpath(root))
+    if real == Path(real.anchor):
+        raise RootRefused(f"docs root {root} is the file-system root")
+    if home and real == Path(os.path.realpath(home)):
+        raise RootRefused(f"docs root {root} is the home folder")
+    if real.is_dir() and not _small_or_holds_ticket(real):
+        raise RootRefused(
+            f"docs root {root} holds more than {ROOT_SCAN_LIMIT} files and folders but no ticket"
+        )
+
+
+def _small_or_holds_ticket(root: Path) -> bool:
+    seen = 0
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        subdirs: list[Path] = []
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    seen += 1
+                    if entry.name == "index.md" and _is_ticket_index(entry.path):
+                        return True
+                    if seen > ROOT_SCAN_LIMIT:
+                        return False
+                    if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(
+                        (".", "_")
+                    ):
+                        subdirs.append(Path(entry.path))
+        except OSError:
+            continue
+        stack.extend(sorted(subdirs, reverse=True))  # depth first, in name order
+    return True
+
+
+def _is_ticket_index(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return head.startswith("---") and bool(_TICKET_INDEX.search(head))
+
+
+def leaves_root(path: str | Path, real_root: str | Path) -> bool:
+    """Tell whether the symlink ``path`` resolves to a place outside ``real_root``."""
+    real = os.path.realpath(path)
+    base = os.fspath(real_root)
+    return real != base and not real.startswith(base.rstrip(os.sep) + os.sep)
+
+
 def walk_markdown(
     root: Path,
     matcher: Matcher,
     *,
     start: str = "",
-    dirs: dict[str, int] | None = None,
-    watch: dict[str, tuple[int, int]] | None = None,
+    dirs: dict[str, tuple[int, int]] | None = None,
+    watch: dict[str, tuple[int, int, int]] | None = None,
 ) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
     """Yield (path, rel, stat, is_control) for every ``.md`` under ``root`` that is not skipped.
 
+    Skips what ``markdown_entries`` skips, and a ``.md`` that is a symlink leading outside
+    the root: it is never read (``outside_links`` lists those, for doctor).
+    """
+    real_root = ""
+    for entry, rel, control in markdown_entries(root, matcher, start=start, dirs=dirs, watch=watch):
+        if entry.is_symlink():
+            real_root = real_root or os.path.realpath(root)
+            if leaves_root(entry.path, real_root):
+                continue
+        try:
+            st = entry.stat()
+        except OSError:
+            continue
+        yield Path(entry.path), rel, st, control
+
+
+def outside_links(root: Path, matcher: Matcher) -> list[tuple[Path, str, bool]]:
+    """(path, rel, is_control) of every walked ``.md`` that is a symlink leading out of the root."""
+    real_root = os.path.realpath(root)
+    return [
+        (Path(entry.path), rel, control)
+        for entry, rel, control in markdown_entries(root, matcher)
+        if entry.is_symlink() and leaves_root(entry.path, real_root)
+    ]
+
+
+def markdown_entries(
+    root: Path,
+    matcher: Matcher,
+    *,
+    start: str = "",
+    dirs: dict[str, tuple[int, int]] | None = None,
+    watch: dict[str, tuple[int, int, int]] | None = None,
+) -> Iterator[tuple[os.DirEntry[str], str, bool]]:
+    """The one walk: (entry, rel, is_control) for every ``.md`` under ``root`` not skipped.
+
     Skips folders named ``.meta``, folders starting with ``_`` and ignored paths; nested
-    ``.docmgrignore`` files apply to their own subtree. ``start`` walks one subfolder only;
-    ``dirs`` and ``watch`` (for the search index) record each folder's mtime and the
-    (mtime, size) of each nested ignore file.
+    ``.docmgrignore`` files apply to their own subtree; symlinked folders are not followed.
+    ``start`` walks one subfolder only; ``dirs`` and ``watch`` (for the search index) record
+    each folder's (mtime, ctime) and the (mtime, size, ctime) of each nested ignore file.
     """
     stack: list[tuple[Path, str]] = [(root / start if start else root, start)]
     while stack:
         folder, rel_folder = stack.pop()
         try:
             if dirs is not None:
-                dirs[rel_folder] = os.stat(folder).st_mtime_ns
+                folder_st = os.stat(folder)
+                dirs[rel_folder] = (folder_st.st_mtime_ns, folder_st.st_ctime_ns)
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             if dirs is not None:
@@ -113,9 +230,9 @@ def walk_markdown(
             if watch is not None:
                 try:
                     st = os.stat(ignore_path)
-                    watch[str(ignore_path)] = (st.st_mtime_ns, st.st_size)
+                    watch[str(ignore_path)] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
                 except OSError:
-                    watch[str(ignore_path)] = (-1, -1)  # gone: the next check sees a change
+                    watch[str(ignore_path)] = (-1, -1, -1)  # gone: the next check sees a change
         has_index = "index.md" in names
         subdirs: list[tuple[Path, str]] = []
         for entry in entries:
@@ -129,33 +246,51 @@ def walk_markdown(
             elif entry.name.lower().endswith(".md"):
                 if matcher.ignored(rel, is_dir=False):
                     continue
-                try:
-                    st = entry.stat()
-                except OSError:
-                    continue
-                control = has_index and entry.name.lower() in CONTROL_NAMES
-                yield Path(entry.path), rel, st, control
+                yield entry, rel, has_index and entry.name.lower() in CONTROL_NAMES
         stack.extend(reversed(subdirs))
+
+
+class DocText(NamedTuple):
+    """A document read and parsed, with its text (for callers that look past the header)."""
+
+    doc: Doc
+    text: str  # the whole file ("" when it could not be read)
+    body_start: int  # offset of the body in ``text``; -1 when the header did not parse
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :] if self.body_start >= 0 else ""
+
+
+def read_doc(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -> DocText:
+    """Read and parse one document: the one front-matter reader of the walk and the index.
+
+    Never raises: a file that cannot be read or whose header does not parse becomes a Doc
+    with ``error`` (and ``error_line``) set. The text is read with ``newline=""`` and
+    undecodable bytes replaced, so offsets match the file as edits see it.
+    """
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            text = handle.read()
+    except OSError as exc:
+        problem = f"cannot read: {exc.strerror}"
+        return DocText(Doc(path, rel, None, problem, 0, mtime_ns, size, control), "", -1)
+    try:
+        meta, parts = read(text, path=rel)
+    except FrontMatterError as exc:
+        doc = Doc(path, rel, None, exc.problem, exc.line, mtime_ns, size, control)
+        return DocText(doc, text, -1)
+    doc = Doc(path, rel, meta, mtime_ns=mtime_ns, size=size, is_control=control)
+    return DocText(doc, text, parts.body_start)
 
 
 def parse_doc(
     path: Path, rel: str, st: os.stat_result | None = None, *, control: bool = False
 ) -> Doc:
-    """Read and parse one document; failures become a Doc with ``error`` set, never an exception."""
-
+    """Read and parse one document (``read_doc`` without the text); never raises."""
     if st is None:
         st = path.stat()
-    try:
-        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-            text = handle.read()
-        meta, _ = read(text, path=rel)
-        return Doc(path, rel, meta, mtime_ns=st.st_mtime_ns, size=st.st_size, is_control=control)
-    except FrontMatterError as exc:
-        return Doc(path, rel, None, exc.problem, exc.line, st.st_mtime_ns, st.st_size, control)
-    except OSError as exc:
-        return Doc(
-            path, rel, None, f"cannot read: {exc.strerror}", 0, st.st_mtime_ns, st.st_size, control
-        )
+    return read_doc(path, rel, mtime_ns=st.st_mtime_ns, size=st.st_size, control=control).doc
 
 
 def scan_docs(ws: Workspace) -> list[Doc]:

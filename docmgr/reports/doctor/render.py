@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from docmgr.reports.doctor import Finding, Report
+from docmgr.model import Finding, Severity
+from docmgr.reports.doctor.report import Report
 
 
 def render_detail(report: Report) -> str:
@@ -39,7 +40,7 @@ def render_rollup(report: Report) -> str:
     """One line per ticket with problems, then totals (spec §7.4)."""
     if not report.findings and not report.tickets:
         return "No tickets checked.\n"
-    lines = [f"[INFO] {f.message}" for f in report.findings if f.severity == "info"]
+    lines = [f"[INFO] {f.message}" for f in report.findings if f.severity == Severity.INFO]
     per = {
         key: {"errors": e, "warnings": w, "issues": issues}
         for key, (e, w, issues) in report.tally.items()
@@ -56,6 +57,8 @@ def render_rollup(report: Report) -> str:
         )
         total_e += item["errors"]
         total_w += item["warnings"]
+        if key == "(unknown)":
+            continue  # rows about no ticket (orphan files, root docs) count in the totals only
         with_e += 1 if item["errors"] else 0
         with_w += 1 if not item["errors"] and item["warnings"] else 0
     checked = len(report.tickets)
@@ -73,7 +76,7 @@ def diagnostics(report: Report) -> list[dict[str, Any]]:
     """Rule results for ``--diagnostics-json`` (spec §7.6 shape)."""
     out: list[dict[str, Any]] = []
     for f in report.findings:
-        if f.severity not in ("error", "warning"):
+        if f.severity not in (Severity.ERROR, Severity.WARNING):
             continue
         headline, actions = _rule(f)
         body = [f"File: {f.path}"] if f.path else []
@@ -84,7 +87,7 @@ def diagnostics(report: Report) -> list[dict[str, Any]]:
             {
                 "Headline": headline,
                 "Body": "\n".join(body),
-                "Severity": f.severity,
+                "Severity": f.severity.value,
                 "Actions": actions,
             }
         )
@@ -143,6 +146,25 @@ def _rule(f: Finding) -> tuple[str, list[dict[str, Any]]]:
     if f.issue == "missing_index":
         return "Missing index.md", [
             act("Create the ticket", "ticket", "create", "--ticket", f.ticket)
+        ]
+    if f.issue == "orphan_markdown":
+        return "Markdown outside every ticket", [
+            act("Move into a ticket", "doc", "move", "--doc", "<file>", "--dest-ticket", "<ID>"),
+            act("Check the ignore policy", "ignore", "explain", f.path, "--is-dir"),
+        ]
+    if f.issue == "ticket_id_mismatch":
+        return "Ticket id disagrees with its folder or documents", [
+            act(
+                "Set a document's Ticket",
+                "meta",
+                "update",
+                "--doc",
+                "<path>",
+                "--field",
+                "Ticket",
+                "--value",
+                f.ticket,
+            )
         ]
     if f.issue == "stale":
         return "Stale document", [act("Review the ticket", "ticket", "show", f.ticket)]

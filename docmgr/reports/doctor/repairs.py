@@ -10,9 +10,9 @@ from typing import Any
 
 from docmgr.formats import front_matter
 from docmgr.formats import related as related_format
-from docmgr.model import RelatedFile
+from docmgr.model import Finding, RelatedFile, Severity
 from docmgr.reports import validate
-from docmgr.reports.doctor import NO_DELIMITERS, Finding
+from docmgr.reports.doctor.rules.frontmatter import NO_DELIMITERS
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
 from docmgr.store import lookup, related_paths
 from docmgr.store.index import load_docs
@@ -129,7 +129,7 @@ def apply_repairs(ws: Workspace, repairs: Sequence[Repair]) -> list[Finding]:
                         Finding(
                             ticket=repair.ticket,
                             issue="frontmatter_fixed",
-                            severity="ok",
+                            severity=Severity.OK,
                             path=str(path),
                             message=f"auto-fixed frontmatter ({'; '.join(fix.labels)}); "
                             f"backup written to {backup.name}",
@@ -141,7 +141,7 @@ def apply_repairs(ws: Workspace, repairs: Sequence[Repair]) -> list[Finding]:
                         Finding(
                             ticket=repair.ticket,
                             issue="frontmatter_fix_failed",
-                            severity="warning",
+                            severity=Severity.WARNING,
                             path=str(path),
                             message=f"auto-fix did not produce parseable frontmatter: {problem}",
                         )
@@ -152,7 +152,7 @@ def apply_repairs(ws: Workspace, repairs: Sequence[Repair]) -> list[Finding]:
                     Finding(
                         ticket=repair.ticket,
                         issue="anchor_migration_skipped",
-                        severity="warning",
+                        severity=Severity.WARNING,
                         path=str(path),
                         message="legacy related file left as-is "
                         f"(does not resolve to an existing file): {raw}",
@@ -176,7 +176,7 @@ def apply_repairs(ws: Workspace, repairs: Sequence[Repair]) -> list[Finding]:
                 Finding(
                     ticket=repair.ticket,
                     issue="anchors_migrated",
-                    severity="ok",
+                    severity=Severity.OK,
                     path=str(path),
                     message=f"migrated {changed} related file path(s) to explicit anchors",
                 )

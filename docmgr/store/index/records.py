@@ -1,0 +1,175 @@
+"""What one index row holds: a document parsed for storage, its packed metadata, sort keys.
+
+No SQL here: these are the values the refresh writes and the queries read back.
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from docmgr.formats import tasks as tasksmod
+from docmgr.model import Doc, DocMeta, RelatedFile
+from docmgr.seams.clock import utc_minute
+from docmgr.store.workspace import read_doc
+
+
+class Parsed(NamedTuple):
+    """One document as the index stores it."""
+
+    doc: Doc
+    body: str = ""
+    tasks: tuple[int, int] = (0, 0)
+    diary_steps: int = 0
+
+
+def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -> Parsed:
+    """Read and parse one file (never raises: failures are stored on the Doc)."""
+    doc, text, body_start = read_doc(path, rel, mtime_ns=mtime_ns, size=size, control=control)
+    if not text:
+        return Parsed(doc)
+    tasks = tasksmod.counts(text) if path.name.lower() == "tasks.md" else (0, 0)
+    # the diary grammar loads only when a file is parsed: a warm command with nothing changed
+    # never parses, and the step-heading rule is the diary format's, written once there
+    from docmgr.formats.diary import step_labels
+
+    steps = len(step_labels(text))
+    return Parsed(doc, text[body_start:] if body_start >= 0 else "", tasks, steps)
+
+
+def _plain(value: Any) -> Any:
+    """Make a YAML value marshal-safe (explicit tags may yield dates or other objects)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def pack_meta(meta: DocMeta) -> bytes:
+    """The stored form of a DocMeta (marshal: the fastest to load back)."""
+    return marshal.dumps(
+        (
+            meta.title,
+            meta.ticket,
+            meta.status,
+            meta.topics,
+            meta.doc_type,
+            meta.intent,
+            meta.owners,
+            [(r.path, r.note) for r in meta.related_files],
+            meta.external_sources,
+            meta.summary,
+            meta.last_updated_raw,
+            meta.what_for,
+            meta.when_to_use,
+            _plain(meta.extra),
+            meta.problems,
+            meta.last_updated.isoformat() if meta.last_updated is not None else "",
+        )
+    )
+
+
+_from_iso = datetime.fromisoformat  # C speed; the string is our own isoformat() output
+
+
+def unpack_meta(blob: bytes) -> DocMeta:
+    """Rebuild a DocMeta from its stored form."""
+    (
+        title,
+        ticket,
+        status,
+        topics,
+        doc_type,
+        intent,
+        owners,
+        related,
+        sources,
+        summary,
+        raw_ts,
+        what_for,
+        when_to_use,
+        extra,
+        problems,
+        stamp,
+    ) = marshal.loads(blob)
+    return DocMeta(
+        title=title,
+        ticket=ticket,
+        status=status,
+        topics=topics,
+        doc_type=doc_type,
+        intent=intent,
+        owners=owners,
+        related_files=[RelatedFile(p, n) for p, n in related],
+        external_sources=sources,
+        summary=summary,
+        last_updated=_from_iso(stamp) if stamp else None,
+        last_updated_raw=raw_ts,
+        what_for=what_for,
+        when_to_use=when_to_use,
+        extra=extra,
+        problems=problems,
+    )
+
+
+def sort_key(at: datetime) -> str:
+    """A fixed-width, sortable UTC string of an instant (years zero-padded, unlike strftime)."""
+    if at.tzinfo is None:
+        at = at.astimezone()
+    try:
+        u = at.astimezone(UTC)
+    except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00:00+05:00
+        u = at.replace(tzinfo=UTC)
+    return (
+        f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:"
+        f"{u.second:02d}.{u.microsecond:06d}Z"
+    )
+
+
+def utc_key(meta: DocMeta | None) -> str:
+    """LastUpdated as a sortable UTC string ('' when absent)."""
+    if meta is None or meta.last_updated is None:
+        return ""
+    return sort_key(meta.last_updated)
+
+
+def key_minute(key: str) -> str:
+    """A stored key shown as ``clock.utc_minute`` shows the instant ('' when absent)."""
+    if not key:
+        return ""
+    return utc_minute(datetime.fromisoformat(key))
+
+
+def related_base(raw: str) -> str:
+    """The last path segment of a stored RelatedFiles path (what --file pre-filters on)."""
+    text = raw.strip().replace("\\", "/").rstrip("/")
+    return text.rsplit("/", 1)[-1]
+
+
+def parent(rel: str) -> str:
+    """The folder part of a rel path ('' for the docs root)."""
+    return rel.rsplit("/", 1)[0] if "/" in rel else ""
+
+
+def path_maker(root: Path) -> Callable[[str], Path]:
+    """``root / rel`` for many rels, fast: each folder's Path is built once.
+
+    Uses pathlib's child constructor (what ``iterdir`` uses) when this Python has it.
+    """
+    make_child = getattr(Path, "_make_child_relpath", None)
+    folders: dict[str, Path] = {"": root}
+
+    def child(rel: str) -> Path:
+        folder, _, name = rel.rpartition("/")
+        base = folders.get(folder)
+        if base is None:
+            base = folders[folder] = root / folder
+        return make_child(base, name) if make_child is not None else base / name
+
+    return child

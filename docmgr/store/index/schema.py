@@ -1,0 +1,199 @@
+"""Where the index file lives, its tables, and how a connection to it is opened and reset.
+
+A cache written by another docmgr version (or for another docs root) is reset on open;
+a cache that SQLite cannot read is deleted (``drop_file``) and built again by the caller.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docmgr.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    import sqlite3
+
+
+SCHEMA_VERSION = "docmgr-index-7"
+
+
+# marshal's format and our row layout both belong to the version key
+VERSION_KEY = f"{SCHEMA_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/m{marshal.version}"
+
+
+BUSY_TIMEOUT_S = 15.0  # how long to wait for another process's refresh before falling back
+
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE IF NOT EXISTS docs(
+  id INTEGER PRIMARY KEY,
+  rel TEXT NOT NULL UNIQUE,
+  dir TEXT NOT NULL,
+  name TEXT NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  ctime_ns INTEGER NOT NULL,
+  is_control INTEGER NOT NULL,
+  parse_ok INTEGER NOT NULL,
+  error TEXT NOT NULL,
+  error_line INTEGER NOT NULL,
+  ticket TEXT NOT NULL,
+  meta_ticket TEXT NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  doc_type TEXT NOT NULL,
+  intent TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  tasks_open INTEGER NOT NULL,
+  tasks_done INTEGER NOT NULL,
+  diary_steps INTEGER NOT NULL,
+  meta BLOB
+);
+CREATE INDEX IF NOT EXISTS docs_ticket ON docs(ticket);
+CREATE INDEX IF NOT EXISTS docs_dir ON docs(dir);
+CREATE INDEX IF NOT EXISTS docs_doc_type ON docs(doc_type);
+CREATE TABLE IF NOT EXISTS doc_topics(doc_id INTEGER NOT NULL, topic_lower TEXT NOT NULL,
+                                      topic_original TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_topics_doc ON doc_topics(doc_id);
+CREATE INDEX IF NOT EXISTS doc_topics_topic ON doc_topics(topic_lower);
+CREATE TABLE IF NOT EXISTS doc_owners(doc_id INTEGER NOT NULL, owner_lower TEXT NOT NULL,
+                                      owner_original TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_owners_doc ON doc_owners(doc_id);
+CREATE TABLE IF NOT EXISTS doc_sources(doc_id INTEGER NOT NULL, source TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_sources_doc ON doc_sources(doc_id);
+CREATE TABLE IF NOT EXISTS related_files(doc_id INTEGER NOT NULL, raw TEXT NOT NULL,
+                                         note TEXT NOT NULL, base TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS related_files_doc ON related_files(doc_id);
+CREATE INDEX IF NOT EXISTS related_files_base ON related_files(base);
+"""
+
+
+FTS_COLUMNS = "title, body, topics, doc_type, ticket_id"
+
+
+_FTS = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5({FTS_COLUMNS}, tokenize='unicode61')"
+)
+
+
+def cache_path(ws: Workspace) -> Path:
+    """Where the index of this docs root lives (outside the repository by default)."""
+    env = ws.env if ws.env is not None else os.environ
+    folder = env.get("DOCMGR_CACHE_DIR", "").strip()
+    if folder:
+        base = Path(folder).expanduser()
+    elif ws.config is not None and ws.config.cache_dir:
+        base = Path(ws.config.cache_dir).expanduser()
+        if not base.is_absolute():
+            base = ws.config.folder / base
+    else:
+        xdg = env.get("XDG_CACHE_HOME", "").strip()
+        base = (Path(xdg) if xdg else Path.home() / ".cache") / "docmgr"
+    # crc32, not hashlib: hashlib's OpenSSL import costs ~4 ms per command; a collision is
+    # harmless because prepare() resets a cache written for another root
+    root = str(Path(os.path.abspath(ws.root)))
+    digest = f"{zlib.crc32(root.encode()):08x}{len(root):04x}"
+    return base / f"{digest}.sqlite"
+
+
+def cache_disabled(ws: Workspace) -> bool:
+    """True when ``DOCMGR_NO_CACHE`` asks every verb to scan the files directly."""
+    env = ws.env if ws.env is not None else os.environ
+    return env.get("DOCMGR_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def version_stamp(root_s: str) -> str:
+    """What the ``version`` row of a cache built by this docmgr for ``root_s`` holds."""
+    return f"{VERSION_KEY}|{root_s}"
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for SQLite's "another connection holds the lock" errors (never a damaged file)."""
+    text = str(exc)
+    return "locked" in text or "busy" in text
+
+
+def connect(path: Path | None) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit); ``None`` → in memory."""
+    import sqlite3
+
+    target = ":memory:" if path is None else str(path)
+    con = sqlite3.connect(
+        target, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
+    con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    if path is not None:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=NORMAL")
+    return con
+
+
+def connect_readonly(path: Path, root_s: str) -> sqlite3.Connection | None:
+    """A read-only connection to a cache built by this docmgr for ``root_s`` (else None).
+
+    Raises sqlite3.Error when the file cannot be read at all.
+    """
+    import sqlite3
+
+    con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=1.0)
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+    except BaseException:
+        con.close()
+        raise
+    if row is None or row[0] != version_stamp(root_s):
+        con.close()
+        return None
+    return con
+
+
+def prepare(con: sqlite3.Connection, root_s: str) -> None:
+    """Create the schema, or reset it when it was written by another version or root."""
+    expected = version_stamp(root_s)
+    if _stored_version(con) == expected:
+        return
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        if _stored_version(con) != expected:
+            tables = [
+                r[0]
+                for r in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                    " AND name NOT LIKE 'docs_fts_%'"
+                )
+            ]
+            for table in tables:
+                con.execute(f'DROP TABLE IF EXISTS "{table}"')
+            for statement in _TABLES.split(";"):
+                if statement.strip():
+                    con.execute(statement)
+            con.execute(_FTS)
+            con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('version', ?)", (expected,))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _stored_version(con: sqlite3.Connection) -> object:
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+    except Exception:  # noqa: BLE001 - no meta table yet, or garbage: both mean "reset"
+        return None
+    return row[0] if row else None
+
+
+def drop_file(path: Path) -> None:
+    """Delete the cache file and its WAL companions (a missing file is fine)."""
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(str(path) + suffix)
+        except OSError:
+            pass
