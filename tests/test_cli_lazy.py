@@ -29,7 +29,8 @@ def test_help_imports_no_verb_module() -> None:
     probe = (
         "import sys\nfrom docmgr.cli import cli\n"
         "try:\n    cli(['--help'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.startswith('docmgr.cli.') and m != 'docmgr.cli._common'))"
+        "print(sorted(m for m in sys.modules if m.startswith('docmgr.cli.')"
+        " and m not in ('docmgr.cli._common', 'docmgr.cli._hints')))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
@@ -48,6 +49,7 @@ def test_a_verb_imports_only_its_own_modules() -> None:
     assert set(loaded) <= {
         "docmgr.cli.task",
         "docmgr.cli._common",
+        "docmgr.cli._hints",
         "docmgr.cli._report",
         "docmgr.cli._verb_templates",
     }

@@ -35,7 +35,9 @@ def read_meta(path: Path) -> model.DocMeta:
 
 
 def test_add_inherits_ticket_metadata(ws: Workspace) -> None:
-    added = document_ops.add(ws, lookup.find(ws, "MEN"), doc_type="design-doc", title="Path Plan")
+    added = document_ops.add(
+        ws, lookup.resolve_ticket(ws, "MEN"), doc_type="design-doc", title="Path Plan"
+    )
     assert added.path == ws.root / TICKET_DIR / "design-doc/01-path-plan.md"
     meta = read_meta(added.path)
     assert (meta.ticket, meta.status, meta.topics, meta.intent, meta.doc_type) == (
@@ -51,7 +53,7 @@ def test_add_inherits_ticket_metadata(ws: Workspace) -> None:
 def test_add_flags_override_and_are_trimmed(ws: Workspace) -> None:
     added = document_ops.add(
         ws,
-        lookup.find(ws, "MEN-1"),
+        lookup.resolve_ticket(ws, "MEN-1"),
         doc_type="reference",
         title="R",
         topics=[" a ", ""],
@@ -70,7 +72,7 @@ def test_add_flags_override_and_are_trimmed(ws: Workspace) -> None:
 
 
 def test_numbering_two_digits_then_three(ws: Workspace) -> None:
-    t = lookup.find(ws, "MEN-1")
+    t = lookup.resolve_ticket(ws, "MEN-1")
     first = document_ops.add(ws, t, doc_type="analysis", title="01 Intro")
     second = document_ops.add(ws, t, doc_type="analysis", title="Intro")
     assert (first.path.name, second.path.name) == ("01-intro.md", "02-intro.md")
@@ -95,25 +97,33 @@ def test_workspace_template_wins_over_builtin(ws: Workspace) -> None:
         "---\nTitle: ignored\n---\n\n# {{TITLE}} for {{TICKET}}\n\n{{TOPICS_LIST}}\n",
         encoding="utf-8",
     )
-    added = document_ops.add(ws, lookup.find(ws, "MEN-1"), doc_type="reference", title="Mine")
+    added = document_ops.add(
+        ws, lookup.resolve_ticket(ws, "MEN-1"), doc_type="reference", title="Mine"
+    )
     text = added.path.read_text(encoding="utf-8")
     assert text.endswith("---\n\n# Mine for MEN-1\n\n- chat\n- backend\n")
 
 
 def test_builtin_template_used_when_workspace_has_none(ws: Workspace) -> None:
-    added = document_ops.add(ws, lookup.find(ws, "MEN-1"), doc_type="design-doc", title="Built in")
+    added = document_ops.add(
+        ws, lookup.resolve_ticket(ws, "MEN-1"), doc_type="design-doc", title="Built in"
+    )
     body = added.path.read_text(encoding="utf-8").split("---\n", 2)[2]
     assert "# Built in" in body and "{{" not in body
 
 
 def test_type_without_template_gets_front_matter_only(ws: Workspace) -> None:
-    added = document_ops.add(ws, lookup.find(ws, "MEN-1"), doc_type="analysis", title="Bare")
+    added = document_ops.add(
+        ws, lookup.resolve_ticket(ws, "MEN-1"), doc_type="analysis", title="Bare"
+    )
     assert added.path.read_text(encoding="utf-8").endswith('WhenToUse: ""\n---\n\n')
 
 
 @pytest.mark.parametrize("bad", ["../x", "a/b", "..", "x\\y"])
 def test_doc_type_cannot_escape(ws: Workspace, bad: str) -> None:
-    ticket = lookup.find(ws, "MEN-1")  # before the snapshot: finding may build the index cache
+    ticket = lookup.resolve_ticket(
+        ws, "MEN-1"
+    )  # before the snapshot: finding may build the index cache
     before = sorted(p for p in ws.root.parent.rglob("*"))
     with pytest.raises(UnsafePath):
         document_ops.add(ws, ticket, doc_type=bad, title="x")
@@ -122,7 +132,7 @@ def test_doc_type_cannot_escape(ws: Workspace, bad: str) -> None:
 
 def test_empty_title_is_an_error(ws: Workspace) -> None:
     with pytest.raises(DocmgrError, match="title is empty"):
-        document_ops.add(ws, lookup.find(ws, "MEN-1"), doc_type="reference", title="  ")
+        document_ops.add(ws, lookup.resolve_ticket(ws, "MEN-1"), doc_type="reference", title="  ")
 
 
 # --------------------------------------------------------------------------- doc refs (§1.7)
@@ -130,7 +140,7 @@ def test_empty_title_is_an_error(ws: Workspace) -> None:
 
 @pytest.fixture
 def ref_ws(ws: Workspace) -> Workspace:
-    t = lookup.find(ws, "MEN-1")
+    t = lookup.resolve_ticket(ws, "MEN-1")
     document_ops.add(ws, t, doc_type="reference", title="Chat")
     document_ops.add(ws, t, doc_type="design-doc", title="Chat")
     return ws
@@ -229,7 +239,7 @@ def test_doc_list_filters(invoke, ref_ws: Workspace) -> None:
         return json.loads(invoke(["doc", "list", *args, "--output", "json"], cwd=ref_ws.cwd).stdout)
 
     assert [r["doc_type"] for r in rows("--ticket", "MEN-1")] == ["design-doc", "reference"]
-    assert rows("--ticket", "MEN") == []
+    assert rows("--ticket", "MEN") == rows("--ticket", "MEN-1")  # forgiving: a unique prefix
     assert [r["doc_type"] for r in rows("--doc-type", "reference")] == ["reference"]
     assert len(rows("--topics", "CHAT,nope")) == 2
     assert rows("--topics", "nope") == []

@@ -64,6 +64,7 @@ _WARM_COMMON = {
     # --print-template-schema on the read verbs (the template machinery itself loads only
     # when <root>/templates exists)
     "docmgr.cli._verb_templates",
+    "docmgr.cli._hints",  # spells library hints as flags at the error boundary
     "docmgr.cli.output",
     "docmgr.errors",
     "docmgr.formats",
@@ -91,6 +92,8 @@ _WARM_SEARCH = _WARM_COMMON | {
     "docmgr.cli.search",
     "docmgr.reports.search",
     "docmgr.seams.dates",
+    "docmgr.seams.paths",  # the ticket resolver (search --ticket takes forgiving references)
+    "docmgr.store.lookup",
 }
 _WARM_TICKET_LIST = _WARM_COMMON | {
     "docmgr.cli._report",

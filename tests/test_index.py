@@ -396,9 +396,9 @@ def test_exact_ticket_lookup_skips_the_refresh(ws_root: Path) -> None:
     load_docs(ws)
     folder = ws_root / "2026/02/01/IX-1--index"
     (folder / "design" / "02-new.md").write_text(DOC.format(title="New", body="x"))
-    assert lookup.find(ws, "IX-1").dir == folder
+    assert lookup.resolve_ticket(ws, "IX-1").dir == folder
     assert "2026/02/01/IX-1--index/design/02-new.md" not in _cached_rels(ws)  # no refresh
-    assert lookup.find(ws, "ix-1").dir == folder  # not exact: refreshes first
+    assert lookup.resolve_ticket(ws, "ix-1").dir == folder  # not exact: refreshes first
     assert "2026/02/01/IX-1--index/design/02-new.md" in _cached_rels(ws)
 
 
@@ -411,12 +411,12 @@ def test_exact_ticket_lookup_notices_a_moved_ticket(ws_root: Path) -> None:
     new = ws_root / "2026/02/02/IX-1--moved"
     new.parent.mkdir(parents=True)
     old.rename(new)
-    assert lookup.find(ws, "IX-1").dir == new
+    assert lookup.resolve_ticket(ws, "IX-1").dir == new
     index = new / "index.md"
     index.write_text(index.read_text().replace("Ticket: IX-1", "Ticket: IX-2"))
-    assert lookup.find(ws, "IX-2").dir == new
+    assert lookup.resolve_ticket(ws, "IX-2").dir == new
     with pytest.raises(Exception, match="not found"):
-        lookup.find(ws, "IX-1")
+        lookup.resolve_ticket(ws, "IX-1")
 
 
 def test_a_held_write_lock_falls_back_to_a_scan(
@@ -447,7 +447,7 @@ def test_cache_dir_with_odd_characters(ws_root: Path, tmp_path: Path) -> None:
 
     ws = _ws(ws_root, {"DOCMGR_CACHE_DIR": str(tmp_path / "a dir?#x")})
     load_docs(ws)
-    assert lookup.find(ws, "IX-1").id == "IX-1"
+    assert lookup.resolve_ticket(ws, "IX-1").id == "IX-1"
     assert queries.trusted_index_docs(ws, "IX-1")  # the read-only URI opens
 
 

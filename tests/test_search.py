@@ -171,7 +171,9 @@ def test_ranked_with_snippets(invoke, ws: Path) -> None:
 
 def test_filters(invoke, ws: Path) -> None:
     assert _paths(invoke, ws, "--ticket", "SRCH-2") == ["01-deploy.md", "index.md"]
-    assert _paths(invoke, ws, "--ticket", "SRCH") == []  # exact, not forgiving
+    assert _paths(invoke, ws, "--ticket", "srch-2") == ["01-deploy.md", "index.md"]  # forgiving
+    ambiguous = invoke(["search", "--ticket", "SRCH"], cwd=ws, expect=1).stderr
+    assert 'ticket ambiguous: "SRCH" matches multiple tickets: SRCH-1' in ambiguous
     assert _paths(invoke, ws, "--doc-type", "reference") == ["01-notes.md"]
     assert _paths(invoke, ws, "--status", "review") == ["01-notes.md"]
     assert _paths(invoke, ws, "--topics", "chat,frontend") == [

@@ -83,7 +83,7 @@ def test_doc_list_renders_its_template_after_the_output(invoke, work: Path) -> N
         "doc/list.templ",
         "{{.TotalDocs}} doc(s) in {{.TotalTickets}} ticket(s)\n"
         "{{range .Tickets}}{{.Ticket}}:{{range .Docs}} {{.Title}}{{end}}{{end}}\n"
-        "{{index .Verbs 1}}/{{index .Verbs 2}} {{.Settings.ticket_filter}}",
+        "{{index .Verbs 1}}/{{index .Verbs 2}} {{.Settings.ticket}}",
     )
     out = invoke(["doc", "list", "--ticket", "MEN-1"], cwd=work).stdout
     body, rendered = out.rsplit("\n\n", 1)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from docmgr.cli import _hints as hints
 from docmgr.errors import DocmgrError, UsageProblem
 
 if TYPE_CHECKING:
@@ -246,7 +247,7 @@ class DocmgrGroup(click.Group):
             try:
                 rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             except DocmgrError as exc:
-                click.echo(f"Error: {exc}", err=True)
+                click.echo(f"Error: {hints.render(exc)}", err=True)
                 sys.exit(2 if isinstance(exc, UsageProblem) else 1)
             except click.UsageError as exc:
                 sub = exc.ctx.command_path if exc.ctx else (prog_name or "docmgr")

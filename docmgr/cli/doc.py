@@ -69,7 +69,7 @@ def add_cmd(
     """
 
     ws = app().workspace()
-    found = lookup.find(ws, ticket)
+    found = lookup.resolve_ticket(ws, ticket)
     added = document_ops.add(
         ws,
         found,
@@ -131,14 +131,16 @@ def created_report(ws: Any, added: Any, guide: tuple[str, str] | None) -> str:
 
 @doc_group.command("list")
 @common_options
-@click.option("--ticket", "ticket_filter", default="", help="Only docs of this exact ticket id.")
+@ticket_option(
+    required=False, help_text="Only docs of this ticket (forgiving: prefix, folder name)."
+)
 @click.option("--status", default="", help="Only docs with this status.")
 @click.option("--doc-type", "doc_type", default="", help="Only docs of this type.")
 @click.option("--topics", multiple=True, help="Docs with any of these topics.")
 @output_options
 @template_options("doc list")
 def list_cmd(
-    ticket_filter: str,
+    ticket: str,
     status: str,
     doc_type: str,
     topics: tuple[str, ...],
@@ -149,13 +151,14 @@ def list_cmd(
 
     \b
     Example:
-      docmgr doc list --ticket VM-004-EXPAND-E2E-COVERAGE
+      docmgr doc list --ticket VM-004
       docmgr doc list --doc-type design-doc --output json
     """
 
     ws = app().workspace()
+    only = lookup.resolve_ticket(ws, ticket).id if ticket else ""
     found, skipped = index_store.doc_listing(  # straight from the index's SQL
-        ws, ticket=ticket_filter, status=status, doc_type=doc_type, topics=split_list(topics)
+        ws, ticket=only, status=status, doc_type=doc_type, topics=split_list(topics)
     )
     report_skipped(ws, skipped, structured=bool(output or glaze))
     rows = [

@@ -12,6 +12,7 @@ from docmgr.cli._common import (
     no_cache_option,
     output_options,
     split_list,
+    ticket_option,
 )
 from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.reports import search
@@ -21,7 +22,9 @@ from docmgr.reports import search
 @common_options
 @click.option("--query", default="", help="Words to find (quoted phrases, prefix*, OR/NOT work).")
 @click.option("--fts", default="", help="A raw SQLite FTS5 MATCH expression (experts).")
-@click.option("--ticket", default="", help="Only docs of this exact ticket id.")
+@ticket_option(
+    required=False, help_text="Only docs of this ticket (forgiving: prefix, folder name)."
+)
 @click.option("--topics", multiple=True, help="Any of these topics (comma list or repeated).")
 @click.option("--doc-type", "doc_type", default="", help="Only this DocType.")
 @click.option("--status", default="", help="Only this Status.")

@@ -6,14 +6,14 @@ from typing import Any
 
 import click
 
-from docmgr.cli._common import app, common_options, emit, output_options
+from docmgr.cli._common import app, common_options, emit, output_options, ticket_option
 from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.reports import status
 
 
 @click.command("status")
 @common_options
-@click.option("--ticket", default="", help="Only this exact ticket id.")
+@ticket_option(required=False, help_text="Only this ticket (forgiving: prefix, folder name).")
 @click.option(
     "--stale-after",
     "stale_after",

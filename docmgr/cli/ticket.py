@@ -128,27 +128,25 @@ def _list_row(summary: Any) -> dict[str, Any]:
 
 @ticket_group.command("list")
 @common_options
-@click.option("--ticket", "ticket_filter", default="", help="Only this exact ticket id.")
+@ticket_option(required=False, help_text="Only this ticket (forgiving: prefix, folder name).")
 @click.option("--status", default="", help="Only tickets with this status.")
 @output_options
 @template_options("ticket list")
-def list_cmd(ticket_filter: str, status: str, output: str | None, glaze: bool) -> None:
+def list_cmd(ticket: str, status: str, output: str | None, glaze: bool) -> None:
     """List tickets, most recently updated first, with task counts.
 
     \b
     Example:
       docmgr ticket list
       docmgr ticket list --status active --output json
+      docmgr ticket list --ticket VM-004
     """
 
     ws = app().workspace()
+    only = lookup.resolve_ticket(ws, ticket).id if ticket else ""
     found, skipped = index_store.ticket_listing(ws)  # straight from the index's SQL
     report_skipped(ws, skipped, structured=bool(output or glaze))
-    found = [
-        t
-        for t in found
-        if (not ticket_filter or t.id == ticket_filter) and (not status or t.status == status)
-    ]
+    found = [t for t in found if (not only or t.id == only) and (not status or t.status == status)]
     found.sort(key=lambda t: t.last_updated, reverse=True)
     rows = [
         {
@@ -208,7 +206,7 @@ def show_cmd(ticket_ref: str, ticket: str, output: str | None, glaze: bool) -> N
         )
     ws = app().workspace()
     docs = load_docs(ws)
-    found = lookup.find(ws, ref, docs)
+    found = lookup.resolve_ticket(ws, ref, docs=docs)
     shown = summary.summarize(ws, found, docs)
     prefix = found.rel_dir + "/" if found.rel_dir != "." else ""
     doc_rows = [(d.rel[len(prefix) :], d.meta.doc_type if d.meta else "") for d in shown.docs]
@@ -373,7 +371,7 @@ def move_cmd(
 
 @ticket_group.command("graph")
 @common_options
-@click.option("--ticket", required=True, help="Exact ticket id.")
+@ticket_option()
 @click.option("--format", "fmt", default="markdown", show_default=True, help="markdown | mermaid")
 @click.option("--direction", default="TD", show_default=True, help="TD | LR")
 @click.option("--label", default="both", show_default=True, help="title | path | both")

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats.front_matter import split
 from docmgr.model import CommitRef, DiaryStep
 
@@ -480,7 +480,7 @@ def draft_from_options(
 def _one_line_title(title: str) -> str:
     cleaned = " ".join(title.split())
     if not cleaned:
-        raise UsageProblem("step title is empty", 'pass --title "What this step did"')
+        raise UsageProblem("step title is empty", ("pass ", Param("title", '"What this step did"')))
     return cleaned
 
 

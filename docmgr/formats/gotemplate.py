@@ -29,6 +29,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from docmgr.errors import TemplateError, TemplateLoopControl
+
+__all__ = ["Template", "TemplateError", "check", "go_sprintf", "go_string", "parse", "render"]
+
 KEYWORDS = {
     "if",
     "else",
@@ -47,15 +51,6 @@ KEYWORDS = {
 
 
 _MISSING: Any = object()  # "no value was piped in" (None is a value: nil)
-
-
-class TemplateError(Exception):
-    """A template that does not parse, or fails while it runs."""
-
-
-class _Stop(Exception):
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
 
 
 # --- lexing ----------------------------------------------------------------------------------
@@ -193,7 +188,7 @@ class Operand:
 
 
 @dataclass(slots=True)
-class Command:
+class Stage:
     args: list[Operand]
 
 
@@ -201,7 +196,7 @@ class Command:
 class Pipeline:
     decl: list[str]
     assign: bool
-    cmds: list[Command]
+    cmds: list[Stage]
     line: int
 
 
@@ -327,14 +322,14 @@ class _Parser:
                 if control != "range":
                     raise self.error(line, "too many declarations in command")
                 decl, assign, pos = [toks[0].value, toks[2].value], toks[3].kind == "assign", 4
-        cmds: list[Command] = []
+        cmds: list[Stage] = []
         current: list[Operand] = []
         while pos < len(toks):
             tok = toks[pos]
             if tok.kind == "pipe":
                 if not current:
                     raise self.error(tok.line, "missing command")
-                cmds.append(Command(current))
+                cmds.append(Stage(current))
                 current = []
                 pos += 1
                 continue
@@ -342,7 +337,7 @@ class _Parser:
             current.append(operand)
         if not current:
             raise self.error(line, "missing value for command")
-        cmds.append(Command(current))
+        cmds.append(Stage(current))
         for cmd in cmds[1:]:
             first = cmd.args[0]
             if first.kind in ("str", "num", "bool", "nil"):
@@ -852,7 +847,7 @@ class _Runner:
             finally:
                 self.depth -= 1
         elif kind in ("break", "continue"):
-            raise _Stop(kind)
+            raise TemplateLoopControl(kind)
 
     def range(self, node: Node, dot: Any, scope: list[tuple[str, Any]]) -> None:
         pipe = node.pipe
@@ -882,7 +877,7 @@ class _Runner:
                 scope.append((pipe.decl[1], item))
             try:
                 self.walk(node.body, item, scope)
-            except _Stop as stop:
+            except TemplateLoopControl as stop:
                 if stop.kind == "break":
                     break
             finally:
@@ -909,7 +904,7 @@ class _Runner:
         return value
 
     def command(
-        self, cmd: Command, dot: Any, scope: list[tuple[str, Any]], piped: Any, line: int
+        self, cmd: Stage, dot: Any, scope: list[tuple[str, Any]], piped: Any, line: int
     ) -> Any:
         first = cmd.args[0]
         if first.kind == "ident" and not first.chain:

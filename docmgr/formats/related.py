@@ -6,9 +6,11 @@ import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
-from docmgr.errors import UsageProblem
+from docmgr.errors import Param, UsageProblem
 
 SCHEMES = ("repo", "ws", "docs", "doc", "abs")
+
+_EXAMPLE = ("pass ", Param("file_note", '"path/to/file.go:why it matters"'))
 
 
 def parse_anchor(raw: str) -> tuple[str, str] | None:
@@ -58,19 +60,27 @@ def parse_file_note(value: str) -> tuple[str, str] | None:
     positions = [p for p in (value.find(":", start), value.find("=", start)) if p >= 0]
     if not positions:
         raise UsageProblem(
-            f"malformed --file-note value {value!r}: expected 'path:note' (or 'path=note')",
-            'pass --file-note "path/to/file.go:why it matters"',
+            (
+                "malformed ",
+                Param("file_note"),
+                f" value {value!r}: expected 'path:note' (or 'path=note')",
+            ),
+            _EXAMPLE,
         )
     cut = min(positions)
     path, note = value[:cut].strip(), value[cut + 1 :].strip()
     if not path:
         raise UsageProblem(
-            f"malformed --file-note value {value!r}: empty path (expected 'path:note')",
-            'pass --file-note "path/to/file.go:why it matters"',
+            (
+                "malformed ",
+                Param("file_note"),
+                f" value {value!r}: empty path (expected 'path:note')",
+            ),
+            _EXAMPLE,
         )
     if not note:
         raise UsageProblem(
-            f"--file-note requires a non-empty note for {path}", f"use '{path}:reason'"
+            (Param("file_note"), f" requires a non-empty note for {path}"), f"use '{path}:reason'"
         )
     return path, note
 

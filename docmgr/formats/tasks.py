@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from docmgr.errors import DocmgrError, TaskNotFound, UsageProblem
+from docmgr.errors import DocmgrError, Param, TaskNotFound, UsageProblem
 from docmgr.model import Task
 
 # A real task: optional indent, a bullet, a checkbox, then text. "- [Index](./index.md)" is a
@@ -87,7 +87,7 @@ def clean_text(text: str) -> str:
     """Make ``--text`` a single line; refuse an empty one."""
     one_line = " ".join(part.strip() for part in text.splitlines() if part.strip())
     if not one_line:
-        raise UsageProblem("task text is empty", 'pass --text "What needs doing"')
+        raise UsageProblem("task text is empty", ("pass ", Param("text", '"What needs doing"')))
     return one_line
 
 
@@ -147,7 +147,10 @@ def targets(tasks: list[Task], *, ids: list[str], match: str = "", path: str = "
         return select(tasks, refs, path=path)
     if match.strip():
         return [match_first(tasks, match, path=path)]
-    raise UsageProblem("no target task specified", "pass --id <id|position> or --match TEXT")
+    raise UsageProblem(
+        "no target task specified",
+        ("pass ", Param("id", "<id|position>"), " or ", Param("match", "TEXT")),
+    )
 
 
 def render_task(
@@ -227,7 +230,7 @@ def _refuse_open_fence(lines: list[str]) -> None:
     if sum(1 for raw in lines if _FENCE.match(raw)) % 2:
         raise DocmgrError(
             "cannot add a task: the file ends inside an unclosed ``` code block",
-            "close the code block in tasks.md, or pass --after N",
+            ("close the code block in tasks.md, or pass ", Param("after", "N")),
         )
 
 

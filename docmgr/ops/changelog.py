@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docmgr.errors import UsageProblem
+from docmgr.errors import Param, UsageProblem
 from docmgr.formats.changelog import render_entry
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
 from docmgr.seams.paths import confine
@@ -48,8 +48,11 @@ def locate(ws: Any, *, ticket: str = "", changelog_file: str = "") -> Path:
     if changelog_file:
         return confine(ws.root, changelog_file, cwd=ws.cwd, purpose="write", what="changelog")
     if not ticket:
-        raise UsageProblem("must specify --ticket or --changelog-file", "pass --ticket <ID>")
-    path = lookup.find(ws, ticket).dir / "changelog.md"
+        raise UsageProblem(
+            ("must specify ", Param("ticket"), " or ", Param("changelog_file")),
+            ("pass ", Param("ticket", "<ID>")),
+        )
+    path = lookup.resolve_ticket(ws, ticket).dir / "changelog.md"
     return confine(ws.root, path, cwd=ws.cwd, purpose="write", what="changelog")
 
 
@@ -65,7 +68,8 @@ def update(
 
     if not entry.strip():
         raise UsageProblem(
-            "--entry is required and must not be empty", 'pass --entry "What changed"'
+            (Param("entry"), " is required and must not be empty"),
+            ("pass ", Param("entry", '"What changed"')),
         )
     date = ws.clock.now().strftime("%Y-%m-%d")
     append_entry(path, date=date, entry=entry, title=title.strip(), file_notes=file_notes)

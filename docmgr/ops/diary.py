@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats import diary as diary_format
 from docmgr.formats import front_matter
 from docmgr.model import DiaryStep
@@ -32,12 +32,12 @@ def create(
     A ticket keeps one diary: an existing one is an error unless ``another`` is set.
     """
 
-    found = lookup.find(ws, ticket)
+    found = lookup.resolve_ticket(ws, ticket)
     existing = diaries_in(found.dir)
     if existing and not another:
         raise DocmgrError(
             f"ticket {found.id} already has a diary: {ws.rel(existing[0])}",
-            "add steps to it, or pass --another to start a second diary",
+            ("add steps to it, or pass ", Param("another"), " to start a second diary"),
         )
     goal_text = goal.strip() or "<!-- What this diary captures: the work, its scope, its goal. -->"
     body = f"# Diary\n\n## Goal\n\n{goal_text}\n\n{diary_format.INDEX_START}\n{diary_format.INDEX_END}\n"
@@ -194,7 +194,7 @@ def link_step(
     """Rewrite the commit line of one step (insert one when the step has none)."""
 
     if not revisions:
-        raise UsageProblem("no commit given", "pass --commit REV")
+        raise UsageProblem("no commit given", ("pass ", Param("commit", "REV")))
     handle = open_repo(ws, repo)
     try:
         commits: list[Commit] = []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from docmgr.errors import DocmgrError, FrontMatterError, UsageProblem
+from docmgr.errors import Command, DocmgrError, FrontMatterError, Param, UsageProblem
 from docmgr.formats import front_matter
 from docmgr.model import RelatedFile, Ticket
 from docmgr.seams import paths
@@ -64,7 +64,7 @@ def add(
 
     paths.validate_segment(doc_type, what="doc type")
     if not title.strip():
-        raise DocmgrError("title is empty", 'pass --title "What this document is"')
+        raise DocmgrError("title is empty", ("pass ", Param("title", '"What this document is"')))
     index = ticket.doc.meta
     if index is None:
         raise FrontMatterError("failed to read ticket metadata", path=ticket.doc.rel)
@@ -165,19 +165,21 @@ def move(
     if not meta.ticket and not orphan:
         raise DocmgrError(
             f"source document missing Ticket in frontmatter: {source}",
-            "set it with 'docmgr meta update --field Ticket'",
+            ("set it with ", Command("meta update", doc=str(source), field="Ticket", value="<ID>")),
         )
     src_dir: Path | None = None
     src_id = meta.ticket
     if not orphan:
-        src_ticket = lookup.find(ws, meta.ticket, docs)
+        src_ticket = lookup.resolve_ticket(ws, meta.ticket, docs=docs)
         if not paths.is_inside(src_ticket.dir, source):
             raise DocmgrError(
                 "document is not inside its ticket directory",
                 f"expected it under {src_ticket.dir}",
             )
         src_dir, src_id = src_ticket.dir, src_ticket.id
-    dst_ticket = lookup.find(ws, dest_ticket, docs)
+    dst_ticket = lookup.resolve_ticket(
+        ws, dest_ticket, docs=docs, param=Param("dest_ticket", "<ID>")
+    )
     if dest_dir:
         rel = dest_dir.strip().replace("\\", "/").strip("/") + "/" + source.name
     elif src_dir is None:
@@ -192,12 +194,13 @@ def move(
     dest = paths.confine(ws.root, dest, cwd=ws.cwd, purpose="write", what="destination")
     if dest == source:
         raise DocmgrError(
-            f"document is already at {dest}", "pass another --dest-ticket or --dest-dir"
+            f"document is already at {dest}",
+            ("pass another ", Param("dest_ticket"), " or ", Param("dest_dir")),
         )
     if dest.exists() and not overwrite:
         raise DocmgrError(
-            f"destination file already exists (use --overwrite to replace): {dest}",
-            "pass --overwrite or another --dest-dir",
+            ("destination file already exists (use ", Param("overwrite"), f" to replace): {dest}"),
+            ("pass ", Param("overwrite"), " or another ", Param("dest_dir")),
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     with file_lock(source), file_lock(dest):
@@ -278,7 +281,7 @@ class Renumbered:
 def renumber(ws: Workspace, ref: str) -> Renumbered:
     """Renumber docs 01-, 02-, … per first-level folder, keeping their current numeric order."""
 
-    found = lookup.find(ws, ref)
+    found = lookup.resolve_ticket(ws, ref)
     pairs: list[tuple[Path, Path]] = []
     for sub in sorted(p for p in found.dir.iterdir() if p.is_dir()):
         if sub.name.startswith("_") or sub.name == ".meta":
@@ -322,7 +325,7 @@ def layout_fix(ws: Workspace, *, ticket: str = "", dry_run: bool = False) -> lis
 
     docs = load_docs(ws)
     if ticket:
-        chosen = [lookup.find(ws, ticket, docs)]
+        chosen = [lookup.resolve_ticket(ws, ticket, docs=docs)]
     else:
         chosen = [
             t

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from docmgr.errors import DocmgrError
+from docmgr.errors import DocmgrError, Param
 from docmgr.formats import front_matter
 from docmgr.formats.front_matter import scalar
 from docmgr.seams import paths
@@ -43,9 +43,9 @@ def import_file(ws: Workspace, ref: str, *, file: str, name: str = "") -> Import
         raise DocmgrError(
             f"source file does not exist: {file}", "check the path (relative to the current folder)"
         )
-    found = lookup.find(ws, ref)
+    found = lookup.resolve_ticket(ws, ref)
     if name:
-        paths.validate_segment(name, what="--name")
+        paths.validate_segment(name, what=Param("name"))
         dest_name = name + os.path.splitext(source.name)[1]
     else:
         dest_name = source.name

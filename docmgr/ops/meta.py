@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docmgr.errors import DocmgrError, UnknownField, UsageProblem
+from docmgr.errors import Command, DocmgrError, Param, UnknownField, UsageProblem
 from docmgr.formats import front_matter
 from docmgr.model import RelatedFile
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
@@ -65,10 +65,11 @@ def targets(ws: Workspace, *, doc: str = "", ticket: str = "", doc_type: str = "
         return [confine(ws.root, path, cwd=ws.cwd, purpose="write", what="document")]
     if not ticket:
         raise UsageProblem(
-            "must specify either --doc or --ticket", "pass --doc <path> or --ticket <ID>"
+            ("must specify either ", Param("doc"), " or ", Param("ticket")),
+            ("pass ", Param("doc", "<path>"), " or ", Param("ticket", "<ID>")),
         )
     docs = load_docs(ws)
-    found = lookup.find(ws, ticket, docs)
+    found = lookup.resolve_ticket(ws, ticket, docs=docs)
     if not doc_type:
         return [found.doc.path]
     picked = [
@@ -79,7 +80,7 @@ def targets(ws: Workspace, *, doc: str = "", ticket: str = "", doc_type: str = "
     if not picked:
         raise DocmgrError(
             f"no {doc_type} documents in ticket {found.id}",
-            f"run 'docmgr doc list --ticket {found.id}' to see its documents",
+            ("run ", Command("doc list", ticket=found.id), " to see its documents"),
         )
     return picked
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docmgr.errors import FrontMatterError, UsageProblem
+from docmgr.errors import FrontMatterError, Param, UsageProblem
 from docmgr.formats import front_matter
 from docmgr.formats.related import merge_note
 from docmgr.model import RelatedFile
@@ -67,10 +67,13 @@ def relate(
     wanted: dict[str, tuple[str, str]] = {}  # key -> (stored form, note); last one wins
     for path, note in file_notes:
         if not path.strip():
-            raise UsageProblem("related file path is empty", 'pass --file-note "path:note"')
+            raise UsageProblem(
+                "related file path is empty", ("pass ", Param("file_note", '"path:note"'))
+            )
         if not note.strip():
             raise UsageProblem(
-                f"--file-note requires a non-empty note for {path}", f"use '{path}:reason'"
+                (Param("file_note"), f" requires a non-empty note for {path}"),
+                f"use '{path}:reason'",
             )
         stored, key = related_paths.stored_form(path, bases)
         wanted[key or stored] = (stored, note.strip())
@@ -137,7 +140,8 @@ def target_doc(ws: Workspace, *, doc: str = "", ticket: str = "") -> Path:
         path = lookup.resolve_ref(ws, doc)
         return confine(ws.root, path, cwd=ws.cwd, purpose="write", what="document")
     if ticket:
-        return lookup.find(ws, ticket).doc.path
+        return lookup.resolve_ticket(ws, ticket).doc.path
     raise UsageProblem(
-        "must specify either --doc or --ticket", "pass --ticket <ID> or --doc <path>"
+        ("must specify either ", Param("doc"), " or ", Param("ticket")),
+        ("pass ", Param("ticket", "<ID>"), " or ", Param("doc", "<path>")),
     )

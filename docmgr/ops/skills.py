@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from docmgr.errors import DocmgrError, SkillPlanError, UnsafeArchive
+from docmgr.errors import DocmgrError, Param, SkillPlanError, UnsafeArchive
 from docmgr.formats import skill_plan
 from docmgr.formats.skill_plan import Plan, Source
 from docmgr.seams import paths
@@ -42,7 +42,7 @@ def _require_empty(folder: Path, force: bool, message: str) -> None:
     if folder.exists() and not folder.is_dir():
         raise DocmgrError(f"path exists and is not a directory: {folder}", "pick another place")
     if folder.is_dir() and any(folder.iterdir()) and not force:
-        raise DocmgrError(f"{message}: {folder}", "pass --force to write into it anyway")
+        raise DocmgrError(f"{message}: {folder}", ("pass ", Param("force"), " to write into it"))
 
 
 def export(
@@ -60,7 +60,9 @@ def export(
     _require_empty(folder, force, "skill directory is not empty")
     package = Path(os.path.abspath(ws.cwd / output_skill)) if output_skill else None
     if package is not None and package.exists() and not force:
-        raise DocmgrError(f"output file already exists: {package}", "pass --force to replace it")
+        raise DocmgrError(
+            f"output file already exists: {package}", ("pass ", Param("force"), " to replace it")
+        )
     resolution = skill_store.resolve(ws, skill)  # may run binaries: before writing anything
     folder.mkdir(parents=True, exist_ok=True)
     outputs: list[str] = []
@@ -189,6 +191,9 @@ def import_skill(
     force: bool = False,
 ) -> Path:
     """Turn a skill folder or ``.skill`` zip into ``<skills>/<name>/skill.yaml``; return it."""
+    skills_dir = (
+        lookup.resolve_ticket(ws, ticket).dir / "skills" if ticket else ws.require_root() / "skills"
+    )
     given = Path(os.path.abspath(ws.cwd / source))
     if not given.exists():
         raise DocmgrError(f"input does not exist: {given}", "pass a skill folder or a .skill file")
@@ -203,7 +208,7 @@ def import_skill(
         return _import_folder(
             ws,
             skill_md,
-            ticket=ticket,
+            skills_dir=skills_dir,
             topics=topics or [],
             title=title,
             what_for=what_for,
@@ -216,7 +221,7 @@ def _import_folder(
     ws: Workspace,
     skill_md: Path,
     *,
-    ticket: str,
+    skills_dir: Path,
     topics: list[str],
     title: str,
     what_for: str,
@@ -231,8 +236,6 @@ def _import_folder(
     meta = parsed.metadata
     shown = title or _metadata_text(meta, "title") or parsed.title or parsed.name
     references = _references(folder)
-    root = ws.require_root()
-    skills_dir = lookup.find(ws, ticket).dir / "skills" if ticket else root / "skills"
     plan_dir = paths.resolve_inside(skills_dir.parent, f"skills/{parsed.name}")
     _require_empty(plan_dir, force, "plan directory is not empty")
     plan_dir.mkdir(parents=True, exist_ok=True)

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats import tasks as tasks_format
 from docmgr.model import Task
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
 from docmgr.seams.paths import Purpose, confine
 from docmgr.store import lookup
+
+_PASS_ID = ("pass ", Param("id", "<id|position>"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +53,10 @@ def locate(
         return path, ""
     if not ticket:
         raise UsageProblem(
-            "must specify --ticket when --tasks-file is not set", "pass --ticket <ID>"
+            ("must specify ", Param("ticket"), " when ", Param("tasks_file"), " is not set"),
+            ("pass ", Param("ticket", "<ID>")),
         )
-    found = lookup.find(ws, ticket)
+    found = lookup.resolve_ticket(ws, ticket)
     path = confine(ws.root, found.dir / "tasks.md", cwd=ws.cwd, purpose=purpose, what="tasks file")
     return path, found.id
 
@@ -66,7 +69,7 @@ def read_file(path: Path) -> str:
     except FileNotFoundError:
         raise DocmgrError(
             f"tasks file not found: {path}",
-            "create it (docmgr ticket create writes one) or pass --tasks-file",
+            ("create it ('docmgr ticket create' writes one) or pass ", Param("tasks_file")),
         ) from None
 
 
@@ -119,7 +122,7 @@ def edit_task(path: Path, *, ref: str, text: str) -> Outcome:
     def apply(current: str) -> tuple[str, list[Task], int]:
         chosen = tasks_format.select(tasks_format.parse(current), [ref], path=str(path))
         if not chosen:
-            raise UsageProblem("no target task specified", "pass --id <id|position>")
+            raise UsageProblem("no target task specified", _PASS_ID)
         updated = tasks_format.edit(current, chosen[0], new_text=text)
         return updated, _same_lines(updated, chosen), 0
 
@@ -132,7 +135,7 @@ def remove_tasks(path: Path, *, ids: list[str]) -> Outcome:
     def apply(current: str) -> tuple[str, list[Task], int]:
         chosen = tasks_format.select(tasks_format.parse(current), ids, path=str(path))
         if not chosen:
-            raise UsageProblem("no target task specified", "pass --id <id|position>")
+            raise UsageProblem("no target task specified", _PASS_ID)
         return tasks_format.remove(current, chosen), chosen, 0
 
     return _change(path, apply)

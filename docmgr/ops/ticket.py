@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from docmgr.errors import DocmgrError, TicketExists, UsageProblem
+from docmgr.errors import DocmgrError, Param, TicketExists, UsageProblem
 from docmgr.formats import front_matter
 from docmgr.ops import changelog
 from docmgr.seams import paths
@@ -52,7 +52,9 @@ def create(
 
     paths.validate_ticket_id(ticket)
     if not title.strip():
-        raise UsageProblem("title is empty", 'pass --title "What this ticket is about"')
+        raise UsageProblem(
+            "title is empty", ("pass ", Param("title", '"What this ticket is about"'))
+        )
     now = ws.clock.now()
     slug = paths.ticket_slug(ticket, title)
     rel = paths.render_path_template(path_template, ticket=ticket, title=title, slug=slug, when=now)
@@ -66,7 +68,12 @@ def create(
         # and reporting success would leave the new ticket without an index
         raise TicketExists(
             f"{target / 'index.md'} already exists (another ticket's workspace)",
-            "use a --path-template that includes {{TICKET}}, or pass --force",
+            (
+                "use a ",
+                Param("path_template"),
+                " that includes {{TICKET}}, or pass ",
+                Param("force"),
+            ),
         )
     ws.root.mkdir(parents=True, exist_ok=True)
     made_dirs: list[str] = []
@@ -167,8 +174,10 @@ def close(
     """
 
     if not status.strip():
-        raise UsageProblem("status is empty", "pass --status complete (or another status)")
-    found = lookup.find(ws, ref)
+        raise UsageProblem(
+            "status is empty", ("pass ", Param("status", "complete"), " (or another status)")
+        )
+    found = lookup.resolve_ticket(ws, ref)
     open_, done = task_counts(found.dir)
     meta = found.doc.meta
     old_status = meta.status if meta else ""
@@ -221,10 +230,11 @@ def rename(ws: Workspace, ref: str, *, new_ticket: str, dry_run: bool = False) -
 
     if ref == new_ticket:
         raise UsageProblem(
-            "new ticket is identical to current ticket", "pass a different --new-ticket"
+            "new ticket is identical to current ticket",
+            ("pass a different ", Param("new_ticket")),
         )
     paths.validate_ticket_id(new_ticket)
-    found = lookup.find(ws, ref)
+    found = lookup.resolve_ticket(ws, ref)
     base = found.dir.name
     if base.startswith(found.id):
         rest = base[len(found.id) :]
@@ -262,7 +272,7 @@ class Moved:
 def move(ws: Workspace, ref: str, *, path_template: str = "", overwrite: bool = False) -> Moved:
     """Move a ticket folder to where the path template puts it today ({{TICKET}} = canonical id)."""
 
-    found = lookup.find(ws, ref)
+    found = lookup.resolve_ticket(ws, ref)
     now = ws.clock.now()
     title = found.title or found.id
     rel = paths.render_path_template(
@@ -275,7 +285,9 @@ def move(ws: Workspace, ref: str, *, path_template: str = "", overwrite: bool = 
     dest = paths.resolve_inside(ws.root, rel)
     source = Path(os.path.abspath(found.dir))
     if dest == source:
-        raise DocmgrError(f"ticket {found.id} is already at {dest}", "pass another --path-template")
+        raise DocmgrError(
+            f"ticket {found.id} is already at {dest}", ("pass another ", Param("path_template"))
+        )
     if paths.is_inside(source, dest):
         raise DocmgrError(
             "destination cannot be nested inside source", "pick a path template outside the ticket"
@@ -283,13 +295,13 @@ def move(ws: Workspace, ref: str, *, path_template: str = "", overwrite: bool = 
     if dest.exists():
         if not overwrite:
             raise DocmgrError(
-                f"destination already exists (use --overwrite to replace): {dest}",
-                "pass --overwrite or another --path-template",
+                ("destination already exists (use ", Param("overwrite"), f" to replace): {dest}"),
+                ("pass ", Param("overwrite"), " or another ", Param("path_template")),
             )
         if not dest.is_dir() or any(dest.iterdir()):
             raise DocmgrError(
                 f"destination is not an empty folder: {dest}",
-                "remove it first; --overwrite never deletes documents",
+                ("remove it first; ", Param("overwrite"), " never deletes documents"),
             )
         dest.rmdir()
     dest.parent.mkdir(parents=True, exist_ok=True)

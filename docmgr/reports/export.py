@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC
 from pathlib import Path
 
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats import related as related_format
 from docmgr.model import Doc
 from docmgr.store import help_pages, related_paths
@@ -22,13 +22,16 @@ from docmgr.store.workspace import Workspace
 def export(ws: Workspace, out: str, *, force: bool = False, include_body: bool = False) -> Path:
     """Write the export to ``out`` (no overwrite without ``force``); return its absolute path."""
     if not out:
-        raise UsageProblem("--out is required", "pass --out workspace.sqlite")
+        raise UsageProblem(
+            (Param("out"), " is required"), ("pass ", Param("out", "workspace.sqlite"))
+        )
     target = Path(os.path.abspath(ws.cwd / out))
     if not target.parent.is_dir():
         raise DocmgrError(f"output directory does not exist: {target.parent}", "create it first")
     if target.exists() and not force:
         raise DocmgrError(
-            f"output file already exists (use --force): {target}", "pass --force to replace it"
+            ("output file already exists (use ", Param("force"), f"): {target}"),
+            ("pass ", Param("force"), " to replace it"),
         )
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     if tmp.exists():

@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from docmgr.errors import UsageProblem
+from docmgr.errors import Param, UsageProblem
 from docmgr.formats import related as related_format
-from docmgr.store import related_paths
+from docmgr.store import lookup, related_paths
 from docmgr.store.index import load_docs
 from docmgr.store.workspace import Workspace
 
@@ -84,11 +84,11 @@ def build(
     include_archived: bool = False,
     include_scripts: bool = False,
 ) -> Graph:
-    """Collect the docs of ``ticket`` (exact id) and their RelatedFiles edges."""
+    """Collect the docs of ``ticket`` (a forgiving reference) and their RelatedFiles edges."""
 
-    if not ticket:
-        raise UsageProblem("--ticket is required", "pass --ticket <ID>")
-    docs = [d for d in load_docs(ws) if d.meta is not None and d.meta.ticket == ticket]
+    every = load_docs(ws)
+    ticket = lookup.resolve_ticket(ws, ticket, docs=every).id
+    docs = [d for d in every if d.meta is not None and d.meta.ticket == ticket]
     nodes: list[tuple[str, str, str, str]] = []
     files: set[str] = set()
     edges: dict[tuple[str, str, str], Edge] = {}
@@ -129,14 +129,16 @@ def render(
     edge_notes: str = "short",
 ) -> str:
     """Render the graph as Mermaid (fenced for markdown)."""
-    for value, allowed, name in (
-        (fmt, FORMATS, "--format"),
-        (direction, DIRECTIONS, "--direction"),
-        (label, LABELS, "--label"),
-        (edge_notes, EDGE_NOTES, "--edge-notes"),
+    for value, allowed, param in (
+        (fmt, FORMATS, Param("format")),
+        (direction, DIRECTIONS, Param("direction")),
+        (label, LABELS, Param("label")),
+        (edge_notes, EDGE_NOTES, Param("edge_notes")),
     ):
         if value not in allowed:
-            raise UsageProblem(f"invalid {name}: {value}", f"use one of {', '.join(allowed)}")
+            raise UsageProblem(
+                ("invalid ", param, f": {value}"), f"use one of {', '.join(allowed)}"
+            )
     lines = [f"graph {direction}"]
     for abs_path, rel, doc_type, title in graph.docs:
         name = title or "(untitled)"

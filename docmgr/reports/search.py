@@ -12,15 +12,15 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from docmgr.errors import UsageProblem
+from docmgr.errors import Param, UsageProblem
 from docmgr.formats import related as related_format
 from docmgr.store import index as index_store
-from docmgr.store import related_paths
+from docmgr.store import lookup, related_paths
 from docmgr.store.index import Index, queries, sort_key
 from docmgr.store.workspace import Workspace
 
@@ -223,27 +223,46 @@ def _head(body: str) -> str:
 
 @index_store.recovering
 def search(ws: Workspace, query: Query, *, use_cache: bool = True) -> Results:
-    """Run a search over the (refreshed) index; results carry ticket, title, path and a snippet."""
+    """Run a search over the (refreshed) index; results carry ticket, title, path and a snippet.
+
+    ``query.ticket`` is a forgiving ticket reference (unknown or ambiguous: an error).
+    """
 
     if not query.has_filter():
         raise UsageProblem(
             "must provide at least a query or filter",
-            "pass --query TEXT or a filter such as --ticket, --topics or --file",
+            (
+                "pass ",
+                Param("query", "TEXT"),
+                " or a filter such as ",
+                Param("ticket"),
+                ", ",
+                Param("topics"),
+                " or ",
+                Param("file"),
+            ),
         )
     order = query.order_by or ("rank" if (query.text.strip() or query.fts.strip()) else "path")
     if order not in ORDERS:
         raise UsageProblem(
-            f'unsupported OrderBy: "{order}"', "use --order-by path, last_updated or rank"
+            f'unsupported OrderBy: "{order}"',
+            ("use ", Param("order_by", "path"), ", last_updated or rank"),
         )
     if order == "rank" and not (query.text.strip() or query.fts.strip()):
         raise UsageProblem(
-            "OrderByRank requires a non-empty TextQuery", "pass --query or another --order-by"
+            "OrderByRank requires a non-empty TextQuery",
+            ("pass ", Param("query"), " or another ", Param("order_by")),
         )
     if use_cache and not index_store.cache_disabled(ws):
         index = index_store.open_index(ws)
     else:
         index = index_store.open_index(ws, memory=True)
     with index:
+        if query.ticket:  # a forgiving reference; the filter takes the ticket's exact id
+            found = lookup.resolve_ticket(
+                ws, query.ticket, docs=queries.ticket_index_docs(index)
+            )
+            query = replace(query, ticket=found.id)
         return _run(ws, index, query, order)
 
 

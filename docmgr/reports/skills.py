@@ -16,6 +16,7 @@ from pathlib import Path
 
 from docmgr.errors import SkillAmbiguous, SkillNotFound
 from docmgr.formats.skill_plan import Source
+from docmgr.store import lookup
 from docmgr.store.skills import Skill, discover
 from docmgr.store.workspace import Workspace
 
@@ -158,6 +159,8 @@ def list_skills(
     dir: str = "",
 ) -> list[Listed]:
     """The visible skills, filtered by topics (any), a related file and a related folder."""
+    if ticket:  # load commands name the ticket by its id, whatever reference was typed
+        ticket = lookup.resolve_ticket(ws, ticket).id
     skills = discover(ws, ticket=ticket)
     wanted = {t.strip().lower() for t in topics or [] if t.strip()}
     if wanted:
@@ -261,6 +264,8 @@ def find(ws: Workspace, query: str, *, ticket: str = "") -> Skill:
         raise SkillNotFound(
             "missing skill query", "pass a name, title or path: docmgr skill show api-design"
         )
+    if ticket:
+        ticket = lookup.resolve_ticket(ws, ticket).id
     ranked = [s for s in (score(ws, k, query) for k in discover(ws, ticket=ticket)) if s.score]
     ranked.sort(key=lambda s: (-s.score, s.skill.title, s.skill.display_path))
     if not ranked:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from docmgr.store import index as index_store
+from docmgr.store import lookup
 from docmgr.store.index import queries
 from docmgr.store.workspace import Workspace
 
@@ -74,12 +75,19 @@ def _parse_key(key: str) -> datetime | None:
 
 @index_store.recovering
 def status(ws: Workspace, *, ticket: str = "", stale_after: int = 30) -> Status:
-    """Aggregate parseable docs by their Ticket value; tickets are those with an index doc."""
+    """Aggregate parseable docs by their Ticket value; tickets are those with an index doc.
+
+    ``ticket`` is a forgiving reference (unknown or ambiguous: an error).
+    """
 
     root = ws.require_root()
     memory = index_store.cache_disabled(ws)
     groups: dict[str, dict[str, Any]] = {}
     with index_store.open_index(ws, memory=memory) as index:
+        if ticket:  # a forgiving reference; the filter takes the ticket's exact id
+            ticket = lookup.resolve_ticket(
+                ws, ticket, docs=queries.ticket_index_docs(index)
+            ).id
         # streamed, and titles only for index docs: flat memory on very large workspaces
         rows = queries.status_rows(index)
         for tid, rel, name, doc_type, title, state, lu in rows:

@@ -12,9 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docmgr.errors import GitLinkError
+from docmgr.errors import GitLinkError, Param
 
-_NOT_A_REPO_HINT = "run it inside a git repository, pass --repo PATH, or use --no-commit"
+_NOT_A_REPO_HINT = (
+    "run it inside a git repository, pass ",
+    Param("repo", "PATH"),
+    ", or use ",
+    Param("no_commit"),
+)
 
 
 _SEP = "\x1f"

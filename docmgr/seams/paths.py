@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from docmgr.errors import PathOutsideRoot, SymlinkWrite, UnsafePath, UsageProblem
+from docmgr.errors import Param, PathOutsideRoot, SymlinkWrite, UnsafePath, UsageProblem
 
 DEFAULT_PATH_TEMPLATE = "{{YYYY}}/{{MM}}/{{DD}}/{{TICKET}}--{{SLUG}}"
 
@@ -48,7 +48,7 @@ _PLACEHOLDER = re.compile(r"\{\{(?:YYYY|MM|DD|DATE|TICKET|SLUG|TITLE)\}\}")
 def validate_ticket_id(ticket: str) -> str:
     """Return the ticket id unchanged, or raise UnsafePath if it could escape a folder."""
     if not ticket or not ticket.strip():
-        raise UnsafePath("ticket id is empty", "pass --ticket with a name such as ABC-123")
+        raise UnsafePath("ticket id is empty", "choose an id such as ABC-123")
     if ticket != ticket.strip():
         raise UnsafePath(f"ticket id {ticket!r} has leading or trailing whitespace")
     if "/" in ticket or "\\" in ticket:
@@ -60,14 +60,17 @@ def validate_ticket_id(ticket: str) -> str:
     return ticket
 
 
-def validate_segment(value: str, *, what: str) -> str:
-    """Check a single path component (doc type, file name) supplied by a user."""
+def validate_segment(value: str, *, what: str | Param) -> str:
+    """Check a single path component (doc type, file name) supplied by a user.
+
+    ``what`` names it in messages: a description, or the input it came from.
+    """
     if not value or not value.strip():
-        raise UnsafePath(f"{what} is empty")
+        raise UnsafePath((what, " is empty"))
     if "/" in value or "\\" in value or value in (".", "..") or ".." in value:
-        raise UnsafePath(f"{what} {value!r} must be a single folder name")
+        raise UnsafePath((what, f" {value!r} must be a single folder name"))
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise UnsafePath(f"{what} {value!r} contains NUL or control characters")
+        raise UnsafePath((what, f" {value!r} contains NUL or control characters"))
     return value
 
 

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from docmgr.errors import ProgramNotFound, ProgramTimedOut
+
 
 @dataclass(frozen=True, slots=True)
 class Ran:
@@ -22,16 +24,8 @@ class Ran:
     returncode: int
 
 
-class NotFound(Exception):
-    """The program does not exist (or is not executable)."""
-
-
-class TimedOut(Exception):
-    """The program ran longer than allowed and was killed."""
-
-
 def run(argv: Sequence[str], *, timeout: float, cwd: Path | None = None) -> Ran:
-    """Run ``argv`` without a shell; raise NotFound or TimedOut."""
+    """Run ``argv`` without a shell; raise ProgramNotFound or ProgramTimedOut."""
     try:
         done = subprocess.run(
             list(argv),
@@ -43,10 +37,8 @@ def run(argv: Sequence[str], *, timeout: float, cwd: Path | None = None) -> Ran:
             timeout=timeout,
             check=False,
         )
-    except FileNotFoundError:
-        raise NotFound(argv[0]) from None
-    except PermissionError:
-        raise NotFound(argv[0]) from None
+    except (FileNotFoundError, PermissionError, NotADirectoryError):
+        raise ProgramNotFound(f"program not found: {argv[0]}") from None
     except subprocess.TimeoutExpired:
-        raise TimedOut(argv[0]) from None
+        raise ProgramTimedOut(f"program timed out after {timeout}s: {argv[0]}") from None
     return Ran(done.stdout, done.returncode)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docmgr.errors import DocmgrError, DocNotFound, UsageProblem
+from docmgr.errors import Command, DocmgrError, DocNotFound, Param, UsageProblem
 from docmgr.seams import paths
 from docmgr.seams.gitlink import open_repository
 from docmgr.store import lookup
@@ -74,19 +74,21 @@ def resolve_diary(
             path = resolve_ref(ws, ref)
         return paths.confine(ws.root, path, cwd=ws.cwd, purpose=purpose, what="diary")
     if not ticket.strip():
-        raise UsageProblem("no diary given", "pass --ticket <ID> or --diary <path>")
+        raise UsageProblem(
+            "no diary given", ("pass ", Param("ticket", "<ID>"), " or ", Param("diary", "<path>"))
+        )
 
-    found = lookup.find(ws, ticket)
+    found = lookup.resolve_ticket(ws, ticket)
     candidates = diaries_in(found.dir)
     if not candidates:
         raise DocNotFound(
-            f"ticket {found.id} has no diary", f"run 'docmgr diary create --ticket {found.id}'"
+            f"ticket {found.id} has no diary", ("run ", Command("diary create", ticket=found.id))
         )
     if len(candidates) > 1:
         listing = ", ".join(ws.rel(p) for p in candidates)
         raise DocmgrError(
             f"ticket {found.id} has {len(candidates)} diaries: {listing}",
-            "pass --diary <path> to pick one",
+            ("pass ", Param("diary", "<path>"), " to pick one"),
         )
     return paths.confine(ws.root, candidates[0], cwd=ws.cwd, purpose=purpose, what="diary")
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable
 from pathlib import Path
 
-from docmgr.errors import DocmgrError, DocNotFound, TicketAmbiguous, TicketNotFound, UsageProblem
+from docmgr.errors import (
+    DocmgrError,
+    DocNotFound,
+    Param,
+    TicketAmbiguous,
+    TicketNotFound,
+    UsageProblem,
+)
 from docmgr.model import Doc, Ticket
 from docmgr.seams import paths
 from docmgr.store.index import index_docs, load_docs
@@ -37,11 +45,34 @@ def _unique(found: list[Ticket]) -> list[Ticket]:
     return list(seen.values())
 
 
-def resolve(ref: str, tickets: list[Ticket]) -> Ticket:
-    """Resolve a forgiving ticket reference (spec §1.6): id, prefix, folder name, substring."""
+_TICKET = Param("ticket", "<ID>")
+
+
+def resolve_ticket(
+    ws: Workspace, ref: str, *, docs: list[Doc] | None = None, param: Param = _TICKET
+) -> Ticket:
+    """The ticket a user's reference names (spec §1.6): the one resolver of every verb.
+
+    Stages, the first that matches decides: exact id (then case-insensitive), unique id
+    prefix, folder name (or the id before its ``--``), unique id substring. No match raises
+    TicketNotFound naming the closest ids; several raise TicketAmbiguous naming every
+    candidate's folder. ``docs`` are candidates the caller already holds (any documents:
+    only parseable ``DocType: index`` ones count); without them an exact id is answered
+    from the cache without a refresh, anything else from the refreshed index. ``param``
+    is the input the reference came from (``dest_ticket``), for the hint of an empty one.
+    """
+    if not ref.strip():
+        raise UsageProblem("missing ticket id", ("pass ", param))
+    if docs is None:
+        docs = index_docs(ws, ticket_id=ref)
+    return _match(ref, tickets_from_docs(docs))
+
+
+def _match(ref: str, tickets: list[Ticket]) -> Ticket:
+    """Resolve ``ref`` among ``tickets``: the stages of :func:`resolve_ticket`, no I/O."""
     ref = ref.strip()
     if not ref:
-        raise UsageProblem("missing ticket id", "pass --ticket <ID>")
+        raise UsageProblem("missing ticket id", ("pass ", _TICKET))
     lowered = ref.lower()
     stages: list[Callable[[], list[Ticket]]] = [
         lambda: (
@@ -54,11 +85,37 @@ def resolve(ref: str, tickets: list[Ticket]) -> Ticket:
     for stage in stages:
         found = _unique(stage())
         if len(found) == 1:
-            return _single(ref, found[0])
+            return _single(found[0])
         if len(found) > 1:
-            ids = ", ".join(sorted(t.id for t in found))
-            raise TicketAmbiguous(f'ticket ambiguous: "{ref}" matches multiple tickets: {ids}')
-    raise TicketNotFound(f'ticket not found: "{ref}"')
+            listing = ", ".join(f"{t.id} ({t.rel_dir})" for t in sorted(found, key=_by_id))
+            raise TicketAmbiguous(f'ticket ambiguous: "{ref}" matches multiple tickets: {listing}')
+    raise TicketNotFound(ref, closest_ids(ref, sorted({t.id for t in tickets})))
+
+
+def _by_id(ticket: Ticket) -> tuple[str, str]:
+    return ticket.id, ticket.doc.rel
+
+
+def closest_ids(ref: str, ids: list[str], *, limit: int = 3) -> list[str]:
+    """The ids most like ``ref`` (case-insensitive), best first; [] when none is close.
+
+    Each id is compared whole and cut to the length of ``ref``, so a mistyped prefix
+    (``VM-040`` for ``VM-004-EXPAND-E2E-COVERAGE``) still finds its ticket.
+    """
+    wanted = ref.strip().lower()
+    scored: list[tuple[float, str]] = []
+    for tid in ids:
+        low = tid.lower()
+        score = max(
+            difflib.SequenceMatcher(None, wanted, low).ratio(),
+            difflib.SequenceMatcher(None, wanted, low[: len(wanted)]).ratio(),
+        )
+        if score >= _CLOSE_ENOUGH:
+            scored.append((-score, tid))
+    return [tid for _, tid in sorted(scored)[:limit]]
+
+
+_CLOSE_ENOUGH = 0.6  # difflib's own default cutoff for get_close_matches
 
 
 def _by_folder(ref: str, tickets: list[Ticket]) -> list[Ticket]:
@@ -72,7 +129,7 @@ def _by_folder(ref: str, tickets: list[Ticket]) -> list[Ticket]:
     ]
 
 
-def _single(ref: str, ticket: Ticket) -> Ticket:
+def _single(ticket: Ticket) -> Ticket:
     if ticket.others:
         listing = ", ".join(d.rel for d in [ticket.doc, *ticket.others])
         raise TicketAmbiguous(
@@ -82,18 +139,13 @@ def _single(ref: str, ticket: Ticket) -> Ticket:
     return ticket
 
 
-def find(ws: Workspace, ref: str, docs: list[Doc] | None = None) -> Ticket:
-    """Resolve ``ref`` against the workspace's tickets."""
-    if docs is None:
-        docs = index_docs(ws, ticket_id=ref)
-    return resolve(ref, tickets_from_docs(docs))
-
-
 def resolve_ref(ws: Workspace, ref: str, docs: list[Doc] | None = None) -> Path:
     """Resolve a ``--doc`` reference (spec §1.7): abs, cwd, repo, docs root, suffix match."""
     ref = ref.strip()
     if not ref or "\x00" in ref:
-        raise DocNotFound("doc reference is empty", "pass --doc <path to the .md file>")
+        raise DocNotFound(
+            "doc reference is empty", ("pass ", Param("doc", "<path to the .md file>"))
+        )
     candidate = Path(ref)
     if candidate.is_absolute():
         if candidate.is_file():
@@ -118,7 +170,7 @@ def resolve_ref(ws: Workspace, ref: str, docs: list[Doc] | None = None) -> Path:
     if len(matches) > 1:
         listing = ", ".join(ws.rel(m) for m in matches)
         raise DocmgrError(
-            f'doc reference "{ref}" is ambiguous; candidates: {listing}', "pass more of the path"
+            f'doc reference "{ref}" is ambiguous; candidates: {listing}', "give more of the path"
         )
     raise DocNotFound(
         f'doc not found: "{ref}" (tried absolute, cwd-relative, repo-relative, and '

@@ -14,7 +14,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docmgr.errors import DocmgrError, SkillPlanError
+from docmgr.errors import DocmgrError, ProgramNotFound, ProgramTimedOut, SkillPlanError
 from docmgr.formats import skill_plan
 from docmgr.formats.skill_plan import Plan, Source
 from docmgr.model import Ticket
@@ -97,7 +97,7 @@ def discover(ws: Workspace, *, ticket: str = "") -> list[Skill]:
     found = [load_plan(ws, p) for p in scan_plans(root / "skills")]
     docs = load_docs(ws)
     if ticket:
-        chosen = [lookup.find(ws, ticket, docs)]
+        chosen = [lookup.resolve_ticket(ws, ticket, docs=docs)]
     else:
         chosen = [
             t
@@ -169,11 +169,11 @@ def run_binary_help(source: Source, *, default_timeout: int = DEFAULT_TIMEOUT_SE
     argv = [binary, "help"] + ([source.topic.strip()] if source.topic.strip() else [])
     try:
         ran = process.run(argv, timeout=timeout)
-    except process.NotFound:
+    except ProgramNotFound:
         raise DocmgrError(
             f"binary not found on PATH: {binary}", "install it or fix sources[].binary"
         ) from None
-    except process.TimedOut:
+    except ProgramTimedOut:
         raise DocmgrError(
             f"binary help timed out after {timeout}s for {binary}",
             "raise timeout_seconds in skill.yaml",

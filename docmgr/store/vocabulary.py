@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats.front_matter import scalar
 from docmgr.seams.fsio import atomic_write, file_lock
 
@@ -156,7 +156,7 @@ def add(vocab: Vocabulary, category: str, slug: str, description: str) -> Entry:
     """Add one entry; raise if the slug already exists in that category."""
     slug = slug.strip().lower()
     if not slug:
-        raise UsageProblem("slug is empty", "pass --slug with a value such as 'backend'")
+        raise UsageProblem("slug is empty", ("pass ", Param("slug", "backend")))
     if slug in vocab.slugs(category):
         raise DocmgrError(
             f"slug '{slug}' already exists in category '{category}'",

@@ -17,7 +17,7 @@ from docmgr.store import config as configmod
 from docmgr.store.ignore import IGNORE_FILE, Matcher
 
 ROOT_SCAN_LIMIT = 5000
-"""How many folder entries the ``--root`` sanity check looks at before it gives up on finding
+"""How many folder entries the docs-root sanity check looks at before it gives up on finding
 a ticket: a bigger folder without a ticket in that many entries is not a docs root."""
 
 

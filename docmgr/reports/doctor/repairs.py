@@ -46,7 +46,7 @@ def plan_repairs(ws: Workspace, *, ticket: str = "", anchors_only: bool = False)
     docs = load_docs(ws)
     scope = docs
     if ticket:
-        found = lookup.find(ws, ticket, docs)
+        found = lookup.resolve_ticket(ws, ticket, docs=docs)
         prefix = found.rel_dir + "/" if found.rel_dir != "." else ""
         scope = [d for d in docs if d.rel.startswith(prefix)]
     out: list[Repair] = []
