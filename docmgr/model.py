@@ -109,6 +109,9 @@ class DiaryStep:
         return [r for r in self.refs if r.kind == "hash"]
 
 
+# the folder in the docs root where a multi-file operation keeps its journal (seams/journal)
+JOURNAL_DIR = ".docmgr-journal"
+
 CONTROL_NAMES = frozenset({"readme.md", "tasks.md", "changelog.md"})
 
 

@@ -109,6 +109,8 @@ _WARM_TICKET_LIST = _WARM_COMMON | {
     "docmgr.store.lookup",
     "docmgr.store.templates",
     "docmgr.store.ticket_files",
+    "docmgr.seams.journal",  # the verb module also holds the transactional write verbs
+    "docmgr.store.staging",
 }
 _WARM_DOC_LIST = _WARM_COMMON | {
     "docmgr.cli._report",
@@ -122,6 +124,8 @@ _WARM_DOC_LIST = _WARM_COMMON | {
     "docmgr.seams.paths",
     "docmgr.store.lookup",
     "docmgr.store.templates",
+    "docmgr.seams.journal",  # the verb module also holds the transactional write verbs
+    "docmgr.store.staging",
 }
 
 

@@ -444,7 +444,7 @@ def test_committed_journal_format(root: Path) -> None:
     assert crashed.returncode == 70, crashed.stderr
     (txdir,) = journals(root)
     folder = root / JOURNAL_DIR / txdir
-    assert sorted(os.listdir(folder)) == ["data", "manifest.json", "progress"]
+    assert sorted(os.listdir(folder)) == [".gitignore", "data", "manifest.json", "progress"]
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["format"] == 1 and manifest["label"] == LABEL
     assert manifest["state"] == "committed" and manifest["txid"] == txdir

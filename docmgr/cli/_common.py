@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from docmgr.cli import _hints as hints
-from docmgr.errors import DocmgrError, UsageProblem
+from docmgr.errors import DocmgrError, JournalStuck, UsageProblem
+from docmgr.model import JOURNAL_DIR
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,6 +29,7 @@ class App:
         self._clock = clock
         self.cwd = cwd
         self._workspace: Any = None
+        self.journal_stuck: JournalStuck | None = None
 
     @property
     def clock(self) -> Any:
@@ -37,8 +39,13 @@ class App:
             self._clock = from_env()
         return self._clock
 
-    def workspace(self) -> Any:
-        """Resolve the docs root once per invocation (warnings about config go to stderr)."""
+    def workspace(self, *, stuck_ok: bool = False) -> Any:
+        """Resolve the docs root once per invocation (warnings about config go to stderr).
+
+        Opening it finishes or rolls back what a killed docmgr left half done (one line on
+        stderr per operation); a journal that cannot be dealt with is an error, unless
+        ``stuck_ok`` (doctor reports it as a finding: ``self.journal_stuck``).
+        """
         if self._workspace is None:
             from docmgr.store.workspace import Workspace
 
@@ -46,6 +53,18 @@ class App:
             for warning in self._workspace.resolution.warnings:
                 click.echo(warning, err=True)
             _hear_the_index()
+            recovered: list[str] = []
+            if os.path.isdir(self._workspace.root / JOURNAL_DIR):  # one stat when all is well
+                from docmgr.seams import journal
+
+                try:
+                    recovered = journal.recover(self._workspace.root)
+                except JournalStuck as exc:
+                    recovered, self.journal_stuck = exc.recovered, exc
+            for line in recovered:
+                click.echo(f"docmgr: {line}", err=True)
+        if self.journal_stuck is not None and not stuck_ok:
+            raise self.journal_stuck
         return self._workspace
 
 
@@ -74,6 +93,7 @@ def _set_root(ctx: click.Context, _param: click.Parameter, value: str | None) ->
         obj = ctx.find_object(App) or ctx.ensure_object(App)
         obj.root_flag = value
         obj._workspace = None
+        obj.journal_stuck = None
 
 
 def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

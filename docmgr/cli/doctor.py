@@ -97,7 +97,7 @@ def doctor_cmd(
     import json
     from pathlib import Path
 
-    ws = app().workspace()
+    ws = app().workspace(stuck_ok=True)  # a journal it cannot finish becomes a finding
     structured = bool(output or glaze)
     fix_rows: list[Any] = []
     if fix or fix_anchors:
@@ -133,6 +133,9 @@ def doctor_cmd(
     )
     if fix_rows:
         report.prepend(fix_rows)
+    stuck = app().journal_stuck
+    if stuck is not None:
+        report.prepend([doctor_repairs.stuck_journal(ws, stuck)])
     if diagnostics_json:
         payload = json.dumps(doctor_render.diagnostics(report), indent=2) + "\n"
         if diagnostics_json == "-":

@@ -25,10 +25,15 @@ def append_entry(
 
     block = render_entry(date=date, entry=entry, title=title, file_notes=file_notes)
     with file_lock(path):
-        current = read_text(path) if path.exists() else "# Changelog\n\n"
-        if current and not current.endswith("\n"):
-            current += "\n"
-        atomic_write(path, current + block)
+        atomic_write(path, with_block(read_text(path) if path.exists() else None, block))
+
+
+def with_block(current: str | None, block: str) -> str:
+    """The changelog text ``current`` (None: no file yet) with a rendered entry appended."""
+    text = "# Changelog\n\n" if current is None else current
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + block
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,11 @@ from docmgr.errors import Command, DocmgrError, FrontMatterError, Param, UsagePr
 from docmgr.formats import front_matter
 from docmgr.model import RelatedFile, Ticket
 from docmgr.seams import paths
-from docmgr.seams.fsio import atomic_write, file_lock, folder_lock, read_text
+from docmgr.seams.fsio import atomic_write, folder_lock, read_text
+from docmgr.seams.journal import Transaction
 from docmgr.store import lookup, templates
 from docmgr.store.index import load_docs
+from docmgr.store.staging import Plan, folders_under, locked, stage_dirs
 from docmgr.store.workspace import Workspace
 
 
@@ -159,8 +161,7 @@ def move(
     source = paths.confine(
         ws.root, lookup.resolve_ref(ws, doc_ref, docs), cwd=ws.cwd, purpose="write", what="document"
     )
-    text = read_text(source)
-    meta, _ = front_matter.read(text, path=str(source))
+    meta, _ = front_matter.read(read_text(source), path=str(source))
     orphan = not any(paths.is_inside(t.dir, source) for t in lookup.tickets_from_docs(docs))
     if not meta.ticket and not orphan:
         raise DocmgrError(
@@ -202,14 +203,25 @@ def move(
             ("destination file already exists (use ", Param("overwrite"), f" to replace): {dest}"),
             ("pass ", Param("overwrite"), " or another ", Param("dest_dir")),
         )
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with file_lock(source), file_lock(dest):
-        text = read_text(source)
-        atomic_write(
-            dest, front_matter.update_fields(text, {"Ticket": dst_ticket.id}, path=str(source))
-        )
-        source.unlink()
+    with locked([source.parent, _nearest_folder(dest)]):
+        plan = Plan(ws, f"move {ws.display(source)}")
+        text = plan.edit(source, {"Ticket": dst_ticket.id})
+        plan.check()
+        assert text is not None
+        label = f"doc move {ws.rel(source)} -> {ws.rel(dest)}"
+        with Transaction(ws.root, label) as tx:
+            stage_dirs(tx, dest.parent)
+            tx.write(dest, text)
+            tx.remove(source)
     return DocMoved(src_id, dst_ticket.id, source, dest, ws.clock.now())
+
+
+def _nearest_folder(path: Path) -> Path:
+    """The deepest existing folder on the way to ``path`` (what a lock can be taken on)."""
+    folder = path.parent
+    while not folder.is_dir() and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,40 +235,60 @@ def _rel(ticket_dir: Path, path: Path) -> str:
     return path.relative_to(ticket_dir).as_posix()
 
 
-def _apply_renames(pairs: list[tuple[Path, Path]]) -> None:
-    """Rename in two phases (via temp names) so swaps and chains cannot collide."""
+def _stage_renames(tx: Transaction, pairs: list[tuple[Path, Path]]) -> None:
+    """Stage renames in two phases (via temporary names) so swaps and chains cannot collide."""
     staged: list[tuple[Path, Path]] = []
     for index, (src, dst) in enumerate(pairs):
         tmp = src.with_name(f".docmgr-renumber-{os.getpid()}-{index}-{src.name}")
-        os.rename(src, tmp)
+        tx.rename(src, tmp)
         staged.append((tmp, dst))
     for tmp, dst in staged:
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(tmp, dst)
+        stage_dirs(tx, dst.parent)
+        tx.rename(tmp, dst)
 
 
-def rewrite_references(ticket_dir: Path, mapping: dict[str, str]) -> int:
-    """Replace old ticket-relative paths by new ones in the ticket's ``.md`` files."""
+def _reference_rewrites(
+    plan: Plan, ticket_dir: Path, mapping: dict[str, str]
+) -> list[tuple[Path, bytes]]:
+    """The ticket's ``.md`` files with each old ticket-relative path replaced by its new one.
+
+    A plain substring replacement on the bytes, so a file in another encoding that keeps
+    ASCII as is (Latin-1) is rewritten too; an unreadable file is recorded in ``plan``.
+    """
 
     if not mapping:
-        return 0
-    pattern = re.compile("|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)))
-    changed = 0
+        return []
+    table = {k.encode("utf-8"): v.encode("utf-8") for k, v in mapping.items()}
+    pattern = re.compile(b"|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)))
+    out: list[tuple[Path, bytes]] = []
     for current, dirs, files in os.walk(ticket_dir):
-        dirs[:] = [d for d in dirs if not d.startswith("_")]
-        for name in files:
+        dirs[:] = sorted(d for d in dirs if not d.startswith("_"))
+        for name in sorted(files):
             if not name.lower().endswith(".md"):
                 continue
             path = Path(current) / name
             if path.is_symlink():
                 continue  # never written through: the walk and doctor deal with links
-            with file_lock(path):
-                text = read_text(path)
-                updated = pattern.sub(lambda m: mapping[m.group(0)], text)
-                if updated != text:
-                    atomic_write(path, updated)
-                    changed += 1
-    return changed
+            raw = plan.read_bytes(path)
+            if raw is None:
+                continue
+            updated = pattern.sub(lambda m: table[m.group(0)], raw)
+            if updated != raw:
+                out.append((path, updated))
+    return out
+
+
+def _move_docs(ws: Workspace, ticket_dir: Path, pairs: list[tuple[Path, Path]], label: str) -> None:
+    """Rename ``pairs`` inside one ticket and rewrite references to them, as one transaction."""
+    with locked(folders_under(ticket_dir)):
+        plan = Plan(ws, label)
+        mapping = {_rel(ticket_dir, s): _rel(ticket_dir, d) for s, d in pairs}
+        rewrites = _reference_rewrites(plan, ticket_dir, mapping)
+        plan.check()
+        with Transaction(ws.root, label) as tx:
+            for path, data in rewrites:  # at the old paths: the renames carry them along
+                tx.write(path, data)
+            _stage_renames(tx, pairs)
 
 
 def _sort_key(path: Path) -> tuple[int, str, str]:
@@ -300,9 +332,8 @@ def renumber(ws: Workspace, ref: str) -> Renumbered:
             raise DocmgrError(
                 f"cannot renumber: {dst} already exists", "rename or remove that file first"
             )
-    with folder_lock(found.dir):
-        _apply_renames(pairs)
-        rewrite_references(found.dir, {_rel(found.dir, s): _rel(found.dir, d) for s, d in pairs})
+    if pairs:
+        _move_docs(ws, found.dir, pairs, f"doc renumber {found.id}")
     renames = [Rename(s, d, "renamed") for s, d in pairs]
     return Renumbered(found.id, found.dir, renames, ws.clock.now())
 
@@ -366,9 +397,7 @@ def layout_fix(ws: Workspace, *, ticket: str = "", dry_run: bool = False) -> lis
             claimed.add(dest)
             planned.append((doc.path, dest))
         if not dry_run and planned:
-            with folder_lock(tk.dir):
-                _apply_renames(planned)
-                rewrite_references(tk.dir, {_rel(tk.dir, s): _rel(tk.dir, d) for s, d in planned})
+            _move_docs(ws, tk.dir, planned, f"doc layout-fix {tk.id}")
         status = "would-move" if dry_run else "moved"
         results.extend(LayoutFix(tk.id, tk.dir, s, d, status) for s, d in planned)
     return results

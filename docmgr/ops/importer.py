@@ -11,8 +11,9 @@ from docmgr.formats import front_matter
 from docmgr.formats.front_matter import scalar
 from docmgr.seams import paths
 from docmgr.seams.clock import format_rfc3339
-from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.seams.journal import Transaction
 from docmgr.store import lookup
+from docmgr.store.staging import Plan, locked, stage_dirs
 from docmgr.store.workspace import Workspace
 
 
@@ -60,29 +61,30 @@ def import_file(ws: Workspace, ref: str, *, file: str, name: str = "") -> Import
             found.doc.path,
         )
     )
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with file_lock(dest):
-        atomic_write(dest, source.read_bytes())
+    content = source.read_bytes()
     now = ws.clock.now()
-    sources_yaml.parent.mkdir(exist_ok=True)
-    with file_lock(sources_yaml):
-        current = read_text(sources_yaml) if sources_yaml.exists() else ""
+    marker = f"local:{dest_name}"
+    # the copy, its sources.yaml entry and the index's ExternalSources: all three or none
+    with locked([found.dir, dest.parent, sources_yaml.parent, index.parent]):
+        plan = Plan(ws, f"import {file} into ticket {found.id}")
+        current = plan.read_text(sources_yaml) if sources_yaml.exists() else ""
+        text = plan.read_text(index)
+        new_index: str | None = None
+        if text is not None:
+            meta, _ = front_matter.read(text, path=str(index))
+            if marker not in meta.external_sources:
+                new_index = plan.edit(
+                    index, {"ExternalSources": [*meta.external_sources, marker], "LastUpdated": now}
+                )
+        plan.check()
         if current and not current.endswith("\n"):
             current += "\n"
-        atomic_write(
-            sources_yaml, current + sources_entry(source=file, fetched=format_rfc3339(now))
-        )
-    marker = f"local:{dest_name}"
-    updated = False
-    with file_lock(index):
-        text = read_text(index)
-        meta, _ = front_matter.read(text, path=str(index))
-        if marker not in meta.external_sources:
-            new = front_matter.update_fields(
-                text,
-                {"ExternalSources": [*meta.external_sources, marker], "LastUpdated": now},
-                path=str(index),
-            )
-            atomic_write(index, new)
-            updated = True
-    return Imported(found.id, found.dir, file, dest, sources_yaml, index, updated)
+        entry = sources_entry(source=file, fetched=format_rfc3339(now))
+        with Transaction(ws.root, f"import file {found.id} {dest_name}") as tx:
+            stage_dirs(tx, dest.parent)
+            tx.write(dest, content)
+            stage_dirs(tx, sources_yaml.parent)
+            tx.write(sources_yaml, (current or "") + entry)
+            if new_index is not None:
+                tx.write(index, new_index)
+    return Imported(found.id, found.dir, file, dest, sources_yaml, index, new_index is not None)

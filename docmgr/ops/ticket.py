@@ -9,12 +9,14 @@ from pathlib import Path
 
 from docmgr.errors import DocmgrError, Param, TicketExists, UsageProblem
 from docmgr.formats import front_matter
+from docmgr.formats.changelog import render_entry
 from docmgr.ops import changelog
 from docmgr.seams import paths
-from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.seams.journal import Transaction
 from docmgr.store import lookup, templates
 from docmgr.store.index import load_docs
 from docmgr.store.lookup import tickets_from_docs
+from docmgr.store.staging import Plan, folders_under, locked, stage_dirs
 from docmgr.store.ticket_files import task_counts
 from docmgr.store.workspace import Workspace
 
@@ -76,11 +78,6 @@ def create(
             ),
         )
     ws.root.mkdir(parents=True, exist_ok=True)
-    made_dirs: list[str] = []
-    for sub in ("", *SCAFFOLD_DIRS):
-        folder = target / sub if sub else target
-        folder.mkdir(parents=True, exist_ok=True)
-        made_dirs.append(ws.rel(folder))
     owners = list(ws.config.owners) if ws.config else []
     intent = (ws.config.intent if ws.config else "") or "long-term"
     date = now.strftime("%Y-%m-%d")
@@ -120,26 +117,20 @@ def create(
         "tasks.md": "# Tasks\n\n## TODO\n\n",
         "changelog.md": f"# Changelog\n\n## {date}\n\n- Initial workspace created\n\n",
     }
+    made_dirs: list[str] = []
     written: list[str] = []
-    for name, content in files.items():
-        path = target / name
-        if path.exists() and not force:
-            continue
-        atomic_write(path, content)
-        written.append(ws.rel(path))
+    with Transaction(ws.root, f"ticket create {ticket}") as tx:  # a whole workspace or none
+        for sub in ("", *SCAFFOLD_DIRS):
+            folder = target / sub if sub else target
+            stage_dirs(tx, folder)
+            made_dirs.append(ws.rel(folder))
+        for name, content in files.items():
+            path = target / name
+            if tx.exists(path) and not force:
+                continue
+            tx.write(path, content)
+            written.append(ws.rel(path))
     return Created(ticket, title, target, made_dirs, written)
-
-
-def set_fields(path: Path, updates: dict[str, object]) -> bool:
-    """Under the file's lock, set front-matter keys (only their lines change); True if written."""
-
-    with file_lock(path):
-        text = read_text(path)
-        updated = front_matter.update_fields(text, updates, path=str(path))
-        if updated == text:
-            return False
-        atomic_write(path, updated)
-        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +177,19 @@ def close(
     updates: dict[str, object] = {"Status": status, "LastUpdated": now}
     if intent:
         updates["Intent"] = intent
-    set_fields(found.doc.path, updates)
+    index = found.doc.path
     log = found.dir / "changelog.md"
-    changelog.append_entry(log, date=now.strftime("%Y-%m-%d"), entry=entry or "Ticket closed")
+    block = render_entry(date=now.strftime("%Y-%m-%d"), entry=entry or "Ticket closed")
+    with locked([index.parent, log.parent]):
+        plan = Plan(ws, f"close ticket {found.id}")
+        new_index = plan.edit(index, updates)
+        current = plan.read_text(log) if log.exists() else None
+        plan.check()
+        assert new_index is not None
+        with Transaction(ws.root, f"ticket close {found.id}") as tx:
+            if plan.changed(index, new_index):
+                tx.write(index, new_index)
+            tx.write(log, changelog.with_block(current, block))
     return Closed(
         found.id,
         found.doc.path,
@@ -222,10 +223,13 @@ def _walk_md(folder: Path) -> list[Path]:
 
 
 def rename(ws: Workspace, ref: str, *, new_ticket: str, dry_run: bool = False) -> Renamed:
-    """Give a ticket a new id: rewrite ``Ticket`` in its docs and rename its folder.
+    """Give a ticket a new id: rewrite ``Ticket`` in its docs and rename its folder, or nothing.
 
-    The destination folder is checked before anything is rewritten, so a clash leaves the
-    ticket untouched (the Go tool rewrote the docs first and then failed).
+    Every document is read and rewritten in memory first: one that has front matter docmgr
+    cannot edit (not UTF-8, a header that does not parse, a key written twice) stops the
+    rename before anything is written, naming it. A destination folder that exists stops it
+    too (the Go tool rewrote the docs first and then failed). The rewrites and the folder
+    rename are then committed as one transaction.
     """
 
     if ref == new_ticket:
@@ -248,16 +252,20 @@ def rename(ws: Workspace, ref: str, *, new_ticket: str, dry_run: bool = False) -
     if dry_run:
         return Renamed(found.id, new_ticket, found.dir, dest, [], True)
     now = ws.clock.now()
-    updated: list[Path] = []
-    for path in _walk_md(found.dir):
-        try:
-            text = path.read_text(encoding="utf-8")
-            front_matter.read(text, path=str(path))
-        except (OSError, UnicodeDecodeError, DocmgrError):
-            continue  # control files and broken headers are left alone
-        if set_fields(path, {"Ticket": new_ticket, "LastUpdated": now}):
-            updated.append(dest / path.relative_to(found.dir))
-    os.rename(found.dir, dest)
+    updates = {"Ticket": new_ticket, "LastUpdated": now}
+    with locked(folders_under(found.dir)):
+        plan = Plan(ws, f"rename ticket {found.id} to {new_ticket}")
+        edits: list[tuple[Path, str]] = []
+        for path in _walk_md(found.dir):
+            text = plan.edit(path, updates, docs_only=True)
+            if text is not None and plan.changed(path, text):
+                edits.append((path, text))
+        plan.check()
+        with Transaction(ws.root, f"ticket rename {found.id} -> {new_ticket}") as tx:
+            for path, text in edits:
+                tx.write(path, text)
+            tx.rename(found.dir, dest)
+    updated = [dest / path.relative_to(found.dir) for path, _ in edits]
     return Renamed(found.id, new_ticket, found.dir, dest, updated, False)
 
 
@@ -303,12 +311,16 @@ def move(ws: Workspace, ref: str, *, path_template: str = "", overwrite: bool = 
                 f"destination is not an empty folder: {dest}",
                 ("remove it first; ", Param("overwrite"), " never deletes documents"),
             )
-        dest.rmdir()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    os.rename(source, dest)
-    index = dest / found.doc.path.name
-    try:
-        set_fields(index, {"LastUpdated": now})
-    except (OSError, DocmgrError):
-        pass  # best effort, like the Go tool: the move itself succeeded
+    index = found.doc.path
+    with locked([source, index.parent]):
+        # best effort, like the Go tool: an index it cannot edit keeps its LastUpdated
+        plan = Plan(ws, f"move ticket {found.id}")
+        text = plan.edit(index, {"LastUpdated": now})
+        with Transaction(ws.root, f"ticket move {found.id} -> {ws.rel(dest)}") as tx:
+            if tx.exists(dest):
+                tx.rmdir(dest)
+            stage_dirs(tx, dest.parent)
+            tx.rename(source, dest)
+            if text is not None and plan.changed(index, text):
+                tx.write(dest / index.name, text)
     return Moved(found.id, source, dest, now)

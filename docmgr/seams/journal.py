@@ -29,6 +29,8 @@ On disk, ``<root>/.docmgr-journal/<txid>/`` (``txid`` = ``<UTC time>-<pid>-<rand
     manifest.json  {"format": 1, "txid", "label", "pid", "created", "state", "ops": [...]}
     data           every new content and pre-image, appended; ops refer to [offset, length]
     progress       append-only lines "a N" (op N applied) and "u N" (op N undone)
+    .gitignore     "*": git ignores the journal (and this file), so a journal left behind
+                   by a killed process never shows in ``git status``
 
 ``state`` is ``staging`` (written when the transaction opens, ops empty), ``committed``
 (the commit point: written atomically with fsync after ``data`` and the folder are fsynced)
@@ -125,13 +127,14 @@ from types import TracebackType
 from typing import Literal, cast
 
 from docmgr.errors import DocmgrError, JournalStuck, LockTimeout
+from docmgr.model import JOURNAL_DIR
 from docmgr.seams.fsio import atomic_write, folder_lock, fsync_dir
 
-JOURNAL_DIR = ".docmgr-journal"
 FORMAT = 1
 _MANIFEST = "manifest.json"
 _DATA = "data"
 _PROGRESS = "progress"
+_GITIGNORE = ".gitignore"
 _TRASH = ".trash"
 _FAULT_ENV = "DOCMGR_FAULT_INJECT"
 _RETRY_HINT = "fix the cause (permissions, disk space, a file in the way) and run it again"
@@ -295,6 +298,7 @@ class Transaction:
             _live.add(str(self._txdir))
             self._stack.callback(_live.discard, str(self._txdir))
             fsync_dir(journal)
+            _write_gitignore(self._txdir)
             flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_APPEND
             self._data_fd = os.open(self._txdir / _DATA, flags, 0o600)
             self._stack.callback(os.close, self._data_fd)
@@ -636,6 +640,16 @@ def _signature(st: os.stat_result) -> tuple[int, ...]:
     if stat.S_ISDIR(st.st_mode):
         return (stat.S_IFMT(st.st_mode), st.st_ino)
     return (stat.S_IFMT(st.st_mode), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _write_gitignore(txdir: Path) -> None:
+    """``*`` in the journal's own ``.gitignore``: git ignores it and itself, so a journal left
+    by a killed process never shows in ``git status`` (no setup in the user's repo needed)."""
+    fd = os.open(txdir / _GITIGNORE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(fd, b"*\n")
+    finally:
+        os.close(fd)
 
 
 def _make_txdir(root: Path, journal: Path, txid: str) -> Path:

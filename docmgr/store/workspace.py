@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from docmgr.errors import FrontMatterError, RootNotFound, RootRefused
 from docmgr.formats.front_matter import read
-from docmgr.model import CONTROL_NAMES, Doc
+from docmgr.model import CONTROL_NAMES, JOURNAL_DIR, Doc
 from docmgr.seams.clock import Clock, SystemClock
 from docmgr.store import config as configmod
 from docmgr.store.ignore import IGNORE_FILE, Matcher
@@ -206,9 +206,9 @@ def markdown_entries(
 ) -> Iterator[tuple[os.DirEntry[str], str, bool]]:
     """The one walk: (entry, rel, is_control) for every ``.md`` under ``root`` not skipped.
 
-    Skips folders named ``.meta``, folders starting with ``_`` and ignored paths; nested
-    ``.docmgrignore`` files apply to their own subtree; symlinked folders are not followed.
-    ``start`` walks one subfolder only; ``dirs`` and ``watch`` (for the search index) record
+    Skips folders named ``.meta``, docmgr's journal (``.docmgr-journal``), folders starting
+    with ``_`` and ignored paths; nested ``.docmgrignore`` files apply to their own subtree;
+    symlinked folders are not followed. ``start`` walks one subfolder only; ``dirs`` and ``watch`` (for the search index) record
     each folder's (mtime, ctime) and the (mtime, size, ctime) of each nested ignore file.
     """
     stack: list[tuple[Path, str]] = [(root / start if start else root, start)]
@@ -238,7 +238,7 @@ def markdown_entries(
         for entry in entries:
             rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
             if entry.is_dir(follow_symlinks=False):
-                if entry.name.startswith("_") or entry.name == ".meta":
+                if entry.name.startswith("_") or entry.name in (".meta", JOURNAL_DIR):
                     continue
                 if matcher.ignored(rel, is_dir=True):
                     continue

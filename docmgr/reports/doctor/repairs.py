@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docmgr.errors import FrontMatterError, JournalStuck
 from docmgr.formats import front_matter
 from docmgr.formats import related as related_format
 from docmgr.model import Finding, RelatedFile, Severity
 from docmgr.reports import validate
 from docmgr.reports.doctor.rules.frontmatter import NO_DELIMITERS
-from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.seams.journal import JOURNAL_DIR, Transaction
 from docmgr.store import lookup, related_paths
 from docmgr.store.index import load_docs
+from docmgr.store.staging import Plan, locked
 from docmgr.store.workspace import Workspace
 
 
@@ -40,6 +42,21 @@ class Repair:
         }
 
 
+def stuck_journal(ws: Workspace, stuck: JournalStuck) -> Finding:
+    """The finding for an interrupted operation that opening the workspace could not finish.
+
+    Every command (``doctor --fix`` too) finishes or rolls back what a killed docmgr left
+    half done; what is left is a journal that can be neither applied nor undone.
+    """
+    return Finding(
+        ticket="",
+        issue="journal_stuck",
+        severity=Severity.ERROR,
+        path=str(ws.root / JOURNAL_DIR),
+        message=f"{stuck.message} — {stuck.hint}",
+    )
+
+
 def plan_repairs(ws: Workspace, *, ticket: str = "", anchors_only: bool = False) -> list[Repair]:
     """List the repairs ``--fix`` would make, without writing anything."""
 
@@ -53,9 +70,9 @@ def plan_repairs(ws: Workspace, *, ticket: str = "", anchors_only: bool = False)
     for doc in scope:
         if not doc.ok and not anchors_only and not (doc.is_control and doc.error == NO_DELIMITERS):
             try:
-                text = doc.path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
+                text = doc.path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # not UTF-8: a fix would have to guess the encoding
             fix = validate.suggest_fix(text)
             if fix is not None:
                 out.append(
@@ -106,49 +123,85 @@ def plan_repairs(ws: Workspace, *, ticket: str = "", anchors_only: bool = False)
 
 
 def apply_repairs(ws: Workspace, repairs: Sequence[Repair]) -> list[Finding]:
-    """Make the planned repairs (each under the file's lock, re-reading first); return fix rows."""
+    """Make the planned repairs through the journal; return the fix rows.
 
-    out: list[Finding] = []
-    for repair in repairs:
+    Every repaired file is first read and its new text computed; a file that cannot be read
+    as UTF-8 any more stops ``--fix`` before anything is written, naming it. Then each
+    ticket's repairs (the fixed docs and their ``.bak`` backups) are committed as one
+    transaction while that ticket's folders are locked, re-reading every file under the
+    locks, so a kill at any moment leaves each ticket wholly repaired or untouched. (One
+    transaction per ticket keeps the number of folder locks held at once small.)
+    """
+
+    dry = Plan(ws, "repair the workspace")
+    _prepare(ws, list(enumerate(repairs)), dry)
+    dry.check()
+    by_ticket: dict[str, list[tuple[int, Repair]]] = {}
+    for number, repair in enumerate(repairs):
+        by_ticket.setdefault(repair.ticket, []).append((number, repair))
+    rows: list[tuple[int, Finding]] = []
+    for ticket, group in by_ticket.items():
+        with locked(r.path.parent for _, r in group):
+            plan = Plan(ws, f"repair ticket {ticket}" if ticket else "repair the workspace")
+            prepared = _prepare(ws, group, plan)
+            plan.check()
+            label = f"doctor repairs of {ticket}" if ticket else "doctor repairs"
+            with Transaction(ws.root, label) as tx:
+                for writes, _ in prepared:
+                    for path, text in writes:
+                        tx.write(path, text)
+        rows.extend(row for _, found in prepared for row in found)
+    rows.sort(key=lambda item: item[0])
+    return [finding for _, finding in rows]
+
+
+_Prepared = tuple[list[tuple[Path, str]], list[tuple[int, Finding]]]
+
+
+def _prepare(ws: Workspace, repairs: list[tuple[int, Repair]], plan: Plan) -> list[_Prepared]:
+    """Read each repaired file and compute its new text and the fix rows (nothing is written)."""
+    out: list[_Prepared] = []
+    for number, repair in repairs:
         path = repair.path
-        with file_lock(path):
-            try:
-                text = read_text(path)
-            except OSError:
+        if not path.exists():
+            continue  # gone since the plan was made
+        text = plan.read_text(path)
+        if text is None:
+            continue
+        writes: list[tuple[Path, str]] = []
+        found: list[tuple[int, Finding]] = []
+        out.append((writes, found))
+        if repair.kind == "frontmatter":
+            fix = validate.suggest_fix(text)
+            if fix is None:
                 continue
-            if repair.kind == "frontmatter":
-                fix = validate.suggest_fix(text)
-                if fix is None:
-                    continue
-                backup = path.with_name(path.name + ".bak")
-                atomic_write(backup, text)
-                atomic_write(path, fix.text)
-                after = validate.check_text(fix.text, path, ws.rel(path))
-                if after.meta is not None:
-                    out.append(
-                        Finding(
-                            ticket=repair.ticket,
-                            issue="frontmatter_fixed",
-                            severity=Severity.OK,
-                            path=str(path),
-                            message=f"auto-fixed frontmatter ({'; '.join(fix.labels)}); "
-                            f"backup written to {backup.name}",
-                        )
-                    )
-                else:
-                    problem = after.error.problem if after.error else ""
-                    out.append(
-                        Finding(
-                            ticket=repair.ticket,
-                            issue="frontmatter_fix_failed",
-                            severity=Severity.WARNING,
-                            path=str(path),
-                            message=f"auto-fix did not produce parseable frontmatter: {problem}",
-                        )
-                    )
-                continue
-            for raw in repair.skipped:
-                out.append(
+            backup = path.with_name(path.name + ".bak")
+            writes += [(backup, text), (path, fix.text)]
+            after = validate.check_text(fix.text, path, ws.rel(path))
+            if after.meta is not None:
+                finding = Finding(
+                    ticket=repair.ticket,
+                    issue="frontmatter_fixed",
+                    severity=Severity.OK,
+                    path=str(path),
+                    message=f"auto-fixed frontmatter ({'; '.join(fix.labels)}); "
+                    f"backup written to {backup.name}",
+                )
+            else:
+                problem = after.error.problem if after.error else ""
+                finding = Finding(
+                    ticket=repair.ticket,
+                    issue="frontmatter_fix_failed",
+                    severity=Severity.WARNING,
+                    path=str(path),
+                    message=f"auto-fix did not produce parseable frontmatter: {problem}",
+                )
+            found.append((number, finding))
+            continue
+        for raw in repair.skipped:
+            found.append(
+                (
+                    number,
                     Finding(
                         ticket=repair.ticket,
                         issue="anchor_migration_skipped",
@@ -156,29 +209,34 @@ def apply_repairs(ws: Workspace, repairs: Sequence[Repair]) -> list[Finding]:
                         path=str(path),
                         message="legacy related file left as-is "
                         f"(does not resolve to an existing file): {raw}",
-                    )
+                    ),
                 )
-            if not repair.entries:
-                continue
-            try:
-                meta, _ = front_matter.read(text, path=ws.rel(path))
-            except Exception:  # noqa: BLE001 - the file changed under us; skip it
-                continue
-            mapping = dict(repair.entries)
-            entries = [RelatedFile(mapping.get(r.path, r.path), r.note) for r in meta.related_files]
-            changed = sum(1 for r in meta.related_files if r.path in mapping)
-            if not changed:
-                continue
-            atomic_write(
-                path, front_matter.update_fields(text, {"RelatedFiles": entries}, path=ws.rel(path))
             )
-            out.append(
+        if not repair.entries:
+            continue
+        try:
+            meta, _ = front_matter.read(text, path=ws.rel(path))
+        except FrontMatterError:
+            continue  # the file changed since the plan was made; nothing to migrate
+        mapping = dict(repair.entries)
+        entries = [RelatedFile(mapping.get(r.path, r.path), r.note) for r in meta.related_files]
+        changed = sum(1 for r in meta.related_files if r.path in mapping)
+        if not changed:
+            continue
+        new_text = plan.edit(path, {"RelatedFiles": entries})
+        if new_text is None:
+            continue
+        writes.append((path, new_text))
+        found.append(
+            (
+                number,
                 Finding(
                     ticket=repair.ticket,
                     issue="anchors_migrated",
                     severity=Severity.OK,
                     path=str(path),
                     message=f"migrated {changed} related file path(s) to explicit anchors",
-                )
+                ),
             )
+        )
     return out

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docmgr.model import CONTROL_NAMES
+from docmgr.model import CONTROL_NAMES, JOURNAL_DIR
 from docmgr.store.ignore import IGNORE_FILE, Matcher
 from docmgr.store.index.freshness import (
     RACY,
@@ -296,7 +296,7 @@ class Index:
             if entry.is_dir(follow_symlinks=False):
                 if (
                     entry.name.startswith("_")
-                    or entry.name == ".meta"
+                    or entry.name in (".meta", JOURNAL_DIR)
                     or matcher.ignored(child, is_dir=True)
                 ):
                     continue
