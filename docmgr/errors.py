@@ -290,3 +290,18 @@ class ProgramNotFound(DocmgrError):
 
 class ProgramTimedOut(DocmgrError):
     """A program docmgr ran did not finish within its timeout and was killed."""
+
+
+class RequestRefused(DocmgrError):
+    """An HTTP request the web layer refuses: carries the status, the API error code and details.
+
+    The JSON error envelope of ``docmgr api serve`` is built from these fields (spec §9).
+    """
+
+    def __init__(
+        self, status: int, code: str, message: str, details: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.details = details

@@ -3,7 +3,7 @@
 Every ``import`` of a docmgr module is counted, at module level, inside functions and
 under ``TYPE_CHECKING`` alike (ast, nothing is imported). Layers, bottom to top:
 ``model``/``errors`` → ``seams`` → ``formats`` → ``store`` → ``ops`` | ``reports`` →
-``cli``; a module imports its own layer or lower ones, and ``ops`` and ``reports`` do not
+``web`` → ``cli``; a module imports its own layer or lower ones, and ``ops`` and ``reports`` do not
 import each other (shared code moves down to ``store`` or ``formats``).
 """
 
@@ -28,8 +28,9 @@ LAYERS = {
     "store": 3,
     "ops": 4,
     "reports": 4,
-    "cli": 5,
-    "__main__": 6,
+    "web": 5,  # api serve / site build: reads through reports, writes through ops
+    "cli": 6,
+    "__main__": 7,
 }
 
 

@@ -39,6 +39,9 @@ ALLOWED_FLAGS: dict[tuple[str, str], str] = {
             "--no-renames",
             "--stable",
             "--no-ext-diff",
+            "--cached",
+            "--others",
+            "--exclude-standard",
         )
     },
     ("errors.py", "--oneline"): "a git command the user can run: git's own flag",

@@ -1,4 +1,5 @@
-"""Startup stays light: ``docmgr --help`` loads none of the heavy libraries."""
+"""Startup stays light: ``docmgr --help`` loads none of the heavy libraries, and only
+``api serve`` / ``site build`` load the web stack (Starlette, uvicorn, Jinja2, markdown-it)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = {"git", "ruamel", "pendulum", "frontmatter", "yaml"}
+WEB = {"starlette", "uvicorn", "jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "httpx"}
+HEAVY = {"git", "ruamel", "pendulum", "frontmatter", "yaml"} | WEB
 PROBE = (
     "import sys; from docmgr.cli import cli; cli(['--help'], standalone_mode=False); "
-    "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-    "{'git','ruamel','pendulum','frontmatter','yaml'}))"
+    f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(HEAVY)!r}))"
 )
 
 
@@ -182,3 +183,41 @@ def test_warm_read_verbs_load_no_more_docmgr_modules(
     loaded = set(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
     assert "docmgr.store.index" in loaded  # the probe really ran the verb
     assert loaded - allowed == set(), "a warm read verb loads new docmgr modules"
+
+
+def test_other_verbs_do_not_load_the_web_stack(tmp_path) -> None:
+    """A real verb run (not just --help) of a non-web verb imports no web library."""
+    probe = (
+        "import sys\nfrom docmgr.cli import cli\n"
+        f"for args in (['init', '--root', {str(tmp_path / 'ttmp')!r}],\n"
+        f"             ['ticket', 'list', '--root', {str(tmp_path / 'ttmp')!r}],\n"
+        "             ['api', 'serve', '--help'], ['site', 'build', '--help']):\n"
+        "    try:\n"
+        "        cli(args, standalone_mode=False)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(WEB)!r}))\n"
+    )
+    env = {"DOCMGR_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert ast.literal_eval(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_web_modules_import_no_web_library_at_module_level() -> None:
+    probe = (
+        "import sys, importlib\n"
+        "for name in ('api', 'gate', 'guard', 'links', 'markdown', 'pages', 'render', 'server',\n"
+        "             'site', 'state', 'ui', 'views'):\n"
+        "    importlib.import_module('docmgr.web.' + name)\n"
+        "import docmgr.cli.api, docmgr.cli.site\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(WEB)!r}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert ast.literal_eval(done.stdout.strip().splitlines()[-1]) == []

@@ -46,6 +46,8 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "export-sqlite": ("export",),
     "ignore": ("ignore",),
     "index": ("index",),
+    "api": ("api",),
+    "site": ("site",),
     "skill": ("skill",),
     "template": ("template",),
     "completion": ("completion",),
@@ -54,6 +56,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
 
 # what `docmgr --help` lists (visible verbs only): the first paragraph of each verb's help
 SUMMARIES: dict[str, str] = {
+    "api": "Serve the HTTP API and the web UI for auditors.",
     "changelog": "Append entries to a ticket's changelog.md.",
     "completion": "Print the shell completion script for bash, zsh or fish.",
     "config": "Inspect how the docs root is found.",
@@ -71,6 +74,7 @@ SUMMARIES: dict[str, str] = {
     "meta": "Change front-matter fields of documents.",
     "search": "Search documents by text and filters, best matches first, with snippets.",
     "skill": "List, show, export and import skills (skill.yaml plans for coding agents).",
+    "site": "Build a static HTML site of the workspace for auditors.",
     "status": "Summarise the workspace: tickets, doc counts, stale tickets.",
     "task": "Work with a ticket's tasks.md (stable ids, sections).",
     "template": "Check the verb output templates under <root>/templates.",

@@ -633,3 +633,8 @@ def insert_step(text: str, block: str, *, steps: Sequence[DiaryStep]) -> tuple[s
     if tail:
         block += nl
     return head + sep + block + tail, len(head) + len(sep)
+
+
+def heading_anchors(text: str) -> dict[int, str]:
+    """The GitHub anchor of every heading, keyed by its 1-based line (duplicates get -1, -2)."""
+    return {index + 1: anchor for index, anchor in _anchors(scan_text(text)).items()}

@@ -332,3 +332,34 @@ def migrate(text: str) -> tuple[str, int]:
         lines[task.line] = _rewrite(lines[task.line], stable_id=sid)
         stamped += 1
     return "".join(lines), stamped
+
+
+def sections(text: str) -> list[tuple[str, list[Task]]]:
+    """Group the tasks under their ``##`` (or deeper) headings, in file order.
+
+    Tasks above the first such heading form a section titled ``""``; headings without tasks
+    are kept (an empty ``## Done`` is still a place to add to).
+    """
+    tasks = {t.line: t for t in parse(text)}
+    out: list[tuple[str, list[Task]]] = []
+    current: list[Task] | None = None
+    in_fence = False
+    for index, raw in enumerate(text.splitlines()):
+        if _FENCE.match(raw):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        heading = _HEADING.match(raw)
+        if heading and len(heading.group("hashes")) >= 2:
+            current = []
+            out.append((heading.group("title").strip(), current))
+            continue
+        task = tasks.get(index)
+        if task is None:
+            continue
+        if current is None:
+            current = []
+            out.append(("", current))
+        current.append(task)
+    return out

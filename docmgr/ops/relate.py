@@ -54,12 +54,18 @@ def collapse(entries: Sequence[RelatedFile], bases: related_paths.Bases) -> dict
 
 
 def relate(
-    ws: Workspace, doc_path: Path, *, file_notes: list[tuple[str, str]], remove: Sequence[str] = ()
+    ws: Workspace,
+    doc_path: Path,
+    *,
+    file_notes: list[tuple[str, str]],
+    remove: Sequence[str] = (),
+    require_notes: bool = True,
 ) -> RelateResult:
     """Add, update (merge notes) or remove RelatedFiles of one document, under its lock.
 
     Paths are stored anchored (``repo://…``); existing entries keep their stored string. Only
-    the ``RelatedFiles`` lines change; ``LastUpdated`` is left alone (Go behaviour).
+    the ``RelatedFiles`` lines change; ``LastUpdated`` is left alone (Go behaviour). The CLI
+    requires a note per file; the HTTP API (``require_notes=False``) accepts bare paths.
     """
 
     doc_path = related_paths._abs(doc_path)
@@ -68,9 +74,9 @@ def relate(
     for path, note in file_notes:
         if not path.strip():
             raise UsageProblem(
-                "related file path is empty", ("pass ", Param("file_note", '"path:note"'))
+                "related file path is empty", ("pass ", Param("file_note", "\"path:note\""))
             )
-        if not note.strip():
+        if require_notes and not note.strip():
             raise UsageProblem(
                 (Param("file_note"), f" requires a non-empty note for {path}"),
                 f"use '{path}:reason'",

@@ -55,6 +55,7 @@ class Query:
     updated_since: datetime | None = None
     order_by: str = ""
     limit: int = 0
+    allow_empty: bool = False  # the HTTP API lists every document for an empty query
 
     def has_filter(self) -> bool:
         return any(
@@ -90,6 +91,7 @@ class Hit:
     file: str = ""
     file_note: str = ""
     last_updated: str = ""
+    matched: tuple[tuple[str, str], ...] = ()  # (display path, note) of each matched entry
 
     def row(self, *, with_file: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -228,7 +230,7 @@ def search(ws: Workspace, query: Query, *, use_cache: bool = True) -> Results:
     ``query.ticket`` is a forgiving ticket reference (unknown or ambiguous: an error).
     """
 
-    if not query.has_filter():
+    if not query.has_filter() and not query.allow_empty:
         raise UsageProblem(
             "must provide at least a query or filter",
             (
@@ -299,6 +301,7 @@ def _run(ws: Workspace, index: Index, query: Query, order: str) -> Results:
     )
     rows = queries.search(index, wanted)
     notes: dict[int, tuple[str, str]] = {}
+    matches: dict[int, tuple[tuple[str, str], ...]] = {}
     if file_target is not None or dir_target is not None:
         kept = []
         repo_root = Path(os.path.abspath(ws.repo_root))
@@ -315,6 +318,7 @@ def _run(ws: Workspace, index: Index, query: Query, order: str) -> Results:
                     matched.append((_display(raw, stored, repo_root), note.strip()))
             if matched:
                 kept.append(row)
+                matches[row.id] = tuple(matched)
                 notes[row.id] = (
                     ", ".join(m[0] for m in matched),
                     " | ".join(m[1] for m in matched if m[1]),
@@ -341,6 +345,7 @@ def _run(ws: Workspace, index: Index, query: Query, order: str) -> Results:
             notes.get(row.id, ("", ""))[0],
             notes.get(row.id, ("", ""))[1],
             row.last_updated,
+            matches.get(row.id, ()),
         )
         for row in rows
     ]

@@ -38,6 +38,20 @@ class Commit:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CommitInfo:
+    """What an auditor reads about a commit: who wrote it, when, and its subject."""
+
+    hash: str
+    subject: str
+    author: str
+    date: str  # author date, ISO 8601 with the author's offset
+
+    @property
+    def short(self) -> str:
+        return self.hash[:7]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Proposal:
     """A commit on the audited branch that replaces a rewritten or lost one."""
 
@@ -110,6 +124,51 @@ class Repository:
             "--no-commit-id", "--name-only", "-r", "-z", "--root", "--no-renames", hash_
         )
         return [self.root / name for name in out.split("\x00") if name]
+
+    def info(self, hash_: str) -> CommitInfo | None:
+        """Author, author date and subject of a commit (None when the hash names none)."""
+        found = self.lookup(hash_)
+        if found is None:
+            return None
+        commit = self.repo.commit(found.hash)
+        return CommitInfo(
+            hash=found.hash,
+            subject=found.subject,
+            author=str(commit.author.name or ""),
+            date=commit.authored_datetime.isoformat(),
+        )
+
+    def recent_files(self, count: int = 30) -> list[str]:
+        """Repository-relative paths touched by the last ``count`` commits (newest first)."""
+        from git.exc import GitCommandError
+
+        try:
+            out = self.repo.git.log(f"-n{count}", "--name-only", "--format=", "--no-renames", "--")
+        except GitCommandError:  # no commit yet
+            return []
+        seen: dict[str, None] = {}
+        for line in out.splitlines():
+            if line.strip():
+                seen.setdefault(line.strip(), None)
+        return list(seen)
+
+    def worktree_files(self) -> dict[str, list[str]]:
+        """Repository-relative paths that are modified, staged or untracked right now."""
+        from git.exc import GitCommandError
+
+        git: Any = self.repo.git
+        out: dict[str, list[str]] = {}
+        for kind, verb, args in (
+            ("modified", "diff", ("--name-only",)),
+            ("staged", "diff", ("--name-only", "--cached")),
+            ("untracked", "ls_files", ("--others", "--exclude-standard")),
+        ):
+            try:
+                text = str(getattr(git, verb)(*args))
+            except GitCommandError:
+                text = ""
+            out[kind] = [line for line in text.splitlines() if line.strip()]
+        return out
 
     def is_reachable(self, hash_: str, rev: str) -> bool:
         """Tell whether ``hash_`` is in the history of ``rev``."""
@@ -193,7 +252,7 @@ class Repository:
     # ------------------------------------------------------------------ links
 
     def commit_url(self, hash_: str) -> str | None:
-        """Return the web page of a commit on the ``origin`` remote (GitHub or GitLab), if known."""
+        """Return the web page of a commit on the ``origin`` remote (GitHub, GitLab, Gitea)."""
         try:
             url = self.repo.config_reader().get_value('remote "origin"', "url")
         except Exception:  # no origin remote: plain hashes
@@ -208,7 +267,11 @@ def subject_of(message: str) -> str:
 
 
 def commit_url_for(remote_url: str, hash_: str) -> str | None:
-    """Turn a remote URL (https, ssh or scp form) into a commit page URL."""
+    """Turn a remote URL (https, ssh or scp form) into a commit page URL.
+
+    GitHub and Gitea (also Forgejo and Codeberg, which run it) use ``/commit/<hash>``,
+    GitLab ``/-/commit/<hash>``; other hosts are unknown and get no link.
+    """
     url = remote_url.strip()
     match = re.match(r"^(?:[a-z+]+://)?(?:[^@/]+@)?([^/:]+)(?::\d+)?[:/](.+?)(?:\.git)?/?$", url)
     if not match:
@@ -218,7 +281,7 @@ def commit_url_for(remote_url: str, hash_: str) -> str | None:
         return None
     if "gitlab" in host:
         return f"https://{host}/{project}/-/commit/{hash_}"
-    if "github" in host:
+    if any(name in host for name in ("github", "gitea", "forgejo", "codeberg")):
         return f"https://{host}/{project}/commit/{hash_}"
     return None
 
