@@ -14,6 +14,7 @@ TICKET = "VM-004-EXPAND-E2E-COVERAGE"
 TITLE = "Expand vm-system daemon API e2e and integration coverage"
 FOLDER = f"2026/02/08/{TICKET}--expand-vm-system-daemon-api-e2e-and-integration-coverage"
 DIARY_REL = f"{FOLDER}/reference/01-diary.md"
+STAMP = "**Date:** 2026-02-08 10:47 -05:00 · **Author:** Test User"
 
 
 def make_ticket(invoke, cwd: Path, *, goal: str = "Expand the daemon API coverage.") -> Path:
@@ -110,7 +111,7 @@ def test_whole_ticket_end_to_end(invoke, git_repo) -> None:
     text = diary_path.read_text(encoding="utf-8")
     assert text.splitlines()[row["line"] - 1] == "## Step 2: Add daemon API e2e tests"
     assert f'**Commit (code):** {code} — "Test: add daemon API e2e tests"' in text
-    assert "## Step 1: Ticket setup\n\nCreated the ticket" in text
+    assert f"## Step 1: Ticket setup\n\n{STAMP}\n\nCreated the ticket" in text
     assert text.index("## Step 1:") < text.index("## Step 2:")
     index_line = "- [Step 2: Add daemon API e2e tests](#step-2-add-daemon-api-e2e-tests) — `{}`"
     assert index_line.format(code[:7]) in text
@@ -136,6 +137,7 @@ def test_whole_ticket_end_to_end(invoke, git_repo) -> None:
         "status": "ok",
         "proposed": None,
         "note": "",
+        "hint": "",
     }
 
     git_repo.git("commit", "-q", "--amend", "-m", "Test: daemon API e2e tests, reworded")
@@ -348,6 +350,8 @@ def test_step_list_and_show(invoke, git_repo) -> None:
         "step": "2",
         "number": 2,
         "title": "two",
+        "date": "2026-02-08 10:47 -05:00",
+        "author": "Test User",
         "commits": [{"hash": head, "subject": "Initial commit"}],
         "start_line": rows[1]["start_line"],
         "end_line": rows[1]["end_line"],
@@ -356,9 +360,10 @@ def test_step_list_and_show(invoke, git_repo) -> None:
     assert text[shown["start_line"] - 1] == "## Step 2: two"
     assert text[shown["end_line"] - 1] == "N/A" and shown["end_line"] == len(text)
     md = invoke(["diary", "step", "show", "1", "--ticket", TICKET], cwd=cwd).stdout
-    assert md.startswith("## Step 1: one\n\n**Commit (code):** N/A\n") and "Step 2" not in md
+    assert md.startswith(f"## Step 1: one\n\n{STAMP}\n\n**Commit (code):** N/A\n")
+    assert "Step 2" not in md
     human = invoke(["diary", "step", "list", "--ticket", TICKET], cwd=cwd).stdout
-    assert f"Step 2: two  [{head[:7]}]" in human
+    assert f"Step 2: two  [{head[:7]}]  2026-02-08 10:47 -05:00 · Test User  lines" in human
 
 
 def test_step_from_file_and_stdin(invoke, git_repo, tmp_path) -> None:
@@ -376,10 +381,12 @@ def test_step_from_file_and_stdin(invoke, git_repo, tmp_path) -> None:
     )
     text = diary_path.read_text(encoding="utf-8")
     assert (
-        "## Step 1: From a file\n\nProse here.\n\n**Commit (code):** N/A\n\n"
+        f"## Step 1: From a file\n\n{STAMP}\n\nProse here.\n\n**Commit (code):** N/A\n\n"
         "### What I did\nN/A\n\n### Why\n- because\n"
     ) in text
-    assert "## Step 2: From stdin\n\nTyped prose.\n\n**Commit (code):** pending — soon\n" in text
+    assert (
+        f"## Step 2: From stdin\n\n{STAMP}\n\nTyped prose.\n\n**Commit (code):** pending — soon\n"
+    ) in text
 
 
 def test_step_edit_uses_the_editor(invoke, git_repo, tmp_path) -> None:
@@ -402,7 +409,10 @@ def test_step_edit_uses_the_editor(invoke, git_repo, tmp_path) -> None:
         env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""},
     )
     text = diary_path.read_text(encoding="utf-8")
-    assert "## Step 1: Edited\n\nWritten in the editor.\n\n**Commit (code):** N/A\n" in text
+    assert (
+        f"## Step 1: Edited\n\n{STAMP}\n\nWritten in the editor.\n\n**Commit (code):** N/A\n"
+        in text
+    )
     assert "### Why\n- it works\n" in text
 
 
@@ -641,7 +651,9 @@ def test_step_add_follows_the_diary_heading_level(invoke, git_repo) -> None:
         handle.write("\n## Log\n\n### Step 1: nested\n\n#### What I did\n- x\n")
     invoke(["diary", "step", "add", "--ticket", TICKET, "--title", "next"], cwd=cwd)
     text = diary_path.read_text(encoding="utf-8")
-    assert "\n- x\n\n### Step 2: next\n\n**Commit (code):** N/A\n\n#### What I did\nN/A\n" in text
+    assert (
+        f"\n- x\n\n### Step 2: next\n\n{STAMP}\n\n**Commit (code):** N/A\n\n#### What I did\nN/A\n"
+    ) in text
     assert "\n### What I did" not in text
 
 

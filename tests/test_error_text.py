@@ -42,6 +42,12 @@ ALLOWED_FLAGS: dict[tuple[str, str], str] = {
             "--cached",
             "--others",
             "--exclude-standard",
+            "--no-merges",
+            "--since",
+            "--git-path",
+            "--get",
+            "--local",
+            "--remove-section",
         )
     },
     ("errors.py", "--oneline"): "a git command the user can run: git's own flag",

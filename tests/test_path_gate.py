@@ -186,6 +186,7 @@ CASES = [
     Case(
         "diary step link", "--diary", outside_file("diary.md"), ("--step", "1", "--commit", "HEAD")
     ),
+    Case("diary step edit", "--diary", outside_file("diary.md"), ("1", "--did", "x")),
     Case("diary renumber", "--diary", outside_file("diary.md")),
     Case("diary verify", "--diary", outside_file("diary.md"), ("--fix",)),
     Case("import file", "--name", import_name, ("--ticket", "OK-1", "--file", "src.md")),
@@ -213,6 +214,10 @@ EXEMPT = {
     "root, and replaces only an empty folder or an earlier site (test_web_site)",
     ("diary step add", "--intro-file"): "input text read from anywhere, nothing written there",
     ("diary step add", "--from-file"): "input text read from anywhere, nothing written there",
+    ("diary step edit", "--intro-file"): "input text read from anywhere, nothing written there",
+    ("diary step edit", "--from-file"): "input text read from anywhere, nothing written there",
+    ("diary coverage", "--path"): "pathspecs that filter git history; no file is opened",
+    ("merge-driver", "pathname"): "git's name for the merged file, only picks the format",
     ("ignore explain", "path"): "only matched against ignore rules; no file is opened",
     ("doc search", "--file"): "a RelatedFiles reverse lookup: compared as text",
     ("doc search", "--dir"): "a RelatedFiles reverse lookup: compared as text",

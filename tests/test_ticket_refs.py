@@ -41,6 +41,8 @@ TABLE: dict[tuple[str, str], list[str]] = {
     ("diary step link", "ticket"): ["--ticket", "{T}", "--step", "1", "--commit", "HEAD"],
     ("diary verify", "ticket"): ["--ticket", "{T}", "--fail-on", ""],
     ("diary renumber", "ticket"): ["--ticket", "{T}"],
+    ("diary step edit", "ticket"): ["1", "--ticket", "{T}", "--did", "Edited"],
+    ("diary coverage", "ticket"): ["--ticket", "{T}", "--path", "README.md", "--since", "2000-1-1"],
     ("doc add", "ticket"): ["--ticket", "{T}", "--doc-type", "reference", "--title", "More"],
     ("doc list", "ticket"): ["--ticket", "{T}"],
     ("doc relate", "ticket"): ["--ticket", "{T}", "--file-note", "README.md:the readme"],

@@ -52,6 +52,8 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "template": ("template",),
     "completion": ("completion",),
     "help": ("help",),
+    "hooks": ("hooks",),
+    "merge-driver": ("hooks",),
 }
 
 # what `docmgr --help` lists (visible verbs only): the first paragraph of each verb's help
@@ -66,6 +68,7 @@ SUMMARIES: dict[str, str] = {
     "doctor": "Check the workspace: front matter, index files, related files, vocabulary, staleness.",
     "export-sqlite": "Export the workspace index as a standalone SQLite database.",
     "help": "Print a page of docmgr's manual; without a topic, list the topics.",
+    "hooks": "Install git hooks that keep the docs true to history (post-rewrite, merge driver).",
     "ignore": "Inspect the ignore policy (.docmgrignore).",
     "import": "Import outside files into a ticket.",
     "index": "Inspect or rebuild the persistent search index (a cache outside the repository).",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from docmgr.errors import DocmgrError, Param, UsageProblem
@@ -50,45 +51,76 @@ _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 
 # The step heading grammar, the one rule for "is this line a diary step" (diary verbs, doctor
 # and the index all go through step_labels / parse): an ATX heading of level 1-3 outside
-# fenced code, "Step" or "step", a label (3, 2a, 3-5), then the end of the line or an
-# optional separator (: . - – —) and a title. The Go tool's diaries write "## Step N: title";
-# the wider rule reads hand-written diaries whose steps are "### Step N" or "## step N".
+# fenced code, "Step" or "step" ("Steps" before a range), a label (3, 2a, 3-5, 3–5), then
+# the end of the line or an optional separator (: . - – —) and a title. The Go tool's diaries write
+# "## Step N: title"; the wider rule reads hand-written diaries whose steps are "### Step N",
+# "## step N" or "## Steps 3–5".
 _STEP = re.compile(
-    r"^(?P<hashes>#{1,3})[ \t]+[Ss]tep[ \t]+"
-    r"(?P<label>(?P<num>\d+)(?P<suffix>[a-z])?(?:-(?P<last>\d+))?)(?![\w])"
+    r"^(?P<hashes>#{1,3})[ \t]+[Ss]tep(?:s(?=[ \t]+\d+[-–]\d))?[ \t]+"
+    r"(?P<label>(?P<num>\d+)(?P<suffix>[a-z])?(?:[-–](?P<last>\d+))?)(?![\w])"
     r"[ \t]*(?:[:.—–-][ \t]*)?(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$"
 )
 
 
+# Up to three words before "Commit" ("Code migration commit:", "Docs commit:"): such a
+# prefixed label counts only when its value names a commit.
+_PREFIX = r"(?:(?P<prefix>[A-Za-z][\w+/.-]*(?:[ \t]+[A-Za-z][\w+/.-]*){0,2})[ \t]+)?"
+
+
+_LABEL = r"Commits?(?:[ \t]*\((?P<label>[^)]*)\))?"
+
+
 BOLD_COMMIT = re.compile(
-    r"^[ \t]*(?:[-*+][ \t]+)?\*\*Commits?(?:[ \t]*\((?P<label>[^)]*)\))?[ \t]*(?::\*\*|\*\*[ \t]*:)"
-    r"(?P<value>.*)$"
+    r"^[ \t]*(?:(?:[-*+]|\d+[.)])[ \t]+)?(?:\*\*|__)"
+    + _PREFIX
+    + _LABEL
+    + r"[ \t]*(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)(?P<value>.*)$",
+    re.IGNORECASE,
 )
 
 
 LIST_COMMIT = re.compile(
-    r"^[ \t]*[-*+][ \t]+Commits?(?:[ \t]*\((?P<label>[^)]*)\))?[ \t]*:(?P<value>.*)$"
+    r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+" + _PREFIX + _LABEL + r"[ \t]*:(?P<value>.*)$",
+    re.IGNORECASE,
 )
 
 
-_COMMITS_SECTION = re.compile(r"^Commits?\b", re.IGNORECASE)
+# "Commits: a, b" at the start of a line, with no bullet and no bold.
+PLAIN_COMMIT = re.compile(r"^[ \t]{0,3}" + _LABEL + r"[ \t]*:(?P<value>.*)$", re.IGNORECASE)
 
 
-_LIST_ITEM = re.compile(r"^[ \t]*[-*+][ \t]+(?P<value>.*)$")
+_COMMIT_LABELS = (BOLD_COMMIT, LIST_COMMIT, PLAIN_COMMIT)
+
+
+# "### Commits", "### Commits (code)", "### Commit", "### Git commit(s)"
+_COMMITS_SECTION = re.compile(r"^(?:git[ \t]+)?commits?\b", re.IGNORECASE)
+
+
+_LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d+[.)])[ \t]+(?P<value>.*)$")
+
+
+_HEX = r"[0-9a-f]{7,40}"
 
 
 _REF = re.compile(
     r"(?P<tick>`?)"
-    r"(?:\[`?(?P<lhash>[0-9a-f]{7,40})`?\]\([^)\s]*\)|(?<![\w/.-])(?P<hash>[0-9a-f]{7,40})(?!\w))"
+    r"(?:\[`?(?P<lhash>" + _HEX + r")`?\]\([^)\s]*\)"  # [abc1234](url)
+    r"|\[[^\]\n]*\]\([^)\s]*/commits?/(?P<uhash>" + _HEX + r")[^)\s]*\)"  # [x](…/commit/abc)
+    r"|<?https?://[^\s<>)]*/commits?/(?P<bhash>" + _HEX + r")(?![0-9a-f])[^\s<>)]*>?"  # bare URL
+    r"|(?<![\w/-])(?<![^.]\.)(?P<hash>" + _HEX + r")(?![\w/]))"  # a hash; "a..b" ranges too
     r"(?P=tick)"
     r"(?:(?:[ \t]*[—–-])?[ \t]*"
-    r"(?:\"(?P<dq>.*?)\"(?=[ \t]*(?:;[ \t]*[`\[]*[0-9a-f]{7,40}|$))"
-    r"|\"(?P<dq2>[^\"]*)\"|`(?P<bq>[^`]*)`"
+    r"(?:\"(?P<dq>.*?)\"(?=[ \t]*(?:[;,][ \t]*[`\[<]*(?:https?://\S*/)?[0-9a-f]{7,40}|$))"
+    r"|\"(?P<dq2>[^\"]*)\"|`(?P<bq>[^`]*)`|“(?P<cq>[^”]*)”"
     r"|\([\"“](?P<pq>[^\"”]*)[\"”]\)))?"
 )
 
 
-_PLAIN_SUBJECT = re.compile(r"^[ \t]*[—–-][ \t]*(?P<subject>.+?)[ \t]*$")
+# An unquoted subject after a dash: up to "; <next hash>" or the end of the line.
+_PLAIN_SUBJECT = re.compile(
+    r"^[ \t]*[—–-][ \t]*(?P<subject>[^`\[(\"“ \t].*?)[ \t]*"
+    r"(?=;[ \t]*[`\[<]*(?:https?://\S*/)?[0-9a-f]{7,40}|$)"
+)
 
 
 # Internal helpers are plain slotted classes: generating dataclass methods costs import time
@@ -177,7 +209,7 @@ def parse(text: str) -> list[DiaryStep]:
 
 # A cheap first look (every step heading contains it; a literal first character keeps the
 # search fast, where a multi-line "^" would try every position): no match, no line scan.
-_STEP_PROBE = re.compile(r"#[ \t]+[Ss]tep[ \t]+\d")
+_STEP_PROBE = re.compile(r"#[ \t]+[Ss]teps?[ \t]+\d")
 
 
 def _step_headings(scan: Scan) -> list[tuple[int, _Heading, re.Match[str]]]:
@@ -239,43 +271,126 @@ def parse_scan(text: str, scan: Scan) -> list[DiaryStep]:
     return steps
 
 
+def commit_label_match(raw: str) -> re.Match[str] | None:
+    """Match a commit label line (bold, list or plain); a prefixed label needs a hash."""
+    for pattern in _COMMIT_LABELS:
+        match = pattern.match(raw)
+        if match:
+            value = match.group("value")
+            prefix = match.groupdict().get("prefix")
+            if (prefix or pattern is PLAIN_COMMIT) and not _REF.search(value):
+                if prefix or value.strip():
+                    return None
+            return match
+    return None
+
+
+def _label_of(match: re.Match[str]) -> str:
+    label = (match.group("label") or "").strip().lower()
+    return label or (match.groupdict().get("prefix") or "").strip().lower()
+
+
+def commit_list_end(scan: Scan, index: int) -> int:
+    """Return the index after the list that follows the commit label at line ``index``.
+
+    A label whose value names no commit (``**Commit (code):**`` alone on its line) may be
+    followed by a bullet or numbered list of commits, one blank line apart at most; the list
+    ends at the first line that is neither an item nor an item's indented continuation.
+    Returns ``index + 1`` when no list follows.
+    """
+    i = index + 1
+    stop = len(scan.lines)
+    if i < stop and not scan.lines[i].strip():
+        i += 1
+    if i >= stop or scan.fenced[i] or not _LIST_ITEM.match(strip_nl(scan.lines[i])):
+        return index + 1
+    end = i
+    while i < stop and not scan.fenced[i]:
+        raw = strip_nl(scan.lines[i])
+        if raw.startswith("#"):
+            break
+        if _LIST_ITEM.match(raw) or (raw.strip() and raw[:1] in " \t"):
+            i += 1
+            end = i
+            continue
+        if not raw.strip() and i + 1 < stop and _LIST_ITEM.match(strip_nl(scan.lines[i + 1])):
+            i += 1
+            continue
+        break
+    return end
+
+
+def commit_block_end(scan: Scan, index: int) -> int:
+    """Return the index after the commit block starting at line ``index``.
+
+    The block is the label line alone, or, when the label's value names no commit, the
+    label and the list of commits under it.
+    """
+    raw = strip_nl(scan.lines[index])
+    match = commit_label_match(raw)
+    if match is None:
+        return index + 1
+    found = _parse_value(raw, match.start("value"), 0, index + 1, "")
+    return commit_list_end(scan, index) if found[0].kind == "none" else index + 1
+
+
 def _refs_in(scan: Scan, first: int, stop: int) -> tuple[list[CommitRef], list[int]]:
     refs: list[CommitRef] = []
     lines: list[int] = []
     in_commits_section = False
-    for i in range(first, stop):
+    i = first
+    while i < stop:
         if scan.fenced[i]:
+            i += 1
             continue
         raw = strip_nl(scan.lines[i])
         heading = _HEADING.match(raw) if raw.startswith("#") else None
         if heading:
             in_commits_section = bool(_COMMITS_SECTION.match((heading.group(2) or "").strip()))
+            i += 1
             continue
-        if "ommit" not in raw and not in_commits_section:
+        if "ommit" not in raw.lower() and not in_commits_section:
+            i += 1
             continue
-        match = BOLD_COMMIT.match(raw) or LIST_COMMIT.match(raw)
+        match = commit_label_match(raw)
         if match:
             lines.append(i + 1)
-            refs.extend(
-                _parse_value(
-                    raw,
-                    match.start("value"),
-                    scan.offsets[i],
-                    i + 1,
-                    (match.group("label") or "").strip().lower(),
-                )
-            )
+            label = _label_of(match)
+            found = _parse_value(raw, match.start("value"), scan.offsets[i], i + 1, label)
+            end = commit_list_end(scan, i) if found[0].kind == "none" else i + 1
+            end = min(end, stop)
+            if end > i + 1:
+                listed = _list_refs(scan, i + 1, end, label)
+                if listed:
+                    found = listed
+            refs.extend(found)
+            i = max(end, i + 1)
             continue
         if in_commits_section:
             item = _LIST_ITEM.match(raw)
-            if item:
-                found = _parse_value(
-                    raw, item.start("value"), scan.offsets[i], i + 1, "code", plain_subject=True
-                )
+            value_at = item.start("value") if item else len(raw) - len(raw.lstrip())
+            if item or _REF.match(raw.lstrip()):
+                found = _parse_value(raw, value_at, scan.offsets[i], i + 1, "code")
                 if found and found[0].kind == "hash":
                     lines.append(i + 1)
                     refs.extend(found)
+        i += 1
     return refs, lines
+
+
+def _list_refs(scan: Scan, first: int, stop: int, label: str) -> list[CommitRef]:
+    """The commits of the list under a bare commit label (N/A or pending items count too)."""
+    out: list[CommitRef] = []
+    for i in range(first, stop):
+        raw = strip_nl(scan.lines[i])
+        item = _LIST_ITEM.match(raw)
+        value_at = item.start("value") if item else len(raw) - len(raw.lstrip())
+        if not raw.strip():
+            continue
+        found = _parse_value(raw, value_at, scan.offsets[i], i + 1, label)
+        if item or found[0].kind == "hash":
+            out.extend(r for r in found if r.kind != "none")
+    return out
 
 
 def _parse_value(
@@ -284,8 +399,6 @@ def _parse_value(
     line_offset: int,
     line_no: int,
     label: str,
-    *,
-    plain_subject: bool = False,
 ) -> list[CommitRef]:
     value = raw[value_at:]
     written = value.strip()
@@ -295,17 +408,22 @@ def _parse_value(
     if probe.startswith("pending"):
         return [CommitRef(kind="pending", written=written, line=line_no, label=label)]
     refs: list[CommitRef] = []
-    for match in _REF.finditer(value):
-        full = match.group("lhash") or match.group("hash") or ""
+    pos = 0
+    while True:
+        match = _REF.search(value, pos)
+        if match is None:
+            break
+        full = next(match.group(g) for g in ("lhash", "uhash", "bhash", "hash") if match.group(g))
         subject = next(
-            (match.group(g) for g in ("dq", "dq2", "bq", "pq") if match.group(g) is not None), ""
+            (match.group(g) for g in ("dq", "dq2", "bq", "cq", "pq") if match.group(g) is not None),
+            "",
         )
         end = match.end()
-        if plain_subject and not subject:
+        if not subject:
             tail = _PLAIN_SUBJECT.match(value[end:])
             if tail:
                 subject = tail.group("subject")
-                end = len(value)
+                end += tail.end()
         refs.append(
             CommitRef(
                 kind="hash",
@@ -318,6 +436,7 @@ def _parse_value(
                 label=label,
             )
         )
+        pos = max(end, match.start() + 1)
     if not refs:
         return [CommitRef(kind="none", written=written, line=line_no, label=label)]
     return refs
@@ -426,7 +545,40 @@ class StepDraft:
     prompt_context: str = ""  # Markdown under "### Prompt Context" (empty: no such section)
     sections: tuple[tuple[str, str], ...] = ()  # (section key, Markdown) for the canonical ten
     extra: tuple[tuple[str, str], ...] = ()  # other "###" sections from a Markdown body
-    commit_text: str = ""  # a commit value found in a Markdown body
+    commit_text: str = ""  # the value of a one-line commit label found in a Markdown body
+    commit_block: str = ""  # that commit label as written (with the list under a bare label)
+    stamp: str = ""  # the "**Date:** … · **Author:** …" line under the heading
+
+
+STAMP = re.compile(
+    r"^\*\*Date:\*\*[ \t]*(?P<date>.*?)[ \t]*"
+    r"(?:·[ \t]*\*\*Author:\*\*[ \t]*(?P<author>.*?))?[ \t]*$"
+)
+
+
+def render_stamp(at: datetime, author: str = "") -> str:
+    """Render the date/author line of a step: ``**Date:** 2026-02-08 10:47 -05:00 · **Author:** A``.
+
+    Plain Markdown, so a reader of the rendered diary sees when and by whom a step was
+    written; the Go tool treats it as prose.
+    """
+    offset = at.strftime("%z")
+    zone = f"{offset[:3]}:{offset[3:]}" if offset else ""
+    line = f"**Date:** {at.strftime('%Y-%m-%d %H:%M')} {zone}".rstrip()
+    author = " ".join(author.split())
+    return f"{line} · **Author:** {author}" if author else line
+
+
+def step_stamp(text: str, step: DiaryStep) -> tuple[str, str]:
+    """Return the (date, author) written under a step's heading, ``("", "")`` when absent."""
+    for raw in text[step.start : step.end].splitlines()[1:]:
+        line = raw.strip()
+        if line.startswith("#"):
+            break
+        match = STAMP.match(line)
+        if match:
+            return match.group("date"), match.group("author") or ""
+    return "", ""
 
 
 def _bullets(items: Iterable[str]) -> str:
@@ -439,6 +591,32 @@ def _bullets(items: Iterable[str]) -> str:
         out.append("- " + first.rstrip())
         out.extend(("  " + r.rstrip()) if r.strip() else "" for r in rest)
     return "\n".join(out)
+
+
+_PROMPT_LABELS = (
+    "**User prompt (verbatim):**",
+    "**Assistant interpretation:**",
+    "**Inferred user intent:**",
+)
+
+
+def _context_lines(prompt: str, interpretation: str, intent: str) -> list[tuple[str, str]]:
+    """The Prompt Context lines the options give: (label, rendered line) pairs."""
+    out = []
+    if prompt.strip():
+        value = prompt.strip()
+        if "\n" in value:
+            quoted = "\n".join(f"> {line}".rstrip() for line in value.splitlines())
+            out.append((_PROMPT_LABELS[0], f"{_PROMPT_LABELS[0]}\n\n{quoted}"))
+        elif value.startswith("(") or (value.startswith('"') and value.endswith('"')):
+            out.append((_PROMPT_LABELS[0], f"{_PROMPT_LABELS[0]} {value}"))
+        else:
+            out.append((_PROMPT_LABELS[0], f'{_PROMPT_LABELS[0]} "{value}"'))
+    if interpretation.strip():
+        out.append((_PROMPT_LABELS[1], f"{_PROMPT_LABELS[1]} {interpretation.strip()}"))
+    if intent.strip():
+        out.append((_PROMPT_LABELS[2], f"{_PROMPT_LABELS[2]} {intent.strip()}"))
+    return out
 
 
 def draft_from_options(
@@ -454,26 +632,52 @@ def draft_from_options(
     unknown = set(entries or {}) - {key for key, _ in SECTIONS}
     if unknown:
         raise UsageProblem(f"unknown diary section(s): {', '.join(sorted(unknown))}")
-    context = []
-    if prompt.strip():
-        value = prompt.strip()
-        if "\n" in value:
-            quoted = "\n".join(f"> {line}".rstrip() for line in value.splitlines())
-            context.append(f"**User prompt (verbatim):**\n\n{quoted}")
-        elif value.startswith("(") or (value.startswith('"') and value.endswith('"')):
-            context.append(f"**User prompt (verbatim):** {value}")
-        else:
-            context.append(f'**User prompt (verbatim):** "{value}"')
-    if interpretation.strip():
-        context.append(f"**Assistant interpretation:** {interpretation.strip()}")
-    if intent.strip():
-        context.append(f"**Inferred user intent:** {intent.strip()}")
+    context = [line for _, line in _context_lines(prompt, interpretation, intent)]
     sections = tuple((key, _bullets((entries or {}).get(key, ()))) for key, _ in SECTIONS)
     return StepDraft(
         title=_one_line_title(title),
         intro=intro.strip(),
         prompt_context="\n\n".join(context),
         sections=sections,
+    )
+
+
+def apply_options(
+    base: StepDraft,
+    *,
+    title: str = "",
+    intro: str = "",
+    prompt: str = "",
+    interpretation: str = "",
+    intent: str = "",
+    entries: dict[str, Sequence[str]] | None = None,
+) -> StepDraft:
+    """Change only what the options name (``step edit``): the title, the prose, one Prompt
+    Context line per option, and each given section (its bullets replace the section)."""
+    unknown = set(entries or {}) - {key for key, _ in SECTIONS}
+    if unknown:
+        raise UsageProblem(f"unknown diary section(s): {', '.join(sorted(unknown))}")
+    context = base.prompt_context
+    for label, line in _context_lines(prompt, interpretation, intent):
+        blocks = context.split("\n\n") if context else []
+        at = next((i for i, b in enumerate(blocks) if b.startswith(label)), None)
+        if at is None:
+            blocks.append(line)
+        else:  # the old value runs until the next label
+            end = at + 1
+            while end < len(blocks) and not blocks[end].startswith(_PROMPT_LABELS):
+                end += 1
+            blocks[at:end] = [line]
+        context = "\n\n".join(blocks)
+    given = {k: _bullets(v) for k, v in (entries or {}).items() if any(x.strip() for x in v)}
+    return replace(
+        base,
+        title=_one_line_title(title) if title.strip() else base.title,
+        intro=intro.strip() or base.intro,
+        prompt_context=context,
+        sections=tuple(
+            (key, given.get(key, dict(base.sections).get(key, ""))) for key, _ in SECTIONS
+        ),
     )
 
 
@@ -484,27 +688,88 @@ def _one_line_title(title: str) -> str:
     return cleaned
 
 
+# The placeholders of the --edit skeleton: dropped when the edited text comes back unchanged.
+_INTRO_PLACEHOLDER = "<!-- One or two paragraphs: what this step did and what it unlocked. -->"
+_CONTEXT_PLACEHOLDER = (
+    "**User prompt (verbatim):** <!-- the prompt, quoted -->\n\n"
+    "**Assistant interpretation:** <!-- what you understood -->\n\n"
+    "**Inferred user intent:** <!-- what the user wants in the end -->"
+)
+_EMPTY_LABEL = re.compile(r"^\*\*[^*]+:\*\*[ \t]*(?:<!--.*?-->)?[ \t]*$")
+_TITLE_HEADING = re.compile(
+    r"^(?P<hashes>#{1,2})[ \t]+(?:[Ss]tep[ \t]+N\b[ \t]*(?:[:.—–-][ \t]*)?)?(?P<title>.+?)[ \t]*$"
+)
+_TEMPLATE_STEP = re.compile(
+    r"^(?P<hashes>#{1,3})[ \t]+[Ss]tep[ \t]+N\b[ \t]*(?:[:.—–-][ \t]*)?(?P<title>.+?)[ \t]*$"
+)
+
+
+def _is_blank_markdown(text: str) -> bool:
+    return not re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL).strip()
+
+
+def is_empty_body(body: str) -> bool:
+    """Tell whether an edited step holds nothing: only blanks and HTML comments."""
+    return _is_blank_markdown(body)
+
+
+def _take_commit_block(lines: list[str]) -> tuple[list[str], str, str]:
+    """Split the first commit label (and the list under a bare one) out of ``lines``.
+
+    Returns (the other lines, the label's one-line value or "", the block as written).
+    """
+    text = "\n".join(lines)
+    scan = scan_text(text)
+    for i, line in enumerate(lines):
+        if scan.fenced[i] if i < len(scan.fenced) else False:
+            continue
+        match = commit_label_match(line)
+        if match is None:
+            continue
+        end = commit_block_end(scan, i) if i < len(scan.lines) else i + 1
+        block = "\n".join(lines[i:end]).rstrip()
+        value = match.group("value").strip() if end == i + 1 else ""
+        return lines[:i] + lines[end:], value, block
+    return lines, "", ""
+
+
 def draft_from_markdown(body: str, *, title: str = "", heading_wins: bool = False) -> StepDraft:
     """Build a draft from a Markdown body (``--from-file``, stdin, ``--edit``).
 
-    An optional ``## Step …: <title>`` first heading gives the title when ``title`` is empty
-    (or always, with ``heading_wins``, as after ``--edit``);
-    text before the first ``###`` heading is the prose; ``### <canonical heading>`` sections
-    fill their slots, ``### Prompt Context`` is kept, and other sections follow the ten.
-    A ``**Commit (…):**`` line in the prose is used when no ``--commit`` is given.
+    An optional first heading gives the title when ``title`` is empty (or always, with
+    ``heading_wins``, as after ``--edit``): ``## Step …: <title>``, ``# <title>``,
+    ``## <title>`` or the skeleton's ``## Step N: <title>``. A first heading that names a
+    section (``### What I did``) is a section, not a title. Text before the first section
+    heading is the prose; ``### <canonical heading>`` sections fill their slots,
+    ``### Prompt Context`` is kept, and other sections follow the ten. Sections are the
+    headings one level below the title heading (``###`` without one, or ``####`` when the
+    body's first section is a ``####``). A commit label in the prose or the prompt context is
+    used when no ``--commit`` is given, and the ``**Date:**`` line is kept as the stamp.
     """
     lines = body.replace("\r\n", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
+    section_level = 0
     if lines:
-        match = _STEP.match(lines[0]) or re.match(
-            r"^#{1,3}[ \t]+(?:[Ss]tep[ \t]+N\b[ \t]*(?:[:.—–-][ \t]*)?)?(?P<title>.+?)[ \t]*$",
-            lines[0],
-        )
+        match = _STEP.match(lines[0]) or _TEMPLATE_STEP.match(lines[0])
+        if match is None:
+            plain = _TITLE_HEADING.match(lines[0])
+            named = plain.group("title").strip().lower() if plain else ""
+            if plain and named not in SECTION_BY_HEADING and named != "prompt context":
+                match = plain
         if match:
             lines.pop(0)
+            section_level = len(match.group("hashes")) + 1
             if heading_wins or not title.strip():
                 title = match.group("title")
+    if not section_level:
+        section_level = 3
+        for line in lines:
+            found = re.match(r"^(#{3,4})[ \t]+\S", line)
+            if found:
+                section_level = len(found.group(1))
+                break
+    section = re.compile(r"^#{" + str(section_level) + r"}[ \t]+(.+?)[ \t]*$")
     chunks: list[tuple[str, list[str]]] = [("", [])]
     fence: str | None = None
     for line in lines:
@@ -518,61 +783,60 @@ def draft_from_markdown(body: str, *, title: str = "", heading_wins: bool = Fals
             and not fmatch.group(2).strip()
         ):
             fence = None
-        section = re.match(r"^###[ \t]+(.+?)[ \t]*$", line) if fence is None else None
-        if section:
-            chunks.append((section.group(1), []))
+        found = section.match(line) if fence is None else None
+        if found:
+            chunks.append((found.group(1), []))
         else:
             chunks[-1][1].append(line)
-    intro_lines: list[str] = []
-    commit_text = ""
-    for line in chunks[0][1]:
-        match = BOLD_COMMIT.match(line)
-        if match and not commit_text:
-            commit_text = match.group("value").strip()
-        else:
-            intro_lines.append(line)
+    intro_lines, commit_text, commit_block = _take_commit_block(chunks[0][1])
+    stamp = ""
+    for i, line in enumerate(intro_lines):
+        if STAMP.match(line.strip()):
+            stamp = line.strip()
+            del intro_lines[i]
+            break
+    intro = "\n".join(intro_lines).strip()
+    if intro == _INTRO_PLACEHOLDER:
+        intro = ""
     sections: dict[str, str] = {}
     extra: list[tuple[str, str]] = []
     context = ""
-    for heading, content in chunks[1:]:
+    for name, content in chunks[1:]:
         text = "\n".join(content).strip("\n").rstrip()
-        key = SECTION_BY_HEADING.get(heading.strip().lower())
-        if heading.strip().lower() == "prompt context":
-            kept = []
-            for line in text.split("\n"):
-                match = BOLD_COMMIT.match(line)
-                if match and not commit_text:
-                    commit_text = match.group("value").strip()
-                else:
-                    kept.append(line)
-            context = "\n".join(kept).strip()
+        key = SECTION_BY_HEADING.get(name.strip().lower())
+        if name.strip().lower() == "prompt context":
+            kept = content
+            if not commit_block:
+                kept, commit_text, commit_block = _take_commit_block(content)
+            context = "\n".join(k for k in kept if not _EMPTY_LABEL.match(k.strip())).strip()
+            context = re.sub(r"\n{3,}", "\n\n", context)
         elif key is not None:
-            sections[key] = text if text.strip() not in ("", "N/A") else ""
+            sections[key] = "" if _is_blank_markdown(text) or text.strip() == "N/A" else text
         else:
-            extra.append((heading.strip(), text))
+            extra.append((name.strip(), text))
     return StepDraft(
         title=_one_line_title(title),
-        intro="\n".join(intro_lines).strip(),
+        intro=intro,
         prompt_context=context,
         sections=tuple((key, sections.get(key, "")) for key, _ in SECTIONS),
         extra=tuple(extra),
         commit_text=commit_text,
+        commit_block=commit_block,
+        stamp=stamp,
     )
 
 
-def skeleton(draft: StepDraft, *, with_commit_line: bool) -> str:
-    """Render a prefilled step for ``--edit`` (the number is assigned when it is written)."""
-    filled = (
-        draft
-        if draft.intro
-        else replace(
-            draft, intro="<!-- One or two paragraphs: what this step did and what it unlocked. -->"
-        )
+def skeleton(draft: StepDraft, *, commit_value: str | None = "N/A") -> str:
+    """Render a prefilled step for ``--edit``: every section, Prompt Context included, and
+    the commit line that will be written (the number is assigned when the step is written).
+    """
+    filled = replace(
+        draft,
+        intro=draft.intro or _INTRO_PLACEHOLDER,
+        prompt_context=draft.prompt_context or _CONTEXT_PLACEHOLDER,
+        stamp="",
     )
-    commit = "N/A" if with_commit_line else None
-    return render_step(number=0, draft=filled, commit_value=commit).replace(
-        "## Step 0:", "## Step N:", 1
-    )
+    return render_step(number="N", draft=filled, commit_value=commit_value)
 
 
 def render_commit_ref(commit: Commit, *, url: str | None = None) -> str:
@@ -588,14 +852,20 @@ def commit_value(commits: Sequence[Commit], *, urls: dict[str, str] | None = Non
     return "; ".join(render_commit_ref(c, url=(urls or {}).get(c.hash)) for c in commits)
 
 
-def render_step(*, number: int, draft: StepDraft, commit_value: str | None, level: int = 2) -> str:
-    """The Markdown of one step: heading, prose, prompt context, commit line, ten sections.
+def render_step(
+    *, number: int | str, draft: StepDraft, commit_value: str | None, level: int = 2
+) -> str:
+    """The Markdown of one step: heading, stamp, prose, prompt context, commit line, sections.
 
+    ``number`` is the label to write (``3``, or ``2a`` when an existing step is rewritten).
     ``level`` is the step heading's level (2 normally; 3 in diaries whose steps are
-    ``### Step N``); sub-sections sit one level below.
+    ``### Step N``); sub-sections sit one level below. ``commit_value`` None keeps the
+    draft's own commit block (``step edit``), or writes no commit line when it has none.
     """
     step_mark, sub = "#" * level, "#" * (level + 1)
     parts = [f"{step_mark} Step {number}: {draft.title}"]
+    if draft.stamp:
+        parts.append(draft.stamp)
     if draft.intro:
         parts.append(draft.intro)
     if draft.prompt_context:
@@ -603,6 +873,8 @@ def render_step(*, number: int, draft: StepDraft, commit_value: str | None, leve
         parts.append(draft.prompt_context)
     if commit_value is not None:
         parts.append(f"**Commit (code):** {commit_value}")
+    elif draft.commit_block:
+        parts.append(draft.commit_block)
     given = dict(draft.sections)
     for key, heading in SECTIONS:
         content = given.get(key, "").strip("\n")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docmgr.errors import DocmgrError, Param, UsageProblem
+from docmgr.errors import DocmgrError, GitLinkError, Param, UsageProblem
 from docmgr.formats import diary as diary_format
 from docmgr.formats import front_matter
 from docmgr.model import DiaryStep
@@ -40,7 +40,8 @@ def create(
             ("add steps to it, or pass ", Param("another"), " to start a second diary"),
         )
     goal_text = goal.strip() or "<!-- What this diary captures: the work, its scope, its goal. -->"
-    body = f"# Diary\n\n## Goal\n\n{goal_text}\n\n{diary_format.INDEX_START}\n{diary_format.INDEX_END}\n"
+    markers = f"{diary_format.INDEX_START}\n{diary_format.INDEX_END}\n"
+    body = f"# Diary\n\n## Goal\n\n{goal_text}\n\n{markers}"
     return document_ops.add(ws, found, doc_type="reference", title=title, body=body).path
 
 
@@ -53,10 +54,72 @@ class StepAdded:
     commits: tuple[Commit, ...]
     related: tuple[Path, ...] = ()
     changelog: Path | None = None
+    date: str = ""
+    author: str = ""
 
 
 def _cites(steps: Sequence[DiaryStep], full: str) -> bool:
     return any(full.startswith(r.hash) for s in steps for r in s.refs if r.kind == "hash")
+
+
+def _resolve_revisions(
+    handle: Repository, revisions: Sequence[str]
+) -> tuple[list[Commit], Commit | None]:
+    """Resolve the revisions; ``auto`` is returned apart (it depends on the diary's steps)."""
+    resolved: list[Commit] = []
+    auto: Commit | None = None
+    for rev in revisions:
+        if rev.strip().lower() == "auto":
+            auto = handle.resolve("HEAD")
+        else:
+            commit = handle.resolve(rev)
+            if commit.hash not in {c.hash for c in resolved}:
+                resolved.append(commit)
+    return resolved, auto
+
+
+def _with_auto(
+    steps: Sequence[DiaryStep], resolved: Sequence[Commit], auto: Commit | None
+) -> list[Commit]:
+    commits = list(resolved)
+    if (
+        auto is not None
+        and not _cites(steps, auto.hash)
+        and auto.hash not in {c.hash for c in commits}
+    ):
+        commits.append(auto)
+    return commits
+
+
+def author_name(ws: Workspace, repo: str = "", handle: Repository | None = None) -> str:
+    """The git identity's name for the stamp of a new step ("" outside a repository)."""
+    if handle is not None:
+        return handle.identity()
+    try:
+        opened = open_repo(ws, repo)
+    except GitLinkError:
+        return ""
+    try:
+        return opened.identity()
+    finally:
+        opened.close()
+
+
+def preview_commit_value(
+    ws: Workspace, diary: Path, *, revisions: Sequence[str], repo: str = ""
+) -> str:
+    """The commit value ``add_step`` would write now (what the ``--edit`` skeleton shows)."""
+    if not revisions:
+        return "N/A"
+    handle = open_repo(ws, repo)
+    try:
+        resolved, auto = _resolve_revisions(handle, revisions)
+        commits = _with_auto(diary_format.parse(read_text(diary)), resolved, auto)
+        if not commits:
+            return "N/A"
+        return diary_format.commit_value(commits, urls=commit_urls(ws, handle, commits))
+    finally:
+        handle.close()
 
 
 def add_step(
@@ -68,11 +131,14 @@ def add_step(
     repo: str = "",
     relate: bool = False,
     changelog: bool = False,
+    author: str | None = None,
 ) -> StepAdded:
     """Append the next numbered step to ``diary`` under its lock, linked to ``revisions``.
 
     ``auto`` among the revisions means HEAD unless an earlier step already cites it. The
     commit line is ``N/A`` without revisions (or the draft's own commit line, if it has one).
+    Under the heading goes the stamp: the clock's date and ``author`` (default: the git
+    identity of the repository, omitted outside one).
     """
 
     handle: Repository | None = None
@@ -81,30 +147,21 @@ def add_step(
     try:
         if revisions:
             handle = open_repo(ws, repo)
-            for rev in revisions:
-                if rev.strip().lower() == "auto":
-                    auto = handle.resolve("HEAD")
-                else:
-                    commit = handle.resolve(rev)
-                    if commit.hash not in {c.hash for c in resolved}:
-                        resolved.append(commit)
+            resolved, auto = _resolve_revisions(handle, revisions)
+        who = author_name(ws, repo, handle) if author is None else author
+        now = ws.clock.now()
+        draft = replace(draft, stamp=diary_format.render_stamp(now, who))
         with file_lock(diary):
             text = read_text(diary)
             steps = diary_format.parse(text)
             number = diary_format.next_number(steps)
-            commits = list(resolved)
-            if (
-                auto is not None
-                and not _cites(steps, auto.hash)
-                and auto.hash not in {c.hash for c in commits}
-            ):
-                commits.append(auto)
+            commits = _with_auto(steps, resolved, auto)
             if commits:
                 value: str | None = diary_format.commit_value(
                     commits, urls=commit_urls(ws, handle, commits)
                 )
-            elif draft.commit_text and not revisions:
-                value = draft.commit_text
+            elif draft.commit_block and not revisions:
+                value = None  # the body's own commit line, as written
             else:
                 value = "N/A"
             level = steps[-1].level if steps and steps[-1].level in (2, 3) else 2
@@ -115,7 +172,7 @@ def add_step(
             updated = diary_format.refresh_index(updated)
             if front_matter.split(updated) is not None:
                 updated = front_matter.update_fields(
-                    updated, {"LastUpdated": ws.clock.now()}, path=ws.rel(diary)
+                    updated, {"LastUpdated": now}, path=ws.rel(diary)
                 )
             atomic_write(diary, updated)
         related: list[Path] = []
@@ -129,6 +186,7 @@ def add_step(
         log_path = None
         if changelog:
             log_path = _changelog(ws, diary, number, draft.title, commits)
+        match = diary_format.STAMP.match(draft.stamp)
         return StepAdded(
             diary=diary,
             number=number,
@@ -137,6 +195,96 @@ def add_step(
             commits=tuple(commits),
             related=tuple(related),
             changelog=log_path,
+            date=match.group("date") if match else "",
+            author=who,
+        )
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepEdited:
+    diary: Path
+    step: str
+    line: int
+    changed: bool
+    commits: tuple[Commit, ...] = ()
+
+
+def edit_step(
+    ws: Workspace,
+    diary: Path,
+    *,
+    step: str,
+    body: str | None = None,
+    change: Callable[[diary_format.StepDraft], diary_format.StepDraft] | None = None,
+    revisions: Sequence[str] = (),
+    no_commit: bool = False,
+    repo: str = "",
+) -> StepEdited:
+    """Rewrite one step in place under the diary's lock, keeping its number and stamp.
+
+    ``body`` (a Markdown step, as ``--from-file``/``--edit`` give it) replaces the step;
+    ``change`` then maps the draft (the step's current one without ``body``) to the new one
+    (the section options).
+    The commit line stays as written unless ``revisions`` (or ``no_commit``) say otherwise,
+    or ``body`` brings its own. Every other step, and every byte outside this one, stays.
+    """
+
+    handle: Repository | None = None
+    resolved: list[Commit] = []
+    auto: Commit | None = None
+    try:
+        if revisions:
+            handle = open_repo(ws, repo)
+            resolved, auto = _resolve_revisions(handle, revisions)
+        with file_lock(diary):
+            text = read_text(diary)
+            steps = diary_format.parse(text)
+            target = diary_format.find_step(steps, step, diary=ws.rel(diary))
+            old = text[target.start : target.end]
+            base = diary_format.draft_from_markdown(old, heading_wins=True)
+            if body is not None:
+                new = diary_format.draft_from_markdown(body, title=base.title, heading_wins=True)
+                new = replace(
+                    new,
+                    stamp=new.stamp or base.stamp,
+                    commit_block=new.commit_block or base.commit_block,
+                )
+            else:
+                new = base
+            if change is not None:
+                new = change(new)
+            others = [s for s in steps if s is not target]
+            commits = _with_auto(others, resolved, auto)
+            value: str | None = None
+            if commits:
+                value = diary_format.commit_value(commits, urls=commit_urls(ws, handle, commits))
+            elif no_commit or revisions:
+                value = "N/A"
+            rendered = diary_format.render_step(
+                number=target.label, draft=new, commit_value=value, level=target.level
+            )
+            nl = diary_format.newline_of(text)
+            if nl != "\n":
+                rendered = rendered.replace("\n", nl)
+            kept = old[len(old.rstrip()) :]  # the blank lines before the next heading
+            updated = text[: target.start] + rendered.rstrip() + (kept or nl) + text[target.end :]
+            changed = updated != text
+            if changed:
+                updated = diary_format.refresh_index(updated)
+                if front_matter.split(updated) is not None:
+                    updated = front_matter.update_fields(
+                        updated, {"LastUpdated": ws.clock.now()}, path=ws.rel(diary)
+                    )
+                atomic_write(diary, updated)
+        return StepEdited(
+            diary=diary,
+            step=target.label,
+            line=target.line,
+            changed=changed,
+            commits=tuple(commits),
         )
     finally:
         if handle is not None:
@@ -202,7 +350,8 @@ def link_step(
             commit = handle.resolve("HEAD" if rev.strip().lower() == "auto" else rev)
             if commit.hash not in {c.hash for c in commits}:
                 commits.append(commit)
-        new_line = f"**Commit (code):** {diary_format.commit_value(commits, urls=commit_urls(ws, handle, commits))}"
+        value = diary_format.commit_value(commits, urls=commit_urls(ws, handle, commits))
+        new_line = f"**Commit (code):** {value}"
         with file_lock(diary):
             text = read_text(diary)
             scan = diary_format.scan_text(text)
@@ -213,7 +362,10 @@ def link_step(
             index = _commit_line_index(scan, target)
             if index is not None:
                 start = scan.offsets[index]
-                end = start + len(diary_format.strip_nl(scan.lines[index]))
+                last = (
+                    diary_format.commit_block_end(scan, index) - 1
+                )  # a bare label's list goes too
+                end = scan.offsets[last] + len(diary_format.strip_nl(scan.lines[last]))
                 updated = text[:start] + new_line + text[end:]
                 line = index + 1
             else:
@@ -238,7 +390,7 @@ def _commit_line_index(scan: diary_format.Scan, step: DiaryStep) -> int | None:
     candidates = []
     for line_no in step.commit_lines:
         raw = diary_format.strip_nl(scan.lines[line_no - 1])
-        match = diary_format.BOLD_COMMIT.match(raw) or diary_format.LIST_COMMIT.match(raw)
+        match = diary_format.commit_label_match(raw)
         if match:
             candidates.append((line_no - 1, (match.group("label") or "").strip().lower()))
     for index, label in candidates:

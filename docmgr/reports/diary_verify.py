@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docmgr.errors import Command
 from docmgr.formats.diary import parse, refresh_index, render_commit_ref
 from docmgr.model import CommitRef, DiaryStep, Finding, Severity
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
@@ -266,3 +267,55 @@ def failing(findings: Sequence[Finding], fail_on: Iterable[str]) -> list[Finding
         elif "gap" in wanted and "missing" in note:
             out.append(finding)
     return out
+
+
+def fix_commands(
+    finding: Finding, *, ticket: str = "", diary: str = "", rev: str = "HEAD"
+) -> list[tuple[str, Command]]:
+    """Return the commands that fix one audited row, each with what it fixes.
+
+    ``("numbering", renumber)`` for duplicate or missing numbers; ``("status", …)``: ``verify``
+    with ``fix`` only where a proposal exists, ``step link`` for a pending, absent or
+    unresolvable commit. The diary is named by ``ticket`` when one is given, else by the
+    ``diary`` path. Empty for a row that needs nothing.
+    """
+    about = finding.extra
+    step = str(about.get("step", ""))
+    out: list[tuple[str, Command]] = []
+    if about.get("note"):
+        renumber = (
+            Command("diary renumber", ticket=ticket)
+            if ticket
+            else Command("diary renumber", diary=diary)
+        )
+        out.append(("numbering", renumber))
+    if finding.issue in ("unreachable", "missing") and about.get("proposed"):
+        if ticket and rev != "HEAD":
+            fix = Command("diary verify", ticket=ticket, rev=rev, fix=True)
+        elif ticket:
+            fix = Command("diary verify", ticket=ticket, fix=True)
+        elif rev != "HEAD":
+            fix = Command("diary verify", diary=diary, rev=rev, fix=True)
+        else:
+            fix = Command("diary verify", diary=diary, fix=True)
+        out.append(("status", fix))
+    elif finding.issue in ("unreachable", "missing", "pending", "none"):
+        link = (
+            Command("diary step link", ticket=ticket, step=step, commit="<REV>")
+            if ticket
+            else Command("diary step link", diary=diary, step=step, commit="<REV>")
+        )
+        out.append(("status", link))
+    return out
+
+
+def failing_reasons(finding: Finding, fail_on: Iterable[str]) -> set[str]:
+    """Why a row fails the audit: ``status`` and/or ``numbering`` (empty: it passes)."""
+    wanted = {w.strip().lower() for w in fail_on if w.strip()}
+    note = str(finding.extra.get("note", ""))
+    reasons = set()
+    if finding.issue in wanted:
+        reasons.add("status")
+    if ("duplicate" in wanted and "duplicate" in note) or ("gap" in wanted and "missing" in note):
+        reasons.add("numbering")
+    return reasons

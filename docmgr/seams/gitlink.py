@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,18 @@ class Repository:
         if rev not in self._heads:
             self._heads[rev] = self.resolve(rev)
         return self._heads[rev]
+
+    def commit_date(self, hash_: str) -> datetime | None:
+        """Return the committer date of a (possibly short) hash, None when it is unknown."""
+        if not re.fullmatch(r"[0-9a-fA-F]{4,40}", hash_):
+            return None
+        try:
+            hexsha, _kind, _size = self.repo.git.get_object_header(f"{hash_}^{{commit}}")
+        except ValueError:
+            return None
+        full = hexsha.decode() if isinstance(hexsha, bytes) else str(hexsha)
+        committed: datetime = self.repo.commit(full).committed_datetime
+        return committed
 
     def changed_files(self, hash_: str) -> list[Path]:
         """List the absolute paths of the files a commit added, changed or deleted."""
@@ -248,6 +261,78 @@ class Repository:
 
     def _commit_of(self, full: str) -> Commit:
         return self.resolve(full)
+
+    # ------------------------------------------------------------------ history
+
+    def commits_touching(
+        self, rev: str, *, paths: list[Path], since: datetime | None = None
+    ) -> list[tuple[Commit, datetime]]:
+        """List the non-merge commits reachable from ``rev`` (newest first) that changed any
+        of ``paths`` (absolute, inside the repository), committed at or after ``since``."""
+        head = self._head(rev)
+        relative = [os.path.relpath(p, self.root) for p in paths]
+        args = ["--no-merges", "--no-color", f"--format=%H{_SEP}%cI{_SEP}%s", head.hash]
+        if since is not None:
+            args.append(f"--since={since.isoformat()}")
+        out = self.repo.git.log(*args, "--", *relative)
+        found = []
+        for line in str(out).splitlines():
+            full, _, rest = line.partition(_SEP)
+            when, _, subject = rest.partition(_SEP)
+            found.append(
+                (Commit(hash=full.strip(), subject=subject.strip()), datetime.fromisoformat(when))
+            )
+        return found
+
+    # ------------------------------------------------------------------ identity and branch
+
+    def identity(self) -> str:
+        """Return the author name git would record here (GIT_AUTHOR_NAME, user.name, …)."""
+        from git.exc import GitCommandError
+
+        try:
+            ident = str(self.repo.git.var("GIT_AUTHOR_IDENT"))
+        except GitCommandError:
+            return ""
+        return ident.split("<", 1)[0].strip()
+
+    def current_branch(self) -> str | None:
+        """Return the checked-out branch name, or None on a detached HEAD."""
+        try:
+            return str(self.repo.active_branch.name)
+        except TypeError:  # detached HEAD
+            return None
+
+    # ------------------------------------------------------------------ hooks and config
+
+    def hooks_dir(self) -> Path:
+        """Return the folder git runs hooks from (``core.hooksPath`` honoured)."""
+        out = str(self.repo.git.rev_parse("--git-path", "hooks")).strip()
+        path = Path(out)
+        return path if path.is_absolute() else self.root / path
+
+    def config_value(self, key: str) -> str | None:
+        """Return a repository config value, None when unset."""
+        from git.exc import GitCommandError
+
+        try:
+            return str(self.repo.git.config("--get", key))
+        except GitCommandError:
+            return None
+
+    def set_config(self, key: str, value: str) -> None:
+        """Set a value in the repository's own config (``.git/config``)."""
+        self.repo.git.config("--local", key, value)
+
+    def remove_config_section(self, section: str) -> bool:
+        """Remove a section of the repository config; False when it was not there."""
+        from git.exc import GitCommandError
+
+        try:
+            self.repo.git.config("--local", "--remove-section", section)
+        except GitCommandError:
+            return False
+        return True
 
     # ------------------------------------------------------------------ links
 
