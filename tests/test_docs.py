@@ -86,7 +86,15 @@ def test_cli_md_is_up_to_date() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["getting-started.md", "cli.md", "file-formats.md", "json-output.md", "design.md"]
+    "name",
+    [
+        "getting-started.md",
+        "cli.md",
+        "file-formats.md",
+        "json-output.md",
+        "design.md",
+        "skills-and-templates.md",
+    ],
 )
 def test_docs_exist_and_link_targets_exist(name: str) -> None:
     text = (REPO / "docs" / name).read_text(encoding="utf-8")

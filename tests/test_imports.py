@@ -62,6 +62,9 @@ _WARM_COMMON = {
     "docmgr",
     "docmgr.cli",
     "docmgr.cli._common",
+    # --print-template-schema on the read verbs (the template machinery itself loads only
+    # when <root>/templates exists)
+    "docmgr.cli._verb_templates",
     "docmgr.cli._hints",  # spells library hints as flags at the error boundary
     "docmgr.cli.output",
     "docmgr.errors",

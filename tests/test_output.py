@@ -189,7 +189,7 @@ def test_verbose_banner_only_with_verbose(
     out = invoke(plain, cwd=work).stdout
     assert "Docs root:" not in out and "Reminder:" not in out
     assert len(out.encode()) <= 400
-    banner = f"Docs root: `{work / 'ttmp'}`\nPaths are relative to this root.\n\n"
+    banner = f"Docs root: `{work / 'ttmp'}`\n"  # create verbs then print the Go "Created" report
     assert invoke([*verbose, "--verbose"], cwd=work).stdout.startswith(banner)
     if verbose == plain:  # read verbs: --verbose also works before the verb
         assert invoke(["--verbose", *verbose], cwd=work).stdout.startswith(banner)
