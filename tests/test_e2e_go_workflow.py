@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 
 T1 = "MEN-4242"
 T2 = "MEN-5678"
@@ -43,12 +45,12 @@ filenamePrefixPolicy: off
 class Steps:
     """Runs docmgr in the scenario repository and keeps what the steps share."""
 
-    def __init__(self, invoke, repo: Path) -> None:
+    def __init__(self, invoke: Callable[..., Result], repo: Path) -> None:
         self.invoke = invoke
         self.repo = repo
         self.root = repo / "ttmp"
 
-    def __call__(self, *args: str, expect: int = 0, cwd: Path | None = None):
+    def __call__(self, *args: str, expect: int = 0, cwd: Path | None = None) -> Result:
         return self.invoke(list(args), cwd=cwd or self.repo, expect=expect)
 
     def t1(self) -> Path:
@@ -60,7 +62,7 @@ class Steps:
         return found[0].parent
 
 
-def s01_mock_codebase(git_repo) -> Path:
+def s01_mock_codebase(git_repo: GitRepo) -> Path:
     """S01: a git repo with .docmgrignore, .ttmp.yaml and Go/TS files in three commits."""
     git_repo.commit(
         "Add backend",
@@ -121,9 +123,9 @@ def s02_to_s04(run: Steps) -> None:
             ("reference", "Chat WebSocket Lifecycle"),
             ("playbook", "Smoke Tests"),
         ):
-            out = run("doc", "add", "--ticket", ticket, "--doc-type", doc_type, "--title", title)
+            added = run("doc", "add", "--ticket", ticket, "--doc-type", doc_type, "--title", title)
             slug = title.lower().replace(" ", "-")
-            assert out.stdout.endswith(f"/{doc_type}/01-{slug}.md\n")
+            assert added.stdout.endswith(f"/{doc_type}/01-{slug}.md\n")
     assert (run.t1() / "design-doc/01-path-normalization-strategy.md").is_file()
     out = run("doc", "guidelines", "--doc-type", "design-doc").stdout
     assert out.startswith("# Guidelines: Design Documents") and "## Required Elements" in out
@@ -200,19 +202,19 @@ def s02_to_s04(run: Steps) -> None:
     )
 
 
-def _paths(result) -> set[str]:
+def _paths(result: Result) -> set[str]:
     return {row["path"] for row in json.loads(result.stdout)}
 
 
-def test_go_workflow(invoke, git_repo, tmp_path: Path) -> None:
+def test_go_workflow(invoke: Callable[..., Result], git_repo: GitRepo, tmp_path: Path) -> None:
     repo = s01_mock_codebase(git_repo)
     run = Steps(invoke, repo)
     s02_to_s04(run)
     t1_index = f"{DATED}/{T1_DIR}/index.md"
 
     # S05: every search form
-    out = run("search", "--query", "WebSocket", "--ticket", T1)
-    assert f"[{T1}]" in out.stdout and T2 not in out.stdout
+    ws_hits = run("search", "--query", "WebSocket", "--ticket", T1)
+    assert f"[{T1}]" in ws_hits.stdout and T2 not in ws_hits.stdout
     ranked = run("search", "--query", "WebSocket", "--ticket", T1, "--order-by", "rank")
     assert ranked.stdout.splitlines()[0].split(" — ")[0].endswith(".md")
     meta_only = run(
@@ -622,7 +624,7 @@ PARITY_B = "file suggestions / relate from git: parity-b branch"
 
 
 @pytest.mark.xfail(reason=PARITY_B, strict=False)
-def test_s05_file_suggestions(invoke, git_repo) -> None:
+def test_s05_file_suggestions(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     """S05: ``search --files --topics chat`` suggests files (spec §6.7)."""
     run = Steps(invoke, s01_mock_codebase(git_repo))
     s02_to_s04(run)
@@ -631,7 +633,7 @@ def test_s05_file_suggestions(invoke, git_repo) -> None:
 
 
 @pytest.mark.xfail(reason=PARITY_B, strict=False)
-def test_s09_relate_suggestions_from_git(invoke, git_repo) -> None:
+def test_s09_relate_suggestions_from_git(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     """S09: with an untracked .go file, ``doc relate --suggest --from-git --apply-suggestions``."""
     repo = s01_mock_codebase(git_repo)
     run = Steps(invoke, repo)
@@ -644,7 +646,9 @@ def test_s09_relate_suggestions_from_git(invoke, git_repo) -> None:
 @pytest.mark.xfail(
     reason="glazed output formats (--output markdown): parity-b branch", strict=False
 )
-def test_s03_guidelines_accept_markdown_output(invoke, git_repo) -> None:
+def test_s03_guidelines_accept_markdown_output(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     """S03: ``doc guidelines --doc-type design-doc --output markdown`` runs."""
     run = Steps(invoke, s01_mock_codebase(git_repo))
     run("init", "--seed-vocabulary")

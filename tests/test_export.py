@@ -106,7 +106,7 @@ def test_export_needs_an_existing_folder(invoke: Callable[..., Result], tmp_path
     invoke(["export-sqlite"], cwd=repo, expect=2)
 
 
-def test_readme_table_holds_the_manual(invoke, tmp_path: Path) -> None:
+def test_readme_table_holds_the_manual(invoke: Callable[..., Result], tmp_path: Path) -> None:
     """The export explains itself: __about__.md plus every page of docs/ (spec §2.11, S19)."""
     repo = tmp_path / "repo"
     _setup(repo)

@@ -90,7 +90,8 @@ def test_runtime_errors_name_the_line() -> None:
     with pytest.raises(TemplateError, match=r"template: t:2: nil pointer evaluating"):
         render("t", "a\n{{.Missing.Field}}", DATA)
     with pytest.raises(TemplateError, match=r"template: t:1: undefined variable: \$y"):
-        check("t", "{{$y}}") or render("t", "{{$y}}", DATA)
+        check("t", "{{$y}}")
+        render("t", "{{$y}}", DATA)
 
 
 def test_sprintf_edge_cases() -> None:

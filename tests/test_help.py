@@ -6,9 +6,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Result
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
@@ -21,7 +23,7 @@ def test_packaged_pages_equal_docs() -> None:
     assert packaged == docs, "docmgr/help/ is out of date — run python docs/sync_help.py"
 
 
-def test_help_lists_the_topics(invoke, tmp_path: Path) -> None:
+def test_help_lists_the_topics(invoke: Callable[..., Result], tmp_path: Path) -> None:
     out = invoke(["help"], cwd=tmp_path).stdout
     assert out.startswith("Help topics (docmgr help <topic>):\n")
     for page in DOCS.glob("*.md"):
@@ -32,7 +34,7 @@ def test_help_lists_the_topics(invoke, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("topic", ["getting-started", "cli.md"])
-def test_help_prints_a_page(invoke, tmp_path: Path, topic: str) -> None:
+def test_help_prints_a_page(invoke: Callable[..., Result], tmp_path: Path, topic: str) -> None:
     out = invoke(["help", topic], cwd=tmp_path).stdout
     name = topic.removesuffix(".md")
     assert out == (DOCS / f"{name}.md").read_text(encoding="utf-8")
@@ -40,7 +42,7 @@ def test_help_prints_a_page(invoke, tmp_path: Path, topic: str) -> None:
 
 @pytest.mark.parametrize("topic", ["nope", "../README", ".hidden"])
 def test_unknown_topic_is_a_usage_error_listing_the_topics(
-    invoke, tmp_path: Path, topic: str
+    invoke: Callable[..., Result], tmp_path: Path, topic: str
 ) -> None:
     err = invoke(["help", topic], cwd=tmp_path, expect=2).stderr
     assert err.startswith(f"Error: unknown help topic: {topic} — pick one of ")
@@ -51,13 +53,15 @@ def test_unknown_topic_is_a_usage_error_listing_the_topics(
     ("shell", "marker"),
     [("bash", "complete -o nosort -F"), ("zsh", "#compdef docmgr"), ("fish", "complete ")],
 )
-def test_completion_prints_the_script(invoke, tmp_path: Path, shell: str, marker: str) -> None:
+def test_completion_prints_the_script(
+    invoke: Callable[..., Result], tmp_path: Path, shell: str, marker: str
+) -> None:
     out = invoke(["completion", shell], cwd=tmp_path).stdout
     assert marker in out
     assert "_DOCMGR_COMPLETE" in out
 
 
-def test_completion_rejects_an_unknown_shell(invoke, tmp_path: Path) -> None:
+def test_completion_rejects_an_unknown_shell(invoke: Callable[..., Result], tmp_path: Path) -> None:
     err = invoke(["completion", "tcsh"], cwd=tmp_path, expect=2).stderr
     assert "'tcsh' is not one of 'bash', 'zsh', 'fish'" in err
 

@@ -7,9 +7,11 @@ import os
 import stat
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 
 from docmgr.errors import SkillPlanError, UnsafeArchive
 from docmgr.formats import skill_plan
@@ -82,7 +84,7 @@ def write(path: Path, text: str) -> Path:
 
 
 @pytest.fixture
-def work(invoke, git_repo) -> Path:
+def work(invoke: Callable[..., Result], git_repo: GitRepo) -> Path:
     repo = git_repo.path
     git_repo.commit(
         "code",
@@ -210,7 +212,9 @@ def test_dump_round_trips() -> None:
 # --- list ----------------------------------------------------------------------------------
 
 
-def test_list_hides_closed_tickets_and_ends_with_load_commands(invoke, work: Path) -> None:
+def test_list_hides_closed_tickets_and_ends_with_load_commands(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     out = invoke(["skill", "list"], cwd=work).stdout
     for title in ("API Design", "WebSocket Management", "Workspace Testing"):
         assert f"Skill: {title}\n" in out
@@ -224,7 +228,9 @@ def test_list_hides_closed_tickets_and_ends_with_load_commands(invoke, work: Pat
     assert "  Related files: backend/chat/api/register.go\n" in out
 
 
-def test_list_with_ticket_shows_that_tickets_skills(invoke, work: Path) -> None:
+def test_list_with_ticket_shows_that_tickets_skills(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     out = invoke(["skill", "list", "--ticket", "MEN-5678"], cwd=work).stdout
     assert "Skill: Closed Ticket Only Skill\n" in out
     assert '  Load: docmgr skill show --ticket "MEN-5678" closed-ticket-only-skill\n' in out
@@ -246,12 +252,14 @@ def test_list_with_ticket_shows_that_tickets_skills(invoke, work: Path) -> None:
         (["--ticket", "MEN-4242", "--topics", "backend"], {"API Design", "WebSocket Management"}),
     ],
 )
-def test_list_filters(invoke, work: Path, args: list[str], titles: set[str]) -> None:
+def test_list_filters(
+    invoke: Callable[..., Result], work: Path, args: list[str], titles: set[str]
+) -> None:
     rows = json.loads(invoke(["skill", "list", *args, "--output", "json"], cwd=work).stdout)
     assert {r["skill"] for r in rows} == titles
 
 
-def test_list_json_rows(invoke, work: Path) -> None:
+def test_list_json_rows(invoke: Callable[..., Result], work: Path) -> None:
     out = invoke(["skill", "list", "--with-glaze-output", "--output", "json"], cwd=work).stdout
     rows = json.loads(out)
     assert list(rows[0]) == [
@@ -272,7 +280,9 @@ def test_list_json_rows(invoke, work: Path) -> None:
     assert '"skill": "API Design"' in out.replace('":"', '": "')
 
 
-def test_load_command_names_a_non_default_root(invoke, work: Path, tmp_path: Path) -> None:
+def test_load_command_names_a_non_default_root(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path
+) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     root = work / "ttmp"
@@ -283,7 +293,7 @@ def test_load_command_names_a_non_default_root(invoke, work: Path, tmp_path: Pat
     assert testing["load_command"] == f'docmgr skill show --root "{root}" workspace-testing'
 
 
-def test_an_invalid_plan_fails_the_listing(invoke, work: Path) -> None:
+def test_an_invalid_plan_fails_the_listing(invoke: Callable[..., Result], work: Path) -> None:
     bad = write(work / "ttmp" / "skills" / "bad" / "skill.yaml", "skill:\n  name: Bad Name\n")
     err = invoke(["skill", "list"], cwd=work, expect=1).stderr
     assert err.startswith(f"Error: failed to load skill plan {bad}: invalid skill plan:\n- ")
@@ -292,7 +302,7 @@ def test_an_invalid_plan_fails_the_listing(invoke, work: Path) -> None:
 # --- show ----------------------------------------------------------------------------------
 
 
-def test_show_prints_the_skill(invoke, work: Path) -> None:
+def test_show_prints_the_skill(invoke: Callable[..., Result], work: Path) -> None:
     out = invoke(
         ["skill", "show", "--skill", "WebSocket Management", "--ticket", "MEN-4242"], cwd=work
     ).stdout
@@ -334,11 +344,11 @@ def test_show_prints_the_skill(invoke, work: Path) -> None:
         ("Workspace Testing", "Workspace Testing"),
     ],
 )
-def test_show_scoring(invoke, work: Path, query: str, title: str) -> None:
+def test_show_scoring(invoke: Callable[..., Result], work: Path, query: str, title: str) -> None:
     assert invoke(["skill", "show", query], cwd=work).stdout.startswith(f"Title: {title}\n")
 
 
-def test_show_by_plan_path_and_folder(invoke, work: Path) -> None:
+def test_show_by_plan_path_and_folder(invoke: Callable[..., Result], work: Path) -> None:
     plan = next((work / "ttmp").glob("*/*/*/MEN-4242--*")) / "skills/api-design/skill.yaml"
     out = invoke(["skill", "show", str(plan)], cwd=work).stdout
     assert out.startswith("Title: API Design\n") and "Ticket: MEN-4242" in out
@@ -348,7 +358,7 @@ def test_show_by_plan_path_and_folder(invoke, work: Path) -> None:
     assert out.startswith("Title: API Design\n") and "Ticket:" not in out
 
 
-def test_show_tie_lists_the_candidates(invoke, work: Path) -> None:
+def test_show_tie_lists_the_candidates(invoke: Callable[..., Result], work: Path) -> None:
     result = invoke(["skill", "show", "--skill", "API Design"], cwd=work, expect=1)
     assert result.stdout.startswith('Multiple skills match "API Design". Load one of these:\n')
     assert result.stdout.count("Skill: API Design\n") == 2
@@ -358,7 +368,9 @@ def test_show_tie_lists_the_candidates(invoke, work: Path) -> None:
     assert "Multiple skills match" in result.stdout
 
 
-def test_show_closed_ticket_skill_needs_the_ticket(invoke, work: Path) -> None:
+def test_show_closed_ticket_skill_needs_the_ticket(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     err = invoke(["skill", "show", "closed-ticket-only-skill"], cwd=work, expect=1).stderr
     assert err.startswith('Error: no skills found matching "closed-ticket-only-skill" — ')
     out = invoke(
@@ -367,7 +379,7 @@ def test_show_closed_ticket_skill_needs_the_ticket(invoke, work: Path) -> None:
     assert "Ticket: MEN-5678" in out
 
 
-def test_show_follows_status_changes(invoke, work: Path) -> None:
+def test_show_follows_status_changes(invoke: Callable[..., Result], work: Path) -> None:
     invoke(
         ["meta", "update", "--ticket", "MEN-4242", "--field", "Status", "--value", "review"],
         cwd=work,
@@ -380,7 +392,7 @@ def test_show_follows_status_changes(invoke, work: Path) -> None:
     invoke(["skill", "show", "websocket"], cwd=work, expect=1)
 
 
-def test_show_resolve_reads_files(invoke, work: Path) -> None:
+def test_show_resolve_reads_files(invoke: Callable[..., Result], work: Path) -> None:
     out = invoke(["skill", "show", "websocket-management", "--resolve"], cwd=work).stdout
     assert "\nResolved Sources:\n--- references/backend-chat-ws-manager.go (file) ---\n" in out
     assert "package ws\n// manage sockets\n" in out
@@ -415,7 +427,9 @@ sources:
     )
 
 
-def test_binary_help_runs_the_binary_without_a_shell(invoke, work: Path, tmp_path: Path) -> None:
+def test_binary_help_runs_the_binary_without_a_shell(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path
+) -> None:
     stub = _stub_binary(tmp_path / "bin", "print('ARGS', sys.argv[1:])")
     _binary_plan(work, stub)
     out = invoke(["skill", "show", "glaze-help"], cwd=work).stdout
@@ -426,7 +440,9 @@ def test_binary_help_runs_the_binary_without_a_shell(invoke, work: Path, tmp_pat
     assert "```text\nARGS ['help', 'help-system']\n```" in out
 
 
-def test_binary_help_timeout_and_failures(invoke, work: Path, tmp_path: Path) -> None:
+def test_binary_help_timeout_and_failures(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path
+) -> None:
     stub = _stub_binary(tmp_path / "bin", "time.sleep(30)")
     _binary_plan(work, stub, "    timeout_seconds: 1\n")
     err = invoke(["skill", "show", "glaze-help", "--resolve"], cwd=work, expect=1).stderr
@@ -440,7 +456,7 @@ def test_binary_help_timeout_and_failures(invoke, work: Path, tmp_path: Path) ->
     assert "Error: binary help failed: boom (exit status 3)" in err
 
 
-def test_a_source_may_not_leave_the_repository(invoke, work: Path) -> None:
+def test_a_source_may_not_leave_the_repository(invoke: Callable[..., Result], work: Path) -> None:
     write(
         work / "ttmp" / "skills" / "escape" / "skill.yaml",
         WORKSPACE_TESTING.replace("workspace-testing", "escape")
@@ -453,7 +469,9 @@ def test_a_source_may_not_leave_the_repository(invoke, work: Path) -> None:
 # --- export and import ---------------------------------------------------------------------
 
 
-def test_export_writes_folder_and_zip(invoke, work: Path, tmp_path: Path) -> None:
+def test_export_writes_folder_and_zip(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path
+) -> None:
     out_dir = tmp_path / "out"
     package = tmp_path / "pkg" / "ws.skill"
     out = invoke(
@@ -505,7 +523,9 @@ def test_export_writes_folder_and_zip(invoke, work: Path, tmp_path: Path) -> Non
     )
 
 
-def test_export_without_sources_writes_the_sections(invoke, work: Path, tmp_path: Path) -> None:
+def test_export_without_sources_writes_the_sections(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path
+) -> None:
     out = invoke(["skill", "export", "workspace-testing"], cwd=work).stdout
     assert out.startswith("No .skill output requested (use --output-skill to create one)\n")
     folder = Path(out.splitlines()[1].removeprefix("Skill directory: "))
@@ -517,7 +537,9 @@ def test_export_without_sources_writes_the_sections(invoke, work: Path, tmp_path
     )
 
 
-def test_import_round_trips_an_export(invoke, work: Path, tmp_path: Path) -> None:
+def test_import_round_trips_an_export(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path
+) -> None:
     package = tmp_path / "x.skill"
     invoke(
         ["skill", "export", "websocket-management", "--ticket", "MEN-4242"]
@@ -544,7 +566,9 @@ def test_import_round_trips_an_export(invoke, work: Path, tmp_path: Path) -> Non
     assert "plan directory is not empty: " in err
 
 
-def test_import_a_folder_with_defaults_into_a_ticket(invoke, work: Path, tmp_path: Path) -> None:
+def test_import_a_folder_with_defaults_into_a_ticket(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "my-skill"
     write(folder / "SKILL.md", "---\nname: my-skill\ndescription: Does things.\n---\n\nBody.\n")
     write(folder / "references" / "a" / "b.md", "ref\n")
@@ -587,7 +611,12 @@ GOOD_MD = b"---\nname: zipped\ndescription: d\n---\n# Zipped\n"
     ],
 )
 def test_import_refuses_unsafe_zips(
-    invoke, work: Path, tmp_path: Path, entries: dict[str, bytes], symlink: str, message: str
+    invoke: Callable[..., Result],
+    work: Path,
+    tmp_path: Path,
+    entries: dict[str, bytes],
+    symlink: str,
+    message: str,
 ) -> None:
     package = _zip(tmp_path / "evil.skill", entries, symlink)
     err = invoke(["skill", "import", str(package)], cwd=work, expect=1).stderr
@@ -596,7 +625,9 @@ def test_import_refuses_unsafe_zips(
     assert not (tmp_path / "SKILL.md").exists() and not Path("/abs/SKILL.md").exists()
 
 
-def test_import_needs_exactly_one_skill_md(invoke, work: Path, tmp_path: Path) -> None:
+def test_import_needs_exactly_one_skill_md(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path
+) -> None:
     two = _zip(tmp_path / "two.skill", {"a/SKILL.md": GOOD_MD, "b/SKILL.md": GOOD_MD})
     assert (
         "expected exactly one SKILL.md, found 2"
@@ -618,7 +649,7 @@ def test_zip_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         skill_ops.extract_package(package, tmp_path / "out")
 
 
-def test_init_skill_template_is_usable(invoke, work: Path) -> None:
+def test_init_skill_template_is_usable(invoke: Callable[..., Result], work: Path) -> None:
     """`init` scaffolds _templates/skill.md; `doc add --doc-type skill` uses it."""
     assert (work / "ttmp" / "_templates" / "skill.md").is_file()
     invoke(

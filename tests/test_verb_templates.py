@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml  # noqa: TID253 - tests may load YAML at module level
+from conftest import Result
 
 VERBS = [
     (["list", "docs"], ["Docs root:", "## Documents"]),
@@ -25,7 +27,7 @@ VERBS = [
 
 
 @pytest.fixture
-def work(invoke, tmp_path: Path) -> Path:
+def work(invoke: Callable[..., Result], tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()
     invoke(["init"], cwd=tmp_path)
     invoke(["ticket", "create", "--ticket", "MEN-1", "--title", "Test ticket"], cwd=tmp_path)
@@ -39,7 +41,7 @@ def work(invoke, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(("args", "absent"), VERBS, ids=[" ".join(v[0]) for v in VERBS])
 def test_print_template_schema_prints_only_the_schema(
-    invoke, tmp_path: Path, args: list[str], absent: list[str]
+    invoke: Callable[..., Result], tmp_path: Path, args: list[str], absent: list[str]
 ) -> None:
     """No workspace, no ticket: the schema alone (S13)."""
     out = invoke([*args, "--print-template-schema", "--schema-format", "yaml"], cwd=tmp_path)
@@ -55,7 +57,7 @@ def test_print_template_schema_prints_only_the_schema(
     assert json.loads(flipped) == schema
 
 
-def test_schema_shapes(invoke, tmp_path: Path) -> None:
+def test_schema_shapes(invoke: Callable[..., Result], tmp_path: Path) -> None:
     out = invoke(["doc", "list", "--print-template-schema"], cwd=tmp_path).stdout
     props = json.loads(out)["properties"]
     assert props["TotalDocs"] == {"type": "integer"}
@@ -77,7 +79,9 @@ def _template(work: Path, rel: str, text: str) -> Path:
     return path
 
 
-def test_doc_list_renders_its_template_after_the_output(invoke, work: Path) -> None:
+def test_doc_list_renders_its_template_after_the_output(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     _template(
         work,
         "doc/list.templ",
@@ -93,7 +97,7 @@ def test_doc_list_renders_its_template_after_the_output(invoke, work: Path) -> N
     assert json.loads(invoke(["doc", "list", "--output", "json"], cwd=work).stdout)
 
 
-def test_grouped_alias_candidates(invoke, work: Path) -> None:
+def test_grouped_alias_candidates(invoke: Callable[..., Result], work: Path) -> None:
     _template(work, "list/tickets.templ", "tickets={{.TotalTickets}}")
     assert invoke(["ticket", "list"], cwd=work).stdout.endswith("\n\ntickets=1\n")
     _template(
@@ -116,7 +120,7 @@ def test_grouped_alias_candidates(invoke, work: Path) -> None:
     assert invoke(["search", "--query", "plan"], cwd=work).stdout.endswith("\n\nq=plan n=1\n")
 
 
-def test_a_broken_template_is_only_a_warning(invoke, work: Path) -> None:
+def test_a_broken_template_is_only_a_warning(invoke: Callable[..., Result], work: Path) -> None:
     _template(work, "doc/list.templ", "{{.Missing.Field}}")
     result = invoke(["doc", "list"], cwd=work)
     assert result.stdout.startswith("## Documents")
@@ -125,7 +129,7 @@ def test_a_broken_template_is_only_a_warning(invoke, work: Path) -> None:
     )
 
 
-def test_template_validate(invoke, work: Path) -> None:
+def test_template_validate(invoke: Callable[..., Result], work: Path) -> None:
     err = invoke(["template", "validate"], cwd=work, expect=1).stderr
     assert f"Error: templates directory does not exist: {work / 'ttmp' / 'templates'}" in err
     (work / "ttmp" / "templates").mkdir()

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Result
 
 
 @pytest.fixture
-def work(invoke, tmp_path: Path) -> Path:
+def work(invoke: Callable[..., Result], tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()
     invoke(["init"], cwd=tmp_path)
     return tmp_path
 
 
-def test_ticket_create_verbose_lists_every_created_path(invoke, work: Path) -> None:
+def test_ticket_create_verbose_lists_every_created_path(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     out = invoke(
         ["ticket", "create", "--ticket", "MEN-4242", "--title", "Chat paths", "--verbose"],
         cwd=work,
@@ -43,12 +47,16 @@ def test_ticket_create_verbose_lists_every_created_path(invoke, work: Path) -> N
     assert (work / "ttmp" / rel / "index.md").is_file()
 
 
-def test_ticket_create_without_verbose_stays_one_line(invoke, work: Path) -> None:
+def test_ticket_create_without_verbose_stays_one_line(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     out = invoke(["ticket", "create", "--ticket", "A-1", "--title", "t"], cwd=work).stdout
     assert out == "created A-1 at ttmp/2026/02/08/A-1--t (9 dirs, 4 files)\n"
 
 
-def test_doc_add_verbose_shows_the_document_and_its_guidelines(invoke, work: Path) -> None:
+def test_doc_add_verbose_shows_the_document_and_its_guidelines(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     invoke(
         ["ticket", "create", "--ticket", "MEN-1", "--title", "t", "--topics", "chat,backend"],
         cwd=work,
@@ -81,7 +89,9 @@ def test_doc_add_verbose_shows_the_document_and_its_guidelines(invoke, work: Pat
     assert out.splitlines()[: len(head)] == head
 
 
-def test_doc_add_verbose_without_guidelines_says_how_to_list_them(invoke, work: Path) -> None:
+def test_doc_add_verbose_without_guidelines_says_how_to_list_them(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     invoke(["ticket", "create", "--ticket", "MEN-1", "--title", "t"], cwd=work)
     out = invoke(
         ["doc", "add", "--ticket", "MEN-1", "--doc-type", "analysis", "--title", "A", "--verbose"],
