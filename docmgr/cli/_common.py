@@ -270,6 +270,11 @@ class DocmgrGroup(click.Group):
                 click.echo(f"Error: {hints.render(exc)}", err=True)
                 sys.exit(2 if isinstance(exc, UsageProblem) else 1)
             except click.UsageError as exc:
+                if isinstance(exc, click.exceptions.NoSuchCommand) and exc.ctx is not None:
+                    group = exc.ctx.command
+                    if isinstance(group, click.Group):
+                        names = group.list_commands(exc.ctx)
+                        exc.possibilities = close_verbs(exc.command_name, names)
                 sub = exc.ctx.command_path if exc.ctx else (prog_name or "docmgr")
                 click.echo(f"Error: {exc.format_message()} — see '{sub} --help'", err=True)
                 sys.exit(exc.exit_code)
@@ -297,6 +302,36 @@ class DocmgrGroup(click.Group):
         if isinstance(rv, int):
             sys.exit(rv)
         sys.exit(0)
+
+
+def close_verbs(typed: str, verbs: Sequence[str]) -> list[str]:
+    """The verbs a mistyped one most likely meant: a unique prefix, or few enough edits.
+
+    click's own guess (difflib ratio >= 0.6) offers 'relate' for 'template'; a suggestion
+    must be a plausible typo: at most one edit (a swap of neighbours counts as one) for
+    short words, two from eight letters on.
+    """
+    word = typed.lower()
+    prefixed = [v for v in verbs if v.startswith(word)] if len(word) >= 3 else []
+    if len(prefixed) == 1:
+        return prefixed
+    allowed = 1 if len(word) < 8 else 2
+    scored = sorted((_edits(word, v.lower()), v) for v in verbs)
+    return [v for d, v in scored if d <= allowed][:3]
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, changes, neighbour swaps."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def tty_progress(label: str, done: int, total: int) -> None:
