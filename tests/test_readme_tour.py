@@ -122,3 +122,15 @@ def test_one_way_to_create_a_diary() -> None:
         text = page.read_text(encoding="utf-8")
         assert "docmgr diary create --ticket" in text, page
         assert not re.search(r"doc add [^\n]*--doc-type reference [^\n]*Diary", text), page
+
+
+def test_getting_started_has_a_worked_example_and_a_screenshot() -> None:
+    docs = README.parent / "docs"
+    text = (docs / "getting-started.md").read_text(encoding="utf-8")
+    assert "## A worked example" in text
+    images = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", text)
+    assert images and all((docs / image).is_file() for image in images)
+    assert "(docs/coming-from-go.md)" in README.read_text(encoding="utf-8")
+    go = (docs / "coming-from-go.md").read_text(encoding="utf-8")
+    for heading in ("## What is the same", "## What is better", "## What is not there"):
+        assert heading in go
