@@ -179,7 +179,8 @@ def test_validate_hints_are_not_circular(run, work: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "suggestion"),
     [
-        (["template", "validate"], None),  # not 'relate' (a template verb may come: no guess)
+        (["translate"], None),  # click's difflib guess was 'relate'
+        (["emplate"], "template"),
         (["frobnicate"], None),
         (["tikcet", "list"], "ticket"),
         (["serch"], "search"),
