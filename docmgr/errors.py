@@ -181,8 +181,12 @@ class FrontMatterError(DocmgrError):
         where = f"{path}:{line}" if path and line else path
         if hint is None:
             hint = (
-                "fix the YAML by hand or run ",
-                Command("validate frontmatter", doc=path or "<file>", auto_fix=True),
+                (
+                    "see the problem and the repair docmgr proposes with ",
+                    Command("validate frontmatter", doc=path, suggest_fixes=True),
+                )
+                if path
+                else ("see every unreadable header with ", Command("doctor"))
             )
         super().__init__(f"{where} {message}".strip() if where else message, hint)
 

@@ -14,7 +14,13 @@ from typing import Any
 import click
 
 from docmgr import __version__
-from docmgr.cli._common import DocmgrGroup, common_options, hidden_alias, set_no_cache
+from docmgr.cli._common import (
+    DocmgrGroup,
+    attach_completions,
+    common_options,
+    hidden_alias,
+    set_no_cache,
+)
 
 # verb name -> the cli modules that register it (one module per verb group; `workspace`
 # only gathers hidden aliases of verbs that live in other modules)
@@ -159,6 +165,7 @@ def _register(module_name: str) -> None:
     module = importlib.import_module(f"docmgr.cli.{module_name}")
     commands: dict[str, click.Command] = cli._commands
     for command in getattr(module, "COMMANDS", ()):
+        attach_completions(command)
         cli.add_command(command)
     for command, alias in getattr(module, "ALIASES", ()):
         if alias not in commands:

@@ -186,37 +186,191 @@ def _completion_workspace(ctx: click.Context) -> Any:
     return Workspace.open(obj.root_flag if obj else None, cwd=obj.cwd if obj else None)
 
 
-def complete_ticket(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
-    """Shell completion for ``--ticket``: the ids of the workspace's tickets."""
-    try:
-        from docmgr.store.index import load_docs
-        from docmgr.store.lookup import tickets_from_docs
+Completer = Callable[[click.Context, click.Parameter, str], list[Any]]
 
-        ws = _completion_workspace(ctx)
-        ids = sorted({t.id for t in tickets_from_docs(load_docs(ws))})
-    except Exception:  # completion must never crash the shell
-        return []
+
+def _items(values: Sequence[str], incomplete: str, *, fold: bool = False) -> list[Any]:
+    """Completion items for the values starting with ``incomplete`` (sorted, no duplicates).
+
+    A comma list (``--topics a,b``) completes its last item and keeps what is before it.
+    """
+    head, _, last = incomplete.rpartition(",")
+    prefix = head + "," if head else ""
+    wanted = last.lower() if fold else last
     return [
-        click.shell_completion.CompletionItem(i)
-        for i in ids
-        if i.lower().startswith(incomplete.lower())
+        click.shell_completion.CompletionItem(prefix + v)
+        for v in sorted(set(values))
+        if (v.lower() if fold else v).startswith(wanted)
     ]
 
 
-def complete_doc_type(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
-    """Shell completion for ``--doc-type``: vocabulary doc types plus the built-in ones."""
-    try:
+def _never_fails(
+    read: Callable[[click.Context], Sequence[str]], *, fold: bool = False
+) -> Completer:
+    """A completer from a function that reads live values; any failure completes nothing
+    (a half-made workspace must not print a traceback into the user's shell)."""
+
+    def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
+        try:
+            values = read(ctx)
+        except Exception:  # completion must never crash the shell
+            return []
+        return _items(values, incomplete, fold=fold)
+
+    complete.__doc__ = read.__doc__
+    return complete
+
+
+def _ticket_ids(ctx: click.Context) -> list[str]:
+    """The ids of the workspace's tickets."""
+    from docmgr.store.index import load_docs
+    from docmgr.store.lookup import tickets_from_docs
+
+    return [t.id for t in tickets_from_docs(load_docs(_completion_workspace(ctx)))]
+
+
+def _given_ticket(ctx: click.Context) -> Any:
+    """The ticket named on the command line so far (``--ticket``), or None."""
+    from docmgr.store import lookup
+
+    ref = ctx.params.get("ticket") or ""
+    return lookup.resolve_ticket(_completion_workspace(ctx), ref) if ref else None
+
+
+def _doc_paths(ctx: click.Context) -> list[str]:
+    """Documents as docs-root-relative paths (of the ``--ticket`` given, if any)."""
+    from docmgr.store.index import load_docs
+
+    ws = _completion_workspace(ctx)
+    ticket = _given_ticket(ctx)
+    docs = [d for d in load_docs(ws) if d.is_index or not d.is_control]
+    if ticket is not None:
+        return [d.rel for d in docs if d.path.parent.is_relative_to(ticket.dir)]
+    return [d.rel for d in docs]
+
+
+def _diary_paths(ctx: click.Context) -> list[str]:
+    """Every diary of the workspace (docs-root-relative)."""
+    from docmgr.store.diaries import all_diaries
+
+    ws = _completion_workspace(ctx)
+    ticket = _given_ticket(ctx)
+    found = all_diaries(ws)
+    if ticket is not None:
+        found = [p for p in found if p.is_relative_to(ticket.dir)]
+    return [ws.rel(p) for p in found]
+
+
+def _tasks_text(ctx: click.Context) -> str:
+    from docmgr.seams.fsio import read_text
+
+    ticket = _given_ticket(ctx)
+    return read_text(ticket.dir / "tasks.md") if ticket is not None else ""
+
+
+def _task_ids(ctx: click.Context) -> list[str]:
+    """Stable ids of the tasks of the ``--ticket`` on the line (none without one)."""
+    from docmgr.formats import tasks
+
+    return [t.display_id for t in tasks.parse(_tasks_text(ctx))]
+
+
+def _task_sections(ctx: click.Context) -> list[str]:
+    """The headings of the ``--ticket``'s tasks.md."""
+    from docmgr.formats import tasks
+
+    return [title for title, _ in tasks.sections(_tasks_text(ctx)) if title]
+
+
+def _vocabulary(category: str, builtin: Sequence[str] = ()) -> Callable[[click.Context], list[str]]:
+    def read(ctx: click.Context) -> list[str]:
         from docmgr.store import vocabulary
 
         ws = _completion_workspace(ctx)
-        names = set(vocabulary.BUILTIN_DOC_TYPES) | set(
-            vocabulary.load(ws.vocabulary_path).slugs("docTypes")
-        )
-    except Exception:  # completion must never crash the shell
-        names = set()
-    return [
-        click.shell_completion.CompletionItem(n) for n in sorted(names) if n.startswith(incomplete)
-    ]
+        return [*builtin, *vocabulary.load(ws.vocabulary_path).slugs(category)]
+
+    read.__doc__ = f"The vocabulary's {category} (and the built-in ones)."
+    return read
+
+
+def _doc_types(ctx: click.Context) -> list[str]:
+    from docmgr.store import vocabulary
+
+    return _vocabulary("docTypes", vocabulary.BUILTIN_DOC_TYPES)(ctx)
+
+
+def _statuses(ctx: click.Context) -> list[str]:
+    from docmgr.store import vocabulary
+
+    return _vocabulary("status", vocabulary.BUILTIN_STATUSES)(ctx)
+
+
+def _intents(ctx: click.Context) -> list[str]:
+    from docmgr.store import vocabulary
+
+    return _vocabulary("intent", vocabulary.BUILTIN_INTENTS)(ctx)
+
+
+def _categories(_ctx: click.Context) -> list[str]:
+    from docmgr.store import vocabulary
+
+    return list(vocabulary.CATEGORIES)
+
+
+def _fields(_ctx: click.Context) -> list[str]:
+    from docmgr.ops import meta
+
+    return list(meta.FIELDS)
+
+
+complete_ticket = _never_fails(_ticket_ids, fold=True)
+complete_doc_type = _never_fails(_doc_types)
+complete_doc = _never_fails(_doc_paths)
+complete_diary = _never_fails(_diary_paths)
+complete_task_id = _never_fails(_task_ids)
+complete_section = _never_fails(_task_sections, fold=True)
+complete_status = _never_fails(_statuses)
+complete_topics = _never_fails(_vocabulary("topics"))
+complete_intent = _never_fails(_intents)
+complete_category = _never_fails(_categories)
+complete_field = _never_fails(_fields, fold=True)
+
+
+# option flag (or argument name) -> what completes it; `attach_completions` applies it to
+# every verb, so a new verb's `--doc` completes without anyone remembering to say so
+COMPLETERS: dict[str, Completer] = {
+    "--ticket": complete_ticket,
+    "--dest-ticket": complete_ticket,
+    "ticket_ref": complete_ticket,
+    "--doc": complete_doc,
+    "--diary": complete_diary,
+    "--doc-type": complete_doc_type,
+    "--status": complete_status,
+    "--topics": complete_topics,
+    "--intent": complete_intent,
+    "--category": complete_category,
+    "--field": complete_field,
+    "--section": complete_section,
+}
+
+
+def attach_completions(command: click.Command) -> None:
+    """Give every option and argument that names a workspace thing its live completion.
+
+    ``--id`` completes task ids on the task verbs only (elsewhere an id is something else).
+    """
+    stack: list[tuple[click.Command, bool]] = [(command, command.name in ("task", "tasks"))]
+    while stack:
+        cmd, in_tasks = stack.pop()
+        for param in cmd.params:
+            key = param.opts[0] if isinstance(param, click.Option) else (param.name or "")
+            completer = COMPLETERS.get(key)
+            if key == "--id" and in_tasks:
+                completer = complete_task_id
+            if completer is not None and param._custom_shell_complete is None:
+                param._custom_shell_complete = completer
+        if isinstance(cmd, click.Group):
+            stack.extend((sub, in_tasks) for sub in cmd.commands.values())
 
 
 def ticket_option(
@@ -270,6 +424,11 @@ class DocmgrGroup(click.Group):
                 click.echo(f"Error: {hints.render(exc)}", err=True)
                 sys.exit(2 if isinstance(exc, UsageProblem) else 1)
             except click.UsageError as exc:
+                if isinstance(exc, click.exceptions.NoSuchCommand) and exc.ctx is not None:
+                    group = exc.ctx.command
+                    if isinstance(group, click.Group):
+                        names = group.list_commands(exc.ctx)
+                        exc.possibilities = close_verbs(exc.command_name, names)
                 sub = exc.ctx.command_path if exc.ctx else (prog_name or "docmgr")
                 click.echo(f"Error: {exc.format_message()} — see '{sub} --help'", err=True)
                 sys.exit(exc.exit_code)
@@ -297,6 +456,36 @@ class DocmgrGroup(click.Group):
         if isinstance(rv, int):
             sys.exit(rv)
         sys.exit(0)
+
+
+def close_verbs(typed: str, verbs: Sequence[str]) -> list[str]:
+    """The verbs a mistyped one most likely meant: a unique prefix, or few enough edits.
+
+    click's own guess (difflib ratio >= 0.6) offers 'relate' for 'template'; a suggestion
+    must be a plausible typo: at most one edit (a swap of neighbours counts as one) for
+    short words, two from eight letters on.
+    """
+    word = typed.lower()
+    prefixed = [v for v in verbs if v.startswith(word)] if len(word) >= 3 else []
+    if len(prefixed) == 1:
+        return prefixed
+    allowed = 1 if len(word) < 8 else 2
+    scored = sorted((_edits(word, v.lower()), v) for v in verbs)
+    return [v for d, v in scored if d <= allowed][:3]
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, changes, neighbour swaps."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def tty_progress(label: str, done: int, total: int) -> None:

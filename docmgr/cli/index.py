@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from docmgr.cli._common import app, common_options, emit, output_options
@@ -67,7 +69,29 @@ def index_info_cmd(output: str | None, glaze: bool) -> None:
 
     ws = app().workspace()
     info = index_store.refreshed_info(ws)
-    emit([info], output, glaze, lambda: "\n".join(f"{k}: {v}" for k, v in info.items()))
+    emit([info], output, glaze, lambda: info_text(info))
+
+
+def info_text(info: dict[str, Any]) -> str:
+    """``index info`` for people: one aligned ``key: value`` line per fact."""
+    refresh = info["last_refresh"]
+    how = "full scan" if refresh["full"] else "incremental"
+    lines = [
+        ("path", info["path"]),
+        ("root", info["root"]),
+        ("docs", info["docs"]),
+        ("parse errors", info["parse_errors"]),
+        ("folders", info["folders"]),
+        ("version", info["version"]),
+        ("size", f"{info['size_bytes']} bytes"),
+        (
+            "last refresh",
+            f"{how}: {refresh['parsed']} parsed, {refresh['removed']} removed, "
+            f"{refresh['rescanned_dirs']} folders rescanned",
+        ),
+    ]
+    width = max(len(key) for key, _ in lines) + 1
+    return "\n".join(f"{key + ':':<{width}} {value}" for key, value in lines)
 
 
 COMMANDS = (index_group,)

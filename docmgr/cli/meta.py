@@ -75,10 +75,10 @@ def meta_update_cmd(
     emit(rows, output, glaze, human)
     failed = [r for r in results if not r.ok]
     if failed:
-        raise DocmgrError(
-            f"metadata update failed for {len(failed)} document(s)",
-            f"first: {ws.display(failed[0].doc)}: {failed[0].error}",
-        )
+        first = failed[0]
+        what = f"metadata update failed for {len(failed)} document(s); first: {first.error}"
+        hint = first.failure.hint if first.failure is not None else ""
+        raise DocmgrError(what, hint or "check that the file is readable and writable")
 
 
 COMMANDS = (meta_group,)

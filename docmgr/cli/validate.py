@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from docmgr.cli._common import app, common_options, emit, output_options
-from docmgr.errors import DocmgrError
+from docmgr.errors import Command, DocmgrError, Text
 from docmgr.reports import validate
 
 
@@ -52,8 +52,7 @@ def validate_frontmatter_cmd(
         elif suggest:
             click.echo("no auto-fix available", err=True)
         raise DocmgrError(
-            f"frontmatter does not parse: {shown}",
-            "run with --suggest-fixes, or --auto-fix to repair it",
+            f"frontmatter does not parse: {shown}", _repair_hint(outcome, doc, suggest)
         )
     if outcome.fixed:
         click.echo(f"Frontmatter auto-fixed: {shown}", err=True)
@@ -75,6 +74,21 @@ def validate_frontmatter_cmd(
         output,
         glaze,
         lambda: f"Frontmatter OK: {shown} (Ticket={meta.ticket} DocType={meta.doc_type})",
+    )
+
+
+def _repair_hint(outcome: validate.Outcome, doc: str, suggested: bool) -> Text:
+    """What to run next: see the repair, apply it, or (none exists) the line to fix by hand."""
+    if outcome.fix is None:
+        line = outcome.error.line if outcome.error is not None else 0
+        where = f"line {line} of " if line else ""
+        return f"no automatic repair exists: edit {where}the header by hand (shown above)"
+    if suggested:
+        return ("apply the repair with ", Command("validate frontmatter", doc=doc, auto_fix=True))
+    return (
+        "see the repair with ",
+        Command("validate frontmatter", doc=doc, suggest_fixes=True),
+        " (or apply it with --auto-fix)",
     )
 
 

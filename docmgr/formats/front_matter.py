@@ -228,6 +228,22 @@ def _loader() -> Any:
         class StringLoader(base):  # type: ignore[misc,valid-type]
             yaml_implicit_resolvers: dict[str, Any] = {}
 
+            def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+                """Refuse a key given twice, as the Go tool's YAML reader does (a silent
+                last-wins would hide one value, and edits could not say which one to change)."""
+                seen: set[str] = set()
+                for key_node, _value in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                        if key_node.value in seen:
+                            raise yaml.constructor.ConstructorError(
+                                None,
+                                None,
+                                f"duplicate key {key_node.value!r}",
+                                key_node.start_mark,
+                            )
+                        seen.add(key_node.value)
+                return super().construct_mapping(node, deep=deep)
+
         _LOADER = StringLoader
     return _LOADER
 
@@ -461,7 +477,34 @@ _TOP_KEY = re.compile(r"^([^\s#'\"\-?:{\[][^:]*?|'[^']*'|\"[^\"]*\"):(?:[ \t]|$)
 
 
 def key_spans(text: str, parts: Split) -> list[KeySpan] | None:
-    """Locate each top-level key's lines; None when the header is not plain block style."""
+    """Locate each top-level key's lines; None when the header is not plain block style
+    or names a key twice."""
+    spans = _all_key_spans(text, parts)
+    if spans is None:
+        return None
+    names = [s.key for s in spans]
+    if len(set(names)) != len(names):
+        return None
+    return spans
+
+
+def drop_duplicate_keys(text: str) -> str | None:
+    """``text`` with every earlier copy of a top-level key removed (the last one is what a
+    last-wins reader saw); None when there is nothing to drop or the header is not plain."""
+    parts = split(text)
+    spans = _all_key_spans(text, parts) if parts is not None else None
+    if not spans:
+        return None
+    last = {span.key: span for span in spans}
+    dropped = [span for span in spans if last[span.key] is not span]
+    if not dropped:
+        return None
+    for span in reversed(dropped):  # a span ends after its last line's newline
+        text = text[: span.start] + text[span.end :]
+    return text
+
+
+def _all_key_spans(text: str, parts: Split) -> list[KeySpan] | None:
     spans: list[KeySpan] = []
     pos = parts.yaml_start
     current: tuple[str, int] | None = None
@@ -494,9 +537,6 @@ def key_spans(text: str, parts: Split) -> list[KeySpan] | None:
         pos = line_end
     if current is not None:
         spans.append(KeySpan(current[0], current[1], last_content_end))
-    names = [s.key for s in spans]
-    if len(set(names)) != len(names):
-        return None
     return spans
 
 

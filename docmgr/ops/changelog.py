@@ -9,7 +9,7 @@ from typing import Any
 from docmgr.errors import Param, UsageProblem
 from docmgr.formats.changelog import render_entry
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
-from docmgr.seams.paths import confine
+from docmgr.seams.paths import confine, validate_line
 from docmgr.store import lookup
 
 
@@ -76,6 +76,8 @@ def update(
             (Param("entry"), " is required and must not be empty"),
             ("pass ", Param("entry", '"What changed"')),
         )
+    validate_line(title, what=Param("title"))
+    validate_line(entry, what=Param("entry"), multi_line=True)
     date = ws.clock.now().strftime("%Y-%m-%d")
     append_entry(path, date=date, entry=entry, title=title.strip(), file_notes=file_notes)
     return Updated(path, date, title.strip(), len(file_notes or []))

@@ -70,6 +70,10 @@ def add(
     index = ticket.doc.meta
     if index is None:
         raise FrontMatterError("failed to read ticket metadata", path=ticket.doc.rel)
+    paths.validate_line(title, what=Param("title"))
+    slug = paths.doc_slug(title)
+    paths.check_name_lengths(ws.root, doc_type, what=Param("doc_type"))
+    paths.check_name_lengths(ws.root, numbered_name(100, slug), what=Param("title"))
     folder = paths.resolve_inside(ws.root, ticket.rel_dir + "/" + doc_type)
     folder.mkdir(parents=True, exist_ok=True)
     now = ws.clock.now()
@@ -108,7 +112,6 @@ def add(
             if template
             else ""
         )
-    slug = paths.doc_slug(title)
     with folder_lock(folder):  # two `doc add` at once must not pick the same number
         number = next_number(folder)
         for _ in range(1000):

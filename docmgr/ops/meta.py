@@ -32,6 +32,7 @@ class FieldUpdate:
     field: str
     value: str
     error: str = ""
+    failure: DocmgrError | None = None  # the error itself, whose hint says how to fix it
 
     @property
     def ok(self) -> bool:
@@ -99,7 +100,9 @@ def update_doc(ws: Workspace, path: Path, *, field: str, value: str) -> FieldUpd
             )
             if updated != text:
                 atomic_write(path, updated)
-    except (DocmgrError, OSError) as exc:
+    except DocmgrError as exc:
+        return FieldUpdate(path, name, value, exc.message, exc)
+    except OSError as exc:
         return FieldUpdate(path, name, value, str(exc))
     return FieldUpdate(path, name, value)
 

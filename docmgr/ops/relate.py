@@ -89,8 +89,8 @@ def relate(
             meta, _ = front_matter.read(text, path=ws.rel(doc_path))
         except FrontMatterError as exc:
             raise FrontMatterError(
-                f"document has invalid frontmatter (fix before relating files): {exc}",
-                path="",
+                f"document has invalid frontmatter (fix before relating files): {exc.message}",
+                hint=exc.hint,
             ) from None
         current = collapse(meta.related_files, bases)
         collapsed = len(current) != len(meta.related_files) or any(

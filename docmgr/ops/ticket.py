@@ -57,9 +57,12 @@ def create(
         raise UsageProblem(
             "title is empty", ("pass ", Param("title", '"What this ticket is about"'))
         )
+    paths.validate_line(title, what=Param("title"))
     now = ws.clock.now()
     slug = paths.ticket_slug(ticket, title)
     rel = paths.render_path_template(path_template, ticket=ticket, title=title, slug=slug, when=now)
+    paths.check_name_lengths(ws.root, ticket, what=Param("ticket"))
+    paths.check_name_lengths(ws.root, rel, what=Param("title"))
     target = paths.resolve_inside(ws.root, rel)
     if ws.root.is_dir() and not force:
         for existing in tickets_from_docs(load_docs(ws)):

@@ -27,6 +27,9 @@ FIX_STRAY = "Remove stray delimiter lines inside frontmatter"
 FIX_MOVE = "Move non key/value lines out of frontmatter"
 
 
+FIX_DUPLICATES = "Remove duplicate keys (keep the last value, the one docmgr used to read)"
+
+
 _KEY_LINE = re.compile(r"^\s*(-\s|[^\s:#][^:]*:(\s|$))")
 
 
@@ -107,13 +110,18 @@ def suggest_fix(text: str) -> Fix | None:
     quoted = front_matter.quote_prepass(header_text)
     if quoted != header_text:
         labels.append(FIX_QUOTES)
-    if not labels:
-        return None
-    head = text[: parts.yaml_start]
-    closing_end = parts.body_start
-    closing = text[parts.yaml_end : closing_end]
-    body = "".join(moved) + text[closing_end:]
-    return Fix(head + quoted + closing + body, labels)
+    fixed = text
+    if labels:
+        head = text[: parts.yaml_start]
+        closing_end = parts.body_start
+        closing = text[parts.yaml_end : closing_end]
+        body = "".join(moved) + text[closing_end:]
+        fixed = head + quoted + closing + body
+    deduplicated = front_matter.drop_duplicate_keys(fixed)
+    if deduplicated is not None:
+        labels.append(FIX_DUPLICATES)
+        fixed = deduplicated
+    return Fix(fixed, labels) if labels else None
 
 
 def check_text(text: str, path: Path, rel: str) -> Outcome:

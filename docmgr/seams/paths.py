@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -45,6 +46,63 @@ _TICKET_LEADIN = " \t-–—:_"
 _PLACEHOLDER = re.compile(r"\{\{(?:YYYY|MM|DD|DATE|TICKET|SLUG|TITLE)\}\}")
 
 
+_ANY_PLACEHOLDER = re.compile(r"\{\{[^{}]*\}\}")
+
+
+PLACEHOLDERS = "{{YYYY}}, {{MM}}, {{DD}}, {{DATE}}, {{TICKET}}, {{SLUG}}, {{TITLE}}"
+
+
+NAME_MAX_FALLBACK = 255  # bytes: ext4, APFS, NTFS (in UTF-16 units) and most others
+
+
+def _is_control(ch: str) -> bool:
+    return ord(ch) < 32 or ord(ch) == 127 or unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+
+
+def validate_line(value: str, *, what: Param, multi_line: bool = False) -> str:
+    """Refuse a one-line text (a title) with a newline or another control character.
+
+    A title lands in a heading (``## 2026-02-08 - <title>``) or a header line: a newline
+    would start a heading or a key of its own. ``multi_line`` texts (a changelog entry)
+    may hold newlines and tabs, but no other control character.
+    """
+    allowed = "\n\t\r" if multi_line else ""
+    bad = next((ch for ch in value if _is_control(ch) and ch not in allowed), None)
+    if bad is not None:
+        kind = "a newline" if bad in "\r\n\u2028\u2029" else f"the control character {bad!r}"
+        raise UsageProblem(
+            (what, f" contains {kind}"),
+            ("pass ", what, " as one line of printable text"),
+        )
+    return value
+
+
+def name_max(near: Path) -> int:
+    """The longest file name (in bytes) the file system at ``near`` (or its nearest
+    existing parent) accepts; 255 when the system does not say."""
+    probe = near
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        return int(os.pathconf(probe, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows) or no answer
+        return NAME_MAX_FALLBACK
+
+
+def check_name_lengths(root: Path, rel: str, *, what: Param) -> None:
+    """Refuse a relative path one of whose names is too long for the file system, before
+    anything is written (otherwise mkdir fails half-way and leaves empty folders)."""
+    limit = name_max(root)
+    for segment in rel.replace("\\", "/").split("/"):
+        size = len(segment.encode("utf-8"))
+        if size > limit:
+            raise UsageProblem(
+                f"name too long for the file system ({size} bytes, at most {limit}): "
+                f"{segment[:40]}…",
+                ("pass a shorter ", what),
+            )
+
+
 def validate_ticket_id(ticket: str) -> str:
     """Return the ticket id unchanged, or raise UnsafePath if it could escape a folder."""
     if not ticket or not ticket.strip():
@@ -75,7 +133,10 @@ def validate_segment(value: str, *, what: str | Param) -> str:
 
 
 def slugify(text: str) -> str:
-    """Lower-case and turn every run of characters other than ``a-z0-9`` into ``-``."""
+    """Transliterate to ASCII (NFKD, accents dropped), lower-case, and turn every run of
+    characters other than ``a-z0-9`` into ``-``: "Ñoño café" → "nono-cafe"."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = _NON_SLUG.sub("-", text.lower()).strip("-")
     return slug or "document"
 
@@ -110,6 +171,12 @@ def render_path_template(
         "{{SLUG}}": slug,
         "{{TITLE}}": title,
     }
+    unknown = [m for m in _ANY_PLACEHOLDER.findall(template) if not _PLACEHOLDER.fullmatch(m)]
+    if unknown:
+        raise UsageProblem(
+            f"unknown placeholder {unknown[0]} in the path template",
+            f"use only {PLACEHOLDERS}",
+        )
     # one pass, so a ticket id or title that contains "{{TITLE}}" is not expanded again
     rendered = _PLACEHOLDER.sub(lambda m: values[m.group(0)], template or DEFAULT_PATH_TEMPLATE)
     if "\x00" in rendered:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,17 +71,19 @@ def resolve_ticket(
 
 def _match(ref: str, tickets: list[Ticket]) -> Ticket:
     """Resolve ``ref`` among ``tickets``: the stages of :func:`resolve_ticket`, no I/O."""
-    ref = ref.strip()
+    ref = nfc(ref.strip())
     if not ref:
         raise UsageProblem("missing ticket id", ("pass ", _TICKET))
     lowered = ref.lower()
+    ids = {id(t): nfc(t.id) for t in tickets}  # ids written on macOS may be NFD
     stages: list[Callable[[], list[Ticket]]] = [
         lambda: (
-            [t for t in tickets if t.id == ref] or [t for t in tickets if t.id.lower() == lowered]
+            [t for t in tickets if ids[id(t)] == ref]
+            or [t for t in tickets if ids[id(t)].lower() == lowered]
         ),
-        lambda: [t for t in tickets if t.id.lower().startswith(lowered)],
+        lambda: [t for t in tickets if ids[id(t)].lower().startswith(lowered)],
         lambda: _by_folder(ref, tickets),
-        lambda: [t for t in tickets if lowered in t.id.lower()],
+        lambda: [t for t in tickets if lowered in ids[id(t)].lower()],
     ]
     for stage in stages:
         found = _unique(stage())
@@ -90,6 +93,11 @@ def _match(ref: str, tickets: list[Ticket]) -> Ticket:
             listing = ", ".join(f"{t.id} ({t.rel_dir})" for t in sorted(found, key=_by_id))
             raise TicketAmbiguous(f'ticket ambiguous: "{ref}" matches multiple tickets: {listing}')
     raise TicketNotFound(ref, closest_ids(ref, sorted({t.id for t in tickets})))
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode normal form C, so "é" typed either way names the same ticket."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _by_id(ticket: Ticket) -> tuple[str, str]:
@@ -119,13 +127,13 @@ _CLOSE_ENOUGH = 0.6  # difflib's own default cutoff for get_close_matches
 
 
 def _by_folder(ref: str, tickets: list[Ticket]) -> list[Ticket]:
-    segment = ref.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
-    found = [t for t in tickets if t.dir.name.lower() == segment]
+    segment = nfc(ref).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
+    found = [t for t in tickets if nfc(t.dir.name).lower() == segment]
     if found or "--" not in segment:
         return found
     head = segment.split("--", 1)[0]
-    return [t for t in tickets if t.id.lower() == head] or [
-        t for t in tickets if t.id.lower().startswith(head)
+    return [t for t in tickets if nfc(t.id).lower() == head] or [
+        t for t in tickets if nfc(t.id).lower().startswith(head)
     ]
 
 

@@ -269,8 +269,12 @@ class Facts(NamedTuple):
 
 
 def facts(index: Index) -> Facts:
+    """Counts for ``index info``. A control file (README.md, tasks.md, changelog.md) without
+    front matter is normal, not a parse error; an unparseable index.md or document is one
+    (the same documents listings and doctor report as broken)."""
     docs, broken = index.con.execute(
-        "SELECT COUNT(*), COALESCE(SUM(1 - parse_ok), 0) FROM docs"
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN parse_ok = 0"
+        " AND (is_control = 0 OR name = 'index.md') THEN 1 ELSE 0 END), 0) FROM docs"
     ).fetchone()
     snap = index.snapshot()
     return Facts(docs, broken, len(snap.dirs) if snap else 0)
