@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.shell_completion import ShellComplete
 from conftest import Result
@@ -123,9 +124,9 @@ WORKSPACE_THINGS = {
 }
 
 
-def _every_param(command, path):  # type: ignore[no-untyped-def]
-    import click
-
+def _every_param(
+    command: click.Command, path: list[str]
+) -> Iterator[tuple[list[str], click.Parameter]]:
     for param in command.params:
         yield path, param
     if isinstance(command, click.Group):
@@ -134,7 +135,7 @@ def _every_param(command, path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def full(invoke, work: Path) -> tuple[Path, str]:
+def full(invoke: Callable[..., Result], work: Path) -> tuple[Path, str]:
     invoke(
         ["doc", "add", "--ticket", "MEN-4242", "--doc-type", "design-doc", "--title", "Plan"],
         cwd=work,

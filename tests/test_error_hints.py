@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import Result
 
 HINTED = re.compile(r"'(docmgr [^']*)'")
 DUP_DOC = "---\nTitle: first\nTitle: second\nTicket: T-1\nDocType: design-doc\n---\nbody\n"
 
 
 @pytest.fixture
-def work(invoke, tmp_path: Path) -> Path:
+def work(invoke: Callable[..., Result], tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()
     invoke(["init"], cwd=tmp_path)
     invoke(["ticket", "create", "--ticket", "T-1", "--title", "First"], cwd=tmp_path)
@@ -106,7 +107,9 @@ SCENARIOS = [
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_the_hint_of_each_error_helps(run, work: Path, scenario: Scenario) -> None:
+def test_the_hint_of_each_error_helps(
+    run: Callable[..., Result], work: Path, scenario: Scenario
+) -> None:
     argv = scenario.setup(work)
     failed = run(argv, cwd=work)
     assert failed.exit_code != 0, failed
@@ -128,7 +131,9 @@ def test_the_hint_of_each_error_helps(run, work: Path, scenario: Scenario) -> No
         assert (again.exit_code, again.stderr) != (failed.exit_code, failed.stderr)
 
 
-def test_following_the_hints_repairs_a_duplicate_key(run, work: Path) -> None:
+def test_following_the_hints_repairs_a_duplicate_key(
+    run: Callable[..., Result], work: Path
+) -> None:
     doc = _write(work, "design-doc/01-dup.md", DUP_DOC)
     update = ["meta", "update", "--doc", doc, "--field", "Status", "--value", "review"]
     for _ in range(3):  # meta update → validate --suggest-fixes → validate --auto-fix
@@ -147,7 +152,7 @@ def test_following_the_hints_repairs_a_duplicate_key(run, work: Path) -> None:
     assert "Title: second" in text and "Title: first" not in text and "Status: review" in text
 
 
-def test_a_duplicate_key_fails_validate_and_doctor(run, work: Path) -> None:
+def test_a_duplicate_key_fails_validate_and_doctor(run: Callable[..., Result], work: Path) -> None:
     doc = _write(work, "design-doc/01-dup.md", DUP_DOC)
     validated = run(["validate", "frontmatter", "--doc", doc], cwd=work)
     assert validated.exit_code == 1 and "duplicate key 'Title'" in validated.stderr
@@ -155,7 +160,7 @@ def test_a_duplicate_key_fails_validate_and_doctor(run, work: Path) -> None:
     assert "duplicate key 'Title'" in doctor.stdout
 
 
-def test_relate_prints_one_hint_naming_the_file(run, work: Path) -> None:
+def test_relate_prints_one_hint_naming_the_file(run: Callable[..., Result], work: Path) -> None:
     doc = _write(work, "design-doc/02-broken.md", "---\nTitle: [x\n---\n")
     failed = run(["doc", "relate", "--doc", doc, "--file-note", "a.go:why"], cwd=work)
     assert failed.exit_code == 1
@@ -163,7 +168,7 @@ def test_relate_prints_one_hint_naming_the_file(run, work: Path) -> None:
     assert "02-broken.md --suggest-fixes'" in failed.stderr
 
 
-def test_validate_hints_are_not_circular(run, work: Path) -> None:
+def test_validate_hints_are_not_circular(run: Callable[..., Result], work: Path) -> None:
     fixable = _write(work, "design-doc/01-dup.md", DUP_DOC)
     plain = run(["validate", "frontmatter", "--doc", fixable], cwd=work).stderr
     assert "--suggest-fixes'" in plain
@@ -189,7 +194,7 @@ def test_validate_hints_are_not_circular(run, work: Path) -> None:
     ],
 )
 def test_unknown_verbs_suggest_only_plausible_typos(
-    run, work: Path, argv: list[str], suggestion: str | None
+    run: Callable[..., Result], work: Path, argv: list[str], suggestion: str | None
 ) -> None:
     failed = run(argv, cwd=work)
     assert failed.exit_code == 2
@@ -200,7 +205,7 @@ def test_unknown_verbs_suggest_only_plausible_typos(
 
 
 @pytest.fixture
-def run(invoke) -> Callable[..., object]:
+def run(invoke: Callable[..., Result]) -> Callable[..., Result]:
     """``invoke`` without an expected exit code (the tests look at it)."""
     from click.testing import CliRunner
 
@@ -208,7 +213,7 @@ def run(invoke) -> Callable[..., object]:
     from docmgr.cli._common import App
     from docmgr.seams.clock import FixedClock
 
-    def go(argv: list[str], *, cwd: Path):  # type: ignore[no-untyped-def]
+    def go(argv: list[str], *, cwd: Path) -> Result:
         import conftest
 
         outcome = CliRunner().invoke(

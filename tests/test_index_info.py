@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+from conftest import Result
 
-def _workspace(invoke, tmp_path: Path) -> Path:
+
+def _workspace(invoke: Callable[..., Result], tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()
     invoke(["init"], cwd=tmp_path)
     for ticket in ("A-1", "B-2"):
@@ -16,7 +19,9 @@ def _workspace(invoke, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_a_clean_workspace_has_no_parse_errors(invoke, tmp_path: Path) -> None:
+def test_a_clean_workspace_has_no_parse_errors(
+    invoke: Callable[..., Result], tmp_path: Path
+) -> None:
     work = _workspace(invoke, tmp_path)
     info = json.loads(invoke(["index", "info", "--output", "json"], cwd=work).stdout)[0]
     assert info["parse_errors"] == 0  # README.md, tasks.md, changelog.md have no front matter
@@ -24,7 +29,7 @@ def test_a_clean_workspace_has_no_parse_errors(invoke, tmp_path: Path) -> None:
     assert set(info["last_refresh"]) == {"parsed", "removed", "rescanned_dirs", "full"}
 
 
-def test_real_parse_errors_are_counted(invoke, tmp_path: Path) -> None:
+def test_real_parse_errors_are_counted(invoke: Callable[..., Result], tmp_path: Path) -> None:
     work = _workspace(invoke, tmp_path)
     ticket = next((work / "ttmp").glob("*/*/*/A-1--t"))
     (ticket / "design").mkdir(exist_ok=True)
@@ -34,7 +39,9 @@ def test_real_parse_errors_are_counted(invoke, tmp_path: Path) -> None:
     assert info["parse_errors"] == 2
 
 
-def test_human_text_is_aligned_key_value_lines(invoke, tmp_path: Path) -> None:
+def test_human_text_is_aligned_key_value_lines(
+    invoke: Callable[..., Result], tmp_path: Path
+) -> None:
     work = _workspace(invoke, tmp_path)
     text = invoke(["index", "info"], cwd=work).stdout
     lines = text.splitlines()

@@ -4,15 +4,20 @@ with control characters (each refused before anything is written)."""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import pytest
+from conftest import Result
 
 from docmgr.seams import paths
 
+NormalForm = Literal["NFC", "NFD"]
+
 
 @pytest.fixture
-def work(invoke, tmp_path: Path) -> Path:
+def work(invoke: Callable[..., Result], tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()
     invoke(["init"], cwd=tmp_path)
     return tmp_path
@@ -36,7 +41,7 @@ def test_slugs_are_transliterated(title: str, slug: str) -> None:
     assert paths.slugify(title) == slug
 
 
-def test_a_unicode_title_gets_a_readable_folder(invoke, work: Path) -> None:
+def test_a_unicode_title_gets_a_readable_folder(invoke: Callable[..., Result], work: Path) -> None:
     invoke(["ticket", "create", "--ticket", "ES-1", "--title", "Ñoño café"], cwd=work)
     assert [p.name for p in (work / "ttmp").glob("*/*/*/ES-1--*")] == ["ES-1--nono-cafe"]
 
@@ -44,7 +49,7 @@ def test_a_unicode_title_gets_a_readable_folder(invoke, work: Path) -> None:
 @pytest.mark.parametrize("written", ["NFC", "NFD"])
 @pytest.mark.parametrize("typed", ["NFC", "NFD"])
 def test_unicode_ids_are_found_in_either_normal_form(
-    invoke, work: Path, written: str, typed: str
+    invoke: Callable[..., Result], work: Path, written: NormalForm, typed: NormalForm
 ) -> None:
     ticket = unicodedata.normalize(written, "CAFÉ-1")
     invoke(["ticket", "create", "--ticket", ticket, "--title", "Menu"], cwd=work)
@@ -55,7 +60,7 @@ def test_unicode_ids_are_found_in_either_normal_form(
         assert ticket in shown.stdout
 
 
-def test_an_unknown_placeholder_is_refused(invoke, work: Path) -> None:
+def test_an_unknown_placeholder_is_refused(invoke: Callable[..., Result], work: Path) -> None:
     before = _tree(work)
     bad = ["--ticket", "B-1", "--title", "t", "--path-template", "{{BOGUS}}/{{TICKET}}"]
     result = invoke(["ticket", "create", *bad], cwd=work, expect=2)
@@ -76,7 +81,9 @@ def test_an_unknown_placeholder_is_refused(invoke, work: Path) -> None:
         ["ticket", "create", "--ticket", "É" * 130, "--title", "t"],  # 260 bytes
     ],
 )
-def test_too_long_names_are_refused_before_writing(invoke, work: Path, args: list[str]) -> None:
+def test_too_long_names_are_refused_before_writing(
+    invoke: Callable[..., Result], work: Path, args: list[str]
+) -> None:
     before = _tree(work)
     result = invoke(args, cwd=work, expect=2)
     assert "name too long" in result.stderr and "pass a shorter --" in result.stderr
@@ -84,7 +91,9 @@ def test_too_long_names_are_refused_before_writing(invoke, work: Path, args: lis
     assert _tree(work) == before  # no empty folder left behind
 
 
-def test_too_long_doc_title_is_refused_before_writing(invoke, work: Path) -> None:
+def test_too_long_doc_title_is_refused_before_writing(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     invoke(["ticket", "create", "--ticket", "L-1", "--title", "t"], cwd=work)
     before = _tree(work)
     args = ["doc", "add", "--ticket", "L-1", "--doc-type", "brand-new", "--title", "t" * 300]
@@ -103,7 +112,7 @@ def test_too_long_doc_title_is_refused_before_writing(invoke, work: Path) -> Non
     ],
 )
 def test_titles_with_control_characters_are_refused(
-    invoke, work: Path, verb: list[str], bad: str
+    invoke: Callable[..., Result], work: Path, verb: list[str], bad: str
 ) -> None:
     invoke(["ticket", "create", "--ticket", "C-1", "--title", "t"], cwd=work)
     before = {p: p.read_bytes() for p in (work / "ttmp").rglob("*") if p.is_file()}
@@ -113,7 +122,7 @@ def test_titles_with_control_characters_are_refused(
 
 
 def test_a_changelog_entry_may_span_lines_but_not_hold_control_characters(
-    invoke, work: Path
+    invoke: Callable[..., Result], work: Path
 ) -> None:
     invoke(["ticket", "create", "--ticket", "C-1", "--title", "t"], cwd=work)
     invoke(["changelog", "update", "--ticket", "C-1", "--entry", "one\ntwo"], cwd=work)

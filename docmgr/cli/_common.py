@@ -428,7 +428,7 @@ class DocmgrGroup(click.Group):
                     group = exc.ctx.command
                     if isinstance(group, click.Group):
                         names = group.list_commands(exc.ctx)
-                        exc.possibilities = close_verbs(exc.command_name, names)
+                        exc.possibilities = close_verbs(exc.command_name, names)  # type: ignore[misc]  # click types it Final; it is how NoSuchCommand offers "did you mean"
                 sub = exc.ctx.command_path if exc.ctx else (prog_name or "docmgr")
                 click.echo(f"Error: {exc.format_message()} — see '{sub} --help'", err=True)
                 sys.exit(exc.exit_code)
