@@ -4,13 +4,17 @@ function the web API shares, on a real git repository."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+from conftest import GitRepo, Result
+
 from docmgr.reports import file_suggestions
+from docmgr.seams.clock import FixedClock
 from docmgr.store.workspace import Workspace
 
 
-def _repo_with_tickets(invoke, git_repo) -> Path:
+def _repo_with_tickets(invoke: Callable[..., Result], git_repo: GitRepo) -> Path:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(
@@ -37,7 +41,7 @@ def _repo_with_tickets(invoke, git_repo) -> Path:
     return cwd
 
 
-def test_every_source_with_its_reason(invoke, git_repo) -> None:
+def test_every_source_with_its_reason(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     cwd = _repo_with_tickets(invoke, git_repo)
     rows = json.loads(invoke(["search", "--files", "--output", "json"], cwd=cwd).stdout)
     assert rows == sorted(rows, key=lambda r: (r["source"], r["file"]))
@@ -50,7 +54,9 @@ def test_every_source_with_its_reason(invoke, git_repo) -> None:
     }  # socket.go and view.ts also came from git: one file, the first source wins
 
 
-def test_ticket_scope_topics_and_content_match(invoke, git_repo) -> None:
+def test_ticket_scope_topics_and_content_match(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = _repo_with_tickets(invoke, git_repo)
     out = invoke(["doc", "search", "--files", "--ticket", "FS-2"], cwd=cwd).stdout
     lines = out.splitlines()
@@ -90,7 +96,7 @@ def test_ticket_scope_topics_and_content_match(invoke, git_repo) -> None:
     } in rows
 
 
-def test_forgiving_and_unknown_ticket(invoke, git_repo) -> None:
+def test_forgiving_and_unknown_ticket(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     cwd = _repo_with_tickets(invoke, git_repo)
     out = invoke(["search", "--files", "--ticket", "fs-2", "--select", "file"], cwd=cwd).stdout
     assert "repo://web/view.ts" in out.splitlines()
@@ -98,7 +104,9 @@ def test_forgiving_and_unknown_ticket(invoke, git_repo) -> None:
     assert err.startswith('Error: ticket not found: "NOPE"')
 
 
-def test_limit_and_outside_git(invoke, git_repo, tmp_path: Path) -> None:
+def test_limit_and_outside_git(
+    invoke: Callable[..., Result], git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = _repo_with_tickets(invoke, git_repo)
     rows = json.loads(
         invoke(["search", "--files", "--limit", "2", "--output", "json"], cwd=cwd).stdout
@@ -113,7 +121,9 @@ def test_limit_and_outside_git(invoke, git_repo, tmp_path: Path) -> None:
     assert out.splitlines() == ["repo://a.go — referenced by documents (source=related_files)"]
 
 
-def test_library_function_is_what_the_cli_prints(invoke, git_repo, clock) -> None:
+def test_library_function_is_what_the_cli_prints(
+    invoke: Callable[..., Result], git_repo: GitRepo, clock: FixedClock
+) -> None:
     cwd = _repo_with_tickets(invoke, git_repo)
     ws = Workspace.open(None, cwd=cwd, clock=clock)
     found = file_suggestions.search_files(ws, ticket="FS-1", query="reconnect")

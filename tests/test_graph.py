@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from conftest import Result
 
 from docmgr.reports.graph import node_id, sanitize
 
@@ -39,7 +43,7 @@ def _setup(repo: Path) -> Path:
     return folder
 
 
-def test_graph_mermaid(invoke, tmp_path: Path) -> None:
+def test_graph_mermaid(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     folder = _setup(repo)
     out = invoke(["ticket", "graph", "--ticket", "G-1", "--format", "mermaid"], cwd=repo).stdout
@@ -55,7 +59,7 @@ def test_graph_mermaid(invoke, tmp_path: Path) -> None:
     assert f"  class {a_id} file;" in lines
 
 
-def test_graph_markdown_and_rows(invoke, tmp_path: Path) -> None:
+def test_graph_markdown_and_rows(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _setup(repo)
     out = invoke(["ticket", "graph", "--ticket", "G-1", "--direction", "LR"], cwd=repo).stdout
@@ -114,16 +118,19 @@ def _chain(repo: Path) -> dict[str, Path]:
     }
 
 
-def _rows(invoke, repo: Path, *args: str) -> list[dict]:
+def _rows(invoke: Callable[..., Result], repo: Path, *args: str) -> list[dict[str, Any]]:
     out = invoke(["ticket", "graph", "--ticket", "G-1", *args, "--output", "json"], cwd=repo)
-    return json.loads(out.stdout)
+    rows: list[dict[str, Any]] = json.loads(out.stdout)
+    return rows
 
 
-def _pairs(rows: list[dict]) -> set[tuple[str, str]]:
+def _pairs(rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
     return {(r["from_ticket"], r["to_path"]) for r in rows}
 
 
-def test_depth_adds_docs_relating_the_graphs_files(invoke, tmp_path: Path) -> None:
+def test_depth_adds_docs_relating_the_graphs_files(
+    invoke: Callable[..., Result], tmp_path: Path
+) -> None:
     repo = tmp_path / "repo"
     _chain(repo)
     own = {("G-1", "repo://pkg/a.go"), ("G-1", "repo://pkg/b.go")}
@@ -136,7 +143,7 @@ def test_depth_adds_docs_relating_the_graphs_files(invoke, tmp_path: Path) -> No
     assert _pairs(_rows(invoke, repo, "--scope", "repo", "--depth", "2")) == one
 
 
-def test_expand_files_follows_the_new_files(invoke, tmp_path: Path) -> None:
+def test_expand_files_follows_the_new_files(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     docs = _chain(repo)
     args = ("--scope", "repo", "--expand-files")
@@ -161,7 +168,7 @@ def test_expand_files_follows_the_new_files(invoke, tmp_path: Path) -> None:
     assert text.count('["repo://pkg/a.go"]') == 1  # one node for both spellings
 
 
-def test_budgets_and_validation(invoke, tmp_path: Path) -> None:
+def test_budgets_and_validation(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _chain(repo)
     graph = ["ticket", "graph", "--ticket", "G-1", "--scope", "repo", "--expand-files"]

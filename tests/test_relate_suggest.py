@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+
+from conftest import GitRepo, Result
 
 from docmgr.formats import front_matter
 
 
-def _setup(invoke, git_repo) -> Path:
+def _setup(invoke: Callable[..., Result], git_repo: GitRepo) -> Path:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(
@@ -40,7 +43,9 @@ def _related(cwd: Path, ticket_doc: str = "index.md") -> dict[str, str]:
     return {r.path: r.note for r in meta.related_files}
 
 
-def test_from_git_lists_the_working_tree_code_files(invoke, git_repo) -> None:
+def test_from_git_lists_the_working_tree_code_files(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = _setup(invoke, git_repo)
     out = invoke(["doc", "relate", "--ticket", "RS-1", "--suggest", "--from-git"], cwd=cwd).stdout
     assert out.splitlines() == [
@@ -63,7 +68,9 @@ def test_from_git_lists_the_working_tree_code_files(invoke, git_repo) -> None:
     }
 
 
-def test_without_from_git_every_source_and_its_reasons(invoke, git_repo) -> None:
+def test_without_from_git_every_source_and_its_reasons(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = _setup(invoke, git_repo)
     invoke(
         ["doc", "relate", "--ticket", "RS-1", "--doc", "", "--file-note", "pkg/old.go:the dialer"],
@@ -102,7 +109,9 @@ def test_without_from_git_every_source_and_its_reasons(invoke, git_repo) -> None
     assert "repo://pkg/old.go" not in {r["file"] for r in rows}
 
 
-def test_apply_suggestions_relates_them_with_the_reasons(invoke, git_repo) -> None:
+def test_apply_suggestions_relates_them_with_the_reasons(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = _setup(invoke, git_repo)
     out = invoke(
         ["doc", "relate", "--ticket", "RS-1", "--suggest", "--from-git", "--apply-suggestions"],
@@ -121,7 +130,9 @@ def test_apply_suggestions_relates_them_with_the_reasons(invoke, git_repo) -> No
     assert again.startswith("no related file changes for ")
 
 
-def test_file_notes_apply_and_suggestions_list(invoke, git_repo) -> None:
+def test_file_notes_apply_and_suggestions_list(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = _setup(invoke, git_repo)
     out = invoke(
         [
@@ -145,7 +156,9 @@ def test_file_notes_apply_and_suggestions_list(invoke, git_repo) -> None:
     assert _related(cwd) == {"repo://pkg/kept.go": "kept on purpose"}
 
 
-def test_nothing_to_suggest_and_flag_rules(invoke, git_repo) -> None:
+def test_nothing_to_suggest_and_flag_rules(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(["ticket", "create", "--ticket", "RS-1", "--title", "Relate"], cwd=cwd)
@@ -158,7 +171,9 @@ def test_nothing_to_suggest_and_flag_rules(invoke, git_repo) -> None:
     assert "--apply-suggestions and --from-git need --suggest" in err
 
 
-def test_changelog_suggest_lists_and_applies(invoke, git_repo) -> None:
+def test_changelog_suggest_lists_and_applies(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = _setup(invoke, git_repo)
     changelog = next((cwd / "ttmp").glob("*/*/*/RS-1--*/changelog.md"))
     before = changelog.read_text(encoding="utf-8")

@@ -5,15 +5,13 @@ that Go users script with (``--fields``, ``--filter``, ``--sort-by``, ``--select
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from docmgr.errors import UsageProblem
+from docmgr.errors import TemplateError, UsageProblem
 from docmgr.formats.front_matter import scalar
 
 FORMATS = ("table", "json", "yaml", "csv", "tsv", "markdown")
@@ -223,43 +221,27 @@ def shape(rows: Sequence[Row], shaping: Shaping) -> list[Row]:
     return out
 
 
-_PLACEHOLDER = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
-
-
-_FIELD_REF = re.compile(r"\.[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
-
-
-def _lookup(row: Row, ref: str) -> str:
-    value: Any = row
-    for part in ref.lstrip(".").split("."):
-        if not isinstance(value, dict) or part not in value:
-            return "<no value>"  # what a Go template prints for a missing key
-        value = value[part]
-    return _cell(value)
-
-
-def _fill(row: Row, match: re.Match[str]) -> str:
-    return _lookup(row, match.group(1))
-
-
 def check_template(template: str) -> None:
-    """Reject template actions other than ``{{.field}}`` (docmgr does not run Go templates)."""
-    for action in _PLACEHOLDER.findall(template):
-        if not _FIELD_REF.fullmatch(action):
-            raise UsageProblem(
-                f"--select-template: unsupported template action {{{{{action}}}}}",
-                "use only field references such as '{{.ticket}}: {{.title}}'",
-            )
+    """Parse a ``--select-template`` (Go ``text/template`` syntax); UsageProblem when it fails."""
+    from docmgr.formats import gotemplate  # only when a template was given
+
+    try:
+        gotemplate.check("select-template", template)
+    except TemplateError as exc:
+        raise UsageProblem(
+            f"invalid --select-template: {exc.message}",
+            "write a Go text/template such as '{{.ticket}}: {{.title}}'",
+        ) from None
 
 
 def select_text(rows: Sequence[Row], shaping: Shaping) -> str:
     """``--select``: the values of one column; ``--select-template``: one line per row."""
     if shaping.select_template:
+        from docmgr.formats import gotemplate
+
         check_template(shaping.select_template)
-        template = shaping.select_template
-        return "".join(
-            _PLACEHOLDER.sub(functools.partial(_fill, row), template) + "\n" for row in rows
-        )
+        template = gotemplate.parse("select-template", shaping.select_template)
+        return "".join(template.render(dict(row)) + "\n" for row in rows)
     if rows:
         _known(shaping.select, columns_of(rows), "--select")
     values = [_cell(row.get(shaping.select)) for row in rows]
