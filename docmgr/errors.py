@@ -209,6 +209,26 @@ class ConfigError(DocmgrError):
     hint = "fix the YAML in .ttmp.yaml (or remove it)"
 
 
+class GraphTooLarge(DocmgrError):
+    """A repo-scoped ticket graph grew past one of its budgets."""
+
+    def __init__(self, what: str, limit: int) -> None:
+        self.what_exceeded = what
+        self.limit = limit
+        param = Param("max_nodes") if what == "nodes" else Param("max_edges")
+        super().__init__(
+            ("graph would exceed ", param, f"={limit}"),
+            (
+                "pass a smaller ",
+                Param("depth"),
+                ", leave out ",
+                Param("expand_files"),
+                ", or raise ",
+                param,
+            ),
+        )
+
+
 class TaskNotFound(DocmgrError):
     """A task reference (stable id, position or text) names no task; the hint lists the table."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -122,22 +123,126 @@ def common_options(func: F) -> F:
     return func
 
 
+_SHAPING_KEY = "docmgr.shaping"
+
+
+def _unescape(text: str) -> str:
+    """``\\n`` and ``\\t`` typed on a command line mean a newline and a tab."""
+    return text.replace("\\n", "\n").replace("\\t", "\t")
+
+
 def output_options(func: F) -> F:
-    """Add ``--output table|json|yaml|csv`` and the Go tool's ``--with-glaze-output`` switch."""
-    func = click.option(
-        "--with-glaze-output",
-        "glaze",
-        is_flag=True,
-        help="Accepted for compatibility; implies --output json.",
-    )(func)
-    func = click.option(
-        "--output",
-        "output",
-        type=click.Choice(["table", "json", "yaml", "csv"]),
-        default=None,
-        help="Structured output instead of the human text.",
-    )(func)
-    return func
+    """Add ``--output`` and the glazed-style row controls (spec §1.3) to a list/show verb.
+
+    ``--output table|json|yaml|csv|tsv|markdown``, ``--with-glaze-output`` (implies json),
+    ``--fields``, ``--filter``, ``--sort-by``, ``--select``, ``--select-separator`` and
+    ``--select-template``. The verb's callback only sees ``output`` and ``glaze``: the row
+    controls are kept on the click context for :func:`emit`, and any of them given without
+    ``--output`` switches to structured output (json, like ``--with-glaze-output``), so a
+    verb that branches on ``output or glaze`` behaves the same way ``emit`` does.
+    """
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        fields: tuple[str, ...],
+        drop: tuple[str, ...],
+        sort_by: tuple[str, ...],
+        select: str,
+        select_separator: str,
+        select_template: str,
+        **kwargs: Any,
+    ) -> Any:
+        from docmgr.cli.output import Shaping, check_template
+
+        wanted = tuple(f for f in split_list(fields) if f != "all")
+        shaping = Shaping(
+            fields=wanted,
+            drop=tuple(split_list(drop)),
+            sort_by=tuple(split_list(sort_by)),
+            select=select.strip(),
+            select_separator=_unescape(select_separator),
+            select_template=select_template,
+        )
+        if shaping.select and shaping.select_template:
+            raise click.UsageError("--select and --select-template cannot be combined")
+        if shaping.select_template:
+            check_template(shaping.select_template)
+        click.get_current_context().meta[_SHAPING_KEY] = shaping
+        if (shaping.reshapes or shaping.selects) and not kwargs.get("output"):
+            kwargs["glaze"] = True
+        return func(*args, **kwargs)
+
+    options = [
+        click.option(
+            "--select-template",
+            "select_template",
+            default="",
+            metavar="TEMPLATE",
+            help="One line per row from a template: '{{.ticket}}: {{.title}}'.",
+        ),
+        click.option(
+            "--select-separator",
+            "select_separator",
+            default="\\n",
+            show_default=True,
+            help="What separates the values of --select.",
+        ),
+        click.option(
+            "--select",
+            "select",
+            default="",
+            metavar="FIELD",
+            help="Print only this field's values.",
+        ),
+        click.option(
+            "--sort-by",
+            "sort_by",
+            multiple=True,
+            metavar="FIELDS",
+            help="Sort rows by these fields (comma list; '-field' sorts descending).",
+        ),
+        click.option(
+            "--filter",
+            "drop",
+            multiple=True,
+            metavar="FIELDS",
+            help="Drop these fields (comma list).",
+        ),
+        click.option(
+            "--fields",
+            "fields",
+            multiple=True,
+            metavar="FIELDS",
+            help="Keep only these fields, in this order (comma list; default all).",
+        ),
+        click.option(
+            "--with-glaze-output",
+            "glaze",
+            is_flag=True,
+            help="Accepted for compatibility; implies --output json.",
+        ),
+        click.option(
+            "--output",
+            "output",
+            type=click.Choice(["table", "json", "yaml", "csv", "tsv", "markdown"]),
+            default=None,
+            help="Structured output instead of the human text.",
+        ),
+    ]
+    decorated: Any = wrapper
+    for option in options:
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
+
+
+def shaping() -> Any:
+    """The row controls of this invocation (an empty :class:`Shaping` when none were given)."""
+    from docmgr.cli.output import Shaping
+
+    ctx = click.get_current_context(silent=True)
+    found = ctx.meta.get(_SHAPING_KEY) if ctx is not None else None
+    return found if found is not None else Shaping()
 
 
 def emit(
@@ -150,13 +255,18 @@ def emit(
 ) -> None:
     """Print rows in the requested format, or the human text when no format was requested.
 
-    ``banner=True`` prefixes the human text with the Go tool's ``Docs root:`` banner when
-    ``--verbose`` was given (never without it: agents parse the bare output).
+    The row controls (``--fields``, ``--filter``, ``--sort-by``, ``--select``,
+    ``--select-template``) shape the rows first. ``banner=True`` prefixes the human text
+    with the Go tool's ``Docs root:`` banner when ``--verbose`` was given (never without it:
+    agents parse the bare output).
     """
-    from docmgr.cli.output import render
+    from docmgr.cli.output import render, select_text, shape
 
-    if output or glaze:
-        click.echo(render(rows, output or "json"), nl=False)
+    wanted = shaping()
+    if wanted.selects:
+        click.echo(select_text(shape(rows, wanted), wanted), nl=False)
+    elif output or glaze:
+        click.echo(render(shape(rows, wanted), output or "json"), nl=False)
     else:
         text = human()
         obj = click.get_current_context().find_object(App)

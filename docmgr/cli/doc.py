@@ -253,12 +253,36 @@ def guidelines_cmd(doc_type: str, list_types: bool, output: str | None, glaze: b
     help="'path:note' (or 'path=note'); repeatable, commas are kept.",
 )
 @click.option("--remove-files", multiple=True, help="Paths to remove (comma list or repeated).")
+@click.option(
+    "--suggest", is_flag=True, help="List files worth relating (git, the ticket's docs, content)."
+)
+@click.option(
+    "--apply-suggestions",
+    "apply_suggestions",
+    is_flag=True,
+    help="With --suggest: relate them, the reasons as the note.",
+)
+@click.option(
+    "--from-git",
+    "from_git",
+    is_flag=True,
+    help="With --suggest: only modified, staged and untracked code files.",
+)
+@click.option("--query", default="", help="With --suggest: code files containing this word.")
+@click.option(
+    "--topics", multiple=True, help="With --suggest: only docs with these topics; else a word."
+)
 @output_options
 def relate_cmd(
     ticket: str,
     doc: str,
     file_notes: tuple[str, ...],
     remove_files: tuple[str, ...],
+    suggest: bool,
+    apply_suggestions: bool,
+    from_git: bool,
+    query: str,
+    topics: tuple[str, ...],
     output: str | None,
     glaze: bool,
 ) -> None:
@@ -267,16 +291,40 @@ def relate_cmd(
     Paths are stored anchored (repo://, ws://, docs://, abs://); relating the same file
     again merges the note; LastUpdated is not changed.
 
+    --suggest lists files worth relating, each with its reasons: files of the ticket's other
+    docs, of the last 30 commits, of the working tree, and code files containing --query (or
+    the first topic); --from-git keeps the working tree only. --apply-suggestions relates
+    them, the reasons as the note.
+
     \b
     Example:
       docmgr doc relate --ticket VM-004 \\
           --file-note "pkg/daemon/api.go:HTTP handlers under test" \\
           --remove-files pkg/old.go
+      docmgr doc relate --ticket VM-004 --suggest --from-git --apply-suggestions
     """
 
     ws = app().workspace()
     notes = related_format.parse_file_notes(file_notes)
     target = relate.target_doc(ws, doc=doc, ticket=ticket)
+    suggested: list[Any] = []
+    if suggest:
+        from docmgr.reports import relate_suggestions  # git only when asked
+
+        suggested = relate_suggestions.suggest(
+            ws,
+            target=target,
+            from_git=from_git,
+            query=query,
+            topics=split_list(topics),
+            exclude=[path for path, _note in notes],
+        )
+    elif apply_suggestions or from_git:
+        raise click.UsageError("--apply-suggestions and --from-git need --suggest")
+    if suggest and not apply_suggestions:
+        _list_suggestions(ws, target, notes, split_list(remove_files), suggested, output, glaze)
+        return
+    notes += [(s.file, s.note) for s in suggested]
     result = relate.relate(ws, target, file_notes=notes, remove=split_list(remove_files))
     row: dict[str, Any] = {
         "doc": str(result.doc),
@@ -304,6 +352,42 @@ def relate_cmd(
         return line
 
     emit([row], output, glaze, human)
+
+
+def _list_suggestions(
+    ws: Any,
+    target: Any,
+    notes: list[tuple[str, str]],
+    remove: list[str],
+    suggested: list[Any],
+    output: str | None,
+    glaze: bool,
+) -> None:
+    """``--suggest`` without ``--apply-suggestions``: apply the explicit edits, list the rest."""
+    rows: list[dict[str, Any]] = []
+    lines: list[str] = []
+    if notes or remove:
+        done = relate.relate(ws, target, file_notes=notes, remove=remove)
+        if done.status != "noop":
+            rows.append(
+                {
+                    "doc": str(done.doc),
+                    "added": done.added,
+                    "updated": done.updated,
+                    "removed": done.removed,
+                    "total": done.total,
+                    "status": done.status,
+                }
+            )
+            lines.append(
+                f"related {done.changed} file(s) to {ws.display(done.doc)} (added "
+                f"{done.added}, updated {done.updated}, removed {done.removed})"
+            )
+    rows += [s.row() for s in suggested]
+    if suggested:
+        lines.append("Suggested related files:")
+        lines += [f"- {s.file} — {s.note}" for s in suggested]
+    emit(rows, output, glaze, lambda: "\n".join(lines) or "No related files updated or suggested.")
 
 
 @doc_group.command("move")

@@ -1,4 +1,6 @@
-"""Rendering rows as table, JSON, YAML or CSV for the CLI."""
+"""Rendering rows for the CLI: table, JSON, YAML, CSV, TSV, Markdown, and the row shaping
+that Go users script with (``--fields``, ``--filter``, ``--sort-by``, ``--select``,
+``--select-template``; spec §1.3). Pure functions: rows in, rows or text out."""
 
 from __future__ import annotations
 
@@ -6,11 +8,13 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from docmgr.errors import TemplateError, UsageProblem
 from docmgr.formats.front_matter import scalar
 
-FORMATS = ("table", "json", "yaml", "csv")
+FORMATS = ("table", "json", "yaml", "csv", "tsv", "markdown")
 
 
 Row = dict[str, Any]
@@ -43,17 +47,41 @@ def render(rows: Sequence[Row], fmt: str) -> str:
         return to_json(rows)
     if fmt == "yaml":
         return to_yaml(list(rows))
-    if fmt == "csv":
-        out = io.StringIO()
-        cols = columns_of(rows)
-        if not cols:
-            return ""
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(cols)
-        for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in cols])
-        return out.getvalue()
+    if fmt in ("csv", "tsv"):
+        return delimited(rows, "," if fmt == "csv" else "\t")
+    if fmt == "markdown":
+        return markdown(rows)
     return table(rows)
+
+
+def delimited(rows: Sequence[Row], separator: str) -> str:
+    """CSV (or TSV with a tab): a header row, then one line per row; quoted only when needed."""
+    out = io.StringIO()
+    cols = columns_of(rows)
+    if not cols:
+        return ""
+    writer = csv.writer(out, delimiter=separator, lineterminator="\n")
+    writer.writerow(cols)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in cols])
+    return out.getvalue()
+
+
+def _md_cell(value: Any) -> str:
+    return _cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def markdown(rows: Sequence[Row]) -> str:
+    """A GitHub-flavoured Markdown pipe table (``|`` escaped, newlines as ``<br>``)."""
+    cols = columns_of(rows)
+    if not cols:
+        return ""
+    lines = [
+        "| " + " | ".join(_md_cell(c) for c in cols) + " |",
+        "| " + " | ".join("---" for _ in cols) + " |",
+    ]
+    lines += ["| " + " | ".join(_md_cell(row.get(c)) for c in cols) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
 
 
 def to_json(rows: Sequence[Row]) -> str:
@@ -125,3 +153,98 @@ def _yaml_lines(value: Any, indent: int) -> list[str]:
 def to_yaml(value: Any) -> str:
     """Serialise plain data (dicts, lists, scalars) as block YAML."""
     return "\n".join(_yaml_lines(value, 0)) + "\n"
+
+
+# ------------------------------------------------------------------------------ row shaping
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shaping:
+    """What the glazed-style flags ask for; the empty value changes nothing."""
+
+    fields: tuple[str, ...] = ()  # keep only these columns, in this order
+    drop: tuple[str, ...] = ()  # --filter: remove these columns
+    sort_by: tuple[str, ...] = ()  # column names; a leading "-" sorts descending
+    select: str = ""  # print only this column, one value per row
+    select_separator: str = "\n"
+    select_template: str = ""  # one line per row: "{{.a}}: {{.b}}"
+
+    @property
+    def reshapes(self) -> bool:
+        """True when the rows (not only their format) change."""
+        return bool(self.fields or self.drop or self.sort_by)
+
+    @property
+    def selects(self) -> bool:
+        """True when the output is lines of values instead of a formatted table."""
+        return bool(self.select or self.select_template)
+
+
+def _known(name: str, cols: Sequence[str], flag: str) -> None:
+    if name not in cols:
+        raise UsageProblem(
+            f"{flag}: unknown field {name!r}",
+            f"use one of: {', '.join(cols)} (see the columns of --output json)",
+        )
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """Missing values sort last; numbers and booleans numerically; everything else as text."""
+    if value is None or value == "" or value == []:
+        return (2, "")
+    if isinstance(value, (bool, int, float)):
+        return (0, float(value))
+    return (1, _cell(value).casefold())
+
+
+def shape(rows: Sequence[Row], shaping: Shaping) -> list[Row]:
+    """Sort, then keep/drop columns. Names are checked against the rows' columns (when any)."""
+    out = list(rows)
+    cols = columns_of(out)
+    if out:
+        for name in shaping.sort_by:
+            _known(name.removeprefix("-"), cols, "--sort-by")
+        for name in shaping.fields:
+            _known(name, cols, "--fields")
+    for name in reversed(shaping.sort_by):  # stable sorts, last key first
+        key = name.removeprefix("-")
+        descending = name.startswith("-")
+        keyed = [(_sort_key(r.get(key)), r) for r in out]
+        present = [pair for pair in keyed if pair[0][0] < 2]
+        present.sort(key=lambda pair: pair[0], reverse=descending)
+        out = [r for _k, r in present] + [r for k, r in keyed if k[0] == 2]
+    if shaping.fields:
+        out = [{f: row[f] for f in shaping.fields if f in row} for row in out]
+    if shaping.drop:
+        dropped = set(shaping.drop)
+        out = [{k: v for k, v in row.items() if k not in dropped} for row in out]
+    return out
+
+
+def check_template(template: str) -> None:
+    """Parse a ``--select-template`` (Go ``text/template`` syntax); UsageProblem when it fails."""
+    from docmgr.formats import gotemplate  # only when a template was given
+
+    try:
+        gotemplate.check("select-template", template)
+    except TemplateError as exc:
+        raise UsageProblem(
+            f"invalid --select-template: {exc.message}",
+            "write a Go text/template such as '{{.ticket}}: {{.title}}'",
+        ) from None
+
+
+def select_text(rows: Sequence[Row], shaping: Shaping) -> str:
+    """``--select``: the values of one column; ``--select-template``: one line per row."""
+    if shaping.select_template:
+        from docmgr.formats import gotemplate
+
+        check_template(shaping.select_template)
+        template = gotemplate.parse("select-template", shaping.select_template)
+        return "".join(template.render(dict(row)) + "\n" for row in rows)
+    if rows:
+        _known(shaping.select, columns_of(rows), "--select")
+    values = [_cell(row.get(shaping.select)) for row in rows]
+    if not values:
+        return ""
+    return shaping.select_separator.join(values) + "\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from docmgr.cli._common import (
@@ -44,6 +46,12 @@ from docmgr.reports import search
     help="path | last_updated | rank (default: rank with a query).",
 )
 @click.option(
+    "--files",
+    "files",
+    is_flag=True,
+    help="Suggest code files instead (related files, git history, working tree, content).",
+)
+@click.option(
     "--limit", default=200, show_default=True, type=int, help="At most this many results (0 = all)."
 )
 @no_cache_option
@@ -64,6 +72,7 @@ def search_cmd(
     created_since: str,
     updated_since: str,
     order_by: str,
+    files: bool,
     limit: int,
     no_cache: bool,
     output: str | None,
@@ -76,9 +85,19 @@ def search_cmd(
       docmgr search --query "websocket reconnect"
       docmgr search --query 'design*' --topics backend --since "2 weeks ago" --output json
       docmgr search --file backend/api/register.go
+      docmgr search --files --ticket MEN-4242 --query websocket
+
+    \b
+    --files suggests the code files a ticket is probably about: the RelatedFiles of its docs
+    (or of all docs; --topics narrows), files of the last 30 commits, modified, staged and
+    untracked files, and code files containing the first word of --query (else the first
+    topic). One line per file: '<file> — <reason> (source=<source>)'.
     """
 
     ws = app().workspace()
+    if files:
+        _suggest_files(ws, ticket, split_list(topics), query, limit, output, glaze)
+        return
     q = search.Query(
         text=query,
         fts=fts,
@@ -118,6 +137,32 @@ def search_cmd(
         click.echo(
             f"({result.total - len(result.hits)} more results; pass --limit 0 to see all)", err=True
         )
+
+
+def _suggest_files(
+    ws: Any,
+    ticket: str,
+    topics: list[str],
+    query: str,
+    limit: int,
+    output: str | None,
+    glaze: bool,
+) -> None:
+    from docmgr.reports import file_suggestions  # git and its seam only for --files
+
+    found = file_suggestions.search_files(
+        ws,
+        ticket=ticket,
+        topics=topics,
+        query=query,
+        limit=max(0, limit),
+    )
+    emit(
+        [s.row() for s in found],
+        output,
+        glaze,
+        lambda: "\n".join(f"{s.file} — {s.reason} (source={s.source})" for s in found),
+    )
 
 
 COMMANDS = (search_cmd,)

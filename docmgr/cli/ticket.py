@@ -379,6 +379,30 @@ def move_cmd(
 @click.option("--include-control-docs/--no-include-control-docs", "include_control", default=True)
 @click.option("--include-archived", is_flag=True)
 @click.option("--include-scripts-path", "include_scripts", is_flag=True)
+@click.option(
+    "--depth",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Rounds of reverse lookup: docs anywhere relating the graph's files (needs --scope repo).",
+)
+@click.option("--scope", default="ticket", show_default=True, help="ticket | repo")
+@click.option(
+    "--expand-files/--no-expand-files",
+    "expand_files",
+    default=False,
+    help="Docs found by --depth bring all their files, and the next round follows them.",
+)
+@click.option("--max-nodes", "max_nodes", default=500, show_default=True, type=int)
+@click.option("--max-edges", "max_edges", default=2000, show_default=True, type=int)
+@click.option(
+    "--batch-size",
+    "batch_size",
+    default=50,
+    show_default=True,
+    type=int,
+    help="Accepted for compatibility (the Go tool's query batch).",
+)
 @output_options
 def graph_cmd(
     ticket: str,
@@ -389,14 +413,25 @@ def graph_cmd(
     include_control: bool,
     include_archived: bool,
     include_scripts: bool,
+    depth: int,
+    scope: str,
+    expand_files: bool,
+    max_nodes: int,
+    max_edges: int,
+    batch_size: int,
     output: str | None,
     glaze: bool,
 ) -> None:
     """Draw a ticket's documents and the files they relate as a Mermaid graph.
 
+    With --scope repo --depth N, N rounds of reverse lookup add the docs of any ticket that
+    relate the graph's files (with --expand-files, all their files too, followed in the next
+    round); --max-nodes and --max-edges stop a graph that grows too large.
+
     \b
     Example:
       docmgr ticket graph --ticket MEN-4242 --direction LR
+      docmgr ticket graph --ticket MEN-4242 --scope repo --depth 2 --expand-files
     """
 
     ws = app().workspace()
@@ -406,6 +441,10 @@ def graph_cmd(
         include_control_docs=include_control,
         include_archived=include_archived,
         include_scripts=include_scripts,
+        depth=depth,
+        scope=scope,
+        expand_files=expand_files,
+        limits=graph.Limits(max_nodes=max_nodes, max_edges=max_edges, batch_size=batch_size),
     )
     text = graph.render(g, fmt=fmt, direction=direction, label=label, edge_notes=edge_notes)
     emit([e.row() for e in g.edges], output, glaze, lambda: text)

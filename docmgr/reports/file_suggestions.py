@@ -2,19 +2,25 @@
 
 Sources, first one wins for a file: the RelatedFiles of the documents in scope, files of the
 last 30 commits, the working tree (modified, staged, untracked), and a content match of the
-first query word (or topic) in code files under the search folder. Git trouble (no
-repository) silently contributes nothing, as in the Go tool."""
+first query word (or topic) in the repository's code files. Git trouble (no repository)
+silently contributes nothing, as in the Go tool.
+
+Two places where we do the right thing rather than the Go tool's: the content search looks
+through the repository (the Go tool greps the ticket's docs folder, where code rarely lives),
+and ``repo://a.go`` and git's ``a.go`` count as one file."""
 
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from docmgr.errors import GitLinkError
+from docmgr.formats import related as related_format
 from docmgr.model import Doc
-from docmgr.store import diaries
+from docmgr.store import diaries, index, lookup
 from docmgr.store.workspace import Workspace
 
 CODE_EXTENSIONS = frozenset(
@@ -94,15 +100,26 @@ def _content(folder: Path, term: str, base: Path) -> list[Suggestion]:
     return out
 
 
-def suggest(
-    ws: Workspace,
-    docs: Sequence[Doc],
-    *,
-    ticket_dir: Path | None = None,
-    topics: Sequence[str] = (),
-    query: str = "",
+def same_file_key(file: str) -> str:
+    """What makes two suggestions the same file: ``repo://a.go`` and git's ``a.go`` are one.
+
+    (The Go tool deduplicates by the literal string and lists such a file twice.)"""
+    anchored = related_format.parse_anchor(file)
+    if anchored is not None and anchored[0] == "repo":
+        return anchored[1]
+    return posixpath.normpath(file.strip()) if file.strip() else file
+
+
+def first_term(query: str, topics: Sequence[str]) -> str:
+    """The word a content search looks for: the query's first word, else the first topic."""
+    words = query.split()
+    return words[0] if words else (topics[0] if topics else "")
+
+
+def referenced(
+    docs: Sequence[Doc], *, ticket_dir: Path | None = None, topics: Sequence[str] = ()
 ) -> list[Suggestion]:
-    """Suggest files for the docs root (or one ticket's folder), deduplicated and sorted."""
+    """RelatedFiles of the parseable docs in scope (one ticket's folder, or all), any topic."""
     wanted = {t.lower() for t in topics}
     found: list[Suggestion] = []
     for doc in docs:
@@ -117,12 +134,60 @@ def suggest(
             for r in doc.meta.related_files
             if r.path.strip()
         ]
+    return found
+
+
+def collect(
+    ws: Workspace,
+    docs: Sequence[Doc],
+    *,
+    ticket_dir: Path | None = None,
+    topics: Sequence[str] = (),
+    query: str = "",
+) -> list[Suggestion]:
+    """Every suggestion of every source, in source order, duplicates kept (relate merges
+    the reasons of one file; ``suggest`` keeps the first)."""
+    found = referenced(docs, ticket_dir=ticket_dir, topics=topics)
     found += _git(ws)
-    term = query.split()[0] if query.split() else (topics[0] if topics else "")
+    term = first_term(query, topics)
     if term:
-        folder = ticket_dir if ticket_dir is not None else ws.root
-        found += _content(folder, term, ws.repo_root)
+        found += _content(ws.repo_root, term, ws.repo_root)
+    return found
+
+
+def suggest(
+    ws: Workspace,
+    docs: Sequence[Doc],
+    *,
+    ticket_dir: Path | None = None,
+    topics: Sequence[str] = (),
+    query: str = "",
+) -> list[Suggestion]:
+    """Suggest files for the docs root (or one ticket's folder), deduplicated and sorted."""
+    found = collect(ws, docs, ticket_dir=ticket_dir, topics=topics, query=query)
     unique: dict[str, Suggestion] = {}
     for item in found:
-        unique.setdefault(item.file, item)
+        unique.setdefault(same_file_key(item.file), item)
     return sorted(unique.values(), key=lambda s: (s.source, s.file))
+
+
+def search_files(
+    ws: Workspace,
+    *,
+    ticket: str = "",
+    topics: Sequence[str] = (),
+    query: str = "",
+    limit: int = 0,
+    docs: Sequence[Doc] | None = None,
+) -> list[Suggestion]:
+    """``search --files`` and ``GET /api/v1/search/files`` (spec §6.7): the one entry point.
+
+    A forgiving ``ticket`` reference narrows the scope to that ticket's folder (unknown or
+    ambiguous references raise, as everywhere); ``docs`` are the documents the caller
+    already holds (the web server's snapshot), else the index is read. ``limit`` 0 = all.
+    """
+    if docs is None:
+        docs = index.load_docs(ws)
+    ticket_dir = lookup.resolve_ticket(ws, ticket, docs=list(docs)).dir if ticket.strip() else None
+    found = suggest(ws, docs, ticket_dir=ticket_dir, topics=topics, query=query)
+    return found[:limit] if limit > 0 else found

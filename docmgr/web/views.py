@@ -644,10 +644,9 @@ def search_docs(snap: Snapshot, params: DocSearch) -> Json:
 
 
 def search_files(snap: Snapshot, *, ticket: str, topics: list[str], query: str, limit: int) -> Json:
-    ticket_dir = snap.ticket(ticket).dir if ticket.strip() else None
-    found = file_suggestions.suggest(
-        snap.ws, snap.docs, ticket_dir=ticket_dir, topics=topics, query=query
-    )[:limit]
+    found = file_suggestions.search_files(
+        snap.ws, ticket=ticket, topics=topics, query=query, limit=limit, docs=snap.docs
+    )
     return {"total": len(found), "results": [s.row() for s in found]}
 
 
