@@ -244,6 +244,58 @@ class JournalStuck(DocmgrError):
         self.recovered = recovered or []
 
 
+class SkillPlanError(DocmgrError):
+    """A skill.yaml plan (or a SKILL.md being imported) breaks the plan rules."""
+
+    hint = "fix the file (the rules: 'docmgr help skills-and-templates')"
+
+
+class SkillNotFound(DocmgrError):
+    hint = (
+        "run ",
+        Command("skill list"),
+        " (the skills of a closed ticket need ",
+        Param("ticket", "<ID>"),
+        ")",
+    )
+
+
+class SkillAmbiguous(DocmgrError):
+    """Several skills match equally well; ``candidates`` holds them, best first."""
+
+    hint = "pick one with the Load command printed above"
+
+    def __init__(self, message: str, candidates: list[object]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class UnsafeArchive(DocmgrError):
+    """A .skill archive holds an entry that would land outside its folder, or is too big."""
+
+    hint = ("re-create the archive with ", Command("skill export", output_skill="<file>"))
+
+
+class TemplateError(DocmgrError):
+    """A verb output template that does not parse, or fails while it runs (Go's wording)."""
+
+
+class TemplateLoopControl(Exception):
+    """``{{break}}`` or ``{{continue}}`` unwinding a template's ``range`` (never escapes it)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class ProgramNotFound(DocmgrError):
+    """A program docmgr was asked to run does not exist or cannot be executed."""
+
+
+class ProgramTimedOut(DocmgrError):
+    """A program docmgr ran did not finish within its timeout and was killed."""
+
+
 class RequestRefused(DocmgrError):
     """An HTTP request the web layer refuses: carries the status, the API error code and details.
 

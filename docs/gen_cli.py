@@ -114,6 +114,10 @@ def render() -> str:
 def main() -> int:
     TARGET.write_text(render(), encoding="utf-8")
     print(f"wrote {TARGET}")
+    sys.path.insert(0, str(HERE))
+    import sync_help  # docmgr/help/ carries the pages, cli.md included
+
+    sync_help.main()
     return 0
 
 

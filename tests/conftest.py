@@ -170,4 +170,5 @@ def real_world(request: pytest.FixtureRequest) -> Path:
     A test that needs facts about one of them parametrizes this fixture indirectly with
     ``"quirky_workspace"`` or ``"corpus"`` (marked ``needs_corpus``) and the facts beside it.
     """
-    return request.getfixturevalue(request.param)
+    folder: Path = request.getfixturevalue(request.param)
+    return folder

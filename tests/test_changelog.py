@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 
 from docmgr.formats import changelog as changelog_format
 
 
 @pytest.fixture
-def ws(invoke, git_repo) -> Path:
+def ws(invoke: Callable[..., Result], git_repo: GitRepo) -> Path:
     invoke(["init"], cwd=git_repo.path)
     invoke(["ticket", "create", "--ticket", "CL-1", "--title", "Changelog"], cwd=git_repo.path)
     return git_repo.path
@@ -21,7 +23,9 @@ def _file(cwd: Path) -> Path:
     return next((cwd / "ttmp").rglob("changelog.md"))
 
 
-def test_update_appends_block_with_sorted_file_notes(invoke, ws) -> None:
+def test_update_appends_block_with_sorted_file_notes(
+    invoke: Callable[..., Result], ws: Path
+) -> None:
     path = _file(ws)
     before = path.read_text()
     index_before = next((ws / "ttmp").rglob("index.md")).read_text()
@@ -55,7 +59,9 @@ def test_update_appends_block_with_sorted_file_notes(invoke, ws) -> None:
     ]
 
 
-def test_update_json_and_changelog_file(invoke, ws, tmp_path) -> None:
+def test_update_json_and_changelog_file(
+    invoke: Callable[..., Result], ws: Path, tmp_path: Path
+) -> None:
     target = ws / "ttmp" / "notes" / "changelog.md"  # any file inside the docs root
     target.parent.mkdir()
     out = invoke(
@@ -76,7 +82,7 @@ def test_update_json_and_changelog_file(invoke, ws, tmp_path) -> None:
     assert target.read_text() == "# Changelog\n\n\n## 2026-02-08\n\nhello\n\n"
 
 
-def test_update_errors(invoke, ws) -> None:
+def test_update_errors(invoke: Callable[..., Result], ws: Path) -> None:
     before = _file(ws).read_text()
     out = invoke(["changelog", "update", "--ticket", "CL-1"], cwd=ws, expect=2)
     assert "--entry is required and must not be empty" in out.stderr

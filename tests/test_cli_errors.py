@@ -3,9 +3,11 @@ and nothing written outside the docs root."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Result
 
 
 def tree(folder: Path) -> list[str]:
@@ -21,7 +23,7 @@ def assert_one_error_line(stderr: str) -> None:
 
 
 @pytest.fixture
-def work(invoke, tmp_path: Path) -> Path:
+def work(invoke: Callable[..., Result], tmp_path: Path) -> Path:
     work = tmp_path / "work"
     (work / ".git").mkdir(parents=True)
     invoke(["init"], cwd=work)
@@ -33,7 +35,9 @@ def work(invoke, tmp_path: Path) -> Path:
     "bad",
     ["../escape", "a/b", "a\\b", "..", "x..y", "nul\x00id", "ctl\x01id", "new\nline", "   ", "\t"],
 )
-def test_bad_ticket_ids_are_refused(invoke, work: Path, tmp_path: Path, bad: str) -> None:
+def test_bad_ticket_ids_are_refused(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path, bad: str
+) -> None:
     before = tree(tmp_path)
     out = invoke(["ticket", "create", "--ticket", bad, "--title", "x"], cwd=work, expect=1)
     assert_one_error_line(out.stderr)
@@ -44,7 +48,9 @@ def test_bad_ticket_ids_are_refused(invoke, work: Path, tmp_path: Path, bad: str
 @pytest.mark.parametrize(
     "template", ["../{{TICKET}}", "{{TICKET}}/../../..", "../../x", "{{TITLE}}"]
 )
-def test_path_template_cannot_escape(invoke, work: Path, tmp_path: Path, template: str) -> None:
+def test_path_template_cannot_escape(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path, template: str
+) -> None:
     before = tree(tmp_path)
     out = invoke(
         [
@@ -65,7 +71,7 @@ def test_path_template_cannot_escape(invoke, work: Path, tmp_path: Path, templat
     assert tree(tmp_path) == before
 
 
-def test_empty_path_template_is_a_usage_error(invoke, work: Path) -> None:
+def test_empty_path_template_is_a_usage_error(invoke: Callable[..., Result], work: Path) -> None:
     out = invoke(
         ["ticket", "create", "--ticket", "T-2", "--title", "x", "--path-template", "./"],
         cwd=work,
@@ -75,7 +81,9 @@ def test_empty_path_template_is_a_usage_error(invoke, work: Path) -> None:
 
 
 @pytest.mark.parametrize("doc_type", ["../x", "../../../etc", "a/b", "..", "a\\b"])
-def test_doc_type_cannot_escape(invoke, work: Path, tmp_path: Path, doc_type: str) -> None:
+def test_doc_type_cannot_escape(
+    invoke: Callable[..., Result], work: Path, tmp_path: Path, doc_type: str
+) -> None:
     before = tree(tmp_path)
     out = invoke(
         ["doc", "add", "--ticket", "OK-1", "--doc-type", doc_type, "--title", "x"],
@@ -86,7 +94,9 @@ def test_doc_type_cannot_escape(invoke, work: Path, tmp_path: Path, doc_type: st
     assert tree(tmp_path) == before
 
 
-def test_duplicate_ticket_is_refused_naming_the_existing_path(invoke, work: Path) -> None:
+def test_duplicate_ticket_is_refused_naming_the_existing_path(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     out = invoke(["ticket", "create", "--ticket", "OK-1", "--title", "Again"], cwd=work, expect=1)
     assert_one_error_line(out.stderr)
     assert "2026/02/08/OK-1--fine" in out.stderr
@@ -108,17 +118,21 @@ def test_duplicate_ticket_is_refused_naming_the_existing_path(invoke, work: Path
         (["vocab", "add", "--category", "nope", "--slug", "a", "--description", "b"], 2),
     ],
 )
-def test_errors_are_one_line(invoke, work: Path, args: list[str], code: int) -> None:
+def test_errors_are_one_line(
+    invoke: Callable[..., Result], work: Path, args: list[str], code: int
+) -> None:
     out = invoke(args, cwd=work, expect=code)
     assert_one_error_line(out.stderr)
 
 
-def test_usage_error_names_the_help_command(invoke, work: Path) -> None:
+def test_usage_error_names_the_help_command(invoke: Callable[..., Result], work: Path) -> None:
     out = invoke(["ticket", "create", "--title", "x"], cwd=work, expect=2)
     assert out.stderr.rstrip().endswith("see 'docmgr ticket create --help'")
 
 
-def test_unparseable_index_makes_ticket_not_found(invoke, work: Path) -> None:
+def test_unparseable_index_makes_ticket_not_found(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     index = next((work / "ttmp").rglob("OK-1--fine/index.md"))
     index.write_text("---\nTitle: [broken\nTicket: OK-1\nDocType: index\n---\n", encoding="utf-8")
     out = invoke(["ticket", "show", "OK-1"], cwd=work, expect=1)
@@ -126,13 +140,15 @@ def test_unparseable_index_makes_ticket_not_found(invoke, work: Path) -> None:
     assert 'ticket not found: "OK-1"' in out.stderr
 
 
-def test_root_that_is_a_file(invoke, tmp_path: Path) -> None:
+def test_root_that_is_a_file(invoke: Callable[..., Result], tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", encoding="utf-8")
     out = invoke(["doc", "list", "--root", str(tmp_path / "file")], cwd=tmp_path, expect=1)
     assert_one_error_line(out.stderr)
 
 
-def test_template_without_ticket_cannot_reuse_another_tickets_folder(invoke, work: Path) -> None:
+def test_template_without_ticket_cannot_reuse_another_tickets_folder(
+    invoke: Callable[..., Result], work: Path
+) -> None:
     invoke(
         ["ticket", "create", "--ticket", "A-1", "--title", "x", "--path-template", "shared"],
         cwd=work,
@@ -146,7 +162,7 @@ def test_template_without_ticket_cannot_reuse_another_tickets_folder(invoke, wor
     assert "shared/index.md already exists" in out.stderr
 
 
-def test_file_system_errors_are_one_line(invoke, tmp_path: Path) -> None:
+def test_file_system_errors_are_one_line(invoke: Callable[..., Result], tmp_path: Path) -> None:
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     out = invoke(
         ["ticket", "create", "--root", str(tmp_path / "afile"), "--ticket", "A-1", "--title", "x"],
@@ -160,7 +176,7 @@ def test_file_system_errors_are_one_line(invoke, tmp_path: Path) -> None:
 
 
 def test_symlink_inside_root_cannot_carry_writes_outside(
-    invoke, work: Path, tmp_path: Path
+    invoke: Callable[..., Result], work: Path, tmp_path: Path
 ) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -5,17 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.shell_completion import ShellComplete
+from conftest import Result
 
 from docmgr.cli import cli
 from docmgr.cli._common import App
 
 
 @pytest.fixture
-def work(invoke, tmp_path: Path) -> Path:
+def work(invoke: Callable[..., Result], tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()
     invoke(["init"], cwd=tmp_path)
     for ticket in ("MEN-4242", "MEN-5678", "DOC-1"):
@@ -53,7 +55,9 @@ def test_doc_types_include_vocabulary_and_builtins(work: Path) -> None:
     assert complete(work, ["doc", "add", "--doc-type"], "dec") == ["decision-record"]
 
 
-def test_root_flag_is_honoured_before_and_on_the_verb(work: Path, tmp_path_factory) -> None:
+def test_root_flag_is_honoured_before_and_on_the_verb(
+    work: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     root = str(work / "ttmp")
     assert complete(elsewhere, ["doc", "add", "--ticket"], "") == []

@@ -6,9 +6,11 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 
 from docmgr.formats import changelog as changelog_format
 from docmgr.formats import tasks as tasks_format
@@ -31,7 +33,9 @@ DRIVER = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_parallel_task_add_and_changelog_update(invoke, git_repo, tmp_path) -> None:
+def test_parallel_task_add_and_changelog_update(
+    invoke: Callable[..., Result], git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(["ticket", "create", "--ticket", "CC-1", "--title", "Concurrency"], cwd=cwd)

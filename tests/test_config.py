@@ -6,9 +6,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 
 from docmgr.store import config as configmod
 from docmgr.store.workspace import Workspace
@@ -76,7 +78,7 @@ def test_malformed_config_warns_and_falls_through(tmp_path: Path) -> None:
     )
 
 
-def test_git_root(git_repo) -> None:
+def test_git_root(git_repo: GitRepo) -> None:
     sub = git_repo.path / "pkg/deep"
     sub.mkdir(parents=True)
     ws = Workspace.open(None, cwd=sub, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]})
@@ -84,7 +86,7 @@ def test_git_root(git_repo) -> None:
     assert ws.repo_root == git_repo.path
 
 
-def test_git_worktree_file(git_repo, tmp_path: Path) -> None:
+def test_git_worktree_file(git_repo: GitRepo, tmp_path: Path) -> None:
     worktree = tmp_path / "wt"
     git_repo.git("worktree", "add", "-q", str(worktree), "-b", "side")
     assert (worktree / ".git").is_file()
@@ -105,7 +107,7 @@ def test_cwd_fallback(tmp_path: Path) -> None:
     assert root_of(tmp_path) == tmp_path / "ttmp"
 
 
-def test_root_flag_before_and_on_the_verb(invoke, tmp_path: Path) -> None:
+def test_root_flag_before_and_on_the_verb(invoke: Callable[..., Result], tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     invoke(
         ["ticket", "create", "--ticket", "A-1", "--title", "x", "--root", str(docs)], cwd=tmp_path
@@ -116,7 +118,7 @@ def test_root_flag_before_and_on_the_verb(invoke, tmp_path: Path) -> None:
     assert before.stdout == on_verb.stdout
 
 
-def test_env_config_through_cli(invoke, tmp_path: Path) -> None:
+def test_env_config_through_cli(invoke: Callable[..., Result], tmp_path: Path) -> None:
     (tmp_path / "cfg.yaml").write_text("root: viaenv\n", encoding="utf-8")
     out = invoke(
         ["config", "show"], cwd=tmp_path, env={"DOCMGR_CONFIG": str(tmp_path / "cfg.yaml")}
@@ -125,7 +127,9 @@ def test_env_config_through_cli(invoke, tmp_path: Path) -> None:
     assert "✓ DOCMGR_CONFIG env var" in out.stdout
 
 
-def test_missing_root_is_an_error_for_readers(invoke, tmp_path: Path) -> None:
+def test_missing_root_is_an_error_for_readers(
+    invoke: Callable[..., Result], tmp_path: Path
+) -> None:
     out = invoke(["ticket", "list", "--root", str(tmp_path / "nope")], cwd=tmp_path, expect=1)
     assert out.stderr == (
         f"Error: root directory does not exist: {tmp_path / 'nope'} — run "
@@ -136,7 +140,7 @@ def test_missing_root_is_an_error_for_readers(invoke, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- config show
 
 
-def test_config_show(invoke, tmp_path: Path) -> None:
+def test_config_show(invoke: Callable[..., Result], tmp_path: Path) -> None:
     (tmp_path / ".ttmp.yaml").write_text(
         "root: ttmp\ndefaults:\n    owners: [manuel, alex]\n    intent: long-term\n",
         encoding="utf-8",
@@ -158,7 +162,9 @@ def test_config_show(invoke, tmp_path: Path) -> None:
     assert {"setting": "root", "value": str(tmp_path / "ttmp"), "source": ".ttmp.yaml"} in rows
 
 
-def test_config_show_git_and_cwd_steps(invoke, tmp_path: Path, git_repo) -> None:
+def test_config_show_git_and_cwd_steps(
+    invoke: Callable[..., Result], tmp_path: Path, git_repo: GitRepo
+) -> None:
     out = invoke(["config", "show"], cwd=git_repo.path).stdout
     assert f"✓ Git repository root: {git_repo.path / 'ttmp'}" in out
     plain = tmp_path / "plain"
@@ -170,7 +176,7 @@ def test_config_show_git_and_cwd_steps(invoke, tmp_path: Path, git_repo) -> None
 # --------------------------------------------------------------------------- configure / init
 
 
-def test_configure_writes_and_keeps(invoke, git_repo) -> None:
+def test_configure_writes_and_keeps(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     cwd = git_repo.path
     out = invoke(["configure", "--owners", "manuel", "--intent", "long-term"], cwd=cwd)
     assert out.stdout.splitlines() == [
@@ -209,7 +215,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_init_creates_root_and_is_idempotent(invoke, git_repo) -> None:
+def test_init_creates_root_and_is_idempotent(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     out = invoke(["init"], cwd=cwd)
     root = cwd / "ttmp"
@@ -239,7 +247,9 @@ def test_init_creates_root_and_is_idempotent(invoke, git_repo) -> None:
     assert snapshot(cwd) == before
 
 
-def test_init_force_keeps_custom_vocabulary_and_rewrites_templates(invoke, git_repo) -> None:
+def test_init_force_keeps_custom_vocabulary_and_rewrites_templates(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(
@@ -255,7 +265,7 @@ def test_init_force_keeps_custom_vocabulary_and_rewrites_templates(invoke, git_r
     assert template.read_text(encoding="utf-8") == original
 
 
-def test_init_without_seed(invoke, tmp_path: Path) -> None:
+def test_init_without_seed(invoke: Callable[..., Result], tmp_path: Path) -> None:
     invoke(["init", "--root", str(tmp_path / "r"), "--no-seed-vocabulary"], cwd=tmp_path)
     assert (tmp_path / "r/vocabulary.yaml").read_text(encoding="utf-8") == (
         "topics: []\ndocTypes: []\nintent: []\n"
@@ -265,7 +275,7 @@ def test_init_without_seed(invoke, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- vocab
 
 
-def test_vocab_list_and_add(invoke, git_repo) -> None:
+def test_vocab_list_and_add(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     rows = json.loads(
@@ -303,7 +313,7 @@ def test_vocab_list_and_add(invoke, git_repo) -> None:
     assert err.startswith("Error: invalid category: colors")
 
 
-def test_malformed_vocabulary_is_an_error(invoke, git_repo) -> None:
+def test_malformed_vocabulary_is_an_error(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     cwd = git_repo.path
     (cwd / "ttmp").mkdir()
     (cwd / "ttmp/vocabulary.yaml").write_text("topics: [x\n", encoding="utf-8")

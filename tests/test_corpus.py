@@ -6,14 +6,18 @@ on the Go tool's own workspace (``corpus``, marked ``needs_corpus``)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Result
 
 from docmgr import model
+from docmgr.errors import FrontMatterError
 from docmgr.formats import front_matter as fm
 from docmgr.seams.fsio import update_file
 
@@ -95,7 +99,11 @@ def per_workspace(quirks: Any, corpus: Any) -> pytest.MarkDecorator:
 @pytest.mark.parametrize("env", CACHE_MODES)
 @per_workspace(quirks=14, corpus=50)  # fact: at least this many tickets
 def test_ticket_list_lists_every_parseable_index(
-    invoke, real_world: Path, expected, env, fact
+    invoke: Callable[..., Result],
+    real_world: Path,
+    expected: dict[str, Any],
+    env: dict[str, str],
+    fact: int,
 ) -> None:
     out = invoke(["ticket", "list", "--output", "json"], cwd=real_world, env=env)
     rows = json.loads(out.stdout)
@@ -112,7 +120,13 @@ def test_ticket_list_lists_every_parseable_index(
 
 @pytest.mark.parametrize("env", CACHE_MODES)
 @per_workspace(quirks=20, corpus=200)  # fact: at least this many documents
-def test_doc_list_lists_every_parseable_doc(invoke, real_world: Path, expected, env, fact) -> None:
+def test_doc_list_lists_every_parseable_doc(
+    invoke: Callable[..., Result],
+    real_world: Path,
+    expected: dict[str, Any],
+    env: dict[str, str],
+    fact: int,
+) -> None:
     out = invoke(["doc", "list", "--output", "json"], cwd=real_world, env=env)
     rows = json.loads(out.stdout)
     want = sorted(rel for rel in expected["parsed"] if rel.rsplit("/", 1)[-1] != "index.md")
@@ -123,7 +137,9 @@ def test_doc_list_lists_every_parseable_doc(invoke, real_world: Path, expected, 
     assert warned_paths(out.stderr) == reported
 
 
-def test_human_listing_summarises_skipped_docs(invoke, real_world: Path) -> None:
+def test_human_listing_summarises_skipped_docs(
+    invoke: Callable[..., Result], real_world: Path
+) -> None:
     out = invoke(["doc", "list"], cwd=real_world)
     assert out.stdout.startswith("## Documents (")
     assert len(out.stderr.splitlines()) == 1
@@ -151,8 +167,12 @@ def values_of(meta: model.DocMeta, data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in typed.items() if k.lower() in present and v is not None}
 
 
+def _same(current: str, *, updates: dict[str, Any]) -> str:
+    return fm.update_fields(current, updates)
+
+
 @per_workspace(quirks=34, corpus=250)  # fact: at least this many parseable documents
-def test_rewrite_with_same_values_is_byte_identical(real_world: Path, fact) -> None:
+def test_rewrite_with_same_values_is_byte_identical(real_world: Path, fact: int) -> None:
     root = real_world / "ttmp"
     checked = 0
     for rel, path, _control in corpus_markdown(root):
@@ -160,17 +180,17 @@ def test_rewrite_with_same_values_is_byte_identical(real_world: Path, fact) -> N
         text = before.decode("utf-8")
         try:
             meta, parts = fm.read(text, path=rel)
-        except fm.FrontMatterError:
+        except FrontMatterError:
             continue
         updates = values_of(meta, fm.load_yaml(parts.yaml))
-        update_file(path, lambda current, u=updates: fm.update_fields(current, u))
+        update_file(path, functools.partial(_same, updates=updates))
         assert path.read_bytes() == before, rel
         checked += 1
     assert checked >= fact
 
 
 @per_workspace(quirks="WG-101", corpus="DOCMGR-101")  # fact: a flat ticket, by a short ref
-def test_reading_does_not_write(invoke, real_world: Path, fact) -> None:
+def test_reading_does_not_write(invoke: Callable[..., Result], real_world: Path, fact: int) -> None:
     def snapshot() -> dict[str, tuple[int, bytes]]:
         return {
             str(p): (p.stat().st_mtime_ns, p.read_bytes())

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 
 from docmgr.formats import tasks as tasks_format
 
@@ -45,7 +47,9 @@ def _run(cwd: Path, args: list[str], *, fault: bool) -> subprocess.CompletedProc
         ),
     ],
 )
-def test_killed_writer_leaves_old_version_and_temp_is_cleaned(invoke, git_repo, name, args) -> None:
+def test_killed_writer_leaves_old_version_and_temp_is_cleaned(
+    invoke: Callable[..., Result], git_repo: GitRepo, name: str, args: list[str]
+) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(["ticket", "create", "--ticket", "CR-1", "--title", "Crash"], cwd=cwd)

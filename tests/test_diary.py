@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -457,7 +459,7 @@ def test_insert_only_adds_bytes(
     assert str(number) in labels
 
 
-def test_golden_whole_diary_after_two_steps(invoke, tmp_path) -> None:
+def test_golden_whole_diary_after_two_steps(invoke: Callable[..., Result], tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
     (work / ".git").mkdir()

@@ -6,9 +6,12 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import GitRepo, Result
 
 TICKET = "VM-004-EXPAND-E2E-COVERAGE"
 TITLE = "Expand vm-system daemon API e2e and integration coverage"
@@ -17,7 +20,9 @@ DIARY_REL = f"{FOLDER}/reference/01-diary.md"
 STAMP = "**Date:** 2026-02-08 10:47 -05:00 · **Author:** Test User"
 
 
-def make_ticket(invoke, cwd: Path, *, goal: str = "Expand the daemon API coverage.") -> Path:
+def make_ticket(
+    invoke: Callable[..., Result], cwd: Path, *, goal: str = "Expand the daemon API coverage."
+) -> Path:
     invoke(["init"], cwd=cwd)
     invoke(
         ["ticket", "create", "--ticket", TICKET, "--title", TITLE, "--topics", "backend"], cwd=cwd
@@ -26,14 +31,17 @@ def make_ticket(invoke, cwd: Path, *, goal: str = "Expand the daemon API coverag
     return cwd / "ttmp" / DIARY_REL
 
 
-def verify_rows(invoke, cwd: Path, *args: str, expect: int = 0) -> list[dict]:
+def verify_rows(
+    invoke: Callable[..., Result], cwd: Path, *args: str, expect: int = 0
+) -> list[dict[str, Any]]:
     out = invoke(
         ["diary", "verify", "--ticket", TICKET, "--output", "json", *args], cwd=cwd, expect=expect
     )
-    return json.loads(out.stdout)
+    rows: list[dict[str, Any]] = json.loads(out.stdout)
+    return rows
 
 
-def test_whole_ticket_end_to_end(invoke, git_repo) -> None:
+def test_whole_ticket_end_to_end(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     invoke(
@@ -163,7 +171,9 @@ def test_whole_ticket_end_to_end(invoke, git_repo) -> None:
     assert [r["status"] for r in verify_rows(invoke, cwd)] == ["na", "ok"]
 
 
-def test_missing_commit_is_matched_by_subject(invoke, git_repo) -> None:
+def test_missing_commit_is_matched_by_subject(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     target = git_repo.commit("Feature: retry the daemon", {"a.go": "package a\n"})
@@ -195,7 +205,9 @@ def test_missing_commit_is_matched_by_subject(invoke, git_repo) -> None:
     assert "**Commit (code):** `abcdef1`\n" in text  # nothing to propose: left alone
 
 
-def test_outside_a_git_repository_commit_fails_in_one_line(invoke, tmp_path) -> None:
+def test_outside_a_git_repository_commit_fails_in_one_line(
+    invoke: Callable[..., Result], tmp_path: Path
+) -> None:
     cwd = tmp_path / "plain"
     cwd.mkdir()
     diary_path = make_ticket(invoke, cwd)
@@ -213,7 +225,9 @@ def test_outside_a_git_repository_commit_fails_in_one_line(invoke, tmp_path) -> 
     assert "## Step 1: no commit" in diary_path.read_text(encoding="utf-8")
 
 
-def test_unknown_revision_names_revision_and_repository(invoke, git_repo) -> None:
+def test_unknown_revision_names_revision_and_repository(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     make_ticket(invoke, cwd)
     out = invoke(
@@ -225,7 +239,9 @@ def test_unknown_revision_names_revision_and_repository(invoke, git_repo) -> Non
     assert out.stderr.count("\n") == 1
 
 
-def test_commit_auto_skips_head_already_cited(invoke, git_repo) -> None:
+def test_commit_auto_skips_head_already_cited(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     head = git_repo.git("rev-parse", "HEAD")
@@ -253,7 +269,9 @@ def test_commit_auto_skips_head_already_cited(invoke, git_repo) -> None:
         cwd=cwd,
     )
     lines = [
-        l for l in diary_path.read_text(encoding="utf-8").splitlines() if l.startswith("**Commit")
+        line
+        for line in diary_path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("**Commit")
     ]
     assert lines == [
         f'**Commit (code):** {head} — "Initial commit"',
@@ -262,7 +280,9 @@ def test_commit_auto_skips_head_already_cited(invoke, git_repo) -> None:
     ]
 
 
-def test_step_link_rewrites_only_that_line(invoke, git_repo) -> None:
+def test_step_link_rewrites_only_that_line(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     for title in ("one", "two", "three"):
@@ -287,7 +307,9 @@ def test_step_link_rewrites_only_that_line(invoke, git_repo) -> None:
     )
 
 
-def test_step_link_inserts_a_missing_commit_line(invoke, git_repo) -> None:
+def test_step_link_inserts_a_missing_commit_line(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     with diary_path.open("a", encoding="utf-8") as handle:
@@ -302,7 +324,7 @@ def test_step_link_inserts_a_missing_commit_line(invoke, git_repo) -> None:
     )
 
 
-def test_renumber_in_file_order(invoke, git_repo) -> None:
+def test_renumber_in_file_order(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     with diary_path.open("a", encoding="utf-8") as handle:
@@ -325,7 +347,7 @@ def test_renumber_in_file_order(invoke, git_repo) -> None:
     assert "already numbered" in out.stdout
 
 
-def test_step_list_and_show(invoke, git_repo) -> None:
+def test_step_list_and_show(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     cwd = git_repo.path
     make_ticket(invoke, cwd)
     head = git_repo.git("rev-parse", "HEAD")
@@ -366,7 +388,9 @@ def test_step_list_and_show(invoke, git_repo) -> None:
     assert f"Step 2: two  [{head[:7]}]  2026-02-08 10:47 -05:00 · Test User  lines" in human
 
 
-def test_step_from_file_and_stdin(invoke, git_repo, tmp_path) -> None:
+def test_step_from_file_and_stdin(
+    invoke: Callable[..., Result], git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     body = tmp_path / "step.md"
@@ -389,7 +413,9 @@ def test_step_from_file_and_stdin(invoke, git_repo, tmp_path) -> None:
     ) in text
 
 
-def test_step_edit_uses_the_editor(invoke, git_repo, tmp_path) -> None:
+def test_step_edit_uses_the_editor(
+    invoke: Callable[..., Result], git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     editor = tmp_path / "editor.py"
@@ -416,7 +442,9 @@ def test_step_edit_uses_the_editor(invoke, git_repo, tmp_path) -> None:
     assert "### Why\n- it works\n" in text
 
 
-def test_separate_code_repository_and_commit_links(invoke, git_repo, tmp_path) -> None:
+def test_separate_code_repository_and_commit_links(
+    invoke: Callable[..., Result], git_repo: GitRepo, tmp_path: Path
+) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / ".git").mkdir()
@@ -458,7 +486,9 @@ def test_separate_code_repository_and_commit_links(invoke, git_repo, tmp_path) -
     assert f"not a git repository: {other}" in out.stderr
 
 
-def test_diary_must_be_inside_the_docs_root(invoke, git_repo, tmp_path) -> None:
+def test_diary_must_be_inside_the_docs_root(
+    invoke: Callable[..., Result], git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     make_ticket(invoke, cwd)
     outside = tmp_path / "outside-diary.md"
@@ -514,7 +544,7 @@ def independent_count(text: str) -> int:
     return len(re.findall(r"^#{1,3} +Step +\d", _FENCED.sub("", text), flags=re.M))
 
 
-def per_workspace(quirks: tuple, corpus: tuple) -> pytest.MarkDecorator:
+def per_workspace(quirks: tuple[Any, ...], corpus: tuple[Any, ...]) -> pytest.MarkDecorator:
     """Parametrize ``real_world`` (indirectly) and ``facts``: one tuple per workspace."""
     return pytest.mark.parametrize(
         ("real_world", "facts"),
@@ -530,7 +560,9 @@ def per_workspace(quirks: tuple, corpus: tuple) -> pytest.MarkDecorator:
 @per_workspace(
     quirks=(QUIRK_STEPS, "WG-002", "3"), corpus=(CORPUS_STEPS, "001-ADD-DOCMGR-UI", "34")
 )
-def test_step_list_on_every_real_world_diary(invoke, real_world, facts) -> None:
+def test_step_list_on_every_real_world_diary(
+    invoke: Callable[..., Result], real_world: Path, facts: tuple[Any, ...]
+) -> None:
     pinned, ticket, twice = facts
     root = real_world / "ttmp"
     diaries = sorted(p.relative_to(root).as_posix() for p in root.rglob("*diary*.md"))
@@ -558,7 +590,9 @@ def test_step_list_on_every_real_world_diary(invoke, real_world, facts) -> None:
     quirks=("Walkers: migrate status to QueryDocs", "5a1e7c3", {"2", "3"}),
     corpus=("Cleanup: migrate status to QueryDocs", "f61606c", {"9", "14", "34"}),
 )
-def test_verify_all_on_a_real_world_workspace_reports_every_step(invoke, real_world, facts) -> None:
+def test_verify_all_on_a_real_world_workspace_reports_every_step(
+    invoke: Callable[..., Result], real_world: Path, facts: tuple[Any, ...]
+) -> None:
     subject, moved_hash, twice = facts
     (real_world / ".git").rmdir()
     for args in (
@@ -591,13 +625,15 @@ def test_verify_all_on_a_real_world_workspace_reports_every_step(invoke, real_wo
 @pytest.mark.parametrize(
     "args", [["--help"], ["step", "--help"], ["step", "add", "--help"], ["verify", "--help"]]
 )
-def test_help_has_examples(invoke, tmp_path, args) -> None:
+def test_help_has_examples(invoke: Callable[..., Result], tmp_path: Path, args: list[str]) -> None:
     out = invoke(["diary", *args], cwd=tmp_path)
     if args[-2:] != ["step", "--help"] and args != ["--help"]:
         assert "Example:" in out.stdout
 
 
-def test_from_file_excludes_the_piecewise_options(invoke, git_repo, tmp_path) -> None:
+def test_from_file_excludes_the_piecewise_options(
+    invoke: Callable[..., Result], git_repo: GitRepo, tmp_path: Path
+) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     before = diary_path.read_bytes()
@@ -627,7 +663,9 @@ def test_from_file_excludes_the_piecewise_options(invoke, git_repo, tmp_path) ->
     assert diary_path.read_bytes() == before
 
 
-def test_step_link_appends_to_a_step_without_sections(invoke, git_repo) -> None:
+def test_step_link_appends_to_a_step_without_sections(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     with diary_path.open("a", encoding="utf-8") as handle:
@@ -644,7 +682,9 @@ def test_step_link_appends_to_a_step_without_sections(invoke, git_repo) -> None:
     )
 
 
-def test_step_add_follows_the_diary_heading_level(invoke, git_repo) -> None:
+def test_step_add_follows_the_diary_heading_level(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     diary_path = make_ticket(invoke, cwd)
     with diary_path.open("a", encoding="utf-8") as handle:
@@ -657,7 +697,9 @@ def test_step_add_follows_the_diary_heading_level(invoke, git_repo) -> None:
     assert "\n### What I did" not in text
 
 
-def test_one_diary_per_ticket_unless_another(invoke, git_repo) -> None:
+def test_one_diary_per_ticket_unless_another(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     make_ticket(invoke, cwd)
     out = invoke(["diary", "create", "--ticket", TICKET], cwd=cwd, expect=1)

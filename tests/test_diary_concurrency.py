@@ -8,8 +8,10 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 
 import pytest
+from conftest import GitRepo, Result
 
 TICKET = "VM-004-EXPAND-E2E-COVERAGE"
 PROCESSES = 8
@@ -28,7 +30,9 @@ DRIVER = textwrap.dedent("""
 
 
 @pytest.mark.slow
-def test_parallel_step_adds_get_distinct_numbers(invoke, git_repo) -> None:
+def test_parallel_step_adds_get_distinct_numbers(
+    invoke: Callable[..., Result], git_repo: GitRepo
+) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from conftest import GitRepo
 
 from docmgr.errors import GitLinkError
-from docmgr.seams.gitlink import open_repository, subject_of
+from docmgr.seams.gitlink import Repository, open_repository, subject_of
 
 
 @pytest.fixture
-def repo(git_repo):
+def repo(git_repo: GitRepo) -> Iterator[Repository]:
     handle = open_repository(git_repo.path / "README.md")  # any path inside the work tree
     yield handle
     handle.close()
 
 
-def test_resolve_any_revision(git_repo, repo) -> None:
+def test_resolve_any_revision(git_repo: GitRepo, repo: Repository) -> None:
     first = git_repo.git("rev-parse", "HEAD")
     second = git_repo.commit("Second: add a file", {"src/a.py": "x = 1\n"})
     git_repo.git("tag", "v1", first)
@@ -30,7 +33,9 @@ def test_resolve_any_revision(git_repo, repo) -> None:
     assert repo.root == git_repo.path
 
 
-def test_unknown_revision_names_revision_and_repository(git_repo, repo) -> None:
+def test_unknown_revision_names_revision_and_repository(
+    git_repo: GitRepo, repo: Repository
+) -> None:
     with pytest.raises(GitLinkError) as caught:
         repo.resolve("nope-nope")
     assert str(caught.value).startswith(
@@ -40,26 +45,27 @@ def test_unknown_revision_names_revision_and_repository(git_repo, repo) -> None:
         repo.resolve("--output=/tmp/x")
 
 
-def test_not_a_repository(tmp_path) -> None:
+def test_not_a_repository(tmp_path: Path) -> None:
     with pytest.raises(GitLinkError) as caught:
         open_repository(tmp_path)
     assert caught.value.message == f"not a git repository: {tmp_path}"
     assert "\n" not in str(caught.value)
 
 
-def test_changed_files_are_absolute(git_repo, repo) -> None:
+def test_changed_files_are_absolute(git_repo: GitRepo, repo: Repository) -> None:
     h = git_repo.commit("Two files", {"src/a.py": "a\n", "docs/b.md": "b\n"})
     assert repo.changed_files(h) == [git_repo.path / "docs/b.md", git_repo.path / "src/a.py"]
     root = git_repo.git("rev-list", "--max-parents=0", "HEAD")
     assert repo.changed_files(root) == [git_repo.path / "README.md"]
 
 
-def test_lookup_and_reachability(git_repo, repo) -> None:
+def test_lookup_and_reachability(git_repo: GitRepo, repo: Repository) -> None:
     main_head = git_repo.git("rev-parse", "HEAD")
     git_repo.git("checkout", "-q", "-b", "feature")
     feature = git_repo.commit("Feature work", {"f.txt": "f\n"})
     git_repo.git("checkout", "-q", "main")
-    assert repo.lookup(feature[:8]).hash == feature
+    found = repo.lookup(feature[:8])
+    assert found is not None and found.hash == feature
     assert repo.lookup("deadbeef") is None
     assert repo.lookup("not-hex") is None
     assert repo.is_reachable(main_head, "main")
@@ -67,12 +73,14 @@ def test_lookup_and_reachability(git_repo, repo) -> None:
     assert repo.is_reachable(feature, "feature")
 
 
-def test_rewritten_commit_found_by_patch_id_then_subject(git_repo, repo) -> None:
+def test_rewritten_commit_found_by_patch_id_then_subject(
+    git_repo: GitRepo, repo: Repository
+) -> None:
     old = git_repo.commit("Add the parser", {"p.py": "parse = 1\n"})
     git_repo.git("commit", "-q", "--amend", "-m", "Parser: add it")  # same patch, new subject
     amended = git_repo.git("rev-parse", "HEAD")
     found = repo.find_rewritten(old=repo.lookup(old), subject="Add the parser", rev="HEAD")
-    assert (found.commit.hash, found.match) == (amended, "patch-id")
+    assert found is not None and (found.commit.hash, found.match) == (amended, "patch-id")
 
     changed = git_repo.commit("Tune the parser", {"p.py": "parse = 2\n"})
     (git_repo.path / "p.py").write_text("parse = 3\n", encoding="utf-8")
@@ -80,10 +88,10 @@ def test_rewritten_commit_found_by_patch_id_then_subject(git_repo, repo) -> None
     retuned = git_repo.git("rev-parse", "HEAD")
     repo = open_repository(git_repo.path)  # a handle is a snapshot of one run: reopen
     found = repo.find_rewritten(old=repo.lookup(changed), subject="", rev="HEAD")
-    assert (found.commit.hash, found.match) == (retuned, "subject")
+    assert found is not None and (found.commit.hash, found.match) == (retuned, "subject")
 
     gone = repo.find_rewritten(old=None, subject="Parser: add it", rev="HEAD")
-    assert (gone.commit.hash, gone.match) == (amended, "subject")
+    assert gone is not None and (gone.commit.hash, gone.match) == (amended, "subject")
     assert repo.find_rewritten(old=None, subject="Never written", rev="HEAD") is None
     repo.close()
 
@@ -93,7 +101,7 @@ def test_subject_of_matches_git_format() -> None:
     assert subject_of("Two line\nsubject\n\nBody") == "Two line subject"
 
 
-def test_commit_urls_from_origin(git_repo, repo) -> None:
+def test_commit_urls_from_origin(git_repo: GitRepo, repo: Repository) -> None:
     assert repo.commit_url("abc") is None
     git_repo.git("remote", "add", "origin", "https://gitlab.com/g/p.git")
     fresh = open_repository(git_repo.path)
@@ -106,6 +114,9 @@ def test_commit_urls_from_origin(git_repo, repo) -> None:
 def test_cli_import_does_not_load_gitpython() -> None:
     import subprocess
 
-    code = "import sys, docmgr.cli, docmgr.ops.diary, docmgr.reports.diary_verify; print('git' in sys.modules)"
+    code = (
+        "import sys, docmgr.cli, docmgr.ops.diary, docmgr.reports.diary_verify;"
+        " print('git' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

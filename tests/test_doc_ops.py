@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 
 from docmgr.formats import front_matter
 
@@ -13,7 +15,7 @@ DATED = "2026/02/08"
 
 
 @pytest.fixture
-def ws(invoke, git_repo) -> Path:
+def ws(invoke: Callable[..., Result], git_repo: GitRepo) -> Path:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(["ticket", "create", "--ticket", "DOC-1", "--title", "Docs"], cwd=cwd)
@@ -26,12 +28,18 @@ def _dir(cwd: Path, name: str = "DOC-1--docs") -> Path:
 
 
 def _add(
-    invoke, cwd: Path, title: str, doc_type: str = "design-doc", ticket: str = "DOC-1"
+    invoke: Callable[..., Result],
+    cwd: Path,
+    title: str,
+    doc_type: str = "design-doc",
+    ticket: str = "DOC-1",
 ) -> None:
     invoke(["doc", "add", "--ticket", ticket, "--doc-type", doc_type, "--title", title], cwd=cwd)
 
 
-def test_doc_move_sets_ticket_and_keeps_last_updated(invoke, ws) -> None:
+def test_doc_move_sets_ticket_and_keeps_last_updated(
+    invoke: Callable[..., Result], ws: Path
+) -> None:
     _add(invoke, ws, "Plan")
     src = _dir(ws) / "design-doc" / "01-plan.md"
     text = src.read_text().replace(
@@ -50,7 +58,7 @@ def test_doc_move_sets_ticket_and_keeps_last_updated(invoke, ws) -> None:
     assert dest.read_text() == text.replace("Ticket: DOC-1", "Ticket: DOC-2")
 
 
-def test_doc_move_errors_and_json(invoke, ws) -> None:
+def test_doc_move_errors_and_json(invoke: Callable[..., Result], ws: Path) -> None:
     _add(invoke, ws, "Plan")
     _add(invoke, ws, "Plan", ticket="DOC-2")
     out = invoke(
@@ -122,7 +130,9 @@ def test_doc_move_errors_and_json(invoke, ws) -> None:
     assert row["dest_path"].endswith("DOC-2--other/reference/01-plan.md")
 
 
-def test_renumber_keeps_numeric_order_and_rewrites_references(invoke, ws) -> None:
+def test_renumber_keeps_numeric_order_and_rewrites_references(
+    invoke: Callable[..., Result], ws: Path
+) -> None:
     folder = _dir(ws) / "design-doc"
     for title in ("Zulu", "Alpha", "Mike"):
         _add(invoke, ws, title)
@@ -143,12 +153,12 @@ def test_renumber_keeps_numeric_order_and_rewrites_references(invoke, ws) -> Non
     assert (row["renamed"], row["status"]) == (0, "completed")
 
 
-def test_renumber_unknown_ticket(invoke, ws) -> None:
+def test_renumber_unknown_ticket(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(["doc", "renumber", "--ticket", "NOPE"], cwd=ws, expect=1)
     assert 'ticket not found: "NOPE"' in out.stderr
 
 
-def test_layout_fix_moves_and_never_overwrites(invoke, ws) -> None:
+def test_layout_fix_moves_and_never_overwrites(invoke: Callable[..., Result], ws: Path) -> None:
     _add(invoke, ws, "Wrong place")
     _add(invoke, ws, "Clash")
     _add(invoke, ws, "Clash", doc_type="reference")
@@ -179,7 +189,7 @@ def test_layout_fix_moves_and_never_overwrites(invoke, ws) -> None:
     assert out.stdout == "No layout issues detected.\n"
 
 
-def test_import_file(invoke, ws, tmp_path) -> None:
+def test_import_file(invoke: Callable[..., Result], ws: Path, tmp_path: Path) -> None:
     source = tmp_path / "spec.pdf"
     source.write_bytes(b"%PDF-1.4 binary \x00\xff")
     out = invoke(
@@ -226,7 +236,7 @@ def test_import_file(invoke, ws, tmp_path) -> None:
     assert (folder / ".meta" / "sources.yaml").read_text().count("- type: local") == 2
 
 
-def test_import_file_errors(invoke, ws, tmp_path) -> None:
+def test_import_file_errors(invoke: Callable[..., Result], ws: Path, tmp_path: Path) -> None:
     source = tmp_path / "a.txt"
     source.write_text("x")
     out = invoke(
@@ -246,6 +256,6 @@ def test_import_file_errors(invoke, ws, tmp_path) -> None:
     assert 'ticket not found: "NOPE"' in out.stderr
 
 
-def test_layout_fix_unknown_ticket(invoke, ws) -> None:
+def test_layout_fix_unknown_ticket(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(["doc", "layout-fix", "--ticket", "NOPE"], cwd=ws, expect=1)
     assert 'ticket not found: "NOPE"' in out.stderr

@@ -7,6 +7,7 @@ import importlib.util
 import inspect
 import re
 from pathlib import Path
+from types import ModuleType
 
 import click
 import pytest
@@ -17,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 CLI_MD = REPO / "docs" / "cli.md"
 
 
-def load_generator():
+def load_generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("gen_cli", REPO / "docs" / "gen_cli.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -59,7 +60,7 @@ def test_the_walk_finds_the_core_verbs() -> None:
 @pytest.mark.parametrize("path", [p for p, _c, _a in VERBS], ids=IDS)
 def test_every_verb_has_help_and_an_example(path: list[str]) -> None:
     text = GEN.help_text(cli, path)
-    command = cli
+    command: click.Command = cli
     for name in path:
         assert isinstance(command, click.Group)
         command = command.commands[name]
@@ -85,7 +86,15 @@ def test_cli_md_is_up_to_date() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["getting-started.md", "cli.md", "file-formats.md", "json-output.md", "design.md"]
+    "name",
+    [
+        "getting-started.md",
+        "cli.md",
+        "file-formats.md",
+        "json-output.md",
+        "design.md",
+        "skills-and-templates.md",
+    ],
 )
 def test_docs_exist_and_link_targets_exist(name: str) -> None:
     text = (REPO / "docs" / name).read_text(encoding="utf-8")
@@ -120,9 +129,10 @@ def test_json_output_doc_names_every_core_key() -> None:
 
 @pytest.mark.parametrize("path", [p for p, _c, _a in VERBS], ids=IDS)
 def test_every_verb_takes_the_shared_options(path: list[str]) -> None:
-    command = cli
+    command: click.Command = cli
     for name in path:
-        command = command.commands[name]  # type: ignore[attr-defined]
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
     names = {opt for param in command.params for opt in getattr(param, "opts", [])}
     missing = {"--root", "--output", "--with-glaze-output"} - names
     assert not missing, (

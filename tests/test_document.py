@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Result
 
 from docmgr import model
 from docmgr.errors import DocmgrError, DocNotFound, UnsafePath
 from docmgr.formats import front_matter as fm
 from docmgr.ops import document as document_ops
 from docmgr.ops import ticket as ticketmod
+from docmgr.seams.clock import FixedClock
 from docmgr.store import lookup
 from docmgr.store.index import load_docs
 from docmgr.store.workspace import Workspace
@@ -21,7 +24,7 @@ TICKET_DIR = "2026/02/08/MEN-1--first"
 
 
 @pytest.fixture
-def ws(tmp_path: Path, clock) -> Workspace:
+def ws(tmp_path: Path, clock: FixedClock) -> Workspace:
     (tmp_path / ".git").mkdir()
     ws = Workspace.open(
         None, cwd=tmp_path, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock
@@ -157,7 +160,7 @@ def test_doc_ref_forms(ref_ws: Workspace, tmp_path: Path) -> None:
     assert lookup.resolve_ref(ref_ws, "MEN-1--first/reference/01-chat.md") == target
 
 
-def test_doc_ref_relative_to_cwd(ref_ws: Workspace, clock) -> None:
+def test_doc_ref_relative_to_cwd(ref_ws: Workspace, clock: FixedClock) -> None:
     sub = ref_ws.root / TICKET_DIR
     here = Workspace.open(
         None, cwd=sub, env={"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}, clock=clock
@@ -198,7 +201,7 @@ def test_ticket_of(ref_ws: Workspace) -> None:
 # --------------------------------------------------------------------------- CLI
 
 
-def test_doc_add_cli_prints_created_path(invoke, ws: Workspace) -> None:
+def test_doc_add_cli_prints_created_path(invoke: Callable[..., Result], ws: Workspace) -> None:
     out = invoke(
         ["doc", "add", "--ticket", "men", "--doc-type", "reference", "--title", "Diary"], cwd=ws.cwd
     )
@@ -223,7 +226,7 @@ def test_doc_add_cli_prints_created_path(invoke, ws: Workspace) -> None:
     assert row["path"] == str(ws.root / TICKET_DIR / "reference/02-x.md")
 
 
-def test_doc_add_unknown_ticket(invoke, ws: Workspace) -> None:
+def test_doc_add_unknown_ticket(invoke: Callable[..., Result], ws: Workspace) -> None:
     out = invoke(
         ["doc", "add", "--ticket", "NOPE", "--doc-type", "reference", "--title", "x"],
         cwd=ws.cwd,
@@ -234,9 +237,11 @@ def test_doc_add_unknown_ticket(invoke, ws: Workspace) -> None:
     )
 
 
-def test_doc_list_filters(invoke, ref_ws: Workspace) -> None:
+def test_doc_list_filters(invoke: Callable[..., Result], ref_ws: Workspace) -> None:
     def rows(*args: str) -> list[dict[str, str]]:
-        return json.loads(invoke(["doc", "list", *args, "--output", "json"], cwd=ref_ws.cwd).stdout)
+        out = invoke(["doc", "list", *args, "--output", "json"], cwd=ref_ws.cwd).stdout
+        found: list[dict[str, str]] = json.loads(out)
+        return found
 
     assert [r["doc_type"] for r in rows("--ticket", "MEN-1")] == ["design-doc", "reference"]
     assert rows("--ticket", "MEN") == rows("--ticket", "MEN-1")  # forgiving: a unique prefix
@@ -255,13 +260,13 @@ def test_doc_list_filters(invoke, ref_ws: Workspace) -> None:
     ]
 
 
-def test_doc_list_human(invoke, ref_ws: Workspace) -> None:
+def test_doc_list_human(invoke: Callable[..., Result], ref_ws: Workspace) -> None:
     out = invoke(["list", "docs"], cwd=ref_ws.cwd).stdout
     assert out.startswith("## Documents (2)\n\n### MEN-1 (2 docs)\n\n- **design-doc** — Chat\n")
     assert f"  - Path: `{TICKET_DIR}/reference/01-chat.md`" in out
 
 
-def test_guidelines(invoke, ws: Workspace) -> None:
+def test_guidelines(invoke: Callable[..., Result], ws: Workspace) -> None:
     listed = invoke(["doc", "guidelines", "--list"], cwd=ws.cwd).stdout.split()
     assert "design-doc" in listed and "reference" in listed
     text = invoke(["doc", "guidelines", "--doc-type", "design-doc"], cwd=ws.cwd).stdout
@@ -274,7 +279,9 @@ def test_guidelines(invoke, ws: Workspace) -> None:
     invoke(["doc", "guidelines"], cwd=ws.cwd, expect=2)
 
 
-def test_doc_list_reports_broken_doc_and_keeps_going(invoke, ref_ws: Workspace) -> None:
+def test_doc_list_reports_broken_doc_and_keeps_going(
+    invoke: Callable[..., Result], ref_ws: Workspace
+) -> None:
     broken = ref_ws.root / TICKET_DIR / "analysis/01-broken.md"
     broken.parent.mkdir()
     broken.write_text("---\nTitle: ok\nSummary: x\n  bad: [\n---\n", encoding="utf-8")
@@ -287,7 +294,7 @@ def test_doc_list_reports_broken_doc_and_keeps_going(invoke, ref_ws: Workspace) 
 
 
 def test_doc_list_honours_nested_docmgrignore_and_skips_underscore_folders(
-    invoke, ref_ws: Workspace
+    invoke: Callable[..., Result], ref_ws: Workspace
 ) -> None:
     ticket_dir = ref_ws.root / TICKET_DIR
     cache = ticket_dir / "scripts/local-cache"

@@ -78,6 +78,12 @@ ALLOWED_FLAGS: dict[tuple[str, str], str] = {
         )
         for flag in ("--doc", "--dest-ticket")
     },
+    ("reports/skills.py", "--root"): (
+        "the load command of spec §11.2 is report output: a command line to copy"
+    ),
+    ("reports/skills.py", "--ticket"): (
+        "the load command of spec §11.2 is report output: a command line to copy"
+    ),
     ("reports/doctor/render.py", "*"): (
         "doctor's report: the roll-up footer of spec §7.5 and the suggested commands of the "
         "diagnostics JSON (spec §7.6), written as argv; report output, not error text"

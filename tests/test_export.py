@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+
+from conftest import Result
 
 
 def _setup(repo: Path) -> None:
@@ -19,7 +22,7 @@ def _setup(repo: Path) -> None:
     (repo / ".git").mkdir()
 
 
-def test_export(invoke, tmp_path: Path) -> None:
+def test_export(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _setup(repo)
     out = tmp_path / "x.sqlite"
@@ -93,7 +96,7 @@ def test_export(invoke, tmp_path: Path) -> None:
     con.close()
 
 
-def test_export_needs_an_existing_folder(invoke, tmp_path: Path) -> None:
+def test_export_needs_an_existing_folder(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _setup(repo)
     out = invoke(
@@ -101,3 +104,23 @@ def test_export_needs_an_existing_folder(invoke, tmp_path: Path) -> None:
     )
     assert "output directory does not exist" in out.stderr
     invoke(["export-sqlite"], cwd=repo, expect=2)
+
+
+def test_readme_table_holds_the_manual(invoke: Callable[..., Result], tmp_path: Path) -> None:
+    """The export explains itself: __about__.md plus every page of docs/ (spec §2.11, S19)."""
+    repo = tmp_path / "repo"
+    _setup(repo)
+    out = tmp_path / "x.sqlite"
+    invoke(["workspace", "export-sqlite", "--out", str(out), "--force", "--root", "ttmp"], cwd=repo)
+    con = sqlite3.connect(out)
+    readme = dict(con.execute("SELECT name, content FROM README").fetchall())
+    con.close()
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    for page in docs.glob("*.md"):
+        assert readme[page.name] == page.read_text(encoding="utf-8"), page.name
+    about = readme["__about__.md"]
+    assert about.startswith("# docmgr workspace export") and "SELECT" in about
+    assert readme["docmgr-how-to-use.md"] == readme["getting-started.md"]
+    assert set(readme) == {"__about__.md", "docmgr-how-to-use.md"} | {
+        p.name for p in docs.glob("*.md")
+    }

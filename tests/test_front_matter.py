@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -546,7 +547,7 @@ def test_multi_line_value_keeps_trailing_newlines() -> None:
         assert fm.read("---\n" + rendered + "---\n")[0].summary == value
 
 
-def test_read_text_refuses_non_utf8_with_a_docmgr_error(tmp_path) -> None:
+def test_read_text_refuses_non_utf8_with_a_docmgr_error(tmp_path: Path) -> None:
     from docmgr.errors import DocmgrError
     from docmgr.seams.fsio import read_text
 

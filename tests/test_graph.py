@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+
+from conftest import Result
 
 from docmgr.reports.graph import node_id, sanitize
 
@@ -39,7 +42,7 @@ def _setup(repo: Path) -> Path:
     return folder
 
 
-def test_graph_mermaid(invoke, tmp_path: Path) -> None:
+def test_graph_mermaid(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     folder = _setup(repo)
     out = invoke(["ticket", "graph", "--ticket", "G-1", "--format", "mermaid"], cwd=repo).stdout
@@ -55,7 +58,7 @@ def test_graph_mermaid(invoke, tmp_path: Path) -> None:
     assert f"  class {a_id} file;" in lines
 
 
-def test_graph_markdown_and_rows(invoke, tmp_path: Path) -> None:
+def test_graph_markdown_and_rows(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _setup(repo)
     out = invoke(["ticket", "graph", "--ticket", "G-1", "--direction", "LR"], cwd=repo).stdout

@@ -62,6 +62,9 @@ _WARM_COMMON = {
     "docmgr",
     "docmgr.cli",
     "docmgr.cli._common",
+    # --print-template-schema on the read verbs (the template machinery itself loads only
+    # when <root>/templates exists)
+    "docmgr.cli._verb_templates",
     "docmgr.cli._hints",  # spells library hints as flags at the error boundary
     "docmgr.cli.output",
     "docmgr.errors",
@@ -184,7 +187,7 @@ def test_warm_read_verbs_load_no_more_docmgr_modules(
     assert loaded - allowed == set(), "a warm read verb loads new docmgr modules"
 
 
-def test_other_verbs_do_not_load_the_web_stack(tmp_path) -> None:
+def test_other_verbs_do_not_load_the_web_stack(tmp_path: Path) -> None:
     """A real verb run (not just --help) of a non-web verb imports no web library."""
     probe = (
         "import sys\nfrom docmgr.cli import cli\n"

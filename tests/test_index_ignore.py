@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+from conftest import Result
 
-def test_ignore_explain(invoke, tmp_path: Path) -> None:
+
+def test_ignore_explain(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "ttmp" / "T-1" / "drafts").mkdir(parents=True)
     (repo / ".git").mkdir()
@@ -25,7 +28,7 @@ def test_ignore_explain(invoke, tmp_path: Path) -> None:
     assert (plain["ignored"], plain["matched"]) == (False, False)
 
 
-def test_ignored_docs_are_not_searched(invoke, tmp_path: Path) -> None:
+def test_ignored_docs_are_not_searched(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "ttmp" / "T-1" / "drafts").mkdir(parents=True)
     (repo / ".git").mkdir()
@@ -43,7 +46,7 @@ def test_ignored_docs_are_not_searched(invoke, tmp_path: Path) -> None:
     assert [r["title"] for r in rows] == ["kept"]
 
 
-def test_ignore_explain_trace(invoke, tmp_path: Path) -> None:
+def test_ignore_explain_trace(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "ttmp" / "T-1" / "drafts").mkdir(parents=True)
     (repo / ".git").mkdir()

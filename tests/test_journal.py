@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from docmgr.errors import DocmgrError, JournalStuck
-from docmgr.seams.journal import JOURNAL_DIR, Transaction, recover
+from docmgr.model import JOURNAL_DIR
+from docmgr.seams.journal import Transaction, recover
 from docmgr.store.ignore import Matcher
 from docmgr.store.workspace import walk_markdown
 
@@ -135,7 +136,9 @@ def apply_plain(root: Path, ops: list[list[str]]) -> None:
             os.rmdir(root / args[0])
 
 
-def expected(tmp_path: Path, ops: list[list[str]], spec: dict[str, str | None] = OLD) -> dict:
+def expected(
+    tmp_path: Path, ops: list[list[str]], spec: dict[str, str | None] = OLD
+) -> dict[str, bytes | None]:
     ref = build(tmp_path / f"oracle-{len(ops)}-{len(os.listdir(tmp_path))}", spec)
     apply_plain(ref, ops)
     return tree(ref)
@@ -227,7 +230,7 @@ def test_folder_rename_with_rewrites_inside_in_either_order(
         assert tx.read_text(f"{T2}/design.md") == OLD[f"{T1}/design.md"]
     assert (root / T2 / "index.md").read_text() == new_index
     assert not (root / T1).exists()
-    assert (root / T2 / "design.md").read_bytes() == OLD[f"{T1}/design.md"].encode()
+    assert (root / T2 / "design.md").read_bytes() == str(OLD[f"{T1}/design.md"]).encode()
 
 
 def test_exception_inside_the_block_changes_nothing(root: Path) -> None:
@@ -455,7 +458,7 @@ def test_committed_journal_format(root: Path) -> None:
     data = (folder / "data").read_bytes()
     first = manifest["ops"][0]
     assert data[first["data"][0] : sum(first["data"])] == OPS[0][2].encode()
-    assert data[first["pre"][0] : sum(first["pre"])] == OLD[f"{T1}/index.md"].encode()
+    assert data[first["pre"][0] : sum(first["pre"])] == str(OLD[f"{T1}/index.md"]).encode()
     assert manifest["ops"][9]["pre"] is None  # changelog.md did not exist
     assert (folder / "progress").read_bytes() == b""
     assert recover(root) == [FINISHED]

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 
+from docmgr.errors import FrontMatterError
 from docmgr.formats import front_matter
 
 
 @pytest.fixture
-def ws(invoke, git_repo) -> Path:
+def ws(invoke: Callable[..., Result], git_repo: GitRepo) -> Path:
     invoke(["init"], cwd=git_repo.path)
     invoke(["ticket", "create", "--ticket", "MT-1", "--title", "Meta"], cwd=git_repo.path)
     invoke(
@@ -34,7 +37,7 @@ def _changed_lines(before: str, after: str, *, keepends: bool = False) -> list[s
     ]
 
 
-def test_update_status_on_index(invoke, ws) -> None:
+def test_update_status_on_index(invoke: Callable[..., Result], ws: Path) -> None:
     index = next((ws / "ttmp").rglob("index.md"))
     text = index.read_text().replace("Status: active\n", "Status: active # keep me\nCustom: 'x'\n")
     text = text.replace(
@@ -51,7 +54,7 @@ def test_update_status_on_index(invoke, ws) -> None:
     assert "Custom: 'x'\n" in index.read_text()
 
 
-def test_update_lists_and_doc_type_targets_json(invoke, ws) -> None:
+def test_update_lists_and_doc_type_targets_json(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(
         [
             "meta",
@@ -92,7 +95,7 @@ def test_update_lists_and_doc_type_targets_json(invoke, ws) -> None:
     assert human.startswith("## Metadata Updates\n\n- `ttmp/") and "Owners → me" in human
 
 
-def test_update_errors(invoke, ws) -> None:
+def test_update_errors(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(
         ["meta", "update", "--ticket", "MT-1", "--field", "LastUpdated", "--value", "x"],
         cwd=ws,
@@ -135,13 +138,15 @@ def test_update_errors(invoke, ws) -> None:
     ],
     indirect=["real_world"],
 )
-def test_real_world_status_update_changes_only_two_lines(invoke, real_world, minimum) -> None:
+def test_real_world_status_update_changes_only_two_lines(
+    invoke: Callable[..., Result], real_world: Path, minimum: int
+) -> None:
     checked = 0
     for path in sorted((real_world / "ttmp").rglob("*.md")):
         before = path.read_bytes().decode("utf-8")  # CRLF stays visible
         try:
             meta, _ = front_matter.read(before)
-        except front_matter.FrontMatterError:
+        except FrontMatterError:
             continue
         invoke(
             ["meta", "update", "--doc", str(path), "--field", "Status", "--value", "review"],

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Result
 
 from docmgr.cli.output import render
 
@@ -42,7 +44,7 @@ VERBS = {
 
 
 @pytest.fixture
-def work(invoke, tmp_path: Path) -> Path:
+def work(invoke: Callable[..., Result], tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()
     invoke(["init"], cwd=tmp_path)
     invoke(
@@ -66,7 +68,7 @@ def work(invoke, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("verb", sorted(VERBS))
-def test_json_keys(invoke, work: Path, verb: str) -> None:
+def test_json_keys(invoke: Callable[..., Result], work: Path, verb: str) -> None:
     args, keys = VERBS[verb]
     rows = json.loads(invoke([*args, "--output", "json"], cwd=work).stdout)
     assert isinstance(rows, list) and rows
@@ -75,7 +77,7 @@ def test_json_keys(invoke, work: Path, verb: str) -> None:
 
 
 @pytest.mark.parametrize("verb", sorted(VERBS))
-def test_csv_header_and_rows(invoke, work: Path, verb: str) -> None:
+def test_csv_header_and_rows(invoke: Callable[..., Result], work: Path, verb: str) -> None:
     args, keys = VERBS[verb]
     text = invoke([*args, "--output", "csv"], cwd=work).stdout
     table = list(csv.reader(io.StringIO(text)))
@@ -84,7 +86,7 @@ def test_csv_header_and_rows(invoke, work: Path, verb: str) -> None:
 
 
 @pytest.mark.parametrize("verb", sorted(VERBS))
-def test_yaml_matches_json(invoke, work: Path, verb: str) -> None:
+def test_yaml_matches_json(invoke: Callable[..., Result], work: Path, verb: str) -> None:
     args, _keys = VERBS[verb]
     import yaml
 
@@ -94,14 +96,16 @@ def test_yaml_matches_json(invoke, work: Path, verb: str) -> None:
 
 
 @pytest.mark.parametrize("verb", sorted(VERBS))
-def test_table_has_upper_case_header(invoke, work: Path, verb: str) -> None:
+def test_table_has_upper_case_header(invoke: Callable[..., Result], work: Path, verb: str) -> None:
     args, keys = VERBS[verb]
     first = invoke([*args, "--output", "table"], cwd=work).stdout.splitlines()[0]
     assert first.split() == [k.upper() for k in keys]
 
 
 @pytest.mark.parametrize("verb", sorted(VERBS))
-def test_with_glaze_output_is_accepted(invoke, work: Path, verb: str) -> None:
+def test_with_glaze_output_is_accepted(
+    invoke: Callable[..., Result], work: Path, verb: str
+) -> None:
     args, _keys = VERBS[verb]
     glaze = invoke([*args, "--with-glaze-output"], cwd=work).stdout
     plain = invoke([*args, "--output", "json"], cwd=work).stdout
@@ -130,14 +134,16 @@ def test_with_glaze_output_is_accepted(invoke, work: Path, verb: str) -> None:
         ),
     ],
 )
-def test_mutating_verbs_json(invoke, work: Path, args: list[str], keys: list[str] | None) -> None:
+def test_mutating_verbs_json(
+    invoke: Callable[..., Result], work: Path, args: list[str], keys: list[str] | None
+) -> None:
     rows = json.loads(invoke([*args, "--output", "json"], cwd=work).stdout)
     assert isinstance(rows, list) and rows
     if keys is not None:
         assert list(rows[0]) == keys
 
 
-def test_zero_rows_is_an_empty_array(invoke, work: Path) -> None:
+def test_zero_rows_is_an_empty_array(invoke: Callable[..., Result], work: Path) -> None:
     assert (
         json.loads(
             invoke(["ticket", "list", "--status", "none", "--output", "json"], cwd=work).stdout
@@ -178,12 +184,12 @@ CREATE = ["ticket", "create", "--title", "t", "--ticket"]
     ],
 )
 def test_verbose_banner_only_with_verbose(
-    invoke, work: Path, plain: list[str], verbose: list[str]
+    invoke: Callable[..., Result], work: Path, plain: list[str], verbose: list[str]
 ) -> None:
     out = invoke(plain, cwd=work).stdout
     assert "Docs root:" not in out and "Reminder:" not in out
     assert len(out.encode()) <= 400
-    banner = f"Docs root: `{work / 'ttmp'}`\nPaths are relative to this root.\n\n"
+    banner = f"Docs root: `{work / 'ttmp'}`\n"  # create verbs then print the Go "Created" report
     assert invoke([*verbose, "--verbose"], cwd=work).stdout.startswith(banner)
     if verbose == plain:  # read verbs: --verbose also works before the verb
         assert invoke(["--verbose", *verbose], cwd=work).stdout.startswith(banner)

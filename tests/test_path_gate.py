@@ -153,6 +153,7 @@ class Case:
 
 
 CASES = [
+    Case("template validate", "--path", outside_file("doc.md")),
     *(
         Case(f"task {verb}", "--tasks-file", outside_file("tasks.md"), args)
         for verb, args in (
@@ -231,6 +232,10 @@ EXEMPT = {
     ("doc guidelines", "--doc-type"): "a template name looked up in the root",
     ("meta update", "--doc-type"): "a filter value",
     ("ticket graph", "--direction"): "not a path: up, down or both",
+    ("skill list", "--file"): "a filter on plans' file sources: compared as paths",
+    ("skill list", "--dir"): "a filter on plans' file sources: compared as paths",
+    ("skill export", "--out-dir"): "the export is written where the user asks (documented)",
+    ("skill export", "--output-skill"): "the .skill zip is written where the user asks",
 }
 
 PATH_WORDS = ("file", "doc", "diary", "path", "dir", "out")

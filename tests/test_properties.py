@@ -6,6 +6,7 @@ import string
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,7 @@ from docmgr.seams import paths
 # any single-line text, including YAML's trouble makers (no line breaks of any kind)
 line_text = st.text(
     alphabet=st.characters(
-        blacklist_categories=("Cs",), blacklist_characters="\n\r\x85\u2028\u2029"
+        blacklist_categories=["Cs"], blacklist_characters="\n\r\x85\u2028\u2029"
     ),
     max_size=40,
 )
@@ -80,7 +81,14 @@ related = st.lists(
     files=related,
     when=stamps,
 )
-def test_render_then_read_round_trips(title, summary, topics, owners, files, when) -> None:
+def test_render_then_read_round_trips(
+    title: str,
+    summary: str,
+    topics: list[str],
+    owners: list[str],
+    files: list[RelatedFile],
+    when: datetime,
+) -> None:
     values = {
         "Title": title,
         "Ticket": "T-1",
@@ -101,7 +109,7 @@ def test_render_then_read_round_trips(title, summary, topics, owners, files, whe
 
 @settings(max_examples=200)
 @given(old=value, new=st.one_of(value, multi), body=st.text(max_size=60), crlf=st.booleans())
-def test_update_touches_only_the_asked_key(old, new, body, crlf) -> None:
+def test_update_touches_only_the_asked_key(old: str, new: str, body: str, crlf: bool) -> None:
     head = f"---\nTitle: keep me\n# comment\nSummary: {fm.scalar(old)}\nCustom: x\n---\n"
     text = head + body
     if crlf:
@@ -110,7 +118,9 @@ def test_update_touches_only_the_asked_key(old, new, body, crlf) -> None:
     meta, parts = fm.read(out)
     assert meta.summary == new
     assert meta.title == "keep me" and meta.extra == {"Custom": "x"}
-    assert out[parts.body_start :] == text[fm.split(text).body_start :]
+    original = fm.split(text)
+    assert original is not None
+    assert out[parts.body_start :] == text[original.body_start :]
     nl = "\r\n" if crlf else "\n"
     assert out.startswith(f"---{nl}Title: keep me{nl}# comment{nl}Summary:")
     assert fm.update_fields(out, {"Summary": new}) == out
@@ -118,7 +128,9 @@ def test_update_touches_only_the_asked_key(old, new, body, crlf) -> None:
 
 @settings(max_examples=300)
 @given(st.text(max_size=30))
-def test_no_ticket_id_escapes_the_root(tmp_path_factory, ticket: str) -> None:
+def test_no_ticket_id_escapes_the_root(
+    tmp_path_factory: pytest.TempPathFactory, ticket: str
+) -> None:
     root = Path("/virtual/root")
     try:
         paths.validate_ticket_id(ticket)
@@ -166,7 +178,9 @@ def test_slugs_are_clean(text: str) -> None:
     missing=st.sampled_from(fm.FIELD_ORDER),
     value=value,
 )
-def test_inserted_key_lands_after_its_predecessor(present, missing, value) -> None:
+def test_inserted_key_lands_after_its_predecessor(
+    present: list[str], missing: str, value: str
+) -> None:
     present = [k for k in present if k != missing]
     header = "".join(f"{k}: x{n}\n" for n, k in enumerate(present))
     text = f"---\n{header}---\nbody\n"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docmgr.errors import UsageProblem
 from docmgr.formats import front_matter
 from docmgr.formats import related as related_format
 from docmgr.ops import relate
@@ -51,7 +54,7 @@ LEGACY_DOCS = [
 
 
 @pytest.fixture
-def repo(invoke, git_repo) -> Path:
+def repo(invoke: Callable[..., Result], git_repo: GitRepo) -> Path:
     cwd = git_repo.path
     (cwd / "pkg").mkdir()
     (cwd / "pkg" / "api.go").write_text("package pkg\n")
@@ -69,7 +72,9 @@ def _related(path: Path) -> list[tuple[str, str]]:
     return [(r.path, r.note) for r in meta.related_files]
 
 
-def test_relate_stores_anchors_sorted_and_keeps_last_updated(invoke, repo) -> None:
+def test_relate_stores_anchors_sorted_and_keeps_last_updated(
+    invoke: Callable[..., Result], repo: Path
+) -> None:
     index = _index(repo)
     before = index.read_text()
     out = invoke(
@@ -97,7 +102,7 @@ def test_relate_stores_anchors_sorted_and_keeps_last_updated(invoke, repo) -> No
     assert after.split("\n---\n", 1)[1] == before.split("\n---\n", 1)[1]  # body untouched
 
 
-def test_relate_merges_notes_by_resolved_path(invoke, repo) -> None:
+def test_relate_merges_notes_by_resolved_path(invoke: Callable[..., Result], repo: Path) -> None:
     index = _index(repo)
     invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", "pkg/api.go:first"], cwd=repo)
     out = invoke(
@@ -124,7 +129,7 @@ def test_relate_merges_notes_by_resolved_path(invoke, repo) -> None:
     assert "matched existing notes" in again.stdout
 
 
-def test_relate_remove_files(invoke, repo) -> None:
+def test_relate_remove_files(invoke: Callable[..., Result], repo: Path) -> None:
     index = _index(repo)
     invoke(
         [
@@ -156,14 +161,16 @@ def test_relate_remove_files(invoke, repo) -> None:
         ("pkg/api.go:  ", "requires a non-empty note for pkg/api.go"),
     ],
 )
-def test_relate_file_note_errors(invoke, repo, value, message) -> None:
+def test_relate_file_note_errors(
+    invoke: Callable[..., Result], repo: Path, value: str, message: str
+) -> None:
     before = _index(repo).read_text()
     out = invoke(["doc", "relate", "--ticket", "REL-1", "--file-note", value], cwd=repo, expect=2)
     assert out.stderr.startswith("Error: ") and message in out.stderr
     assert _index(repo).read_text() == before
 
 
-def test_relate_target_errors(invoke, repo) -> None:
+def test_relate_target_errors(invoke: Callable[..., Result], repo: Path) -> None:
     out = invoke(["doc", "relate", "--file-note", "a.go:x"], cwd=repo, expect=2)
     assert "must specify either --doc or --ticket" in out.stderr
     out = invoke(
@@ -190,16 +197,16 @@ def test_merge_note_rules() -> None:
     assert related_format.merge_note("a", "c") == "a\nc"
 
 
-def test_library_relate_for_diary(repo) -> None:
+def test_library_relate_for_diary(repo: Path) -> None:
     ws = Workspace.open(None, cwd=repo)
     index = _index(repo)
     result = relate.relate(ws, index, file_notes=[("pkg/api.go", "Step 1 touched it")])
     assert (result.added, result.status, result.total) == (1, "updated", 1)
-    with pytest.raises(relate.UsageProblem):
+    with pytest.raises(UsageProblem):
         relate.relate(ws, index, file_notes=[("pkg/api.go", " ")])
 
 
-def test_ws_anchor_with_go_work(tmp_path) -> None:
+def test_ws_anchor_with_go_work(tmp_path: Path) -> None:
     (tmp_path / "go.work").write_text("go 1.22\n")
     repo = tmp_path / "app"
     (repo / "ttmp").mkdir(parents=True)
@@ -219,7 +226,9 @@ def test_ws_anchor_with_go_work(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(("real_world", "rel"), LEGACY_DOCS, indirect=["real_world"])
-def test_relate_on_legacy_doc_keeps_other_entries(invoke, real_world, rel) -> None:
+def test_relate_on_legacy_doc_keeps_other_entries(
+    invoke: Callable[..., Result], real_world: Path, rel: str
+) -> None:
     doc = real_world / "ttmp" / rel
     before = _related(doc)
     assert before, "fixture doc must have legacy RelatedFiles"
@@ -235,7 +244,9 @@ def test_relate_on_legacy_doc_keeps_other_entries(invoke, real_world, rel) -> No
     assert [p for p, _ in after] == sorted(p for p, _ in after)
 
 
-def test_relate_reads_bare_strings_and_lowercase_keys(invoke, repo) -> None:
+def test_relate_reads_bare_strings_and_lowercase_keys(
+    invoke: Callable[..., Result], repo: Path
+) -> None:
     index = _index(repo)
     text = index.read_text().replace(
         "RelatedFiles: []\n",
@@ -247,7 +258,7 @@ def test_relate_reads_bare_strings_and_lowercase_keys(invoke, repo) -> None:
     assert _related(index) == [("README.md", "readme"), ("pkg/api.go", "why")]
 
 
-def test_relate_on_unparseable_doc(invoke, repo) -> None:
+def test_relate_on_unparseable_doc(invoke: Callable[..., Result], repo: Path) -> None:
     bad = repo / "ttmp" / "bad.md"
     bad.write_text("---\nTitle: [unclosed\n---\n")
     out = invoke(["doc", "relate", "--doc", str(bad), "--file-note", "a.go:x"], cwd=repo, expect=1)
@@ -263,7 +274,7 @@ _SEGMENT = st.sampled_from(["a", "b.go", "..", ".", "pkg", "x y", ""])
     scheme=st.sampled_from(["repo", "REPO", "docs", "abs", "ws", "doc"]),
     parts=st.lists(_SEGMENT, max_size=6),
 )
-def test_canonical_is_idempotent(scheme, parts) -> None:
+def test_canonical_is_idempotent(scheme: str, parts: list[str]) -> None:
     raw = f"{scheme}://" + "/".join(parts)
     once = related_format.canonical(raw)
     assert related_format.canonical(once) == once
@@ -275,7 +286,7 @@ def test_canonical_is_idempotent(scheme, parts) -> None:
     path=st.from_regex(r"[a-z][a-z0-9_/.-]{0,20}", fullmatch=True),
     note=st.text(min_size=1, max_size=30).filter(lambda n: n.strip() and "\n" not in n),
 )
-def test_file_note_round_trip(path, note) -> None:
+def test_file_note_round_trip(path: str, note: str) -> None:
     assert related_format.parse_file_note(f"{path}:{note}") == (path, note.strip())
     assert related_format.parse_file_note(f"repo://{path}={note}") == (
         f"repo://{path}",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import Result
 
 from docmgr.reports.search import fts_expression
 from docmgr.seams import dates
@@ -103,7 +105,7 @@ def ws(tmp_path: Path) -> Path:
     return repo
 
 
-def _paths(invoke, cwd: Path, *args: str) -> list[str]:
+def _paths(invoke: Callable[..., Result], cwd: Path, *args: str) -> list[str]:
     out = invoke(["search", *args, "--output", "json"], cwd=cwd).stdout
     return sorted(Path(r["path"]).name for r in json.loads(out))
 
@@ -148,17 +150,19 @@ def test_fts_expression_quotes_user_text(text: str, expected: str) -> None:
         ("nosuchword", []),
     ],
 )
-def test_query_searches_for_what_it_says(invoke, ws: Path, query: str, expected: list[str]) -> None:
+def test_query_searches_for_what_it_says(
+    invoke: Callable[..., Result], ws: Path, query: str, expected: list[str]
+) -> None:
     assert _paths(invoke, ws, "--query", query) == expected
 
 
-def test_raw_fts_for_experts(invoke, ws: Path) -> None:
+def test_raw_fts_for_experts(invoke: Callable[..., Result], ws: Path) -> None:
     assert _paths(invoke, ws, "--fts", "reconnect NOT workers") == ["01-plan.md"]
     bad = invoke(["search", "--fts", "api.go"], cwd=ws, expect=1)
     assert "invalid full-text query" in bad.stderr
 
 
-def test_ranked_with_snippets(invoke, ws: Path) -> None:
+def test_ranked_with_snippets(invoke: Callable[..., Result], ws: Path) -> None:
     rows = json.loads(invoke(["search", "--query", "reconnect", "--output", "json"], cwd=ws).stdout)
     assert list(rows[0]) == ["ticket", "title", "doc_type", "status", "topics", "path", "snippet"]
     assert all("reconnect" in r["snippet"].lower() for r in rows)
@@ -169,7 +173,7 @@ def test_ranked_with_snippets(invoke, ws: Path) -> None:
 # --------------------------------------------------------------------------- filters
 
 
-def test_filters(invoke, ws: Path) -> None:
+def test_filters(invoke: Callable[..., Result], ws: Path) -> None:
     assert _paths(invoke, ws, "--ticket", "SRCH-2") == ["01-deploy.md", "index.md"]
     assert _paths(invoke, ws, "--ticket", "srch-2") == ["01-deploy.md", "index.md"]  # forgiving
     ambiguous = invoke(["search", "--ticket", "SRCH"], cwd=ws, expect=1).stderr
@@ -187,7 +191,7 @@ def test_filters(invoke, ws: Path) -> None:
     assert _paths(invoke, ws, "--query", "reconnect", "--ticket", "SRCH-1") == ["01-plan.md"]
 
 
-def test_date_filters(invoke, ws: Path) -> None:
+def test_date_filters(invoke: Callable[..., Result], ws: Path) -> None:
     assert _paths(invoke, ws, "--since", "2026-01-20") == ["01-deploy.md", "index.md"]
     assert _paths(invoke, ws, "--updated-since", "2026-01-21T00:00:00Z") == ["01-deploy.md"]
     assert _paths(invoke, ws, "--until", "2025-12-31") == ["01-notes.md"]
@@ -197,7 +201,7 @@ def test_date_filters(invoke, ws: Path) -> None:
     assert "invalid --since date" in bad.stderr
 
 
-def test_created_since_uses_file_mtime(invoke, ws: Path) -> None:
+def test_created_since_uses_file_mtime(invoke: Callable[..., Result], ws: Path) -> None:
     old = datetime(2020, 1, 1, tzinfo=UTC).timestamp()
     for folder, _dirs, files in os.walk(ws / "ttmp"):
         for name in files:
@@ -208,7 +212,7 @@ def test_created_since_uses_file_mtime(invoke, ws: Path) -> None:
     assert _paths(invoke, ws, "--created-since", "2026-01-01") == ["01-notes.md"]
 
 
-def test_reverse_lookup_file(invoke, ws: Path) -> None:
+def test_reverse_lookup_file(invoke: Callable[..., Result], ws: Path) -> None:
     for query in (
         "register.go",
         "backend/chat/api/register.go",
@@ -227,19 +231,19 @@ def test_reverse_lookup_file(invoke, ws: Path) -> None:
     assert "file=pkg/deploy/run.sh note=entry point" in human
 
 
-def test_reverse_lookup_dir(invoke, ws: Path) -> None:
+def test_reverse_lookup_dir(invoke: Callable[..., Result], ws: Path) -> None:
     assert _paths(invoke, ws, "--dir", "backend") == ["01-notes.md", "01-plan.md"]
     assert _paths(invoke, ws, "--dir", "backend/chat/") == ["01-plan.md"]
     assert _paths(invoke, ws, "--dir", "chat") == ["01-plan.md"]  # whole segment: not chatapi.go
     assert _paths(invoke, ws, "--dir", "pkg/deploy") == ["01-deploy.md"]
 
 
-def test_needs_a_query_or_filter(invoke, ws: Path) -> None:
+def test_needs_a_query_or_filter(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(["search"], cwd=ws, expect=2)
     assert "must provide at least a query or filter" in out.stderr
 
 
-def test_order_by(invoke, ws: Path) -> None:
+def test_order_by(invoke: Callable[..., Result], ws: Path) -> None:
     rows = json.loads(
         invoke(
             [
@@ -265,13 +269,13 @@ def test_order_by(invoke, ws: Path) -> None:
     invoke(["search", "--topics", "ops", "--order-by", "size"], cwd=ws, expect=2)
 
 
-def test_limit_reports_the_rest_on_stderr(invoke, ws: Path) -> None:
+def test_limit_reports_the_rest_on_stderr(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(["search", "--query", "reconnect", "--limit", "1"], cwd=ws)
     assert len(out.stdout.strip().splitlines()) >= 1
     assert "1 more results" in out.stderr
 
 
-def test_no_cache_gives_the_same_results(invoke, ws: Path) -> None:
+def test_no_cache_gives_the_same_results(invoke: Callable[..., Result], ws: Path) -> None:
     a = invoke(["search", "--query", "design*", "--output", "json"], cwd=ws).stdout
     b = invoke(["search", "--query", "design*", "--no-cache", "--output", "json"], cwd=ws).stdout
     c = invoke(
@@ -280,7 +284,7 @@ def test_no_cache_gives_the_same_results(invoke, ws: Path) -> None:
     assert a == b == c
 
 
-def test_search_sees_edits_between_commands(invoke, ws: Path) -> None:
+def test_search_sees_edits_between_commands(invoke: Callable[..., Result], ws: Path) -> None:
     assert _paths(invoke, ws, "--query", "zebra") == []
     plan = ws / "ttmp" / T / "design" / "01-plan.md"
     plan.write_text(plan.read_text() + "\nA zebra appears.\n")
@@ -315,7 +319,9 @@ def test_search_sees_edits_between_commands(invoke, ws: Path) -> None:
     ],
     indirect=["real_world"],
 )
-def test_real_world_phrase_is_found(invoke, real_world: Path, phrase, found, not_found) -> None:
+def test_real_world_phrase_is_found(
+    invoke: Callable[..., Result], real_world: Path, phrase: str, found: str, not_found: str
+) -> None:
     rows = json.loads(
         invoke(
             ["search", "--query", phrase, "--limit", "0", "--output", "json"], cwd=real_world

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+
+from conftest import GitRepo, Result
 
 TICKET = "VM-004-EXPAND-E2E-COVERAGE"
 FOLDER = f"2026/02/08/{TICKET}--expand-vm-system-daemon-api-e2e-and-integration-coverage"
 
 
-def test_tour(invoke, git_repo) -> None:
+def test_tour(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     out = invoke(

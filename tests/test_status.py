@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+
+from conftest import Result
 
 
 def _doc(title: str, ticket: str, doc_type: str, updated: str = "2026-02-01T10:00:00Z") -> str:
@@ -31,7 +34,7 @@ def _setup(repo: Path) -> None:
     (repo / ".git").mkdir(exist_ok=True)
 
 
-def test_status_rows_and_summary(invoke, tmp_path: Path) -> None:
+def test_status_rows_and_summary(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _setup(repo)
     rows = json.loads(invoke(["status", "--output", "json"], cwd=repo).stdout)
@@ -69,7 +72,7 @@ def test_status_rows_and_summary(invoke, tmp_path: Path) -> None:
     ) == (2, 1, 4, "ok")
 
 
-def test_status_human_and_filters(invoke, tmp_path: Path) -> None:
+def test_status_human_and_filters(invoke: Callable[..., Result], tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     _setup(repo)
     out = invoke(["status"], cwd=repo).stdout
@@ -82,7 +85,7 @@ def test_status_human_and_filters(invoke, tmp_path: Path) -> None:
     assert len(summary.strip().splitlines()) == 1
 
 
-def test_status_needs_a_root(invoke, tmp_path: Path) -> None:
+def test_status_needs_a_root(invoke: Callable[..., Result], tmp_path: Path) -> None:
     (tmp_path / "empty" / ".git").mkdir(parents=True)
     out = invoke(["status"], cwd=tmp_path / "empty", expect=1)
     assert "root directory does not exist" in out.stderr

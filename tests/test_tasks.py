@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docmgr.errors import DocmgrError
 from docmgr.formats import tasks as tasks_format
 
 SAMPLE = (
@@ -24,7 +27,7 @@ SAMPLE = (
 
 
 @pytest.fixture
-def ws(invoke, git_repo) -> Path:
+def ws(invoke: Callable[..., Result], git_repo: GitRepo) -> Path:
     invoke(["init"], cwd=git_repo.path)
     invoke(["ticket", "create", "--ticket", "TSK-1", "--title", "Tasks"], cwd=git_repo.path)
     return git_repo.path
@@ -49,7 +52,7 @@ def test_parse_counts_only_real_checkboxes() -> None:
     ]
 
 
-def test_add_appends_with_stable_id(invoke, ws) -> None:
+def test_add_appends_with_stable_id(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(["task", "add", "--ticket", "TSK-1", "--text", "First thing"], cwd=ws)
     items = tasks_format.parse(_file(ws).read_text())
     assert len(items) == 1 and len(items[0].stable_id) == 4
@@ -72,7 +75,7 @@ def test_add_appends_with_stable_id(invoke, ws) -> None:
     )
 
 
-def test_add_after_and_section_keep_other_lines(invoke, ws) -> None:
+def test_add_after_and_section_keep_other_lines(invoke: Callable[..., Result], ws: Path) -> None:
     path = _seed(ws)
     invoke(["task", "add", "--ticket", "TSK-1", "--text", "sibling", "--after", "2"], cwd=ws)
     invoke(
@@ -95,7 +98,7 @@ def test_add_after_and_section_keep_other_lines(invoke, ws) -> None:
         assert original in lines
 
 
-def test_check_uncheck_several_ids_and_match(invoke, ws) -> None:
+def test_check_uncheck_several_ids_and_match(invoke: Callable[..., Result], ws: Path) -> None:
     path = _seed(ws)
     out = invoke(["task", "check", "--ticket", "TSK-1", "--id", "aaaa,3"], cwd=ws)
     assert out.stdout.startswith("Tasks checked: aaaa,3 (file=")
@@ -133,7 +136,7 @@ def test_check_uncheck_several_ids_and_match(invoke, ws) -> None:
     assert row["checked_ids"] == ["2"] and row["all_tasks_done"] is True
 
 
-def test_unknown_id_prints_the_task_table(invoke, ws) -> None:
+def test_unknown_id_prints_the_task_table(invoke: Callable[..., Result], ws: Path) -> None:
     path = _seed(ws)
     out = invoke(["task", "check", "--ticket", "TSK-1", "--id", "zzzz"], cwd=ws, expect=1)
     assert out.stderr.startswith("Error: task id(s) not found: zzzz in ")
@@ -149,7 +152,7 @@ def test_unknown_id_prints_the_task_table(invoke, ws) -> None:
     assert "no target task specified" in out.stderr
 
 
-def test_edit_keeps_state_indent_and_id(invoke, ws) -> None:
+def test_edit_keeps_state_indent_and_id(invoke: Callable[..., Result], ws: Path) -> None:
     path = _seed(ws)
     out = invoke(
         ["task", "edit", "--ticket", "TSK-1", "--id", "2", "--text", "renamed sub"], cwd=ws
@@ -167,7 +170,7 @@ def test_edit_keeps_state_indent_and_id(invoke, ws) -> None:
     assert row == {"file": str(path), "status": "task edited", "id": "3"}
 
 
-def test_remove_and_migrate(invoke, ws) -> None:
+def test_remove_and_migrate(invoke: Callable[..., Result], ws: Path) -> None:
     path = _seed(ws)
     row = json.loads(
         invoke(
@@ -203,7 +206,7 @@ def test_remove_and_migrate(invoke, ws) -> None:
     )
 
 
-def test_list_human_json_and_empty(invoke, ws) -> None:
+def test_list_human_json_and_empty(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(["task", "list", "--ticket", "TSK-1"], cwd=ws)
     assert (
         out.stdout.startswith("No tasks yet (")
@@ -221,7 +224,9 @@ def test_list_human_json_and_empty(invoke, ws) -> None:
     assert rows[1] == {"id": "2", "index": 2, "checked": True, "text": "nested sub-task"}
 
 
-def test_tasks_file_and_ticket_errors(invoke, ws, tmp_path) -> None:
+def test_tasks_file_and_ticket_errors(
+    invoke: Callable[..., Result], ws: Path, tmp_path: Path
+) -> None:
     other = ws / "ttmp" / "mine.md"  # any file inside the docs root
     other.write_text("- [ ] a\n")
     out = invoke(["task", "list", "--tasks-file", str(other)], cwd=ws)
@@ -253,7 +258,9 @@ def test_new_id_avoids_existing() -> None:
     assert len(seen) == 300
 
 
-def test_human_forms_of_uncheck_remove_and_edit_errors(invoke, ws) -> None:
+def test_human_forms_of_uncheck_remove_and_edit_errors(
+    invoke: Callable[..., Result], ws: Path
+) -> None:
     path = _seed(ws)
     rel = path.relative_to(ws)
     out = invoke(["task", "uncheck", "--ticket", "TSK-1", "--id", "2", "--verbose"], cwd=ws)
@@ -289,12 +296,14 @@ _LINES = st.sampled_from(
 
 @settings(max_examples=150, deadline=None)
 @given(lines=st.lists(_LINES, max_size=14), crlf=st.booleans(), pick=st.integers(0, 20))
-def test_edits_keep_every_other_line_byte_identical(lines, crlf, pick) -> None:
+def test_edits_keep_every_other_line_byte_identical(
+    lines: list[str], crlf: bool, pick: int
+) -> None:
     newline = "\r\n" if crlf and lines else "\n"
     text = newline.join(lines) + (newline if lines else "")
     items = tasks_format.parse(text)
     if sum(1 for line in lines if line == "```") % 2:
-        with pytest.raises(tasks_format.DocmgrError):
+        with pytest.raises(DocmgrError):
             tasks_format.add(text, task_text="new task")
     else:
         added, task = tasks_format.add(text, task_text="new task")

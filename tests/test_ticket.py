@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import Result
 
 from docmgr.errors import TicketAmbiguous, TicketExists, TicketNotFound, UsageProblem
 from docmgr.ops import document as document_ops
 from docmgr.ops import ticket as ticketmod
+from docmgr.seams.clock import FixedClock
 from docmgr.store import lookup, ticket_files
 from docmgr.store.index import load_docs
 from docmgr.store.workspace import Workspace
@@ -139,7 +142,7 @@ def test_unparseable_index_is_not_a_candidate(refs_root: Path) -> None:
 # --------------------------------------------------------------------------- create
 
 
-def test_create_writes_workspace(tmp_path: Path, clock) -> None:
+def test_create_writes_workspace(tmp_path: Path, clock: FixedClock) -> None:
     ws = Workspace.open(
         str(tmp_path / "ttmp"),
         cwd=tmp_path,
@@ -186,7 +189,7 @@ def test_create_scaffold_dirs_flag_and_setting_keep_the_eight_folders(
     assert added.path.parent == third.path / "design"
 
 
-def test_create_existing_id_is_an_error_naming_the_path(tmp_path: Path, clock) -> None:
+def test_create_existing_id_is_an_error_naming_the_path(tmp_path: Path, clock: FixedClock) -> None:
     ws = Workspace.open(
         str(tmp_path / "ttmp"),
         cwd=tmp_path,
@@ -202,7 +205,7 @@ def test_create_existing_id_is_an_error_naming_the_path(tmp_path: Path, clock) -
     assert second.path.is_dir()
 
 
-def test_create_force_overwrites_control_files(tmp_path: Path, clock) -> None:
+def test_create_force_overwrites_control_files(tmp_path: Path, clock: FixedClock) -> None:
     ws = Workspace.open(
         str(tmp_path / "ttmp"),
         cwd=tmp_path,
@@ -215,7 +218,7 @@ def test_create_force_overwrites_control_files(tmp_path: Path, clock) -> None:
     assert (made.path / "tasks.md").read_text(encoding="utf-8") == "# Tasks\n\n## TODO\n\n"
 
 
-def test_create_uses_config_owners_and_intent(tmp_path: Path, clock) -> None:
+def test_create_uses_config_owners_and_intent(tmp_path: Path, clock: FixedClock) -> None:
     (tmp_path / ".ttmp.yaml").write_text(
         "root: ttmp\ndefaults:\n    owners:\n        - manuel\n    intent: short-term\n",
         encoding="utf-8",
@@ -263,7 +266,7 @@ def legacy_root(tmp_path: Path) -> Path:
     return root
 
 
-def test_list_reads_every_real_shape(invoke, legacy_root: Path) -> None:
+def test_list_reads_every_real_shape(invoke: Callable[..., Result], legacy_root: Path) -> None:
     out = invoke(
         ["ticket", "list", "--root", str(legacy_root), "--output", "json"], cwd=legacy_root.parent
     )
@@ -314,7 +317,7 @@ def test_load_docs_reports_error_line_and_keeps_going(legacy_root: Path) -> None
     assert sum(1 for d in docs if d.ok) == 6
 
 
-def test_ticket_show_human_and_json(invoke, tmp_path: Path) -> None:
+def test_ticket_show_human_and_json(invoke: Callable[..., Result], tmp_path: Path) -> None:
     root = tmp_path / "ttmp"
     invoke(
         [
@@ -387,13 +390,15 @@ def test_ticket_show_human_and_json(invoke, tmp_path: Path) -> None:
     assert row["docs"] == ["index.md", "reference/01-ref.md"]
 
 
-def test_ticket_show_without_ref_is_a_usage_error(invoke, tmp_path: Path) -> None:
+def test_ticket_show_without_ref_is_a_usage_error(
+    invoke: Callable[..., Result], tmp_path: Path
+) -> None:
     (tmp_path / "ttmp").mkdir()
     out = invoke(["ticket", "show", "--root", str(tmp_path / "ttmp")], cwd=tmp_path, expect=2)
     assert out.stderr.startswith("Error: specify a ticket")
 
 
-def test_ticket_list_filters_are_forgiving(invoke, refs_root: Path) -> None:
+def test_ticket_list_filters_are_forgiving(invoke: Callable[..., Result], refs_root: Path) -> None:
     root = str(refs_root)
     ambiguous = invoke(
         ["ticket", "list", "--root", root, "--ticket", "MEN"], cwd=refs_root, expect=1
@@ -422,7 +427,9 @@ def test_ticket_list_filters_are_forgiving(invoke, refs_root: Path) -> None:
     assert rows == []
 
 
-def test_create_output_relative_under_cwd_absolute_elsewhere(invoke, tmp_path: Path) -> None:
+def test_create_output_relative_under_cwd_absolute_elsewhere(
+    invoke: Callable[..., Result], tmp_path: Path
+) -> None:
     inside = invoke(
         [
             "ticket",

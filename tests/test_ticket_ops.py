@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo, Result
 
 from docmgr.formats import changelog as changelog_format
 from docmgr.formats import front_matter
+from docmgr.model import DocMeta
 
 DATED = "2026/02/08"
 
 
 @pytest.fixture
-def ws(invoke, git_repo) -> Path:
+def ws(invoke: Callable[..., Result], git_repo: GitRepo) -> Path:
     cwd = git_repo.path
     invoke(["init"], cwd=cwd)
     invoke(["ticket", "create", "--ticket", "OPS-1", "--title", "Ops one"], cwd=cwd)
@@ -28,11 +31,11 @@ def _dir(cwd: Path, name: str = "OPS-1--ops-one") -> Path:
     return cwd / "ttmp" / DATED / name
 
 
-def _meta(path: Path):
+def _meta(path: Path) -> DocMeta:
     return front_matter.read(path.read_text())[0]
 
 
-def test_close_warns_on_open_tasks_and_logs(invoke, ws) -> None:
+def test_close_warns_on_open_tasks_and_logs(invoke: Callable[..., Result], ws: Path) -> None:
     invoke(["task", "add", "--ticket", "OPS-1", "--text", "left over"], cwd=ws)
     out = invoke(["ticket", "close", "--ticket", "ops-1", "--intent", "short-term"], cwd=ws)
     assert out.stderr == "Warning: Not all tasks are done (1 open, 0 done). Closing anyway.\n"
@@ -47,7 +50,7 @@ def test_close_warns_on_open_tasks_and_logs(invoke, ws) -> None:
     assert (folder / "changelog.md").read_text().endswith("\n## 2026-02-08\n\nTicket closed\n\n")
 
 
-def test_close_json_all_done(invoke, ws) -> None:
+def test_close_json_all_done(invoke: Callable[..., Result], ws: Path) -> None:
     invoke(["task", "add", "--ticket", "OPS-1", "--text", "done"], cwd=ws)
     invoke(["task", "check", "--ticket", "OPS-1", "--id", "1"], cwd=ws)
     out = invoke(
@@ -87,12 +90,12 @@ def test_close_json_all_done(invoke, ws) -> None:
     assert changelog_format.parse((_dir(ws) / "changelog.md").read_text())[-1].body == "Wrapped up"
 
 
-def test_close_unknown_ticket(invoke, ws) -> None:
+def test_close_unknown_ticket(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(["ticket", "close", "--ticket", "NOPE-1"], cwd=ws, expect=1)
     assert out.stderr.startswith('Error: ticket not found: "NOPE-1"')
 
 
-def test_rename_rewrites_docs_and_folder(invoke, ws) -> None:
+def test_rename_rewrites_docs_and_folder(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(
         ["ticket", "rename", "--ticket", "OPS-1", "--new-ticket", "OPS-9", "--dry-run"], cwd=ws
     )
@@ -114,7 +117,7 @@ def test_rename_rewrites_docs_and_folder(invoke, ws) -> None:
     assert row["status"] == "renamed" and len(row["updated_docs"]) == 2
 
 
-def test_rename_checks_target_before_rewriting(invoke, ws) -> None:
+def test_rename_checks_target_before_rewriting(invoke: Callable[..., Result], ws: Path) -> None:
     clash = _dir(ws, "OPS-7--ops-one")
     clash.mkdir()
     index = _dir(ws) / "index.md"
@@ -134,7 +137,7 @@ def test_rename_checks_target_before_rewriting(invoke, ws) -> None:
     assert "path separator" in out.stderr
 
 
-def test_move_uses_canonical_id(invoke, ws) -> None:
+def test_move_uses_canonical_id(invoke: Callable[..., Result], ws: Path) -> None:
     out = invoke(
         ["ticket", "move", "--ticket", "ops", "--path-template", "done/{{TICKET}}--{{SLUG}}"],
         cwd=ws,

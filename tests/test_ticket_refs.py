@@ -68,6 +68,10 @@ TABLE: dict[tuple[str, str], list[str]] = {
     ("ticket rename", "ticket"): ["--ticket", "{T}", "--new-ticket", "VM-999"],
     ("ticket move", "ticket"): ["--ticket", "{T}", "--path-template", "archive/{{TICKET}}"],
     ("ticket graph", "ticket"): ["--ticket", "{T}"],
+    ("skill list", "ticket"): ["--ticket", "{T}"],
+    ("skill show", "ticket"): ["ticket-skill", "--ticket", "{T}"],
+    ("skill export", "ticket"): ["ticket-skill", "--ticket", "{T}", "--out-dir", "exported"],
+    ("skill import", "ticket"): ["skill-src", "--ticket", "{T}"],
 }
 
 # ticket parameters that name a new ticket rather than an existing one
@@ -162,6 +166,18 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run("task", "add", "--ticket", FULL, "--text", "Run them")
     run("diary", "create", "--ticket", FULL)
     run("diary", "step", "add", "--ticket", FULL, "--title", "First step")
+    plan = next((repo / "ttmp").rglob(f"{FULL}--*")) / "skills" / "ticket-skill" / "skill.yaml"
+    plan.parent.mkdir(parents=True)
+    plan.write_text(
+        "skill:\n  name: ticket-skill\n  description: A skill of the ticket.\n"
+        "  what_for: Testing references.\n  when_to_use: Always.\n  topics: [testing]\n",
+        encoding="utf-8",
+    )
+    (repo / "skill-src").mkdir()
+    (repo / "skill-src" / "SKILL.md").write_text(
+        "---\nname: imported\ndescription: An imported skill.\n---\n# Imported\n",
+        encoding="utf-8",
+    )
     git("add", "-A")
     git("commit", "-q", "-m", "Workspace")
     return repo

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from docmgr.seams.journal import JOURNAL_DIR
+from docmgr.model import JOURNAL_DIR
 from docmgr.store.ignore import Matcher
 from docmgr.store.index import load_docs
 from docmgr.store.workspace import Workspace, walk_markdown

@@ -48,6 +48,10 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "index": ("index",),
     "api": ("api",),
     "site": ("site",),
+    "skill": ("skill",),
+    "template": ("template",),
+    "completion": ("completion",),
+    "help": ("help",),
     "hooks": ("hooks",),
     "merge-driver": ("hooks",),
 }
@@ -56,12 +60,16 @@ _SOURCES: dict[str, tuple[str, ...]] = {
 SUMMARIES: dict[str, str] = {
     "api": "Serve the HTTP API and the web UI for auditors.",
     "changelog": "Append entries to a ticket's changelog.md.",
+    "completion": "Print the shell completion script for bash, zsh or fish.",
     "config": "Inspect how the docs root is found.",
     "configure": "Write .ttmp.yaml at the repository root.",
     "diary": "Create diaries, append numbered steps linked to commits, and audit them.",
     "doc": "Add, list, relate and move documents.",
-    "doctor": "Check the workspace: front matter, index files, related files, vocabulary, staleness.",
+    "doctor": (
+        "Check the workspace: front matter, index files, related files, vocabulary, staleness."
+    ),
     "export-sqlite": "Export the workspace index as a standalone SQLite database.",
+    "help": "Print a page of docmgr's manual; without a topic, list the topics.",
     "hooks": "Install git hooks that keep the docs true to history (post-rewrite, merge driver).",
     "ignore": "Inspect the ignore policy (.docmgrignore).",
     "import": "Import outside files into a ticket.",
@@ -70,9 +78,11 @@ SUMMARIES: dict[str, str] = {
     "list": "Aliases: 'list tickets' and 'list docs'.",
     "meta": "Change front-matter fields of documents.",
     "search": "Search documents by text and filters, best matches first, with snippets.",
+    "skill": "List, show, export and import skills (skill.yaml plans for coding agents).",
     "site": "Build a static HTML site of the workspace for auditors.",
     "status": "Summarise the workspace: tickets, doc counts, stale tickets.",
     "task": "Work with a ticket's tasks.md (stable ids, sections).",
+    "template": "Check the verb output templates under <root>/templates.",
     "ticket": "Create, list, show and manage tickets.",
     "validate": "Validate documents.",
     "vocab": "List or extend the vocabulary (topics, docTypes, intent, status).",
@@ -97,9 +107,10 @@ class RootGroup(DocmgrGroup):
         self._commands = value
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self._commands:
-            for source in _SOURCES.get(cmd_name, ()):
-                _load(source)
+        # every source, even when the name is known: `workspace` gathers verbs of several
+        # modules, and an earlier `init` (same process) registered it with only its own
+        for source in _SOURCES.get(cmd_name, ()):
+            _load(source)
         return self._commands.get(cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -108,7 +119,7 @@ class RootGroup(DocmgrGroup):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         width = formatter.width - 6 - max(len(name) for name in SUMMARIES)
         rows = [
-            (name, click.utils.make_default_short_help(text, width))
+            (name, click.Command(name, help=text).get_short_help_str(width))
             for name, text in sorted(SUMMARIES.items())
         ]
         with formatter.section("Commands"):
@@ -146,7 +157,7 @@ def _register(module_name: str) -> None:
     ``docmgr workspace <verb>`` also accepts.
     """
     module = importlib.import_module(f"docmgr.cli.{module_name}")
-    commands: dict[str, click.Command] = cli._commands  # type: ignore[attr-defined]
+    commands: dict[str, click.Command] = cli._commands
     for command in getattr(module, "COMMANDS", ()):
         cli.add_command(command)
     for command, alias in getattr(module, "ALIASES", ()):

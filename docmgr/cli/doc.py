@@ -17,6 +17,7 @@ from docmgr.cli._common import (
     ticket_option,
 )
 from docmgr.cli._report import report_skipped
+from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.cli.search import search_cmd
 from docmgr.errors import DocmgrError, UsageProblem
 from docmgr.formats import related as related_format
@@ -91,21 +92,41 @@ def add_cmd(
     }
 
     def human() -> str:
-        line = f"created {ws.display(added.path)}"
         if not app().verbose:
-            return line
-        guide = templates.guideline(ws.root, doc_type)
-        extra = (
-            guide[0]
-            if guide
-            else (
-                f"(No guidelines found for doc-type {doc_type}. Use "
-                "`docmgr doc guidelines --list` to view available types.)"
-            )
-        )
-        return f"{line}\n\n### Guidelines for {doc_type}\n\n{extra}"
+            return f"created {ws.display(added.path)}"
+        return created_report(ws, added, templates.guideline(ws.root, doc_type))
 
-    emit([row], output, glaze, human, banner=True)
+    emit([row], output, glaze, human)
+
+
+def created_report(ws: Any, added: Any, guide: tuple[str, str] | None) -> str:
+    """The Go tool's ``--verbose`` report of ``doc add`` (spec §5.12)."""
+    lines = [f"Docs root: `{ws.root}`"]
+    if ws.config is not None:
+        lines.append(f"Config: `{ws.config.path}`")
+    lines.append(f"Vocabulary: `{ws.vocabulary_path}`")
+    lines += [
+        "",
+        "## Document Created",
+        "",
+        f"- Ticket: {added.ticket}",
+        f"- Doc type: {added.doc_type}",
+        f"- Title: {added.title}",
+        f"- Status: {added.status}",
+        f"- Intent: {added.intent}",
+        f"- Topics: {', '.join(added.topics) or '—'}",
+        f"- Owners: {', '.join(added.owners) or '—'}",
+        f"- Path: `{ws.rel(added.path)}`",
+        "",
+    ]
+    if guide:
+        lines += [f"### Guidelines for {added.doc_type}", "", guide[0]]
+    else:
+        lines.append(
+            f"(No guidelines found for doc-type {added.doc_type}. Use "
+            "`docmgr doc guidelines --list` to view available types.)"
+        )
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 @doc_group.command("list")
@@ -117,6 +138,7 @@ def add_cmd(
 @click.option("--doc-type", "doc_type", default="", help="Only docs of this type.")
 @click.option("--topics", multiple=True, help="Docs with any of these topics.")
 @output_options
+@template_options("doc list")
 def list_cmd(
     ticket: str,
     status: str,
@@ -176,6 +198,7 @@ def list_cmd(
         return "\n".join(out) + "\n"
 
     emit(rows, output, glaze, human, banner=True)
+    render_verb_template("doc list", rows, structured=bool(output or glaze))
 
 
 doc_group.add_command(hidden_alias(list_cmd, "docs"))
@@ -186,6 +209,7 @@ doc_group.add_command(hidden_alias(list_cmd, "docs"))
 @doc_type_option(required=False)
 @click.option("--list", "list_types", is_flag=True, help="List the doc types that have guidelines.")
 @output_options
+@template_options("doc guidelines")
 def guidelines_cmd(doc_type: str, list_types: bool, output: str | None, glaze: bool) -> None:
     """Show how to write a document of a given type.
 
@@ -212,8 +236,10 @@ def guidelines_cmd(doc_type: str, list_types: bool, output: str | None, glaze: b
             f"use --list to see available types, or create one at "
             f"{ws.root / '_guidelines' / (doc_type + '.md')}",
         )
-    text, _source = found
+    text, source = found
     emit([{"doc_type": doc_type, "content": text}], output, glaze, lambda: text)
+    data = {"doc_type": doc_type, "text": text, "source": source, "path": source}
+    render_verb_template("doc guidelines", data, structured=bool(output or glaze))
 
 
 @doc_group.command("relate")

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from docmgr.cli._common import app, common_options, emit, output_options, split_list
+from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.errors import DocmgrError
 from docmgr.reports import doctor
 from docmgr.reports.doctor import render as doctor_render
@@ -62,6 +63,7 @@ from docmgr.seams.fsio import atomic_write
     help="Check diary commits against git (default: only with --ticket).",
 )
 @output_options
+@template_options("doctor")
 def doctor_cmd(
     ticket: str,
     doc: str,
@@ -157,6 +159,7 @@ def doctor_cmd(
                 else doctor_render.render_rollup(report)
             ),
         )
+        render_verb_template("doctor", rows, structured=structured)
     threshold = {"none": 99, "warning": 1, "error": 2}[fail_on]
     if report.worst >= threshold:
         raise DocmgrError(f"doctor failed: severity >= {fail_on}", "fix the findings listed above")

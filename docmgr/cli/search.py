@@ -14,6 +14,7 @@ from docmgr.cli._common import (
     split_list,
     ticket_option,
 )
+from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.reports import search
 
 
@@ -47,6 +48,7 @@ from docmgr.reports import search
 )
 @no_cache_option
 @output_options
+@template_options("search")
 def search_cmd(
     query: str,
     fts: str,
@@ -110,6 +112,8 @@ def search_cmd(
         return "\n".join(lines)
 
     emit(rows, output, glaze, human)
+    data = {"rows": rows, "query": query}
+    render_verb_template("search", data, structured=bool(output or glaze))
     if result.total > len(result.hits):
         click.echo(
             f"({result.total - len(result.hits)} more results; pass --limit 0 to see all)", err=True

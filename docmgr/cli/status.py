@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from docmgr.cli._common import app, common_options, emit, output_options, ticket_option
+from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.reports import status
 
 
@@ -23,6 +24,7 @@ from docmgr.reports import status
 )
 @click.option("--summary-only", "summary_only", is_flag=True, help="Only the summary line.")
 @output_options
+@template_options("status")
 def status_cmd(
     ticket: str, stale_after: int, summary_only: bool, output: str | None, glaze: bool
 ) -> None:
@@ -42,6 +44,8 @@ def status_cmd(
     for warning in result.warnings if not (output or glaze) else []:
         click.echo(f"Warning: {warning}", err=True)
     emit(rows, output, glaze, lambda: status.render(result, summary_only=summary_only))
+    data = {"summary": result.summary_row(), "tickets": [t.row() for t in result.tickets]}
+    render_verb_template("status", data, structured=bool(output or glaze))
 
 
 COMMANDS = (status_cmd,)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from docmgr.cli._common import app, common_options, emit, output_options, split_list, ticket_option
+from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.formats import tasks as tasks_format
 from docmgr.ops import tasks
 
@@ -48,6 +49,7 @@ def _reminder(line: str) -> str:
 @task_group.command("list")
 @_target_options
 @output_options
+@template_options("task list")
 def list_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -> None:
     """List tasks as ``[<id>] [x| ] <text>`` (id = stable id, else position).
 
@@ -74,6 +76,8 @@ def list_cmd(ticket: str, tasks_file: str, output: str | None, glaze: bool) -> N
         return "\n".join(f"[{t.display_id}] [{'x' if t.checked else ' '}] {t.text}" for t in items)
 
     emit(rows, output, glaze, human)
+    data = {"rows": rows, "file": str(path)}
+    render_verb_template("task list", data, structured=bool(output or glaze))
 
 
 @task_group.command("add")

@@ -16,6 +16,7 @@ from docmgr.cli._common import (
     ticket_option,
 )
 from docmgr.cli._report import report_skipped
+from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.errors import UsageProblem
 from docmgr.ops import ticket as ticket_ops
 from docmgr.ops import ticket as ticketmod
@@ -82,16 +83,38 @@ def create_cmd(
         scaffold_dirs=scaffold_dirs or None,
     )
     row = {"ticket": made.ticket, "path": str(made.path), "title": made.title, "status": "created"}
-    emit(
-        [row],
-        output,
-        glaze,
-        lambda: (
+
+    def human() -> str:
+        if app().verbose:
+            return created_report(ws.root, made)
+        return (
             f"created {made.ticket} at {ws.display(made.path)} "
             f"({len(made.dirs)} dirs, {len(made.files)} files)"
-        ),
-        banner=True,
-    )
+        )
+
+    emit([row], output, glaze, human)
+
+
+def created_report(root: Any, made: Any) -> str:
+    """The Go tool's ``--verbose`` report of ``ticket create`` (spec §5.4)."""
+    lines = [
+        f"Docs root: `{root}`",
+        "",
+        "## Ticket Workspace Created",
+        "",
+        f"- Ticket: {made.ticket}",
+        f"- Title: {made.title}",
+        f"- Path: `{made.dirs[0] if made.dirs else made.path}`",
+        f"- Directories: {len(made.dirs)}",
+        f"- Files: {len(made.files)}",
+        "",
+        "### Created Directories",
+        *(f"- `{d}`" for d in made.dirs),
+        "",
+        "### Created Files",
+        *(f"- `{f}`" for f in made.files),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 ticket_group.add_command(hidden_alias(create_cmd, "create-ticket"))
@@ -117,6 +140,7 @@ def _list_row(summary: Any) -> dict[str, Any]:
 @ticket_option(required=False, help_text="Only this ticket (forgiving: prefix, folder name).")
 @click.option("--status", default="", help="Only tickets with this status.")
 @output_options
+@template_options("ticket list")
 def list_cmd(ticket: str, status: str, output: str | None, glaze: bool) -> None:
     """List tickets, most recently updated first, with task counts.
 
@@ -164,6 +188,7 @@ def list_cmd(ticket: str, status: str, output: str | None, glaze: bool) -> None:
         return "\n".join(out) + "\n"
 
     emit(rows, output, glaze, human, banner=True)
+    render_verb_template("ticket list", rows, structured=bool(output or glaze))
 
 
 ticket_group.add_command(hidden_alias(list_cmd, "tickets"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from docmgr.cli._common import app, common_options, emit, hidden_alias, output_options, split_list
+from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.ops import scaffold
 from docmgr.seams.fsio import file_lock
 from docmgr.store import vocabulary
@@ -189,6 +190,7 @@ def vocab_group() -> None:
 @common_options
 @click.option("--category", default="", help="topics, docTypes, intent or status (default: all).")
 @output_options
+@template_options("vocab list")
 def vocab_list_cmd(category: str, output: str | None, glaze: bool) -> None:
     """List vocabulary entries.
 
@@ -215,6 +217,8 @@ def vocab_list_cmd(category: str, output: str | None, glaze: bool) -> None:
         )
 
     emit(rows, output, glaze, human)
+    data = {"category": category, "rows": rows}
+    render_verb_template("vocab list", data, structured=bool(output or glaze))
 
 
 @vocab_group.command("add")

@@ -41,6 +41,10 @@ class Added:
     doc_type: str
     title: str
     path: Path
+    status: str = ""
+    intent: str = ""
+    topics: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
 
 
 def add(
@@ -115,7 +119,16 @@ def add(
         else:  # pragma: no cover - needs 1000 colliding files
             raise DocmgrError(f"document already exists: {target}")
         atomic_write(target, front_matter.new_document(header, body))
-    return Added(ticket.id, doc_type, title, target)
+    return Added(
+        ticket.id,
+        doc_type,
+        title,
+        target,
+        status=doc_status,
+        intent=doc_intent,
+        topics=tuple(doc_topics),
+        owners=tuple(doc_owners),
+    )
 
 
 _CONTROL = frozenset({"index.md", "readme.md", "tasks.md", "changelog.md"})

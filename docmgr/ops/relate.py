@@ -74,7 +74,7 @@ def relate(
     for path, note in file_notes:
         if not path.strip():
             raise UsageProblem(
-                "related file path is empty", ("pass ", Param("file_note", "\"path:note\""))
+                "related file path is empty", ("pass ", Param("file_note", '"path:note"'))
             )
         if require_notes and not note.strip():
             raise UsageProblem(

@@ -10,8 +10,8 @@ from pathlib import Path
 from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats import related as related_format
 from docmgr.model import Doc
+from docmgr.store import help_pages, related_paths
 from docmgr.store import index as index_store
-from docmgr.store import related_paths
 from docmgr.store.index import Index, queries
 from docmgr.store.index import export as export_file
 from docmgr.store.index.export import ExportDoc, ExportRelated
@@ -39,12 +39,21 @@ def export(ws: Workspace, out: str, *, force: bool = False, include_body: bool =
     memory = index_store.cache_disabled(ws)
     try:
         with index_store.open_index(ws, memory=memory) as index:
-            export_file.write(tmp, _rows(ws, index, include_body=include_body))
+            export_file.write(tmp, _rows(ws, index, include_body=include_body), readme_pages())
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     os.replace(tmp, target)
     return target
+
+
+def readme_pages() -> dict[str, str]:
+    """docmgr's manual for the README table (next to ``__about__.md``): every docs page, and
+    the getting-started page again as ``docmgr-how-to-use.md``, the Go tool's name for it."""
+    pages = help_pages.pages()
+    if "getting-started.md" in pages:
+        pages["docmgr-how-to-use.md"] = pages["getting-started.md"]
+    return pages
 
 
 def _rows(ws: Workspace, index: Index, *, include_body: bool) -> Iterator[ExportDoc]:

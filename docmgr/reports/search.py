@@ -261,9 +261,7 @@ def search(ws: Workspace, query: Query, *, use_cache: bool = True) -> Results:
         index = index_store.open_index(ws, memory=True)
     with index:
         if query.ticket:  # a forgiving reference; the filter takes the ticket's exact id
-            found = lookup.resolve_ticket(
-                ws, query.ticket, docs=queries.ticket_index_docs(index)
-            )
+            found = lookup.resolve_ticket(ws, query.ticket, docs=queries.ticket_index_docs(index))
             query = replace(query, ticket=found.id)
         return _run(ws, index, query, order)
 

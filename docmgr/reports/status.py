@@ -85,9 +85,7 @@ def status(ws: Workspace, *, ticket: str = "", stale_after: int = 30) -> Status:
     groups: dict[str, dict[str, Any]] = {}
     with index_store.open_index(ws, memory=memory) as index:
         if ticket:  # a forgiving reference; the filter takes the ticket's exact id
-            ticket = lookup.resolve_ticket(
-                ws, ticket, docs=queries.ticket_index_docs(index)
-            ).id
+            ticket = lookup.resolve_ticket(ws, ticket, docs=queries.ticket_index_docs(index)).id
         # streamed, and titles only for index docs: flat memory on very large workspaces
         rows = queries.status_rows(index)
         for tid, rel, name, doc_type, title, state, lu in rows:

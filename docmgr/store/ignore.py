@@ -137,7 +137,7 @@ class Matcher:
         self.rules.extend(parse_rules(text, base=folder_rel, source=str(path)))
 
     def verdict(self, rel: str, *, is_dir: bool) -> Verdict:
-        """Evaluate a slash path relative to the base; segments under an ignored dir stay ignored."""
+        """Evaluate a slash path relative to the base; under an ignored folder stays ignored."""
         decided: Verdict = Verdict(False, None)
         for rule in self.rules:
             if rule.base:

@@ -23,8 +23,9 @@ from typing import Any
 
 from docmgr.errors import DocmgrError, FrontMatterError
 from docmgr.formats import front_matter
+from docmgr.model import JOURNAL_DIR
 from docmgr.seams.fsio import folder_lock
-from docmgr.seams.journal import JOURNAL_DIR, Transaction
+from docmgr.seams.journal import Transaction
 from docmgr.store.workspace import Workspace
 
 _FIX_HINT = (

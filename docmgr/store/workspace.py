@@ -208,8 +208,9 @@ def markdown_entries(
 
     Skips folders named ``.meta``, docmgr's journal (``.docmgr-journal``), folders starting
     with ``_`` and ignored paths; nested ``.docmgrignore`` files apply to their own subtree;
-    symlinked folders are not followed. ``start`` walks one subfolder only; ``dirs`` and ``watch`` (for the search index) record
-    each folder's (mtime, ctime) and the (mtime, size, ctime) of each nested ignore file.
+    symlinked folders are not followed. ``start`` walks one subfolder only; ``dirs`` and
+    ``watch`` (for the search index) record each folder's (mtime, ctime) and the
+    (mtime, size, ctime) of each nested ignore file.
     """
     stack: list[tuple[Path, str]] = [(root / start if start else root, start)]
     while stack:

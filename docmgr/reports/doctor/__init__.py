@@ -155,9 +155,7 @@ def check(
         groups = scope.group(rows)
         ref = ""
         if ticket and not all_tickets:
-            found = lookup.resolve_ticket(
-                ws, ticket, docs=queries.ticket_index_docs(index)
-            )
+            found = lookup.resolve_ticket(ws, ticket, docs=queries.ticket_index_docs(index))
             ref = found.id
             groups = [g for g in groups if g.ticket == found.id or g.dir == found.rel_dir]
             if not groups:

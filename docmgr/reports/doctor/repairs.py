@@ -11,10 +11,10 @@ from typing import Any
 from docmgr.errors import FrontMatterError, JournalStuck
 from docmgr.formats import front_matter
 from docmgr.formats import related as related_format
-from docmgr.model import Finding, RelatedFile, Severity
+from docmgr.model import JOURNAL_DIR, Finding, RelatedFile, Severity
 from docmgr.reports import validate
 from docmgr.reports.doctor.rules.frontmatter import NO_DELIMITERS
-from docmgr.seams.journal import JOURNAL_DIR, Transaction
+from docmgr.seams.journal import Transaction
 from docmgr.store import lookup, related_paths
 from docmgr.store.index import load_docs
 from docmgr.store.staging import Plan, locked

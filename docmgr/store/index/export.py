@@ -6,7 +6,7 @@ The file is a snapshot for other tools (its own schema, not the cache's); the re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,10 @@ This SQLite file is a snapshot of a docmgr workspace index.
 Tables: docs (one row per Markdown file), doc_topics, doc_owners, related_files,
 docs_fts (FTS5 over title, body, topics, doc_type, ticket_id) and README.
 
+README holds this page and docmgr's own manual, one row per page (getting-started.md,
+cli.md, file-formats.md, …); docmgr-how-to-use.md is the getting-started page under the name
+the Go tool gives its tutorial.
+
 Sample queries:
 
     SELECT ticket_id, title, path FROM docs WHERE doc_type = 'index' ORDER BY ticket_id;
@@ -31,6 +35,8 @@ Sample queries:
     SELECT d.path, r.raw_path FROM related_files r JOIN docs d USING (doc_id);
     SELECT d.path FROM docs_fts f JOIN docs d ON d.doc_id = f.rowid
       WHERE docs_fts MATCH 'websocket';
+    SELECT name FROM README ORDER BY name;
+    SELECT content FROM README WHERE name = 'cli.md';
 """
 
 
@@ -88,8 +94,10 @@ class ExportDoc:
     related: Sequence[ExportRelated] = ()
 
 
-def write(path: Path, docs: Iterable[ExportDoc]) -> None:
+def write(path: Path, docs: Iterable[ExportDoc], readme: Mapping[str, str] | None = None) -> None:
     """Create ``path`` (which must not exist) holding ``docs``; a failure leaves no file.
+
+    ``readme`` (file name -> text) fills the README table; ``__about__.md`` is always there.
 
     Errors raised while ``docs`` is consumed propagate as they are; a failure to write the
     file itself becomes a DocmgrError naming it.
@@ -109,7 +117,8 @@ def write(path: Path, docs: Iterable[ExportDoc]) -> None:
             except sqlite3.Error as exc:
                 raise _cannot_write(path, exc) from None
         try:
-            con.execute("INSERT INTO README VALUES('__about__.md', ?)", (ABOUT,))
+            pages = {"__about__.md": ABOUT, **(readme or {})}
+            con.executemany("INSERT INTO README VALUES(?, ?)", sorted(pages.items()))
             con.commit()
         except sqlite3.Error as exc:
             raise _cannot_write(path, exc) from None
