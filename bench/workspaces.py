@@ -119,6 +119,24 @@ def ensure_workspace(*, tickets: int, corpus_dir: Path, gen_corpus: Path) -> Wor
     return Workspace(path=path, tickets=tickets, files=marker["files"], mib=marker["mib"])
 
 
+def ensure_real_workspace(*, corpus_dir: Path, source: Path) -> Workspace:
+    """Return a git workspace holding a copy of a real docs root (`source/ttmp`), mtimes kept."""
+    path = corpus_dir / "ws-real"
+    want = {"real_source": str(source)}
+    marker = _read_marker(path)
+    if any(marker.get(k) != v for k, v in want.items()) or not (path / "ttmp").is_dir():
+        if path.exists():
+            shutil.rmtree(path)
+        path.mkdir(parents=True)
+        shutil.copytree(source / "ttmp", path / "ttmp", symlinks=True)
+        _init_repo(path)
+        files, mib = _count(path / "ttmp")
+        marker = {**want, "files": files, "mib": round(mib, 1)}
+        _write_marker(path, marker)
+    tickets = sum(1 for _ in (path / "ttmp").rglob("index.md"))
+    return Workspace(path=path, tickets=tickets, files=marker["files"], mib=marker["mib"])
+
+
 def _generate(path: Path, *, tickets: int, gen_corpus: Path) -> None:
     if path.exists():
         shutil.rmtree(path)

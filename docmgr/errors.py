@@ -243,6 +243,10 @@ class IndexDamaged(Exception):
     """The index cache holds something it cannot read back (it is rebuilt, never reported)."""
 
 
+class WatcherRunning(DocmgrError):
+    """A second ``index watch`` for a docs root that already has a live watcher."""
+
+
 class IndexBusy(Exception):
     """Another process holds the cache's write lock for long (e.g. during its first build)."""
 

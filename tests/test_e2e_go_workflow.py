@@ -93,7 +93,7 @@ def s02_to_s04(run: Steps) -> None:
         "--topics",
         "chat,backend,websocket",
     ).stdout
-    assert out == f"created {T1} at ttmp/{DATED}/{T1_DIR} (9 dirs, 4 files)\n"
+    assert out == f"created {T1} at ttmp/{DATED}/{T1_DIR} (1 dirs, 4 files)\n"
     out = run(
         "ticket",
         "create-ticket",
@@ -106,7 +106,7 @@ def s02_to_s04(run: Steps) -> None:
         "--topics",
         "chat,backend",
     ).stdout
-    assert out == f"created {T2} at ttmp/{DATED}/{T2_DIR} (9 dirs, 4 files)\n"
+    assert out == f"created {T2} at ttmp/{DATED}/{T2_DIR} (1 dirs, 4 files)\n"
     index = (run.t1() / "index.md").read_text(encoding="utf-8")
     assert "Owners:\n    - manuel\n" in index and "Intent: long-term\n" in index
     out = run("list", "tickets").stdout

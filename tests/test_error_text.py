@@ -51,6 +51,9 @@ ALLOWED_FLAGS: dict[tuple[str, str], str] = {
         )
     },
     ("errors.py", "--oneline"): "a git command the user can run: git's own flag",
+    ("store/index/__init__.py", "--root"): (
+        "the argv of the detached watcher process docmgr starts, not a message to the user"
+    ),
     ("store/config.py", "--root"): (
         "'--root flag' names a source of the docs root in 'config show', as the Go tool does"
     ),

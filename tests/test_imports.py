@@ -86,6 +86,8 @@ _WARM_COMMON = {
     "docmgr.store.index.records",
     "docmgr.store.index.refresh",
     "docmgr.store.index.schema",
+    "docmgr.store.index.watch",  # the watcher's stamp: one stat instead of the stat walk
+    "docmgr.seams.touched",  # this process's own writes, applied first while a watcher runs
     "docmgr.store.related_paths",
     "docmgr.store.workspace",
 }

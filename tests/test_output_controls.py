@@ -195,6 +195,7 @@ PARSE_ONLY = {
     "import file",
     "index rebuild",
     "index refresh",
+    "index watch",  # a long-running process: its --output describes the watcher it started
     "init",
     "layout-fix",
     "meta update",

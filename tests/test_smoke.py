@@ -28,7 +28,7 @@ def test_tour(invoke: Callable[..., Result], git_repo: GitRepo) -> None:
         ],
         cwd=cwd,
     )
-    assert out.stdout.startswith(f"created {TICKET} at ttmp/{FOLDER} (9 dirs, 4 files)")
+    assert out.stdout.startswith(f"created {TICKET} at ttmp/{FOLDER} (1 dirs, 4 files)")
     invoke(
         ["doc", "add", "--ticket", TICKET, "--doc-type", "reference", "--title", "Diary"], cwd=cwd
     )

@@ -11,6 +11,7 @@ import pytest
 from conftest import Result
 
 from docmgr.errors import TicketAmbiguous, TicketExists, TicketNotFound, UsageProblem
+from docmgr.ops import document as document_ops
 from docmgr.ops import ticket as ticketmod
 from docmgr.seams.clock import FixedClock
 from docmgr.store import lookup, ticket_files
@@ -150,16 +151,42 @@ def test_create_writes_workspace(tmp_path: Path, clock: FixedClock) -> None:
     )
     made = ticketmod.create(ws, ticket="A-1", title="First ticket", topics=["x"])
     assert made.path == tmp_path / "ttmp/2026/02/08/A-1--first-ticket"
-    assert len(made.dirs) == 9
+    assert len(made.dirs) == 1
     assert sorted(Path(f).name for f in made.files) == [
         "README.md",
         "changelog.md",
         "index.md",
         "tasks.md",
     ]
+    assert sorted(p.name for p in made.path.iterdir()) == [
+        "README.md",
+        "changelog.md",
+        "index.md",
+        "tasks.md",
+    ]  # no empty scaffold folders by default
+    assert lookup.resolve_ticket(ws, "A-1").dir == made.path
+
+
+def test_create_scaffold_dirs_flag_and_setting_keep_the_eight_folders(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    env = {"DOCMGR_CACHE_DIR": os.environ["DOCMGR_CACHE_DIR"]}
+    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path, env=env, clock=clock)
+    made = ticketmod.create(ws, ticket="A-1", title="First", topics=[], scaffold_dirs=True)
+    assert len(made.dirs) == 9
     for sub in ticketmod.SCAFFOLD_DIRS:
         assert (made.path / sub).is_dir()
-    assert lookup.resolve_ticket(ws, "A-1").dir == made.path
+    (tmp_path / ".ttmp.yaml").write_text("root: ttmp\nscaffoldDirs: true\n", encoding="utf-8")
+    ws = Workspace.open(None, cwd=tmp_path, env=env, clock=clock)
+    second = ticketmod.create(ws, ticket="B-2", title="Second", topics=[])
+    assert all((second.path / sub).is_dir() for sub in ticketmod.SCAFFOLD_DIRS)
+    third = ticketmod.create(ws, ticket="C-3", title="Third", topics=[], scaffold_dirs=False)
+    assert not any((third.path / sub).exists() for sub in ticketmod.SCAFFOLD_DIRS)
+    # readers accept both layouts: every ticket resolves, and a doc add makes its folder
+    for ref in ("A-1", "B-2", "C-3"):
+        assert lookup.resolve_ticket(ws, ref).doc.meta is not None
+    added = document_ops.add(ws, lookup.resolve_ticket(ws, "C-3"), doc_type="design", title="D")
+    assert added.path.parent == third.path / "design"
 
 
 def test_create_existing_id_is_an_error_naming_the_path(tmp_path: Path, clock: FixedClock) -> None:
@@ -416,7 +443,7 @@ def test_create_output_relative_under_cwd_absolute_elsewhere(
         ],
         cwd=tmp_path,
     ).stdout
-    assert inside == "created P-1 at ttmp/2026/02/08/P-1--paths (9 dirs, 4 files)\n"
+    assert inside == "created P-1 at ttmp/2026/02/08/P-1--paths (1 dirs, 4 files)\n"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     outside = invoke(
@@ -432,7 +459,7 @@ def test_create_output_relative_under_cwd_absolute_elsewhere(
         ],
         cwd=elsewhere,
     ).stdout
-    assert outside == f"created P-2 at {tmp_path}/ttmp/2026/02/08/P-2--paths (9 dirs, 4 files)\n"
+    assert outside == f"created P-2 at {tmp_path}/ttmp/2026/02/08/P-2--paths (1 dirs, 4 files)\n"
     row = json.loads(
         invoke(
             [

@@ -70,7 +70,9 @@ def ws(invoke: Invoke, git_repo: Any) -> Path:
     """Two tickets; KT-1 has a design doc that references a second one by path."""
     cwd: Path = git_repo.path
     invoke(["init"], cwd=cwd)
-    invoke(["ticket", "create", "--ticket", "KT-1", "--title", "Kill test"], cwd=cwd)
+    invoke(
+        ["ticket", "create", "--ticket", "KT-1", "--title", "Kill test", "--scaffold-dirs"], cwd=cwd
+    )
     invoke(["ticket", "create", "--ticket", "KT-3", "--title", "Other"], cwd=cwd)
     for title in ("Plan", "Notes"):
         invoke(

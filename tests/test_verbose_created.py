@@ -20,7 +20,16 @@ def test_ticket_create_verbose_lists_every_created_path(
     invoke: Callable[..., Result], work: Path
 ) -> None:
     out = invoke(
-        ["ticket", "create", "--ticket", "MEN-4242", "--title", "Chat paths", "--verbose"],
+        [
+            "ticket",
+            "create",
+            "--ticket",
+            "MEN-4242",
+            "--title",
+            "Chat paths",
+            "--verbose",
+            "--scaffold-dirs",  # the Go tool's eight folders, listed as it lists them
+        ],
         cwd=work,
     ).stdout
     rel = "2026/02/08/MEN-4242--chat-paths"
@@ -51,7 +60,7 @@ def test_ticket_create_without_verbose_stays_one_line(
     invoke: Callable[..., Result], work: Path
 ) -> None:
     out = invoke(["ticket", "create", "--ticket", "A-1", "--title", "t"], cwd=work).stdout
-    assert out == "created A-1 at ttmp/2026/02/08/A-1--t (9 dirs, 4 files)\n"
+    assert out == "created A-1 at ttmp/2026/02/08/A-1--t (1 dirs, 4 files)\n"
 
 
 def test_doc_add_verbose_shows_the_document_and_its_guidelines(

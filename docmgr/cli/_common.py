@@ -54,6 +54,9 @@ class App:
             for warning in self._workspace.resolution.warnings:
                 click.echo(warning, err=True)
             _hear_the_index()
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None:
+                ctx.find_root().call_on_close(functools.partial(_sync_writes, self._workspace))
             recovered: list[str] = []
             if os.path.isdir(self._workspace.root / JOURNAL_DIR):  # one stat when all is well
                 from docmgr.seams import journal
@@ -75,6 +78,16 @@ def _hear_the_index() -> None:
 
     hooks.progress_hook = tty_progress
     hooks.notice_hook = _notice
+
+
+def _sync_writes(ws: Any) -> None:
+    """After a command that wrote files: let the index (and a live watcher's stamp) know."""
+    from docmgr.seams import touched
+
+    if touched.paths:
+        from docmgr.store.index import sync_own_writes
+
+        sync_own_writes(ws)
 
 
 def _notice(message: str) -> None:

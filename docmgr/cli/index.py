@@ -1,7 +1,8 @@
-"""index refresh | rebuild | info: the persistent search index."""
+"""index refresh | rebuild | info | watch: the persistent search index."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -92,6 +93,46 @@ def info_text(info: dict[str, Any]) -> str:
     ]
     width = max(len(key) for key, _ in lines) + 1
     return "\n".join(f"{key + ':':<{width}} {value}" for key, value in lines)
+
+
+@index_group.command("watch")
+@common_options
+@click.option(
+    "--detach",
+    is_flag=True,
+    help="Run in the background; pid file and log go next to the index in the cache folder.",
+)
+@output_options
+def index_watch_cmd(detach: bool, output: str | None, glaze: bool) -> None:
+    """Keep the index true as files change, so commands skip the freshness check.
+
+    A long-lived watcher (inotify on Linux, FSEvents on macOS) applies every change to the
+    index and keeps a generation stamp that each command reads instead of stat-ing every
+    file. Without a live watcher, commands fall back to the full check. Stop it with
+    SIGTERM or Ctrl-C; a second watcher on the same root is refused.
+
+    \b
+    Example:
+      docmgr index watch
+      docmgr index watch --detach && docmgr index info --output json
+    """
+
+    ws = app().workspace()
+    if detach:
+        pid, log = index_store.watch_detached(ws)
+        row = {"pid": pid, "log": str(log), "status": "started"}
+        emit([row], output, glaze, lambda: f"watcher started (pid {pid}); log: {log}")
+        return
+
+    def ready(generation: int) -> None:
+        click.echo(f"watching {ws.root} (generation {generation})")
+        sys.stdout.flush()
+
+    def batch(rels: list[str], generation: int) -> None:
+        click.echo(f"applied {len(rels)} changed path(s) (generation {generation})")
+        sys.stdout.flush()
+
+    index_store.watch(ws, on_ready=ready, on_batch=batch)
 
 
 COMMANDS = (index_group,)

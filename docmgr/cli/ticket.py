@@ -46,6 +46,13 @@ def ticket_group() -> None:
 @click.option(
     "--force", is_flag=True, help="Create even if the id exists; overwrite control files."
 )
+@click.option(
+    "--scaffold-dirs",
+    is_flag=True,
+    default=None,
+    help="Also make the Go tool's eight empty folders (design, reference, playbooks, …); "
+    "default: scaffoldDirs in .ttmp.yaml, else only when a first doc needs one.",
+)
 @output_options
 def create_cmd(
     ticket: str,
@@ -53,6 +60,7 @@ def create_cmd(
     topics: tuple[str, ...],
     path_template: str,
     force: bool,
+    scaffold_dirs: bool | None,
     output: str | None,
     glaze: bool,
 ) -> None:
@@ -72,6 +80,7 @@ def create_cmd(
         topics=split_list(topics),
         path_template=path_template,
         force=force,
+        scaffold_dirs=scaffold_dirs or None,
     )
     row = {"ticket": made.ticket, "path": str(made.path), "title": made.title, "status": "created"}
 

@@ -30,6 +30,10 @@ SCAFFOLD_DIRS = (
     "various",
     "archive",
 )
+"""The Go tool's eight scaffold folders. docmgr makes them only when asked (``scaffold_dirs``,
+or the ``scaffoldDirs`` setting of ``.ttmp.yaml``): most stay empty
+for life, git does not keep empty folders, and every folder is one more stat for the index's
+freshness check. A doc-type folder is made when its first document is added."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +53,13 @@ def create(
     topics: list[str],
     path_template: str = paths.DEFAULT_PATH_TEMPLATE,
     force: bool = False,
+    scaffold_dirs: bool | None = None,
 ) -> Created:
-    """Create a ticket workspace: index.md, README.md, tasks.md, changelog.md and folders."""
+    """Create a ticket workspace: index.md, README.md, tasks.md, changelog.md.
+
+    ``scaffold_dirs`` (default: the ``scaffoldDirs`` setting of ``.ttmp.yaml``, else False)
+    also makes the Go tool's eight empty sub-folders.
+    """
 
     paths.validate_ticket_id(ticket)
     if not title.strip():
@@ -123,7 +132,9 @@ def create(
     made_dirs: list[str] = []
     written: list[str] = []
     with Transaction(ws.root, f"ticket create {ticket}") as tx:  # a whole workspace or none
-        for sub in ("", *SCAFFOLD_DIRS):
+        if scaffold_dirs is None:
+            scaffold_dirs = bool(ws.config and ws.config.scaffold_dirs)
+        for sub in ("", *(SCAFFOLD_DIRS if scaffold_dirs else ())):
             folder = target / sub if sub else target
             stage_dirs(tx, folder)
             made_dirs.append(ws.rel(folder))

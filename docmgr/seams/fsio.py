@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from docmgr.errors import DocmgrError, LockTimeout, SymlinkWrite
+from docmgr.seams import touched
 
 LOCK_TIMEOUT_SECONDS = 60.0
 
@@ -65,6 +66,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         if os.environ.get(_FAULT_ENV) == "before-replace":
             os._exit(70)
         os.replace(tmp, path)
+        touched.note(path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

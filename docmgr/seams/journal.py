@@ -129,6 +129,7 @@ from typing import Literal, cast
 from docmgr.errors import DocmgrError, JournalStuck, LockTimeout
 from docmgr.model import JOURNAL_DIR
 from docmgr.seams.fsio import atomic_write, folder_lock, fsync_dir
+from docmgr.seams.touched import note as note_touched
 
 FORMAT = 1
 _MANIFEST = "manifest.json"
@@ -789,6 +790,7 @@ def _target(op: _Op) -> str:
 def _apply(journal: _Journal, op: _Op) -> None:
     """Apply one op durably; applying it again right after is a no-op."""
     path = journal.root / op.path
+    _note(journal, op)
     if op.kind == "write":
         assert op.data is not None
         atomic_write(path, _pread(journal.data_fd, op.data))
@@ -811,6 +813,7 @@ def _apply(journal: _Journal, op: _Op) -> None:
 def _undo(journal: _Journal, op: _Op) -> None:
     """Undo one op durably; idempotent, and a no-op if the op was never applied."""
     path = journal.root / op.path
+    _note(journal, op)
     if op.kind in ("write", "remove"):
         _restore(path, None if op.pre is None else _pread(journal.data_fd, op.pre), op.mode)
     elif op.kind == "rename":
@@ -825,6 +828,13 @@ def _undo(journal: _Journal, op: _Op) -> None:
         if op.mode is not None and stat.S_IMODE(os.stat(path).st_mode) != op.mode:
             os.chmod(path, op.mode)
         fsync_dir(path.parent)
+
+
+def _note(journal: _Journal, op: _Op) -> None:
+    """Tell fsio which paths this op changes (the search index applies them)."""
+    note_touched(journal.root / op.path)
+    if op.kind == "rename":
+        note_touched(journal.root / op.to)
 
 
 def _move(src: Path, dst: Path) -> None:

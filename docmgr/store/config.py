@@ -30,6 +30,7 @@ class Config:
     repo: str = ""  # git repository used for diary commits, when the docs live elsewhere
     commit_links: bool = False  # diary.commit_links: render commit hashes as links
     cache_dir: str = ""  # index.cache_dir: where the search index lives
+    scaffold_dirs: bool = False  # scaffoldDirs: `ticket create` makes the Go tool's 8 folders
 
     @property
     def folder(self) -> Path:
@@ -201,6 +202,7 @@ def load_config(path: Path) -> Config:
         repo=str(data.get("repo") or ""),
         commit_links=_truthy(diary.get("commit_links")) if isinstance(diary, dict) else False,
         cache_dir=str(index.get("cache_dir") or "") if isinstance(index, dict) else "",
+        scaffold_dirs=_truthy(data.get("scaffoldDirs") or False),
     )
 
 

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
-from docmgr.errors import IndexBusy, IndexDamaged
+from docmgr.errors import DocmgrError, IndexBusy, IndexDamaged, WatcherRunning
 from docmgr.model import Doc
+from docmgr.seams import touched
 from docmgr.store.index import queries
 from docmgr.store.index.hooks import notice
 from docmgr.store.index.queries import DocRow, TicketRow, tickets, trusted_index_docs
@@ -38,6 +41,17 @@ from docmgr.store.index.schema import (
     is_busy,
     prepare,
 )
+from docmgr.store.index.watch import (
+    live_stamp,
+    log_path,
+    pid_path,
+    read_stamp,
+    stamp_path,
+    watcher_held,
+    watcher_lock,
+    write_stamp,
+)
+from docmgr.store.index.watch import run as run_watch
 from docmgr.store.workspace import Workspace, scan_docs
 
 if TYPE_CHECKING:
@@ -58,12 +72,15 @@ __all__ = [
     "load_docs",
     "open_index",
     "rebuild",
+    "sync_own_writes",
     "recovering",
     "refreshed_info",
     "sort_key",
     "tickets",
     "unpack_meta",
     "utc_key",
+    "watch",
+    "watch_detached",
 ]
 
 P = ParamSpec("P")
@@ -215,8 +232,29 @@ def doc_listing(
         return rows, queries.broken_docs(index)
 
 
+def _watcher_info(index: Index) -> dict[str, Any]:
+    """Whether a watcher keeps this index, and how fresh its stamp is."""
+    if index.path is None:
+        return {"alive": False, "pid": None, "generation": None, "heartbeat_age_s": None}
+    stamp = index.stamp or read_stamp(index.path)
+    alive = index.stamp is not None
+    return {
+        "alive": alive,
+        "pid": stamp.pid if stamp else None,
+        "generation": stamp.generation if stamp else None,
+        "heartbeat_age_s": round(time.time() - stamp.mtime, 3) if stamp else None,
+        "pid_file": str(pid_path(index.path)),
+        "stamp_file": str(stamp_path(index.path)),
+    }
+
+
 def info(index: Index) -> dict[str, Any]:
-    """Counts and location of the index (``index info``)."""
+    """Counts and location of the index (``index info``).
+
+    ``mode`` says what proved the answer fresh: ``watcher`` (a live watcher's stamp, as of
+    its last batch or heartbeat; ``watcher.heartbeat_age_s``), ``watcher + own writes``, or
+    ``full check`` (every known folder and file stat'ed just now).
+    """
     facts = queries.facts(index)
     return {
         "path": str(index.path) if index.path else ":memory:",
@@ -232,6 +270,9 @@ def info(index: Index) -> dict[str, Any]:
             "rescanned_dirs": index.last_refresh.rescanned_dirs,
             "full": index.last_refresh.full,
         },
+        "mode": index.last_refresh.mode,
+        "generation": index.generation(),
+        "watcher": _watcher_info(index),
     }
 
 
@@ -247,3 +288,101 @@ def rebuild(ws: Workspace) -> RefreshStats:
     drop_file(cache_path(ws))
     with open_index(ws) as index:
         return index.last_refresh
+
+
+def sync_own_writes(ws: Workspace) -> None:
+    """Apply this process's own file changes to the index now when a live watcher keeps it.
+
+    Other processes trust the watcher's stamp; without this they could answer from the index
+    before the watcher has seen our writes. A no-op (no cost) when no watcher runs: the next
+    command's full check sees the changes. Never fails the command (the index is a cache).
+    """
+    if not touched.paths or cache_disabled(ws) or live_stamp(cache_path(ws)) is None:
+        return
+    try:
+        with open_index(ws, busy_fallback=False):
+            pass  # its refresh applies touched.paths and bumps the stamp
+    except Exception:  # noqa: BLE001 - a cache problem must not fail a write that succeeded
+        return
+
+
+def watch(
+    ws: Workspace,
+    *,
+    on_ready: Callable[[int], None],
+    on_batch: Callable[[list[str], int], None] | None = None,
+) -> None:
+    """Keep the index true as files change, until SIGTERM/SIGINT (``docmgr index watch``).
+
+    Refuses to start when another watcher keeps this index (WatcherRunning). ``on_ready``
+    gets the generation once the watch is in place and the index caught up; ``on_batch``
+    the rel paths of each batch applied and the new generation.
+    """
+    if cache_disabled(ws):
+        raise DocmgrError(
+            "DOCMGR_NO_CACHE is set: there is no index to watch", "unset DOCMGR_NO_CACHE"
+        )
+    path = cache_path(ws)
+    with watcher_lock(path) as pid, open_index(ws, busy_fallback=False) as index:
+
+        def ready() -> None:
+            index.refresh()  # catch up with what changed before the OS watch existed
+            write_stamp(path, pid, index.generation())
+            on_ready(index.generation())
+
+        def apply(rels: list[str]) -> None:
+            index.apply_paths(rels)
+            write_stamp(path, pid, index.generation())
+            if on_batch is not None:
+                on_batch(rels, index.generation())
+
+        def heartbeat() -> None:
+            write_stamp(path, pid, index.generation())
+
+        run_watch(index.root, apply, heartbeat, ready=ready)
+
+
+DETACH_WAIT_S = 60.0  # how long ``--detach`` waits for the watcher's first stamp
+
+
+def watch_detached(ws: Workspace) -> tuple[int, Path]:
+    """Start ``docmgr index watch`` in the background (its own session); return (pid, log).
+
+    The watcher writes its pid file and log under the cache folder; this waits (bounded)
+    until its stamp shows it is live, and refuses when a watcher already keeps the index.
+    """
+    import subprocess
+
+    path = cache_path(ws)
+    if watcher_held(path):
+        other = pid_path(path).read_text(encoding="ascii", errors="replace").strip()
+        raise WatcherRunning(
+            f"a watcher already keeps this index (pid {other or '?'}, {pid_path(path)})",
+            "stop it first (kill that pid), or check it with: docmgr index info",
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path(path)
+    env = dict(ws.env) if ws.env is not None else None
+    argv = [sys.executable, "-m", "docmgr", "index", "watch", "--root", str(ws.root)]
+    with open(log, "ab") as out:
+        child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + DETACH_WAIT_S
+    while time.monotonic() < deadline:
+        stamp = read_stamp(path)
+        if stamp is not None and stamp.pid == child.pid:
+            return child.pid, log
+        if child.poll() is not None:
+            tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            raise WatcherRunning(
+                f"the watcher exited at start: {tail[-1] if tail else child.returncode}",
+                f"see its log {log}",
+            )
+        time.sleep(0.05)  # bounded poll on a condition (the stamp), not a synchronisation
+    return child.pid, log

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docmgr.model import CONTROL_NAMES, JOURNAL_DIR
+from docmgr.seams import touched
 from docmgr.store.ignore import IGNORE_FILE, Matcher
 from docmgr.store.index.freshness import (
     RACY,
@@ -26,6 +27,7 @@ from docmgr.store.index.freshness import (
 )
 from docmgr.store.index.hooks import progress_for
 from docmgr.store.index.records import Parsed, pack_meta, parent, parse_file, related_base, utc_key
+from docmgr.store.index.watch import Stamp, bump_stamp, live_stamp, rel_paths
 from docmgr.store.workspace import Workspace, leaves_root, walk_markdown
 
 if TYPE_CHECKING:
@@ -44,13 +46,17 @@ class RefreshStats:
     path of every warm command.
     """
 
-    __slots__ = ("parsed", "removed", "rescanned_dirs", "full")
+    __slots__ = ("parsed", "removed", "rescanned_dirs", "full", "mode")
 
     def __init__(self) -> None:
         self.parsed = 0  # files (re-)parsed
         self.removed = 0  # documents dropped from the index
         self.rescanned_dirs = 0  # folders listed again
         self.full = False  # a full walk was needed
+        # what proved the index fresh: "watcher" (a live watcher's stamp, no stat walk),
+        # "watcher + own writes" (this process applied its own changes first), or
+        # "full check" (every known folder and file stat'ed)
+        self.mode = "full check"
 
     def __repr__(self) -> str:
         return (
@@ -75,6 +81,7 @@ class Index:
         self.last_refresh = RefreshStats()
         self._flat: Flat | None = None
         self._flat_version = -1
+        self.stamp: Stamp | None = None  # the live watcher's stamp the last refresh trusted
 
     def close(self) -> None:
         self.con.close()
@@ -156,6 +163,19 @@ class Index:
         """
         stats = RefreshStats()
         self.last_refresh = stats
+        self.stamp = live_stamp(self.path)
+        if self.stamp is not None:
+            if touched.paths:  # our own writes: apply them now rather than wait for the watcher
+                stats.mode = "watcher + own writes"
+                rels = rel_paths(self.root_s, touched.paths)
+                touched.paths.clear()
+                if rels:
+                    self.apply_paths(rels, stats)
+                    bump_stamp(self.path, self.generation())  # type: ignore[arg-type]
+            else:
+                stats.mode = "watcher"
+            return stats
+        touched.paths.clear()  # the full check below sees everything written before it
         if self._unchanged():
             return stats
         self._flat = None
@@ -179,6 +199,46 @@ class Index:
                         "INSERT INTO meta(key, value) VALUES('fastcheck3', ?)",
                         (Flat.dump(snap, self.root_s),),
                     )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return stats
+
+    def generation(self) -> int:
+        """How many times the index was written since it was created (the stamp's counter)."""
+        row = self.con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def apply_paths(self, rels: list[str], stats: RefreshStats | None = None) -> RefreshStats:
+        """Bring exactly these changed paths (files or folders, rel; '' = root) up to date.
+
+        What a watcher (or a command that wrote files) knows changed: each path's folder is
+        listed again (finding added, removed and renamed entries), each known file re-stat'ed.
+        """
+        stats = stats or RefreshStats()
+        self._flat = None
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.time_ns()
+            snap = self.snapshot()
+            if snap is None:
+                stats.full = True
+                self._full_scan(stats, None, started)
+            else:
+                dirs: set[str] = set()
+                files: list[str] = []
+                for rel in rels:
+                    if rel in snap.files:
+                        files.append(rel)
+                    if rel in snap.dirs:
+                        dirs.add(rel)
+                    folder = parent(rel) if rel else ""
+                    while folder and folder not in snap.dirs:  # a new nested folder
+                        folder = parent(folder)
+                    dirs.add(folder)
+                self._apply(snap, sorted(dirs), files, stats, started)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -366,6 +426,10 @@ class Index:
         con.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES('fastcheck3', ?)",
             (Flat.dump(snap, self.root_s),),
+        )
+        con.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES('generation', ?)",
+            (self.generation() + 1,),
         )
 
     def _delete(self, rel: str) -> None:
