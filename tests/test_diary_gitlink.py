@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,3 +121,54 @@ def test_cli_import_does_not_load_gitpython() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_subject_read_from_the_object_matches_git(git_repo: GitRepo, repo: Repository) -> None:
+    """resolve reads the raw commit through cat-file: its subject is what ``%s`` shows."""
+    git_repo.commit("First line\nsecond line of the subject\n\nbody text")
+    shown = git_repo.git("show", "-s", "--format=%s", "HEAD")
+    assert repo.resolve("HEAD").subject == shown == "First line second line of the subject"
+    (git_repo.path / "msg.txt").write_bytes("Caf\xe9 latin-1 subject\n".encode("latin-1"))
+    git_repo.git(
+        "-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "--allow-empty", "-F", "msg.txt"
+    )
+    assert repo.resolve("HEAD").subject == "Café latin-1 subject"
+    with pytest.raises(GitLinkError):
+        repo.resolve("HEAD\nHEAD")
+
+
+def test_identity_from_config_and_environment(
+    git_repo: GitRepo, repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GIT_AUTHOR_NAME", raising=False)
+    for key in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM"):
+        monkeypatch.delenv(key, raising=False)
+    assert repo.identity() == "Test User"
+    git_repo.git("config", "author.name", "Author Name")
+    repo.close()  # a handle reads the config once; close() forgets it
+    assert repo.identity() == "Author Name"
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "From Env")
+    assert repo.identity() == "From Env"
+    monkeypatch.delenv("GIT_AUTHOR_NAME")
+    # config steered by variables GitPython does not read: git itself answers
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(os.devnull))
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "author.name")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "Counted Name")
+    repo.close()
+    assert repo.identity() == "Counted Name"
+
+
+def test_one_repository_handle_per_workspace(git_repo: GitRepo) -> None:
+    from docmgr.store.diaries import open_repo
+    from docmgr.store.workspace import Workspace
+
+    ws = Workspace.open(str(git_repo.path / "ttmp"), cwd=git_repo.path)
+    first = open_repo(ws, "")
+    first.close()
+    again = open_repo(ws, "")
+    assert again is first
+    assert again.resolve("HEAD").hash == git_repo.git("rev-parse", "HEAD")
+    assert (
+        open_repo(Workspace.open(str(git_repo.path / "ttmp"), cwd=git_repo.path), "") is not first
+    )

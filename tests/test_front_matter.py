@@ -569,3 +569,24 @@ def test_update_keeps_blank_lines_between_keys() -> None:
     text = doc("Title: A\n\nStatus: draft\n\n\nSummary: s\n")
     out = fm.update_fields(text, {"Status": "active"})
     assert out == doc("Title: A\n\nStatus: active\n\n\nSummary: s\n")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "LastUpdated: 2026-01-02T03:04:05Z",
+        "LastUpdated: '2026-01-02T03:04:05+00:00'",
+        'LastUpdated: "2026-01-02T04:04:05+01:00"',
+        "lastupdated: 2026-01-02T03:04:05Z",
+    ],
+)
+def test_last_updated_kept_or_moved_whichever_way_it_is_read(line: str) -> None:
+    """The YAML-free check for a moving timestamp agrees with the YAML reading."""
+    text = f"---\nTitle: T\n{line}\n---\nbody\n"
+    same = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert fm.update_fields(text, {"LastUpdated": same}) == text
+    later = fm.update_fields(text, {"LastUpdated": same + timedelta(minutes=1)})
+    assert later != text
+    assert later.startswith("---\nTitle: T\n")
+    assert later.endswith("---\nbody\n")
+    assert "2026-01-02T03:05:05" in later

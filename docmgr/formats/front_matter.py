@@ -622,8 +622,39 @@ def _same_value(key: str, old: Any, new: Any) -> bool:
     return False
 
 
+_PLAIN_LINE = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)
+
+
+def _timestamps_differ(parts: Split, updates: dict[str, Any]) -> bool:
+    """Tell, without a YAML parser, that every update is a timestamp its key does not hold.
+
+    True only when each key has exactly one top-level line whose plain (or quoted) value
+    reads as a different timestamp; anything else (absent, repeated, a comment, a nested
+    value) is left to the YAML reading. This keeps PyYAML out of the common write (a step
+    or a task moving ``LastUpdated`` on), where the clock has moved since the last one.
+    """
+    lines = _PLAIN_LINE.findall(parts.yaml)
+    for key, new in updates.items():
+        if not isinstance(new, datetime):
+            return False
+        values = [value for name, value in lines if name.lower() == key.lower()]
+        if len(values) != 1:
+            return False
+        raw = values[0]
+        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+            raw = raw[1:-1]
+        if not raw or "#" in raw or "\\" in raw:
+            return False
+        old = parse_last_updated(raw)
+        if old is None or old == new:
+            return False
+    return bool(updates)
+
+
 def _changed_only(parts: Split, updates: dict[str, Any]) -> dict[str, Any]:
     """Drop the updates whose key already holds that value: an unchanged key keeps its bytes."""
+    if _timestamps_differ(parts, updates):
+        return dict(updates)
     import yaml
 
     try:

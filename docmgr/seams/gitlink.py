@@ -25,6 +25,17 @@ _NOT_A_REPO_HINT = (
 
 _SEP = "\x1f"
 
+_CONFIG_ENV = (
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_CONFIG_NOSYSTEM",
+    "GIT_CONFIG_COUNT",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG",
+)
+"""Environment variables that change what git reads as config, which GitPython's config
+reader ignores: with any of them set, the identity comes from ``git var``."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Commit:
@@ -73,28 +84,35 @@ class Repository:
     _reachable: dict[str, set[str]] = field(default_factory=dict)
     _subjects: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _heads: dict[str, Commit] = field(default_factory=dict)
+    _config: Any = None
 
     def close(self) -> None:
-        """Stop the git helper processes GitPython keeps for this repository."""
+        """Stop the git helper processes GitPython keeps for this repository and forget
+        what was cached; the next use (a command may share one handle) starts afresh."""
         self.repo.close()
+        self._reachable.clear()
+        self._subjects.clear()
+        self._heads.clear()
+        self._config = None
 
     # ------------------------------------------------------------------ resolving
 
     def resolve(self, rev: str) -> Commit:
-        """Resolve any revision git understands (HEAD, short hash, tag, HEAD~2) to a commit."""
-        from git.exc import GitCommandError
+        """Resolve any revision git understands (HEAD, short hash, tag, HEAD~2) to a commit.
 
+        Goes through GitPython's long-running ``cat-file --batch`` helper: the first
+        resolution starts it, later ones (and ``lookup``) reuse it, so a command spawns no
+        ``git`` process per revision.
+        """
         rev = rev.strip()
-        if not rev or rev.startswith("-") or "\x00" in rev:
+        if not rev or rev.startswith("-") or any(c in rev for c in "\x00\n\r"):
             raise GitLinkError(f"invalid revision {rev!r} in repository {self.root}")
         try:
-            out = self.repo.git.show(
-                "-s", "--no-color", f"--format=%H{_SEP}%s", f"{rev}^{{commit}}", "--"
-            )
-        except GitCommandError:
+            hexsha, _kind, _size, data = self.repo.git.get_object_data(f"{rev}^{{commit}}")
+        except ValueError:  # missing or ambiguous
             raise GitLinkError(f"unknown revision '{rev}' in repository {self.root}") from None
-        full, _, subject = out.partition(_SEP)
-        return Commit(hash=full.strip(), subject=subject.strip())
+        full = hexsha.decode() if isinstance(hexsha, bytes) else str(hexsha)
+        return Commit(hash=full, subject=subject_of(_message_of(data)))
 
     def lookup(self, hash_: str) -> Commit | None:
         """Return the commit a (possibly short) hash names, or None when it is not there.
@@ -105,14 +123,9 @@ class Repository:
         if not re.fullmatch(r"[0-9a-fA-F]{4,40}", hash_):
             return None
         try:
-            hexsha, _kind, _size = self.repo.git.get_object_header(f"{hash_}^{{commit}}")
-        except ValueError:  # missing or ambiguous
+            return self.resolve(hash_)
+        except GitLinkError:  # missing or ambiguous
             return None
-        full = hexsha.decode() if isinstance(hexsha, bytes) else str(hexsha)
-        message = self.repo.commit(full).message
-        if isinstance(message, bytes):
-            message = message.decode("utf-8", "replace")
-        return Commit(hash=full, subject=subject_of(message))
 
     def _head(self, rev: str) -> Commit:
         if rev not in self._heads:
@@ -287,14 +300,35 @@ class Repository:
     # ------------------------------------------------------------------ identity and branch
 
     def identity(self) -> str:
-        """Return the author name git would record here (GIT_AUTHOR_NAME, user.name, …)."""
+        """Return the author name git would record here (GIT_AUTHOR_NAME, author.name,
+        user.name, …).
+
+        Read from the environment and the config files through this handle's config reader,
+        so the common case starts no process; ``git var`` answers when the config is steered
+        by environment variables GitPython does not read, or names nobody.
+        """
         from git.exc import GitCommandError
 
+        name = os.environ.get("GIT_AUTHOR_NAME", "").strip()
+        if name:
+            return name
+        if not any(key in os.environ for key in _CONFIG_ENV):
+            reader = self.config()
+            for section in ("author", "user"):
+                value = str(reader.get_value(section, "name", "")).strip()
+                if value:
+                    return value
         try:
             ident = str(self.repo.git.var("GIT_AUTHOR_IDENT"))
         except GitCommandError:
             return ""
         return ident.split("<", 1)[0].strip()
+
+    def config(self) -> Any:
+        """The repository's config reader (all levels), read once per handle."""
+        if self._config is None:
+            self._config = self.repo.config_reader()
+        return self._config
 
     def current_branch(self) -> str | None:
         """Return the checked-out branch name, or None on a detached HEAD."""
@@ -323,6 +357,7 @@ class Repository:
     def set_config(self, key: str, value: str) -> None:
         """Set a value in the repository's own config (``.git/config``)."""
         self.repo.git.config("--local", key, value)
+        self._config = None
 
     def remove_config_section(self, section: str) -> bool:
         """Remove a section of the repository config; False when it was not there."""
@@ -332,6 +367,7 @@ class Repository:
             self.repo.git.config("--local", "--remove-section", section)
         except GitCommandError:
             return False
+        self._config = None
         return True
 
     # ------------------------------------------------------------------ links
@@ -339,10 +375,23 @@ class Repository:
     def commit_url(self, hash_: str) -> str | None:
         """Return the web page of a commit on the ``origin`` remote (GitHub, GitLab, Gitea)."""
         try:
-            url = self.repo.config_reader().get_value('remote "origin"', "url")
+            url = self.config().get_value('remote "origin"', "url")
         except Exception:  # no origin remote: plain hashes
             return None
         return commit_url_for(str(url), hash_)
+
+
+def _message_of(data: bytes) -> str:
+    """The message of a raw commit object, decoded as its ``encoding`` header says."""
+    headers, _, message = data.partition(b"\n\n")
+    encoding = "utf-8"
+    for line in headers.split(b"\n"):
+        if line.startswith(b"encoding "):
+            encoding = line[len(b"encoding ") :].decode("ascii", "replace").strip() or encoding
+    try:
+        return message.decode(encoding, "replace")
+    except LookupError:  # an encoding Python does not know
+        return message.decode("utf-8", "replace")
 
 
 def subject_of(message: str) -> str:

@@ -131,8 +131,17 @@ def repo_path(ws: Workspace, explicit: str = "") -> Path:
 
 
 def open_repo(ws: Workspace, explicit: str) -> Repository:
+    """Open the commits' repository once per command: later calls get the same handle.
 
-    return open_repository(repo_path(ws, explicit))
+    Discovery (and GitPython's ``Repo``) is paid once; ``close`` on the handle only stops
+    its helper processes, which the next use starts again.
+    """
+    where = repo_path(ws, explicit)
+    handle: Repository | None = ws.repos.get(where)
+    if handle is None:
+        handle = open_repository(where)
+        ws.repos[where] = handle
+    return handle
 
 
 def commit_urls(

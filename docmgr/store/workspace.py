@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from docmgr.errors import FrontMatterError, RootNotFound, RootRefused
 from docmgr.formats.front_matter import read
@@ -36,6 +36,9 @@ class Workspace:
     clock: Clock = field(default_factory=SystemClock)
     env: Mapping[str, str] = field(default_factory=dict)
     root_checked: bool = False  # check_root_fit ran (once per workspace)
+    repos: dict[Path, Any] = field(default_factory=dict)
+    """Git repositories opened by this command (``store.diaries.open_repo``): one GitPython
+    ``Repo`` per repository and command, however many steps ask for it."""
 
     @classmethod
     def open(
