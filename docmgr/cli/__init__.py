@@ -20,6 +20,7 @@ from docmgr.cli._common import (
     common_options,
     hidden_alias,
     set_no_cache,
+    set_no_pager,
 )
 
 # verb name -> the cli modules that register it (one module per verb group; `workspace`
@@ -141,6 +142,14 @@ class RootGroup(DocmgrGroup):
     is_eager=True,
     callback=set_no_cache,
     help="Scan the files instead of using the search index (same as DOCMGR_NO_CACHE=1).",
+)
+@click.option(
+    "--no-pager",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=set_no_pager,
+    help="Never pipe list output through DOCMGR_PAGER / PAGER / less.",
 )
 @click.version_option(__version__, prog_name="docmgr")
 def cli() -> None:

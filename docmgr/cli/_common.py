@@ -27,6 +27,7 @@ class App:
     def __init__(self, *, clock: Any = None, cwd: Path | None = None) -> None:
         self.root_flag: str | None = None
         self.verbose = False
+        self.no_pager = False
         self._clock = clock
         self.cwd = cwd
         self._workspace: Any = None
@@ -134,6 +135,39 @@ def common_options(func: F) -> F:
         help="Docs root (default: from .ttmp.yaml, git root, cwd).",
     )(func)
     return func
+
+
+def set_no_pager(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        (ctx.find_object(App) or ctx.ensure_object(App)).no_pager = True
+
+
+def pager_option(func: F) -> F:
+    """Add ``--no-pager`` to a verb whose human text is paged on a terminal (see cli/pager)."""
+    return click.option(
+        "--no-pager",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=set_no_pager,
+        help="Print straight to the terminal instead of through DOCMGR_PAGER / PAGER / less.",
+    )(func)
+
+
+def limit_option(func: F) -> F:
+    """Add ``--limit N``: keep the first N rows after filtering and sorting (every output)."""
+    return click.option(
+        "--limit",
+        type=click.IntRange(min=0),
+        default=None,
+        metavar="N",
+        help="Show only the first N rows (after filtering and sorting; every --output).",
+    )(func)
+
+
+def count_label(shown: Sequence[Any], rows: Sequence[Any]) -> str:
+    """``"12"``, or ``"10 of 12"`` when ``--limit`` kept fewer rows than were found."""
+    return str(len(rows)) if len(shown) == len(rows) else f"{len(shown)} of {len(rows)}"
 
 
 _SHAPING_KEY = "docmgr.shaping"
@@ -265,28 +299,37 @@ def emit(
     human: Callable[[], str],
     *,
     banner: bool = False,
+    limit: int | None = None,
+    paged: bool = False,
 ) -> None:
     """Print rows in the requested format, or the human text when no format was requested.
 
     The row controls (``--fields``, ``--filter``, ``--sort-by``, ``--select``,
-    ``--select-template``) shape the rows first. ``banner=True`` prefixes the human text
-    with the Go tool's ``Docs root:`` banner when ``--verbose`` was given (never without it:
-    agents parse the bare output).
+    ``--select-template``) shape the rows first; ``limit`` then keeps the first rows (the
+    verb's ``human`` is expected to show the same first rows). ``banner=True`` prefixes the
+    human text with the Go tool's ``Docs root:`` banner when ``--verbose`` was given (never
+    without it: agents parse the bare output). ``paged=True`` sends the human text through
+    the pager on a terminal (never structured output; ``--no-pager`` turns it off).
     """
     from docmgr.cli.output import render, select_text, shape
 
     wanted = shaping()
     if wanted.selects:
-        click.echo(select_text(shape(rows, wanted), wanted), nl=False)
+        click.echo(select_text(shape(rows, wanted)[:limit], wanted), nl=False)
     elif output or glaze:
-        click.echo(render(shape(rows, wanted), output or "json"), nl=False)
+        click.echo(render(shape(rows, wanted)[:limit], output or "json"), nl=False)
     else:
         text = human()
         obj = click.get_current_context().find_object(App)
         if banner and obj is not None and obj.verbose and obj._workspace is not None:
             head = f"Docs root: `{obj._workspace.root}`\nPaths are relative to this root.\n\n"
             text = head + text
-        if text:
+        no_pager = obj is not None and obj.no_pager
+        if text and paged and not no_pager and sys.stdout.isatty():
+            from docmgr.cli import pager  # only on a terminal: pipes stay on the warm path
+
+            pager.show(text)
+        elif text:
             click.echo(text, nl=not text.endswith("\n"))
 
 

@@ -9,10 +9,13 @@ import click
 from docmgr.cli._common import (
     app,
     common_options,
+    count_label,
     doc_type_option,
     emit,
     hidden_alias,
+    limit_option,
     output_options,
+    pager_option,
     split_list,
     ticket_option,
 )
@@ -137,6 +140,8 @@ def created_report(ws: Any, added: Any, guide: tuple[str, str] | None) -> str:
 @click.option("--status", default="", help="Only docs with this status.")
 @click.option("--doc-type", "doc_type", default="", help="Only docs of this type.")
 @click.option("--topics", multiple=True, help="Docs with any of these topics.")
+@limit_option
+@pager_option
 @output_options
 @template_options("doc list")
 def list_cmd(
@@ -144,6 +149,7 @@ def list_cmd(
     status: str,
     doc_type: str,
     topics: tuple[str, ...],
+    limit: int | None,
     output: str | None,
     glaze: bool,
 ) -> None:
@@ -153,6 +159,7 @@ def list_cmd(
     Example:
       docmgr doc list --ticket VM-004
       docmgr doc list --doc-type design-doc --output json
+      docmgr doc list --limit 20 --output csv
     """
 
     ws = app().workspace()
@@ -174,16 +181,18 @@ def list_cmd(
         for d in found
     ]
 
+    shown = rows[:limit]
+
     def human() -> str:
-        if not rows:
+        if not shown:
             return "No documents found."
         groups: dict[str, list[dict[str, str]]] = {}
-        for r in rows:
+        for r in shown:
             groups.setdefault(r["ticket"], []).append(r)
         ordered = sorted(
             groups.items(), key=lambda kv: max(r["last_updated"] for r in kv[1]), reverse=True
         )
-        out = [f"## Documents ({len(rows)})", ""]
+        out = [f"## Documents ({count_label(shown, rows)})", ""]
         for tid, items in ordered:
             out += [f"### {tid} ({len(items)} docs)", ""]
             for r in sorted(items, key=lambda r: (r["doc_type"], r["title"])):
@@ -197,8 +206,8 @@ def list_cmd(
                 ]
         return "\n".join(out) + "\n"
 
-    emit(rows, output, glaze, human, banner=True)
-    render_verb_template("doc list", rows, structured=bool(output or glaze))
+    emit(rows, output, glaze, human, banner=True, limit=limit, paged=True)
+    render_verb_template("doc list", shown, structured=bool(output or glaze))
 
 
 doc_group.add_command(hidden_alias(list_cmd, "docs"))

@@ -9,9 +9,12 @@ import click
 from docmgr.cli._common import (
     app,
     common_options,
+    count_label,
     emit,
     hidden_alias,
+    limit_option,
     output_options,
+    pager_option,
     split_list,
     ticket_option,
 )
@@ -139,9 +142,11 @@ def _list_row(summary: Any) -> dict[str, Any]:
 @common_options
 @ticket_option(required=False, help_text="Only this ticket (forgiving: prefix, folder name).")
 @click.option("--status", default="", help="Only tickets with this status.")
+@limit_option
+@pager_option
 @output_options
 @template_options("ticket list")
-def list_cmd(ticket: str, status: str, output: str | None, glaze: bool) -> None:
+def list_cmd(ticket: str, status: str, limit: int | None, output: str | None, glaze: bool) -> None:
     """List tickets, most recently updated first, with task counts.
 
     \b
@@ -149,6 +154,7 @@ def list_cmd(ticket: str, status: str, output: str | None, glaze: bool) -> None:
       docmgr ticket list
       docmgr ticket list --status active --output json
       docmgr ticket list --ticket VM-004
+      docmgr ticket list --limit 10 --no-pager
     """
 
     ws = app().workspace()
@@ -171,11 +177,13 @@ def list_cmd(ticket: str, status: str, output: str | None, glaze: bool) -> None:
         for t in found
     ]
 
+    shown = rows[:limit]
+
     def human() -> str:
-        if not rows:
+        if not shown:
             return "No tickets found."
-        out = [f"## Tickets ({len(rows)})", ""]
-        for r in rows:
+        out = [f"## Tickets ({count_label(shown, rows)})", ""]
+        for r in shown:
             out += [
                 f"### {r['ticket']} — {r['title']}",
                 f"- Status: **{r['status']}**",
@@ -187,8 +195,8 @@ def list_cmd(ticket: str, status: str, output: str | None, glaze: bool) -> None:
             ]
         return "\n".join(out) + "\n"
 
-    emit(rows, output, glaze, human, banner=True)
-    render_verb_template("ticket list", rows, structured=bool(output or glaze))
+    emit(rows, output, glaze, human, banner=True, limit=limit, paged=True)
+    render_verb_template("ticket list", shown, structured=bool(output or glaze))
 
 
 ticket_group.add_command(hidden_alias(list_cmd, "tickets"))
