@@ -349,6 +349,7 @@ class Index:
         if rel and IGNORE_FILE in names and str(folder / IGNORE_FILE) not in snap.watch:
             snap.watch[str(folder / IGNORE_FILE)] = (-2, -2, -2)  # forces a full scan
         has_index = "index.md" in names
+        check_files = not matcher.names_only  # else a file here is never ignored on its own
         seen_files: set[str] = set()
         seen_dirs: set[str] = set()
         for entry in entries:
@@ -367,7 +368,9 @@ class Index:
                     ):
                         stamp = snap.files[frel] = file_stamp(st)
                         todo[frel] = (frel, stamp[0], stamp[1], stamp[2], control)
-            elif entry.name.lower().endswith(".md") and not matcher.ignored(child, is_dir=False):
+            elif entry.name.lower().endswith(".md") and not (
+                check_files and matcher.ignored(child, is_dir=False)
+            ):
                 if entry.is_symlink() and leaves_root(entry.path, os.path.realpath(self.root)):
                     continue  # never read through a link leading out of the root
                 seen_files.add(child)
