@@ -103,12 +103,80 @@ def builtin_rules() -> list[Rule]:
     return parse_rules(text, base="", source="builtin")
 
 
+_GLOB_CHARS = frozenset("*?[\\")
+
+
+def _names_only(rule: Rule) -> str | None:
+    """The folder name a rule can only match (``node_modules/``-like), else None."""
+    pattern = rule.pattern
+    if rule.negate or rule.base or not rule.dir_only or pattern.startswith("#"):
+        return None
+    name = pattern[:-1] if pattern.endswith("/") else pattern
+    if not name or "/" in name or _GLOB_CHARS.intersection(name):
+        return None
+    return name
+
+
+def _rule_source(rule: Rule, *, is_dir: bool) -> str:
+    """One rule as a regex over the whole rel path (base included), for the combined pattern.
+
+    A dir-only rule matches a path when it matches one of the path's folders: the folder
+    itself (a folder) or a proper prefix of it (followed by ``/``), which is what the rule's
+    own regex followed by ``(?:/.*)?`` (folders) or ``/.*`` (files) says in one match.
+    """
+    body = rule.regex.pattern[1:-1]  # strip ^ and $
+    if rule.dir_only:
+        body += "(?:/.*)?" if is_dir else "/.*"
+    base = re.escape(rule.base) + "/" if rule.base else ""
+    return base + body
+
+
+def _combined(ordered: list[Rule], *, is_dir: bool) -> re.Pattern[str]:
+    """One pattern: each rule an alternative in its own group (``(?!)`` when there are none)."""
+    if not ordered:
+        return re.compile("(?!)")
+    alternatives = "|".join(f"({_rule_source(r, is_dir=is_dir)})" for r in ordered)
+    return re.compile(f"(?:{alternatives})\\Z")
+
+
 class Matcher:
-    """Decide whether a path under a base folder is ignored (last matching rule wins)."""
+    """Decide whether a path under a base folder is ignored (last matching rule wins).
+
+    All rules are compiled into one pattern per kind of path (folder, file): alternatives in
+    reverse rule order, each its own group, so the group that matched is the last rule that
+    matches. When every rule only names folders (the built-ins, with no ignore file adding
+    anything else) a file is never ignored on its own and a folder is ignored when one of
+    its names is listed: a set lookup, no regex at all (``names_only``).
+    """
 
     def __init__(self, base: Path, rules: list[Rule]) -> None:
         self.base = base
         self.rules = rules
+        self._compiled_for = -1
+        self._names: frozenset[str] | None = None
+        self._dir_re: re.Pattern[str] | None = None
+        self._file_re: re.Pattern[str] | None = None
+
+    def _compile(self) -> None:
+        if self._compiled_for == len(self.rules):
+            return
+        rules = self.rules
+        names = [_names_only(r) for r in rules]
+        if all(n is not None for n in names):
+            self._names = frozenset(n for n in names if n is not None)
+            self._dir_re = self._file_re = None
+        else:
+            self._names = None
+            ordered = list(reversed(rules))
+            self._dir_re = _combined(ordered, is_dir=True)
+            self._file_re = _combined(ordered, is_dir=False)
+        self._compiled_for = len(rules)
+
+    @property
+    def names_only(self) -> bool:
+        """True when only folder names can be ignored (a walk may then skip file checks)."""
+        self._compile()
+        return self._names is not None
 
     @classmethod
     def for_root(cls, root: Path, repo_root: Path | None = None) -> Matcher:
@@ -138,28 +206,35 @@ class Matcher:
 
     def verdict(self, rel: str, *, is_dir: bool) -> Verdict:
         """Evaluate a slash path relative to the base; under an ignored folder stays ignored."""
-        decided: Verdict = Verdict(False, None)
-        for rule in self.rules:
-            if rule.base:
-                if rel != rule.base and not rel.startswith(rule.base + "/"):
-                    continue
-                sub = rel[len(rule.base) + 1 :] if rel != rule.base else ""
-            else:
-                sub = rel
-            if not sub:
-                continue
-            if self._matches(rule, sub, is_dir=is_dir):
-                decided = Verdict(not rule.negate, rule)
-        return decided
-
-    @staticmethod
-    def _matches(rule: Rule, sub: str, *, is_dir: bool) -> bool:
-        if rule.dir_only:
-            # a dir-only rule matches the dir itself or anything below a matching dir
-            parts = sub.split("/")
-            limit = len(parts) if is_dir else len(parts) - 1
-            return any(rule.regex.match("/".join(parts[:k])) for k in range(1, limit + 1))
-        return bool(rule.regex.match(sub))
+        if not rel:
+            return Verdict(False, None)
+        self._compile()
+        names = self._names
+        if names is not None:
+            parts = rel.split("/")
+            if not is_dir:
+                parts.pop()
+            present = set(parts)
+            for rule in reversed(self.rules):
+                if _names_only(rule) in present:
+                    return Verdict(True, rule)
+            return Verdict(False, None)
+        pattern = self._dir_re if is_dir else self._file_re
+        assert pattern is not None  # set by _compile whenever names is None
+        found = pattern.match(rel)
+        if found is None or found.lastindex is None:
+            return Verdict(False, None)
+        rule = self.rules[len(self.rules) - found.lastindex]
+        return Verdict(not rule.negate, rule)
 
     def ignored(self, rel: str, *, is_dir: bool) -> bool:
+        """True when ``rel`` is ignored (``verdict`` without the deciding rule)."""
+        if not rel:
+            return False
+        self._compile()
+        names = self._names
+        if names is not None:
+            if is_dir:
+                return not names.isdisjoint(rel.split("/"))
+            return "/" in rel and not names.isdisjoint(rel.split("/")[:-1])
         return self.verdict(rel, is_dir=is_dir).ignored

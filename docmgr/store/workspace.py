@@ -238,6 +238,7 @@ def markdown_entries(
                 except OSError:
                     watch[str(ignore_path)] = (-1, -1, -1)  # gone: the next check sees a change
         has_index = "index.md" in names
+        check_files = not matcher.names_only  # else a file here is never ignored on its own
         subdirs: list[tuple[Path, str]] = []
         for entry in entries:
             rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
@@ -248,7 +249,7 @@ def markdown_entries(
                     continue
                 subdirs.append((Path(entry.path), rel))
             elif entry.name.lower().endswith(".md"):
-                if matcher.ignored(rel, is_dir=False):
+                if check_files and matcher.ignored(rel, is_dir=False):
                     continue
                 yield entry, rel, has_index and entry.name.lower() in CONTROL_NAMES
         stack.extend(reversed(subdirs))
