@@ -39,21 +39,6 @@ if TYPE_CHECKING:
 _Todo = tuple[str, int, int, int, bool]
 
 
-# FTS5 merge policy. While many documents are written in one go (a first build, a rebuild),
-# merging segments as they pile up costs more than indexing them: automerge is switched off
-# and crisismerge raised so that segments only accumulate, then the normal policy comes back
-# and one 'optimize' merges everything into a single segment. All of it happens inside the
-# build's transaction, so an interrupted build leaves the normal policy in place.
-BULK_LOAD_MIN = 500  # documents to (re-)parse from which the bulk-load policy pays
-_AUTOMERGE_NORMAL = 4  # FTS5's defaults
-_CRISISMERGE_NORMAL = 16
-_CRISISMERGE_BULK = 1000  # below FTS5's cap of 2000 segments per level, above which it resets
-
-
-def _fts_setting(con: sqlite3.Connection, name: str, value: int) -> None:
-    con.execute("INSERT INTO docs_fts(docs_fts, rank) VALUES(?, ?)", (name, value))
-
-
 class RefreshStats:
     """What a refresh did (for ``index info`` and tests).
 
@@ -427,10 +412,6 @@ class Index:
             self._delete(rel)
         stats.removed = len(removed)
         root_s = self.root_s + "/"
-        bulk = total >= BULK_LOAD_MIN
-        if bulk:
-            _fts_setting(con, "automerge", 0)
-            _fts_setting(con, "crisismerge", _CRISISMERGE_BULK)
         for number, (rel, mtime_ns, size, ctime_ns, control) in enumerate(todo, start=1):
             parsed = parse_file(
                 Path(root_s + rel), rel, mtime_ns=mtime_ns, size=size, control=control
@@ -439,10 +420,6 @@ class Index:
             if report is not None and (number % 200 == 0 or number == total):
                 report("Indexing documents", number, total)
         stats.parsed = total
-        if bulk:
-            _fts_setting(con, "automerge", _AUTOMERGE_NORMAL)
-            _fts_setting(con, "crisismerge", _CRISISMERGE_NORMAL)
-            con.execute("INSERT INTO docs_fts(docs_fts) VALUES('optimize')")
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         con.executemany(
             "UPDATE docs SET is_control=? WHERE rel=?", [(int(c), rel) for rel, c in controls]
