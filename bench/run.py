@@ -672,7 +672,7 @@ class Session:
         real = self.real_ws
         if real is not None:
             lines.append(
-                f"- Real workspace: a copy of `{REAL_CORPUS}`, {real.files:,} files, "
+                f"- Real workspace: a copy of `../shared/corpus/docmgr-ttmp`, {real.files:,} files, "
                 f"{real.mib:.1f} MiB"
             )
         for size, ws in sorted(self.workspaces.items()):
