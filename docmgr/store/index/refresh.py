@@ -27,6 +27,7 @@ from docmgr.store.index.freshness import (
 )
 from docmgr.store.index.hooks import progress_for
 from docmgr.store.index.records import Parsed, pack_meta, parent, parse_file, related_base, utc_key
+from docmgr.store.index.schema import write_transaction
 from docmgr.store.index.watch import Stamp, bump_stamp, live_stamp, rel_paths
 from docmgr.store.workspace import Workspace, leaves_root, walk_markdown
 
@@ -180,8 +181,7 @@ class Index:
             return stats
         self._flat = None
         con = self.con
-        con.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(con):
             started = time.time_ns()
             snap = self.snapshot()
             if snap is None:
@@ -199,10 +199,6 @@ class Index:
                         "INSERT INTO meta(key, value) VALUES('fastcheck3', ?)",
                         (Flat.dump(snap, self.root_s),),
                     )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         return stats
 
     def generation(self) -> int:
@@ -219,8 +215,7 @@ class Index:
         stats = stats or RefreshStats()
         self._flat = None
         con = self.con
-        con.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(con):
             started = time.time_ns()
             snap = self.snapshot()
             if snap is None:
@@ -239,10 +234,6 @@ class Index:
                         folder = parent(folder)
                     dirs.add(folder)
                 self._apply(snap, sorted(dirs), files, stats, started)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         return stats
 
     def _full_scan(self, stats: RefreshStats, old: Snapshot | None, started: int) -> None:

@@ -6,10 +6,12 @@ a cache that SQLite cannot read is deleted (``drop_file``) and built again by th
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -154,13 +156,24 @@ def connect_readonly(path: Path, root_s: str) -> sqlite3.Connection | None:
     return con
 
 
+@contextlib.contextmanager
+def write_transaction(con: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taken at once (``BEGIN IMMEDIATE``); rolled back on any error."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def prepare(con: sqlite3.Connection, root_s: str) -> None:
     """Create the schema, or reset it when it was written by another version or root."""
     expected = version_stamp(root_s)
     if _stored_version(con) == expected:
         return
-    con.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(con):
         if _stored_version(con) != expected:
             tables = [
                 r[0]
@@ -176,10 +189,6 @@ def prepare(con: sqlite3.Connection, root_s: str) -> None:
                     con.execute(statement)
             con.execute(_FTS)
             con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('version', ?)", (expected,))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _stored_version(con: sqlite3.Connection) -> object:
