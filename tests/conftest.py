@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import click
 import pytest
 import quirks
 from click.testing import CliRunner
 
-from docmgr.cli import cli
+from docmgr.cli import cli, load_all
 from docmgr.cli._common import App
 from docmgr.seams.clock import FixedClock
 
@@ -172,3 +173,22 @@ def real_world(request: pytest.FixtureRequest) -> Path:
     """
     folder: Path = request.getfixturevalue(request.param)
     return folder
+
+
+def leaf_commands() -> list[tuple[str, click.Command]]:
+    """Every verb of the whole command tree, ``("ticket list", command)``, sorted by path.
+
+    For the tests that must cover every verb (a new verb cannot slip past their tables).
+    """
+    load_all()
+    found: list[tuple[str, click.Command]] = []
+
+    def walk(command: click.Command, path: tuple[str, ...]) -> None:
+        if isinstance(command, click.Group):
+            for name in sorted(command.commands):
+                walk(command.commands[name], (*path, name))
+        else:
+            found.append((" ".join(path), command))
+
+    walk(cli, ())
+    return found

@@ -19,8 +19,9 @@ from typing import Any
 
 import click
 import pytest
+from conftest import leaf_commands
 
-from docmgr.cli import _hints, cli, load_all
+from docmgr.cli import _hints, load_all
 from docmgr.errors import Command, DocmgrError, Param, TicketNotFound, UsageProblem
 
 PACKAGE = Path(__file__).resolve().parents[1] / "docmgr"
@@ -185,16 +186,6 @@ def test_the_allow_list_has_no_stale_entries() -> None:
     assert set(ALLOWED_FLAGS) <= used
 
 
-def _commands(
-    group: click.Group, path: tuple[str, ...] = ()
-) -> Iterator[tuple[str, click.Command]]:
-    for name, command in group.commands.items():
-        if isinstance(command, click.Group):
-            yield from _commands(command, (*path, name))
-        else:
-            yield " ".join((*path, name)), command
-
-
 def _flags_of(command: click.Command) -> set[str]:
     return {
         opt
@@ -216,7 +207,7 @@ def _library_parts() -> Iterator[tuple[str, int, ast.Call]]:
 
 def test_every_param_and_command_spells_to_a_real_flag() -> None:
     load_all()
-    verbs = dict(_commands(cli))
+    verbs = dict(leaf_commands())
     every_flag = set().union(*(_flags_of(c) for c in verbs.values()))
     problems = []
     seen = 0

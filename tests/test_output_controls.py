@@ -17,9 +17,8 @@ from typing import Any
 
 import click
 import pytest
-from conftest import Result
+from conftest import Result, leaf_commands
 
-import docmgr.cli
 from docmgr.cli.output import Shaping, markdown, render, select_text, shape
 from docmgr.errors import UsageProblem
 
@@ -115,16 +114,7 @@ def test_tsv_and_markdown() -> None:
 
 
 def _commands() -> Iterator[tuple[str, click.Command]]:
-    docmgr.cli.load_all()
-
-    def walk(cmd: click.Command, path: list[str]) -> Iterator[tuple[str, click.Command]]:
-        if isinstance(cmd, click.Group):
-            for name, sub in sorted(cmd.commands.items()):
-                yield from walk(sub, [*path, name])
-        else:
-            yield " ".join(path), cmd
-
-    for path, cmd in walk(docmgr.cli.cli, []):
+    for path, cmd in leaf_commands():
         if any(p.name == "output" for p in cmd.params):
             yield path, cmd
 

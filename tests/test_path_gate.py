@@ -19,8 +19,8 @@ from typing import Any
 
 import click
 import pytest
+from conftest import leaf_commands
 
-from docmgr.cli import cli, load_all
 from docmgr.errors import SymlinkWrite, UnsafePath
 from docmgr.seams import fsio, paths
 from docmgr.store import workspace as workspace_mod
@@ -243,18 +243,11 @@ PATH_WORDS = ("file", "doc", "diary", "path", "dir", "out")
 
 def _commands() -> dict[Callable[..., object], tuple[set[str], click.Command]]:
     """callback -> (every spelling of the verb, the command), over the whole tree."""
-    load_all()
     found: dict[Callable[..., object], tuple[set[str], click.Command]] = {}
-
-    def walk(cmd: click.Command, prefix: list[str]) -> None:
-        if isinstance(cmd, click.Group):
-            for name, sub in cmd.commands.items():
-                walk(sub, [*prefix, name])
-        elif cmd.callback is not None:
+    for path, cmd in leaf_commands():
+        if cmd.callback is not None:
             names, _ = found.setdefault(cmd.callback, (set(), cmd))
-            names.add(" ".join(prefix))
-
-    walk(cli, [])
+            names.add(path)
     return found
 
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 import pytest
+from conftest import leaf_commands
 
 from docmgr.cli import cli, load_all
 
@@ -81,17 +82,6 @@ NOT_A_REFERENCE = {
 }
 
 
-def _commands(
-    group: click.Group, path: tuple[str, ...] = ()
-) -> Iterator[tuple[str, click.Command]]:
-    for name in sorted(group.commands):
-        command = group.commands[name]
-        if isinstance(command, click.Group):
-            yield from _commands(command, (*path, name))
-        else:
-            yield " ".join((*path, name)), command
-
-
 def _ticket_params(command: click.Command) -> list[str]:
     return [
         p.name
@@ -108,7 +98,7 @@ def test_every_ticket_parameter_of_every_verb_is_in_the_table() -> None:
     load_all()
     by_callback: dict[object, list[str]] = {}  # aliases share their command's callback
     params: dict[object, list[str]] = {}
-    for path, command in _commands(cli):
+    for path, command in leaf_commands():
         by_callback.setdefault(command.callback, []).append(path)
         params[command.callback] = _ticket_params(command)
     missing = []
