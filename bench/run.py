@@ -672,8 +672,8 @@ class Session:
         real = self.real_ws
         if real is not None:
             lines.append(
-                f"- Real workspace: a copy of `../shared/corpus/docmgr-ttmp`, {real.files:,} files, "
-                f"{real.mib:.1f} MiB"
+                "- Real workspace: a copy of `../shared/corpus/docmgr-ttmp`, "
+                f"{real.files:,} files, {real.mib:.1f} MiB"
             )
         for size, ws in sorted(self.workspaces.items()):
             word = self.words.get(size)
