@@ -176,6 +176,20 @@ def walk_markdown(
     Skips what ``markdown_entries`` skips, and a ``.md`` that is a symlink leading outside
     the root: it is never read (``outside_links`` lists those, for doctor).
     """
+    base = str(root).rstrip("/") + "/"
+    for rel, st, control in stat_markdown(root, matcher, start=start, dirs=dirs, watch=watch):
+        yield Path(base + rel), rel, st, control
+
+
+def stat_markdown(
+    root: Path,
+    matcher: Matcher,
+    *,
+    start: str = "",
+    dirs: dict[str, tuple[int, int]] | None = None,
+    watch: dict[str, tuple[int, int, int]] | None = None,
+) -> Iterator[tuple[str, os.stat_result, bool]]:
+    """``walk_markdown`` without a Path per file: (rel, stat, is_control)."""
     real_root = ""
     for entry, rel, control in markdown_entries(root, matcher, start=start, dirs=dirs, watch=watch):
         if entry.is_symlink():
@@ -186,7 +200,7 @@ def walk_markdown(
             st = entry.stat()
         except OSError:
             continue
-        yield Path(entry.path), rel, st, control
+        yield rel, st, control
 
 
 def outside_links(root: Path, matcher: Matcher) -> list[tuple[Path, str, bool]]:
@@ -275,8 +289,8 @@ def read_doc(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -
     undecodable bytes replaced, so offsets match the file as edits see it.
     """
     try:
-        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:  # decoding the whole at once: cheaper than text mode
+            text = handle.read().decode("utf-8", "replace")
     except OSError as exc:
         problem = f"cannot read: {exc.strerror}"
         return DocText(Doc(path, rel, None, problem, 0, mtime_ns, size, control), "", -1)

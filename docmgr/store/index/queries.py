@@ -441,7 +441,7 @@ def trusted_index_docs(ws: Workspace, ticket_id: str) -> list[Doc]:
 
     Write verbs resolve their ticket this way without refreshing the whole index: one
     indexed SQL lookup plus one ``stat`` per match. Anything doubtful returns [] (and the
-    caller refreshes).
+    caller refreshes), a cache whose first build is not finished included.
     """
     import sqlite3
 
@@ -456,7 +456,9 @@ def trusted_index_docs(ws: Workspace, ticket_id: str) -> list[Doc]:
         try:
             rows = con.execute(
                 "SELECT rel, mtime_ns, size, ctime_ns, is_control, meta FROM docs"
-                " WHERE ticket = ? AND parse_ok = 1 AND doc_type = 'index' ORDER BY rel",
+                " WHERE ticket = ? AND parse_ok = 1 AND doc_type = 'index'"
+                " AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'build')"
+                " ORDER BY rel",
                 (ticket_id,),
             ).fetchall()
         finally:

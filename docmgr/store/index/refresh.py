@@ -26,10 +26,18 @@ from docmgr.store.index.freshness import (
     path_stamp,
 )
 from docmgr.store.index.hooks import progress_for
-from docmgr.store.index.records import Parsed, pack_meta, parent, parse_file, related_base, utc_key
+from docmgr.store.index.records import (
+    Parsed,
+    pack_meta,
+    parent,
+    parse_file,
+    path_maker,
+    related_base,
+    utc_key,
+)
 from docmgr.store.index.schema import write_transaction
 from docmgr.store.index.watch import Stamp, bump_stamp, live_stamp, rel_paths
-from docmgr.store.workspace import Workspace, leaves_root, walk_markdown
+from docmgr.store.workspace import Workspace, leaves_root, stat_markdown, walk_markdown
 
 if TYPE_CHECKING:
     import sqlite3
@@ -83,6 +91,7 @@ class Index:
         self._flat: Flat | None = None
         self._flat_version = -1
         self.stamp: Stamp | None = None  # the live watcher's stamp the last refresh trusted
+        self._path = path_maker(self.root)  # rel → Path, each folder's Path built once
 
     def close(self) -> None:
         self.con.close()
@@ -180,6 +189,8 @@ class Index:
         if self._unchanged():
             return stats
         self._flat = None
+        if self._needs_build() and self._build(stats):
+            return stats
         con = self.con
         with write_transaction(con):
             started = time.time_ns()
@@ -214,6 +225,8 @@ class Index:
         """
         stats = stats or RefreshStats()
         self._flat = None
+        if self._needs_build() and self._build(stats):
+            return stats
         con = self.con
         with write_transaction(con):
             started = time.time_ns()
@@ -236,8 +249,34 @@ class Index:
                 self._apply(snap, sorted(dirs), files, stats, started)
         return stats
 
+    def _needs_build(self) -> bool:
+        """True when no snapshot is stored: the index was never (completely) built."""
+        return self.con.execute("SELECT 1 FROM meta WHERE key='snapshot'").fetchone() is None
+
+    def _build(self, stats: RefreshStats) -> bool:
+        """The first build, in chunks (``build``); False when another process did it."""
+        from docmgr.store.index.build import build
+
+        done = build(self)
+        if done is None:
+            return False
+        stats.full = True
+        stats.parsed, stats.removed = done
+        return True
+
     def _full_scan(self, stats: RefreshStats, old: Snapshot | None, started: int) -> None:
         """Walk everything; re-parse only files whose stamp differs from the stored row."""
+        snap, todo, removed, controls = self.walk(old)
+        self._write(snap, todo, removed, controls, stats, started)
+
+    def walk(
+        self, old: Snapshot | None, *, racy_since: int | None = None
+    ) -> tuple[Snapshot, list[_Todo], list[str], list[tuple[str, bool]]]:
+        """Walk everything: (new snapshot, files to parse, rels to drop, is_control changes).
+
+        A file is parsed when its stamp differs from its stored row, when ``old`` marks it
+        racy, or when its stored mtime is ``racy_since`` or later.
+        """
         self.ws.require_root()
         known = {
             rel: ((m, s, ct), c)
@@ -246,20 +285,20 @@ class Index:
             )
         }
         racy = {rel for rel, v in old.files.items() if v[0] == RACY} if old else set()
+        if racy_since is not None:
+            racy.update(rel for rel, (stamp, _c) in known.items() if stamp[0] >= racy_since)
         snap = Snapshot({}, {}, self._base_watch())
         matcher = Matcher.for_root(self.root, self.ws.repo_root)
         todo: list[_Todo] = []
         controls: list[tuple[str, bool]] = []
-        for _path, rel, st, control in walk_markdown(
-            self.root, matcher, dirs=snap.dirs, watch=snap.watch
-        ):
+        for rel, st, control in stat_markdown(self.root, matcher, dirs=snap.dirs, watch=snap.watch):
             stamp = snap.files[rel] = file_stamp(st)
             row = known.pop(rel, None)
             if row is None or row[0] != stamp or rel in racy:
                 todo.append((rel, stamp[0], stamp[1], stamp[2], control))
             elif bool(row[1]) != control:
                 controls.append((rel, control))
-        self._write(snap, todo, list(known), controls, stats, started)
+        return snap, todo, list(known), controls
 
     def _apply(
         self,
@@ -396,22 +435,40 @@ class Index:
         started: int,
     ) -> None:
         """Store the changes (inside the caller's transaction) and the new snapshot."""
-        con = self.con
         total = len(todo)
         report = progress_for(total)
-        for rel in removed:
-            self._delete(rel)
+        self.drop_docs(removed)
         stats.removed = len(removed)
-        root_s = self.root_s + "/"
-        for number, (rel, mtime_ns, size, ctime_ns, control) in enumerate(todo, start=1):
-            parsed = parse_file(
-                Path(root_s + rel), rel, mtime_ns=mtime_ns, size=size, control=control
-            )
-            self._store(parsed, ctime_ns)
-            if report is not None and (number % 200 == 0 or number == total):
-                report("Indexing documents", number, total)
+        step = 200
+        for start in range(0, total, step):
+            self.store_docs(self.parse(todo[start : start + step]))
+            if report is not None:
+                report("Indexing documents", min(start + step, total), total)
         stats.parsed = total
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
+        self.finish(snap, controls, started)
+
+    def parse(self, todo: list[_Todo]) -> list[tuple[Parsed, int]]:
+        """Read and parse these files: (parsed document, ctime_ns) each, in order."""
+        make = self._path
+        return [
+            (parse_file(make(rel), rel, mtime_ns=mtime_ns, size=size, control=control), ctime_ns)
+            for rel, mtime_ns, size, ctime_ns, control in todo
+        ]
+
+    def store_docs(self, parsed: list[tuple[Parsed, int]]) -> None:
+        """Store parsed documents (inside the caller's transaction), replacing their rows."""
+        for item, ctime_ns in parsed:
+            self._store(item, ctime_ns)
+
+    def drop_docs(self, rels: list[str]) -> None:
+        """Drop the rows of these documents (inside the caller's transaction)."""
+        for rel in rels:
+            self._delete(rel)
+
+    def finish(self, snap: Snapshot, controls: list[tuple[str, bool]], started: int) -> None:
+        """Store is_control changes and the new snapshot; count one more generation."""
+        con = self.con
         con.executemany(
             "UPDATE docs SET is_control=? WHERE rel=?", [(int(c), rel) for rel, c in controls]
         )

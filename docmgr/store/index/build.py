@@ -1,0 +1,172 @@
+"""The first build of an index: stored in chunks, resumable, and waited for by readers.
+
+A build is what a refresh does when no snapshot is stored yet (a new or rebuilt cache, or
+one whose build was cut short). It walks the docs root, then parses and stores the
+documents ``chunk_size()`` at a time, one transaction per chunk, so memory stays flat and
+no lock is held while files are parsed. The ``build`` row of ``meta`` says a build is under
+way (and when its first attempt started); the last commit writes the snapshot and deletes
+that row.
+
+Resuming: every stored row carries its file's stamp, and a build re-parses only files whose
+stamp differs from their row (new, changed, or not stored yet) and drops the rows of files
+that are gone. So a build that was killed goes on where it stopped, and a file or folder
+changed in between is seen like any change. Rows whose mtime falls within the racy window
+of the first attempt's start are parsed again (a change in the same clock tick keeps the
+mtime).
+
+Readers never answer from a partial index: every command refreshes before it reads, and a
+refresh that finds no snapshot takes the build lock (``<cache>.build.lock``, flocked) before
+it builds. While another process builds, it waits for that build to end, then refreshes as
+usual; if the builder died (the kernel drops its lock), the waiting command resumes the
+build. ``queries.trusted_index_docs``, the one read that skips the refresh, ignores a cache
+with a ``build`` row.
+
+Fault injection (tests only): ``DOCMGR_FAULT_INJECT=index-build-after-chunk:N`` exits the
+process (``os._exit(70)``, like ``kill -9``) right after the Nth chunk is committed.
+``DOCMGR_INDEX_CHUNK`` sets the chunk size (documents per commit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from docmgr.store.index.freshness import RACY_WINDOW_NS, Snapshot
+from docmgr.store.index.hooks import notice, progress_for
+from docmgr.store.index.schema import write_transaction
+
+if TYPE_CHECKING:
+    import sqlite3
+
+_Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
+
+
+class Builder(Protocol):
+    """What a build needs of an open index (``refresh.Index``)."""
+
+    path: Path | None
+    con: sqlite3.Connection
+
+    def snapshot(self) -> Snapshot | None: ...
+
+    def walk(
+        self, old: Snapshot | None, *, racy_since: int | None = None
+    ) -> tuple[Snapshot, list[_Todo], list[str], list[tuple[str, bool]]]: ...
+
+    def parse(self, todo: list[_Todo]) -> list[tuple[Any, int]]: ...
+
+    def store_docs(self, parsed: list[tuple[Any, int]]) -> None: ...
+
+    def drop_docs(self, rels: list[str]) -> None: ...
+
+    def finish(self, snap: Snapshot, controls: list[tuple[str, bool]], started: int) -> None: ...
+
+
+CHUNK = 1000  # documents per commit: a few MB of parsed text, ~0.5 s of work each
+_CHUNK_ENV = "DOCMGR_INDEX_CHUNK"
+_FAULT_ENV = "DOCMGR_FAULT_INJECT"
+_FAULT_POINT = "index-build-after-chunk:"
+
+
+def chunk_size() -> int:
+    try:
+        return max(1, int(os.environ.get(_CHUNK_ENV, "") or CHUNK))
+    except ValueError:
+        return CHUNK
+
+
+def lock_path(cache: Path) -> Path:
+    """The build lock of the index at ``cache``."""
+    return cache.with_suffix(".build.lock")
+
+
+@contextlib.contextmanager
+def build_lock(cache: Path | None) -> Iterator[None]:
+    """Hold the build lock of ``cache`` (an in-memory index needs none), waiting for it."""
+    if cache is None:
+        yield
+        return
+    import fcntl
+
+    fd = os.open(lock_path(cache), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            notice("Waiting for another docmgr to finish building the search index")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _fault_after() -> int:
+    point = os.environ.get(_FAULT_ENV, "")
+    if point.startswith(_FAULT_POINT):
+        with contextlib.suppress(ValueError):
+            return int(point[len(_FAULT_POINT) :])
+    return 0
+
+
+def _started(index: Builder) -> int | None:
+    """When the build under way first started (None: no build row)."""
+    row = index.con.execute("SELECT value FROM meta WHERE key='build'").fetchone()
+    if row is None:
+        return None
+    try:
+        return int(marshal.loads(row[0]))
+    except (ValueError, EOFError, TypeError):
+        return 0  # unreadable: trust no row's stamp as racy-free
+
+
+def build(index: Builder) -> tuple[int, int] | None:
+    """Build the index if no snapshot is stored: (files parsed, rows dropped), or None when
+    another process built it meanwhile. Waits for another process's build; resumes an
+    interrupted one."""
+    with build_lock(index.path):
+        if index.snapshot() is not None:
+            return None
+        started = time.time_ns()
+        first = _started(index)
+        if first is None:
+            first = started
+            with write_transaction(index.con):
+                index.con.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES('build', ?)",
+                    (marshal.dumps(started),),
+                )
+        snap, todo, removed, controls = index.walk(None, racy_since=first - RACY_WINDOW_NS)
+        parsed = len(todo)
+        _store_chunks(index, todo, removed)
+        with write_transaction(index.con):
+            index.finish(snap, controls, started)
+            index.con.execute("DELETE FROM meta WHERE key='build'")
+        return parsed, len(removed)
+
+
+def _store_chunks(index: Builder, todo: list[_Todo], removed: list[str]) -> None:
+    """Parse and store ``todo`` (and drop ``removed``), committing every ``chunk_size()``."""
+    con = index.con
+    size = chunk_size()
+    total = len(todo)
+    report = progress_for(total)
+    die_after = _fault_after()
+    if removed:
+        with write_transaction(con):
+            index.drop_docs(removed)
+    for number, start in enumerate(range(0, total, size), start=1):
+        chunk = todo[start : start + size]
+        parsed = index.parse(chunk)
+        with write_transaction(con):
+            index.store_docs(parsed)
+        del parsed
+        done = start + len(chunk)
+        if report is not None:
+            report("Indexing documents", done, total)
+        if number == die_after:
+            os._exit(70)

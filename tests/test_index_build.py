@@ -1,0 +1,260 @@
+"""The first index build: committed in chunks, resumed after a kill, never read half-done.
+
+A real ``docmgr`` process builds the index and is killed (``os._exit``, like ``kill -9``)
+right after its second chunk commit; the next command resumes the build, parsing only the
+documents not stored yet, and ends with the same index as a build that was never cut
+short, changes made in between included.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from docmgr.store import index as index_store
+from docmgr.store.index import queries
+from docmgr.store.workspace import Workspace
+
+CHUNK = 10
+DOCS_PER_TICKET = 4  # index.md, tasks.md, two design docs
+
+DOC = """---
+Title: {title}
+Ticket: {ticket}
+Status: active
+Topics:
+    - build
+    - {word}
+DocType: {doc_type}
+Intent: long-term
+Owners:
+    - someone
+RelatedFiles:
+    - Path: src/{word}.py
+      Note: where {word} lives
+LastUpdated: 2026-02-01T10:00:00Z
+---
+# {title}
+
+The {word} document of {ticket}: chunked builds resume.
+"""
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def _age(root: Path) -> None:
+    """Date every file and folder a minute back: older than the racy window, so trusted."""
+    past = os.stat(root).st_mtime_ns - 60 * 1_000_000_000
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            os.utime(os.path.join(folder, name), ns=(past, past))
+        os.utime(folder, ns=(past, past))
+
+
+def _ticket(docs: Path, n: int) -> None:
+    ticket = f"BLD-{n}"
+    folder = docs / f"2026/02/01/{ticket}--build-{n}"
+    _write(
+        folder / "index.md",
+        DOC.format(title=f"Build {n}", ticket=ticket, word="index", doc_type="index"),
+    )
+    _write(folder / "tasks.md", f"# Tasks\n\n- [ ] chunk {n}\n- [x] walk {n}\n")
+    for i, word in enumerate(("alpha", "beta"), start=1):
+        _write(
+            folder / "design-doc" / f"0{i}-{word}.md",
+            DOC.format(title=f"{word} {n}", ticket=ticket, word=word, doc_type="design-doc"),
+        )
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    root = tmp_path / "repo" / "ttmp"
+    for n in range(1, 16):  # 60 documents: 6 chunks
+        _ticket(root, n)
+    (tmp_path / "repo" / ".git").mkdir()
+    _age(root)
+    return root
+
+
+def _run(docs: Path, cache: Path, *args: str, fault: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DOCMGR_CONFIG": "",
+        "DOCMGR_CACHE_DIR": str(cache),
+        "DOCMGR_INDEX_CHUNK": str(CHUNK),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    env.pop("DOCMGR_FAULT_INJECT", None)
+    if fault:
+        env["DOCMGR_FAULT_INJECT"] = fault
+    return subprocess.run(
+        [sys.executable, "-m", "docmgr", "--root", str(docs), *args],
+        cwd=docs.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _db(cache: Path) -> Path:
+    (found,) = [p for p in cache.glob("*.sqlite")]
+    return found
+
+
+def _contents(cache: Path) -> dict[str, object]:
+    """Every table of the index by rel path (row ids differ between builds)."""
+    con = sqlite3.connect(_db(cache))
+    try:
+        rel_of = dict(con.execute("SELECT id, rel FROM docs"))
+        cols = [r[1] for r in con.execute("PRAGMA table_info(docs)") if r[1] != "id"]
+        out: dict[str, object] = {
+            "docs": sorted(con.execute(f"SELECT {','.join(cols)} FROM docs").fetchall()),
+            "fts": sorted(
+                (rel_of[rowid], *rest)
+                for rowid, *rest in con.execute(
+                    "SELECT rowid, title, body, topics, doc_type, ticket_id FROM docs_fts"
+                )
+            ),
+            "search": sorted(
+                rel_of[rowid]
+                for (rowid,) in con.execute(
+                    "SELECT rowid FROM docs_fts WHERE docs_fts MATCH 'alpha OR index'"
+                )
+            ),
+            "meta": sorted(
+                key for (key,) in con.execute("SELECT key FROM meta WHERE key != 'generation'")
+            ),
+        }
+        for table in ("doc_topics", "doc_owners", "doc_sources", "related_files"):
+            out[table] = sorted(
+                (rel_of[doc_id], *rest)
+                for doc_id, *rest in con.execute(f"SELECT * FROM {table}")  # noqa: S608
+            )
+        snapshot = con.execute("SELECT value FROM meta WHERE key='snapshot'").fetchone()
+        out["snapshot_files"] = sorted(marshal.loads(snapshot[0])[1]) if snapshot else None
+        return out
+    finally:
+        con.close()
+
+
+def _parsed(result: subprocess.CompletedProcess[str]) -> int:
+    assert result.returncode == 0, result
+    (info,) = json.loads(result.stdout)
+    assert info["last_refresh"]["full"] is True
+    return int(info["last_refresh"]["parsed"])
+
+
+def _stored(cache: Path) -> tuple[int, bool]:
+    """(rows stored, whether the build row says a build is under way)."""
+    con = sqlite3.connect(_db(cache))
+    try:
+        rows = con.execute("SELECT count(*) FROM docs").fetchone()[0]
+        building = con.execute("SELECT 1 FROM meta WHERE key='build'").fetchone() is not None
+        snapshot = con.execute("SELECT 1 FROM meta WHERE key='snapshot'").fetchone()
+        assert snapshot is None  # a partial build never looks finished
+        return rows, building
+    finally:
+        con.close()
+
+
+def test_a_killed_build_resumes_with_the_rest_and_ends_as_a_clean_build(
+    docs: Path, tmp_path: Path
+) -> None:
+    clean, resumed = tmp_path / "clean-cache", tmp_path / "resumed-cache"
+    assert _parsed(_run(docs, clean, "index", "refresh", "--output", "json")) == 60
+
+    killed = _run(docs, resumed, "index", "refresh", fault="index-build-after-chunk:2")
+    assert killed.returncode == 70, killed
+    assert _stored(resumed) == (2 * CHUNK, True)
+
+    assert _parsed(_run(docs, resumed, "index", "refresh", "--output", "json")) == 60 - 2 * CHUNK
+    assert _contents(resumed) == _contents(clean)
+
+
+def test_changes_made_while_a_build_was_cut_short_are_seen_on_resume(
+    docs: Path, tmp_path: Path
+) -> None:
+    resumed, clean = tmp_path / "resumed-cache", tmp_path / "clean-cache"
+    killed = _run(docs, resumed, "index", "refresh", fault="index-build-after-chunk:3")
+    assert killed.returncode == 70, killed
+    assert _stored(resumed) == (3 * CHUNK, True)
+
+    # the walk is depth first in name order: tickets 1, 10, 11, ... so BLD-1 is stored
+    first = docs / "2026/02/01/BLD-1--build-1"
+    edited = first / "design-doc" / "01-alpha.md"
+    edited.write_text(edited.read_text().replace("chunked builds resume", "an edit in between"))
+    (first / "design-doc" / "02-beta.md").unlink()
+    _ticket(docs, 99)  # (left with fresh mtimes: a re-dated file would count as changed)
+
+    parsed = _parsed(_run(docs, resumed, "index", "refresh", "--output", "json"))
+    # the 30 not stored yet, the edited doc, and the 4 new ones; the deleted one is dropped
+    assert parsed == (60 - 3 * CHUNK) + 1 + DOCS_PER_TICKET
+    assert _parsed(_run(docs, clean, "index", "refresh", "--output", "json")) == 63
+    assert _contents(resumed) == _contents(clean)
+    found = _run(docs, resumed, "search", "--query", "between", "--output", "json")
+    assert "01-alpha.md" in found.stdout, found
+
+
+def test_a_partial_build_is_never_trusted_without_a_refresh(docs: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    killed = _run(docs, cache, "index", "refresh", fault="index-build-after-chunk:1")
+    assert killed.returncode == 70, killed
+    con = sqlite3.connect(_db(cache))
+    tickets = [t for (t,) in con.execute("SELECT ticket FROM docs WHERE doc_type='index'")]
+    con.close()
+    assert tickets  # an index doc of a stored ticket is in the cache ...
+    env = {**os.environ, "DOCMGR_CACHE_DIR": str(cache)}
+    ws = Workspace.open(str(docs), cwd=docs.parent, env=env)
+    assert index_store.cache_path(ws) == _db(cache)
+    assert queries.trusted_index_docs(ws, tickets[0]) == []  # ... yet not served as trusted
+
+
+def test_a_reader_waits_for_a_build_under_way_then_answers_in_full(
+    docs: Path, tmp_path: Path
+) -> None:
+    import fcntl
+
+    from docmgr.store.index.build import lock_path
+
+    cache = tmp_path / "cache"
+    killed = _run(docs, cache, "index", "refresh", fault="index-build-after-chunk:1")
+    assert killed.returncode == 70, killed
+    env = {
+        **os.environ,
+        "DOCMGR_CONFIG": "",
+        "DOCMGR_CACHE_DIR": str(cache),
+        "DOCMGR_INDEX_CHUNK": str(CHUNK),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    env.pop("DOCMGR_FAULT_INJECT", None)
+    fd = os.open(lock_path(_db(cache)), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # "another process is building"
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "docmgr", "--root", str(docs), "doc", "list", "--output", "json"],
+        cwd=docs.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stderr is not None
+        line = reader.stderr.readline()  # blocks until the reader says it waits
+        assert "Waiting for another docmgr to finish building" in line
+        assert _stored(cache) == (CHUNK, True)  # it has not touched the partial index
+    finally:
+        os.close(fd)  # the "builder" ends (as a killed one would)
+    out, err = reader.communicate(timeout=120)
+    assert reader.returncode == 0, err
+    assert len(json.loads(out)) == 15 * 2  # every design doc, none missing
