@@ -142,7 +142,8 @@ def _contents(cache: Path) -> dict[str, object]:
                 for doc_id, *rest in con.execute(f"SELECT * FROM {table}")  # noqa: S608
             )
         snapshot = con.execute("SELECT value FROM meta WHERE key='snapshot'").fetchone()
-        out["snapshot_files"] = sorted(marshal.loads(snapshot[0])[1]) if snapshot else None
+        files = marshal.loads(snapshot[0])[1] if snapshot else []
+        out["snapshot_files"] = sorted(rel for rel, _stamp in files)  # stamps: racy marks vary
         return out
     finally:
         con.close()

@@ -3,7 +3,7 @@
 A build is what a refresh does when no snapshot is stored yet (a new or rebuilt cache, or
 one whose build was cut short). It walks the docs root, then parses and stores the
 documents ``chunk_size()`` at a time, one transaction per chunk, so memory stays flat and
-no lock is held while files are parsed. The ``build`` row of ``meta`` says a build is under
+the write lock is let go between chunks. The ``build`` row of ``meta`` says a build is under
 way (and when its first attempt started); the last commit writes the snapshot and deletes
 that row.
 
@@ -32,7 +32,7 @@ import contextlib
 import marshal
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -58,9 +58,9 @@ class Builder(Protocol):
         self, old: Snapshot | None, *, racy_since: int | None = None
     ) -> tuple[Snapshot, list[_Todo], list[str], list[tuple[str, bool]]]: ...
 
-    def parse(self, todo: list[_Todo]) -> list[tuple[Any, int]]: ...
+    def parse(self, todo: list[_Todo]) -> Iterator[tuple[Any, int]]: ...
 
-    def store_docs(self, parsed: list[tuple[Any, int]]) -> None: ...
+    def store_docs(self, parsed: Iterable[tuple[Any, int]]) -> None: ...
 
     def drop_docs(self, rels: list[str]) -> None: ...
 
@@ -161,10 +161,8 @@ def _store_chunks(index: Builder, todo: list[_Todo], removed: list[str]) -> None
             index.drop_docs(removed)
     for number, start in enumerate(range(0, total, size), start=1):
         chunk = todo[start : start + size]
-        parsed = index.parse(chunk)
-        with write_transaction(con):
-            index.store_docs(parsed)
-        del parsed
+        with write_transaction(con):  # each file parsed and stored in turn: memory stays flat
+            index.store_docs(index.parse(chunk))
         done = start + len(chunk)
         if report is not None:
             report("Indexing documents", done, total)

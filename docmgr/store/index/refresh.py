@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -448,15 +449,14 @@ class Index:
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         self.finish(snap, controls, started)
 
-    def parse(self, todo: list[_Todo]) -> list[tuple[Parsed, int]]:
-        """Read and parse these files: (parsed document, ctime_ns) each, in order."""
+    def parse(self, todo: list[_Todo]) -> Iterator[tuple[Parsed, int]]:
+        """Read and parse these files, one at a time: (parsed document, ctime_ns), in order."""
         make = self._path
-        return [
-            (parse_file(make(rel), rel, mtime_ns=mtime_ns, size=size, control=control), ctime_ns)
-            for rel, mtime_ns, size, ctime_ns, control in todo
-        ]
+        for rel, mtime_ns, size, ctime_ns, control in todo:
+            item = parse_file(make(rel), rel, mtime_ns=mtime_ns, size=size, control=control)
+            yield item, ctime_ns
 
-    def store_docs(self, parsed: list[tuple[Parsed, int]]) -> None:
+    def store_docs(self, parsed: Iterable[tuple[Parsed, int]]) -> None:
         """Store parsed documents (inside the caller's transaction), replacing their rows."""
         for item, ctime_ns in parsed:
             self._store(item, ctime_ns)
