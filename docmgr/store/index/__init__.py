@@ -284,8 +284,16 @@ def refreshed_info(ws: Workspace) -> dict[str, Any]:
 
 
 def rebuild(ws: Workspace) -> RefreshStats:
-    """Throw the cache away and build it again from the files."""
-    drop_file(cache_path(ws))
+    """Throw the cache away and build it again from the files.
+
+    Waits for a build under way in another process first (never deletes its file under it).
+    """
+    from docmgr.store.index.build import build_lock
+
+    path = cache_path(ws)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with build_lock(path):
+        drop_file(path)
     with open_index(ws) as index:
         return index.last_refresh
 
