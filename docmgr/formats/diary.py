@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats.front_matter import split
@@ -231,6 +231,36 @@ def step_labels(text: str) -> list[str]:
     if _STEP_PROBE.search(text) is None:
         return []
     return [match.group("label") for _pos, _heading, match in _step_headings(scan_text(text))]
+
+
+class StepFacts(NamedTuple):
+    """What doctor's diary rule reads of a diary, worked out once when the file is indexed."""
+
+    labels: list[str]  # every step label, in file order
+    duplicates: list[str]  # labels used more than once, in order of first use
+    pending: list[str]  # the label of each pending commit line's step, in order
+
+
+def step_facts(text: str) -> StepFacts:
+    """Step labels, duplicate labels and pending commit lines: one scan, and the full parse
+    only when the text mentions "pending" (the one word a pending commit line needs)."""
+    if _STEP_PROBE.search(text) is None:
+        return StepFacts([], [], [])
+    scan = scan_text(text)
+    labels = [match.group("label") for _pos, _heading, match in _step_headings(scan)]
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    duplicates = [label for label, n in counts.items() if n > 1]
+    pending: list[str] = []
+    if "pending" in text.lower():
+        pending = [
+            step.label
+            for step in parse_scan(text, scan)
+            for ref in step.refs
+            if ref.kind == "pending"
+        ]
+    return StepFacts(labels, duplicates, pending)
 
 
 def parse_scan(text: str, scan: Scan) -> list[DiaryStep]:

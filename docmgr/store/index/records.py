@@ -9,12 +9,15 @@ import marshal
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docmgr.formats import tasks as tasksmod
 from docmgr.model import Doc, DocMeta, RelatedFile
 from docmgr.seams.clock import utc_minute
 from docmgr.store.workspace import read_doc
+
+if TYPE_CHECKING:
+    from docmgr.store.index.checks import DiaryFacts
 
 
 class Parsed(NamedTuple):
@@ -24,6 +27,7 @@ class Parsed(NamedTuple):
     body: str = ""
     tasks: tuple[int, int] = (0, 0)
     diary_steps: int = 0
+    diary: DiaryFacts | None = None  # for doctor: set on parsed docs named *diary*
 
 
 def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -> Parsed:
@@ -32,12 +36,18 @@ def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool)
     if not text:
         return Parsed(doc)
     tasks = tasksmod.counts(text) if path.name.lower() == "tasks.md" else (0, 0)
+    body = text[body_start:] if body_start >= 0 else ""
+    if doc.meta is not None and "diary" in path.name.lower():
+        from docmgr.store.index.checks import diary_facts_of
+
+        steps, facts = diary_facts_of(text)
+        return Parsed(doc, body, tasks, steps, facts)
     # the diary grammar loads only when a file is parsed: a warm command with nothing changed
     # never parses, and the step-heading rule is the diary format's, written once there
     from docmgr.formats.diary import step_labels
 
     steps = len(step_labels(text))
-    return Parsed(doc, text[body_start:] if body_start >= 0 else "", tasks, steps)
+    return Parsed(doc, body, tasks, steps)
 
 
 def _plain(value: Any) -> Any:
