@@ -36,6 +36,7 @@ class Resolver:
         self.fenced_bases = list(
             dict.fromkeys((self.repo, self.config, self.docs, self.docs_parent))
         )
+        self.prefixes = [base.rstrip("/") for base in self.fenced_bases]  # "" for "/"
         self.anchor_bases = {"repo": self.repo, "docs": self.docs, "abs": "/"}
 
     def _folder_exists(self, path: str) -> bool:
@@ -86,11 +87,11 @@ class Resolver:
             )
         # a normalised path going down stays inside its base: a plain join, no fence
         folder, _, name = cleaned.rpartition("/")
-        for base in self.fenced_bases:
-            where = (base.rstrip("/") + "/" + folder) if folder else base
-            if self._folder_exists(where) and os.path.exists(where.rstrip("/") + "/" + name):
+        for prefix in self.prefixes:
+            where = f"{prefix}/{folder}" if folder else (prefix or "/")
+            if self._folder_exists(where) and os.path.exists(f"{where.rstrip('/')}/{name}"):
                 return True
-        return self._candidate(doc_dir.rstrip("/") + "/" + cleaned, self.repo)
+        return self._candidate(f"{doc_dir.rstrip('/')}/{cleaned}", self.repo)
 
     def _candidate(self, candidate: str, fence: str) -> bool:
         if not (candidate == fence or candidate.startswith(fence.rstrip("/") + "/")):
