@@ -34,6 +34,7 @@ from docmgr.store import index as index_store
 from docmgr.store import lookup
 from docmgr.store import vocabulary as vocabulary_store
 from docmgr.store.index import checks, queries
+from docmgr.store.index.records import path_maker
 from docmgr.store.vocabulary import Vocabulary
 from docmgr.store.workspace import Workspace, parse_doc
 
@@ -194,8 +195,9 @@ def check(
             report.add([vocabulary.no_vocabulary("")])
         now = ws.clock.now()
         resolver = related.Resolver(ws)
+        child = path_maker(index.root)
         for group in groups:
-            group.docs = queries.docs_at(index, group.rels)
+            group.docs = queries.docs_at(index, group.rels, child)
             facts = GroupFacts(
                 checks.related_entries(index, group.rels), checks.diary_facts(index, group.rels)
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,10 +26,15 @@ _CHUNK = 500  # ids per "IN (...)" (SQLite's bound-parameter limit is far above)
 # ----------------------------------------------------------------- documents
 
 
-def _docs(index: Index, where: str = "", params: Sequence[Any] = ()) -> list[Doc]:
+def _docs(
+    index: Index,
+    where: str = "",
+    params: Sequence[Any] = (),
+    child: Callable[[str], Path] | None = None,
+) -> list[Doc]:
     out: list[Doc] = []
     append = out.append
-    child = path_maker(index.root)
+    child = child or path_maker(index.root)
     clause = f" WHERE {where}" if where else ""
     for rel, mtime, size, control, error, line, blob in index.con.execute(
         "SELECT rel, mtime_ns, size, is_control, error, error_line, meta FROM docs"
@@ -54,12 +59,15 @@ def ticket_index_docs(index: Index) -> list[Doc]:
     return _docs(index, "parse_ok = 1 AND doc_type = 'index'")
 
 
-def docs_at(index: Index, rels: Sequence[str]) -> list[Doc]:
-    """The documents with these rel paths, sorted by rel path."""
+def docs_at(
+    index: Index, rels: Sequence[str], child: Callable[[str], Path] | None = None
+) -> list[Doc]:
+    """The documents with these rel paths, sorted by rel path (``child``: a ``path_maker``
+    shared by many calls)."""
     out: list[Doc] = []
     for start in range(0, len(rels), _CHUNK):
         chunk = list(rels[start : start + _CHUNK])
-        out += _docs(index, f"rel IN ({','.join('?' * len(chunk))})", chunk)
+        out += _docs(index, f"rel IN ({','.join('?' * len(chunk))})", chunk, child)
     out.sort(key=lambda d: d.rel)
     return out
 

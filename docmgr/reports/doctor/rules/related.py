@@ -46,23 +46,25 @@ class Resolver:
             known = self.exists_cache[path] = os.path.isdir(path)
         return known
 
-    def exists(self, kind: str, target: str, raw: str, doc_path: Path) -> bool:
+    def exists(self, kind: str, target: str, raw: str, doc_path: Path, doc_dir: str = "") -> bool:
         """Whether the entry (``raw``, stored as ``kind``/``target``) of the doc at
-        ``doc_path`` names an existing file."""
+        ``doc_path`` (in the folder ``doc_dir``, worked out when not given) names an
+        existing file."""
+        doc_dir = doc_dir or os.path.dirname(str(doc_path))
         if kind == "rel":
-            return self._bare(target, doc_path)
+            return self._bare(target, doc_dir)
         if kind == "none":
             return False
         if kind == "path":
             return os.path.exists(target)
         if kind in ("repo", "docs", "abs", "doc"):
-            base = self.anchor_bases.get(kind) or os.path.dirname(str(doc_path))
+            base = self.anchor_bases.get(kind) or doc_dir
             return os.path.exists(os.path.abspath(os.path.join(base, target)))
         if kind == "home":
             cleaned = os.path.normpath(str(Path.home()) + target)
             if cleaned.startswith("/"):
                 return os.path.exists(cleaned)
-            return cleaned != "." and self._bare(cleaned, doc_path)
+            return cleaned != "." and self._bare(cleaned, doc_dir)
         # ws:// needs the go.work rules
         bases = related_paths.Bases(
             repo_root=Path(self.repo),
@@ -73,10 +75,9 @@ class Resolver:
         )
         return related_paths.resolve(raw, bases).exists
 
-    def _bare(self, cleaned: str, doc_path: Path) -> bool:
+    def _bare(self, cleaned: str, doc_dir: str) -> bool:
         """A relative bare path (spec §3.5): any base keeping it inside its fence where it
         exists ("exists" does not depend on which base wins)."""
-        doc_dir = os.path.dirname(str(doc_path))
         if cleaned == ".." or cleaned.startswith("../"):  # may leave its base: fence it
             return any(
                 self._candidate(os.path.normpath(os.path.join(base, cleaned)), fence)
@@ -107,15 +108,17 @@ def related_files(
     if not entries:
         return []
     out: list[Finding] = []
+    path = str(doc.path)
+    doc_dir = os.path.dirname(path)
     for entry in entries:
-        if not resolver.exists(entry.kind, entry.target, entry.raw, doc.path):
+        if not resolver.exists(entry.kind, entry.target, entry.raw, doc.path, doc_dir):
             out.append(
                 Finding(
                     ticket=ticket,
                     issue="missing_related_file",
                     severity=Severity.WARNING,
                     message=f"related file not found: {entry.raw}",
-                    path=str(doc.path),
+                    path=path,
                 )
             )
     bare = [e.raw for e in entries if not e.note.strip()]
