@@ -270,3 +270,25 @@ def test_changes_after_indexing_are_seen(invoke: Invoke, every_rule: Path, tmp_p
     cleaned = {i for i, _m in about(_report(invoke, every_rule, tmp_path), str(diary))}
     assert "diary_pending_commit" not in cleaned
     assert "diary_duplicate_step" in cleaned  # step 3 still twice
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        DIARY.format(real="abcdef1234567"),
+        "## Step 1: a\n\nStill pending review.\n\n## Step 2: b\n\n- Commit: PENDING\n",
+        "## Step 1: a\n\n```\n**Commit (code):** pending\n```\n\n## Step 1: b\n\nx\n",
+        "## Step 1: a\n\n### Commits\n\n- pending — later\n\n## Step 2: pending work\n",
+        "# Notes\n\npending\n\n## Step 3–5: range\n\n**Commit (code):** pending\n",
+    ],
+)
+def test_step_facts_match_the_full_parse(body: str) -> None:
+    from docmgr.formats import diary as diary_format
+
+    text = _doc("Diary") + body
+    steps = diary_format.parse(text)
+    facts = diary_format.step_facts(text)
+    labels = [s.label for s in steps]
+    assert facts.labels == labels
+    assert facts.duplicates == [x for x in dict.fromkeys(labels) if labels.count(x) > 1]
+    assert facts.pending == [s.label for s in steps for r in s.refs if r.kind == "pending"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -242,36 +243,46 @@ class StepFacts(NamedTuple):
 
 
 def step_facts(text: str) -> StepFacts:
-    """Step labels, duplicate labels and pending commit lines: one scan, and the full parse
-    only when the text mentions "pending" (the one word a pending commit line needs)."""
+    """Step labels, duplicate labels and pending commit lines: one scan, and the commit lines
+    read only in steps with a line saying "pending" (as ``parse`` reads them)."""
     if _STEP_PROBE.search(text) is None:
         return StepFacts([], [], [])
     scan = scan_text(text)
-    labels = [match.group("label") for _pos, _heading, match in _step_headings(scan)]
+    found = _step_headings(scan)
+    labels = [match.group("label") for _pos, _heading, match in found]
     counts: dict[str, int] = {}
     for label in labels:
         counts[label] = counts.get(label, 0) + 1
     duplicates = [label for label, n in counts.items() if n > 1]
     pending: list[str] = []
-    if "pending" in text.lower():
-        pending = [
-            step.label
-            for step in parse_scan(text, scan)
-            for ref in step.refs
-            if ref.kind == "pending"
-        ]
+    # a pending commit line says so on the line itself: only the steps holding such a line
+    # have their commit lines read (what parse_scan would find for them)
+    marked = sorted({bisect_right(scan.offsets, m.start()) - 1 for m in _PENDING.finditer(text)})
+    for pos, heading, match in found if marked else ():
+        end_index = _step_end(scan, pos, heading)
+        if any(heading.index < i < end_index for i in marked):
+            refs, _lines = _refs_in(scan, heading.index + 1, end_index)
+            pending += [match.group("label") for ref in refs if ref.kind == "pending"]
     return StepFacts(labels, duplicates, pending)
+
+
+_PENDING = re.compile("pending", re.IGNORECASE)
+
+
+def _step_end(scan: Scan, pos: int, heading: _Heading) -> int:
+    """The index of the line after the step whose heading is ``scan.headings[pos]``: the
+    next heading of the same or a higher level, or the next step heading."""
+    for later in scan.headings[pos + 1 :]:
+        if later.level <= heading.level or _STEP.match(strip_nl(scan.lines[later.index])):
+            return later.index
+    return len(scan.lines)
 
 
 def parse_scan(text: str, scan: Scan) -> list[DiaryStep]:
     found = _step_headings(scan)
     steps: list[DiaryStep] = []
     for pos, heading, match in found:
-        end_index = len(scan.lines)
-        for later in scan.headings[pos + 1 :]:
-            if later.level <= heading.level or _STEP.match(strip_nl(scan.lines[later.index])):
-                end_index = later.index
-                break
+        end_index = _step_end(scan, pos, heading)
         last_index = end_index - 1
         while last_index > heading.index and not scan.lines[last_index].strip():
             last_index -= 1
