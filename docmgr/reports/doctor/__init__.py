@@ -33,8 +33,8 @@ from docmgr.seams.paths import confine
 from docmgr.store import index as index_store
 from docmgr.store import lookup
 from docmgr.store import vocabulary as vocabulary_store
-from docmgr.store.index import checks, queries
-from docmgr.store.index.records import path_maker
+from docmgr.store.index import queries
+from docmgr.store.index.records import DiaryFacts, path_maker
 from docmgr.store.vocabulary import Vocabulary
 from docmgr.store.workspace import Workspace, parse_doc
 
@@ -47,8 +47,8 @@ _ROOT_CONTROL = ("readme.md", "tasks.md", "changelog.md")
 class GroupFacts(NamedTuple):
     """What the index stored for doctor about one ticket folder's documents (by rel path)."""
 
-    related: dict[str, list[checks.RelatedEntry]]
-    diaries: dict[str, checks.DiaryFacts]
+    related: dict[str, list[queries.RelatedEntry]]
+    diaries: dict[str, DiaryFacts]
 
 
 def _check_group(
@@ -199,7 +199,7 @@ def check(
         for group in groups:
             group.docs = queries.docs_at(index, group.rels, child)
             facts = GroupFacts(
-                checks.related_entries(index, group.rels), checks.diary_facts(index, group.rels)
+                queries.related_entries(index, group.rels), queries.diary_facts(index, group.rels)
             )
             if not group.dir:
                 report.add(_root_docs(group.docs))

@@ -6,16 +6,17 @@ from docmgr.errors import DocmgrError
 from docmgr.formats import diary as diary_format
 from docmgr.model import Doc, Finding, Severity
 from docmgr.reports import diary_verify
-from docmgr.store.index import checks
+from docmgr.store.index import records
+from docmgr.store.index.records import DiaryFacts
 from docmgr.store.workspace import Workspace
 
 
 def is_diary(doc: Doc) -> bool:
     """A parsed document whose file name says diary (``01-diary.md``, ``02-impl-diary.md``)."""
-    return checks.is_diary(doc)
+    return records.is_diary(doc)
 
 
-def steps(doc: Doc, ticket: str, facts: checks.DiaryFacts | None) -> list[Finding]:
+def steps(doc: Doc, ticket: str, facts: DiaryFacts | None) -> list[Finding]:
     """Duplicate step numbers and pending commit lines, from the facts the index stored when
     it parsed the diary (the step grammar of formats.diary)."""
     if facts is None:
@@ -44,7 +45,7 @@ def steps(doc: Doc, ticket: str, facts: checks.DiaryFacts | None) -> list[Findin
     return out
 
 
-def commits(ws: Workspace, doc: Doc, ticket: str, facts: checks.DiaryFacts | None) -> list[Finding]:
+def commits(ws: Workspace, doc: Doc, ticket: str, facts: DiaryFacts | None) -> list[Finding]:
     """Diary commit lines whose hash is missing from the repository or unreachable from HEAD.
 
     Git answers at check time (the repository changes without the diary changing); a diary

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from docmgr.model import Doc, Finding, Severity
 from docmgr.store import related_paths
-from docmgr.store.index.checks import RelatedEntry
+from docmgr.store.index.queries import RelatedEntry
 from docmgr.store.workspace import Workspace
 
 
