@@ -33,7 +33,6 @@ from docmgr.store.index.records import (
     parent,
     parse_file,
     path_maker,
-    related_base,
     utc_key,
 )
 from docmgr.store.index.schema import write_transaction
@@ -489,7 +488,7 @@ class Index:
         if row is None:
             return
         doc_id = row[0]
-        for table in ("doc_topics", "doc_owners", "doc_sources", "related_files"):
+        for table in ("doc_topics", "doc_owners", "doc_sources", "related_files", "diary_facts"):
             con.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))  # noqa: S608
         con.execute("DELETE FROM docs_fts WHERE rowid=?", (doc_id,))
         con.execute("DELETE FROM docs WHERE id=?", (doc_id,))
@@ -541,10 +540,10 @@ class Index:
         con.executemany(
             "INSERT INTO doc_sources VALUES(?,?)", [(doc_id, s) for s in meta.external_sources]
         )
-        con.executemany(
-            "INSERT INTO related_files VALUES(?,?,?,?)",
-            [(doc_id, r.path, r.note, related_base(r.path)) for r in meta.related_files],
-        )
+        if meta.related_files or item.diary is not None:
+            from docmgr.store.index import checks  # doctor's facts: loaded only when writing
+
+            checks.store(con, doc_id, item)
         con.execute(
             "INSERT INTO docs_fts(rowid, title, body, topics, doc_type, ticket_id)"
             " VALUES(?,?,?,?,?,?)",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 
-SCHEMA_VERSION = "docmgr-index-7"
+SCHEMA_VERSION = "docmgr-index-8-doctor"
 
 
 # marshal's format and our row layout both belong to the version key
@@ -71,9 +71,12 @@ CREATE INDEX IF NOT EXISTS doc_owners_doc ON doc_owners(doc_id);
 CREATE TABLE IF NOT EXISTS doc_sources(doc_id INTEGER NOT NULL, source TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_sources_doc ON doc_sources(doc_id);
 CREATE TABLE IF NOT EXISTS related_files(doc_id INTEGER NOT NULL, raw TEXT NOT NULL,
-                                         note TEXT NOT NULL, base TEXT NOT NULL);
+                                         note TEXT NOT NULL, base TEXT NOT NULL,
+                                         kind TEXT NOT NULL, target TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS related_files_doc ON related_files(doc_id);
 CREATE INDEX IF NOT EXISTS related_files_base ON related_files(base);
+CREATE TABLE IF NOT EXISTS diary_facts(doc_id INTEGER PRIMARY KEY, duplicates TEXT NOT NULL,
+                                       pending TEXT NOT NULL, mentions_commit INTEGER NOT NULL);
 """
 
 
