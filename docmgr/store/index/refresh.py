@@ -32,7 +32,6 @@ from docmgr.store.index.records import (
     pack_meta,
     parent,
     parse_file,
-    path_maker,
     utc_key,
 )
 from docmgr.store.index.schema import write_transaction
@@ -91,7 +90,6 @@ class Index:
         self._flat: Flat | None = None
         self._flat_version = -1
         self.stamp: Stamp | None = None  # the live watcher's stamp the last refresh trusted
-        self._path = path_maker(self.root)  # rel → Path, each folder's Path built once
 
     def close(self) -> None:
         self.con.close()
@@ -450,9 +448,10 @@ class Index:
 
     def parse(self, todo: list[_Todo]) -> Iterator[tuple[Parsed, int]]:
         """Read and parse these files, one at a time: (parsed document, ctime_ns), in order."""
-        make = self._path
+        base = self.root_s.rstrip("/") + "/"
         for rel, mtime_ns, size, ctime_ns, control in todo:
-            item = parse_file(make(rel), rel, mtime_ns=mtime_ns, size=size, control=control)
+            path = Path(base + rel)
+            item = parse_file(path, rel, mtime_ns=mtime_ns, size=size, control=control)
             yield item, ctime_ns
 
     def store_docs(self, parsed: Iterable[tuple[Parsed, int]]) -> None:
