@@ -264,28 +264,27 @@ def _loader() -> Any:
     return _LOADER
 
 
-class _Unusual(Exception):
-    """A node the plain-tree builder leaves to PyYAML's constructor (same result, slower)."""
+_UNUSUAL = "not a plain tree"  # the LookupError _plain_tree raises to hand a node over
 
 
 def _plain_tree(node: Any, done: dict[int, Any], busy: set[int]) -> Any:
     """The value PyYAML's constructor builds for a tree of str scalars, lists and maps.
 
     Anything else (an explicit tag, a duplicate or non-string key, a recursive alias)
-    raises ``_Unusual`` and the caller hands the node to the constructor itself, so the
+    raises LookupError and the caller hands the node to the constructor itself, so the
     result and the errors stay PyYAML's. Aliased nodes yield one shared object, as there.
     """
     tag = node.tag
     if tag == _STR_TAG:
         value = node.value
         if not isinstance(value, str):
-            raise _Unusual
+            raise LookupError(_UNUSUAL)
         return value
     key = id(node)
     if key in done:
         return done[key]
     if key in busy:
-        raise _Unusual
+        raise LookupError(_UNUSUAL)
     busy.add(key)
     kind = node.id
     out: Any
@@ -295,13 +294,13 @@ def _plain_tree(node: Any, done: dict[int, Any], busy: set[int]) -> Any:
         out = {}
         for key_node, value_node in node.value:
             if key_node.tag != _STR_TAG or key_node.id != "scalar":
-                raise _Unusual
+                raise LookupError(_UNUSUAL)
             name = key_node.value
             if name in out and name != "<<":
-                raise _Unusual  # the constructor raises the duplicate-key error
+                raise LookupError(_UNUSUAL)  # the constructor raises the duplicate-key error
             out[name] = _plain_tree(value_node, done, busy)
     else:
-        raise _Unusual
+        raise LookupError(_UNUSUAL)
     busy.discard(key)
     done[key] = out
     return out
@@ -341,7 +340,7 @@ def load_yaml(yaml_text: str) -> Any:
             return None
         try:
             return _plain_tree(node, {}, set())
-        except (_Unusual, RecursionError):
+        except (LookupError, RecursionError):
             return loader.construct_document(node)
     finally:
         loader.dispose()
