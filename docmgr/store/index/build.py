@@ -143,6 +143,7 @@ def build(index: Builder) -> tuple[int, int] | None:
         snap, todo, removed, controls = index.walk(None, racy_since=first - RACY_WINDOW_NS)
         parsed = len(todo)
         _store_chunks(index, todo, removed)
+        todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         with write_transaction(index.con):
             index.finish(snap, controls, started)
             index.con.execute("DELETE FROM meta WHERE key='build'")
