@@ -137,7 +137,10 @@ warm path
 
 # Standard-library modules the write verbs need (shutil pulls bz2 and lzma; secrets pulls
 # hashlib, random and base64) or only some outputs need (csv): not on these warm paths.
-_NOT_WARM_STDLIB = {"shutil", "bz2", "lzma", "secrets", "hashlib", "random", "csv", "tempfile"}
+_NOT_WARM_STDLIB = {
+    *("shutil", "bz2", "lzma", "secrets", "hashlib", "random", "csv", "tempfile"),
+    *("signal", "fcntl"),  # the watcher's own (a warm command reads only its stamp)
+}
 
 _WARM_PROBE = (
     "import sys\n"
