@@ -138,6 +138,7 @@ def watcher_lock(cache: Path) -> Iterator[int]:
 def watcher_held(cache: Path) -> bool:
     """True when some process holds the watcher lock of this index."""
     import fcntl
+
     try:
         fd = os.open(pid_path(cache), os.O_RDONLY)
     except OSError:
