@@ -73,11 +73,13 @@ def docs_at(
 
 
 def _broken(index: Index, where: str) -> list[Doc]:
+    # an unparseable document is stored with doc_type '': the docs_doc_type index finds the
+    # candidates instead of a scan of the whole table (the rows carry the packed meta)
     return [
         Doc(index.root / rel, rel, None, error, line, mtime, size, bool(control))
         for rel, error, line, mtime, size, control in index.con.execute(
             "SELECT rel, error, error_line, mtime_ns, size, is_control FROM docs"
-            f" WHERE parse_ok = 0 AND {where} ORDER BY rel"
+            f" WHERE doc_type = '' AND parse_ok = 0 AND {where} ORDER BY rel"
         )
     ]
 

@@ -174,7 +174,9 @@ def key_minute(key: str) -> str:
     """A stored key shown as ``clock.utc_minute`` shows the instant ('' when absent)."""
     if not key:
         return ""
-    return utc_minute(datetime.fromisoformat(key))
+    if key[0] != "0" and len(key) > 16:  # sort_key's fixed layout: no parse (2,000 rows: ~10 ms)
+        return f"{key[:10]} {key[11:16]}"
+    return utc_minute(datetime.fromisoformat(key))  # years < 1000: strftime's own padding
 
 
 def related_base(raw: str) -> str:

@@ -31,6 +31,9 @@ VERSION_KEY = f"{SCHEMA_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/m
 BUSY_TIMEOUT_S = 15.0  # how long to wait for another process's refresh before falling back
 
 
+MMAP_BYTES = 1 << 30  # address space only: pages are mapped as they are read
+
+
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS docs(
@@ -137,6 +140,9 @@ def connect(path: Path | None) -> sqlite3.Connection:
     if path is not None:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
+        # read pages through a memory map: a warm ticket list of 2,000 tickets read ~5,500
+        # pages with one pread() each (about 30 ms of system time on a VM)
+        con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     return con
 
 
