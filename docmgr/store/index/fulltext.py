@@ -1,0 +1,137 @@
+"""Writing the full-text table: contentless FTS5, its removals, and its bulk-load policy.
+
+The table stores no text (``content=''``): the bodies stay in the files, and a search reads
+the few it shows (``queries.snippets``). What it cannot do without the old text is forget a
+row: on SQLite 3.43+ ``contentless_delete=1`` does; on older SQLite the row stays behind as
+a tombstone. It can never be found (document ids are never reused and every query joins
+``docs``), but it still counts in bm25's statistics, so once they pile up (``settle``) the
+table is rebuilt from the live documents' files.
+
+Loaded only by a refresh that writes (never on the warm path).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from docmgr.store.index.records import body_from_file
+from docmgr.store.index.schema import fts_deletes
+
+if TYPE_CHECKING:
+    import sqlite3
+
+
+BULK_MIN = 1000  # documents to (re-)index in one refresh before the bulk-load settings apply
+
+
+# FTS5's defaults (restored after a bulk load)
+_AUTOMERGE = 4
+_CRISISMERGE = 16
+_HASHSIZE = 1024 * 1024
+
+# during a bulk load: no incremental merging, and a 16 MiB in-memory term table, so that a
+# 2,000-ticket build writes a handful of large segments instead of merging hundreds of small
+# ones (measured: about a third less CPU for the full-text part, and a smaller file than
+# merging or ``optimize`` give, with no free pages left behind)
+_BULK_HASHSIZE = 16 * 1024 * 1024
+_BULK_CRISISMERGE = 1000
+
+
+_INSERT = (
+    "INSERT INTO docs_fts(rowid, title, body, topics, doc_type, ticket_id) VALUES(?,?,?,?,?,?)"
+)
+
+
+def insert(
+    con: sqlite3.Connection,
+    doc_id: int | None,
+    title: str,
+    body: str,
+    topics: list[str],
+    doc_type: str,
+    ticket: str,
+) -> None:
+    """Index one parseable document under its row id."""
+    con.execute(_INSERT, (doc_id, title, body, " ".join(topics), doc_type, ticket))
+
+
+def forget(con: sqlite3.Connection, doc_id: int) -> None:
+    """Drop a document's full-text row (or, on SQLite < 3.43, leave it as a tombstone)."""
+    if fts_deletes():
+        con.execute("DELETE FROM docs_fts WHERE rowid=?", (doc_id,))
+        return
+    con.execute(
+        "INSERT INTO meta(key, value) VALUES('fts_stale', 1)"
+        " ON CONFLICT(key) DO UPDATE SET value = value + 1"
+    )
+
+
+def stale(con: sqlite3.Connection) -> int:
+    """How many tombstones the full-text table holds (0 where rows are truly deleted)."""
+    row = con.execute("SELECT value FROM meta WHERE key='fts_stale'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def settle(con: sqlite3.Connection, root_s: str) -> bool:
+    """Rebuild the full-text table when tombstones pile up (inside the caller's transaction).
+
+    The threshold keeps bm25's statistics within about an eighth of the live documents'
+    and the rebuild rare (it re-reads every body). Returns whether it rebuilt.
+    """
+    count = stale(con)
+    if not count:
+        return False
+    live = con.execute("SELECT COUNT(*) FROM docs WHERE parse_ok = 1").fetchone()[0]
+    if count <= max(64, live // 8):
+        return False
+    rebuild(con, root_s)
+    return True
+
+
+def rebuild(con: sqlite3.Connection, root_s: str) -> None:
+    """Index every parseable document again from its file (drops all tombstones)."""
+    con.execute("INSERT INTO docs_fts(docs_fts) VALUES('delete-all')")
+    topics: dict[int, list[str]] = {}
+    for doc_id, topic in con.execute(
+        "SELECT doc_id, topic_original FROM doc_topics ORDER BY rowid"
+    ):
+        topics.setdefault(doc_id, []).append(topic)
+    rows = con.execute(
+        "SELECT id, rel, title, doc_type, ticket FROM docs WHERE parse_ok = 1 ORDER BY id"
+    ).fetchall()
+    prefix = root_s + "/"
+    with bulk_load(con, len(rows)):
+        for doc_id, rel, title, doc_type, ticket in rows:
+            body = body_from_file(prefix + rel) or ""
+            insert(con, doc_id, title, body, topics.get(doc_id, []), doc_type, ticket)
+    con.execute("DELETE FROM meta WHERE key='fts_stale'")
+
+
+def _config(con: sqlite3.Connection, automerge: int, crisismerge: int, hashsize: int) -> None:
+    for key, value in (
+        ("automerge", automerge),
+        ("crisismerge", crisismerge),
+        ("hashsize", hashsize),
+    ):
+        con.execute("INSERT INTO docs_fts(docs_fts, rank) VALUES(?, ?)", (key, value))
+
+
+@contextlib.contextmanager
+def bulk_load(con: sqlite3.Connection, count: int) -> Iterator[None]:
+    """Bulk-load settings while ``count`` documents are indexed (when there are many).
+
+    Inside the caller's transaction; the normal merge policy is restored at the end (a
+    rolled-back transaction takes the settings back with it). No ``optimize``: merging
+    everything into one segment frees the old segments' pages, which a fresh build never
+    reuses (the file grew by about a quarter when it was tried).
+    """
+    if count < BULK_MIN:
+        yield
+        return
+    _config(con, 0, _BULK_CRISISMERGE, _BULK_HASHSIZE)
+    try:
+        yield
+    finally:
+        _config(con, _AUTOMERGE, _CRISISMERGE, _HASHSIZE)
