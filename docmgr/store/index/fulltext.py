@@ -1,13 +1,17 @@
-"""Writing the full-text table: contentless FTS5, its removals, and its bulk-load policy.
+"""Writing the full-text table: contentless FTS5, its tombstones, and its bulk-load policy.
 
 The table stores no text (``content=''``): the bodies stay in the files, and a search reads
-the few it shows (``queries.snippets``). What it cannot do without the old text is forget a
-row: on SQLite 3.43+ ``contentless_delete=1`` does; on older SQLite the row stays behind as
-a tombstone. It can never be found (document ids are never reused and every query joins
-``docs``), but it still counts in bm25's statistics, so once they pile up (``settle``) the
-table is rebuilt from the live documents' files.
+the few it shows (``queries.snippets``). Without the old text a row cannot be deleted, so a
+replaced or removed document's row stays behind as a tombstone. It is never found: document
+ids are never reused (AUTOINCREMENT) and every query joins ``docs``. It still counts in
+bm25's statistics, so once tombstones pile up (``settle``) the table is rebuilt from the
+live documents' files, and ranking is again exactly that of a fresh build.
 
-Loaded only by a refresh that writes (never on the warm path).
+SQLite 3.43's ``contentless_delete=1`` was measured and not used: it hides deleted rows
+from matching, but bm25's statistics keep counting them (scores after 30 replacements were
+far from a fresh build's), so it would need the same rebuild, on one SQLite version only.
+
+Loaded only by a refresh that re-indexes something (never on the warm path).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from docmgr.store.index.records import body_from_file
-from docmgr.store.index.schema import fts_deletes
 
 if TYPE_CHECKING:
     import sqlite3
@@ -58,10 +61,7 @@ def insert(
 
 
 def forget(con: sqlite3.Connection, doc_id: int) -> None:
-    """Drop a document's full-text row (or, on SQLite < 3.43, leave it as a tombstone)."""
-    if fts_deletes():
-        con.execute("DELETE FROM docs_fts WHERE rowid=?", (doc_id,))
-        return
+    """Count a replaced or removed document's full-text row as a tombstone."""
     con.execute(
         "INSERT INTO meta(key, value) VALUES('fts_stale', 1)"
         " ON CONFLICT(key) DO UPDATE SET value = value + 1"
@@ -69,7 +69,7 @@ def forget(con: sqlite3.Connection, doc_id: int) -> None:
 
 
 def stale(con: sqlite3.Connection) -> int:
-    """How many tombstones the full-text table holds (0 where rows are truly deleted)."""
+    """How many tombstones the full-text table holds."""
     row = con.execute("SELECT value FROM meta WHERE key='fts_stale'").fetchone()
     return int(row[0]) if row else 0
 

@@ -80,27 +80,12 @@ CREATE INDEX IF NOT EXISTS related_files_base ON related_files(base);
 FTS_COLUMNS = "title, body, topics, doc_type, ticket_id"
 
 
-def fts_deletes() -> bool:
-    """Whether full-text rows can be deleted (SQLite 3.43's ``contentless_delete``).
-
-    Without it a replaced or removed document's row stays behind, unreachable (its id is
-    never reused and every query joins ``docs``), until ``fulltext.settle`` rebuilds the
-    table. ``DOCMGR_FTS_TOMBSTONES=1`` takes that path on any SQLite (tests of it).
-    """
-    import sqlite3
-
-    if os.environ.get("DOCMGR_FTS_TOMBSTONES", "").strip() not in ("", "0"):
-        return False
-    return sqlite3.sqlite_version_info >= (3, 43, 0)
-
-
-def fts_table_sql() -> str:
-    """The full-text table: contentless (bodies stay in the files; snippets read them)."""
-    extra = ", contentless_delete=1" if fts_deletes() else ""
-    return (
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5({FTS_COLUMNS},"
-        f" content='', tokenize='unicode61'{extra})"
-    )
+# contentless: the bodies stay in the files (snippets read the few shown); a replaced
+# document's row stays behind as a tombstone (see fulltext.py)
+_FTS = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5({FTS_COLUMNS},"
+    " content='', tokenize='unicode61')"
+)
 
 
 def cache_path(ws: Workspace) -> Path:
@@ -131,7 +116,7 @@ def cache_disabled(ws: Workspace) -> bool:
 
 def version_stamp(root_s: str) -> str:
     """What the ``version`` row of a cache built by this docmgr for ``root_s`` holds."""
-    return f"{VERSION_KEY}/{'d' if fts_deletes() else 't'}|{root_s}"
+    return f"{VERSION_KEY}|{root_s}"
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -205,7 +190,7 @@ def prepare(con: sqlite3.Connection, root_s: str) -> None:
             for statement in _TABLES.split(";"):
                 if statement.strip():
                     con.execute(statement)
-            con.execute(fts_table_sql())
+            con.execute(_FTS)
             con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('version', ?)", (expected,))
 
 
