@@ -34,11 +34,12 @@ _AUTOMERGE = 4
 _CRISISMERGE = 16
 _HASHSIZE = 1024 * 1024
 
-# during a bulk load: no incremental merging, and a 16 MiB in-memory term table, so that a
-# 2,000-ticket build writes a handful of large segments instead of merging hundreds of small
-# ones (measured: about a third less CPU for the full-text part, and a smaller file than
-# merging or ``optimize`` give, with no free pages left behind)
-_BULK_HASHSIZE = 16 * 1024 * 1024
+# during a bulk load: no incremental merging, and an 8 MiB in-memory term table (FTS5's
+# default is 1 MiB), so that a 2,000-ticket build writes a few large segments instead of
+# merging hundreds of small ones. Measured on the full-text inserts of that build: about
+# 0.6 x the CPU of FTS5's defaults, 28 MiB of index against 31 (no free pages left behind),
+# for ~10 MiB more peak memory (16 MiB saved only 0.6 MiB more, for ~23 MiB of memory)
+_BULK_HASHSIZE = 8 * 1024 * 1024
 _BULK_CRISISMERGE = 1000
 
 
