@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats.front_matter import split
@@ -233,15 +234,55 @@ def step_labels(text: str) -> list[str]:
     return [match.group("label") for _pos, _heading, match in _step_headings(scan_text(text))]
 
 
+class StepFacts(NamedTuple):
+    """What doctor's diary rule reads of a diary, worked out once when the file is indexed."""
+
+    labels: list[str]  # every step label, in file order
+    duplicates: list[str]  # labels used more than once, in order of first use
+    pending: list[str]  # the label of each pending commit line's step, in order
+
+
+def step_facts(text: str) -> StepFacts:
+    """Step labels, duplicate labels and pending commit lines: one scan, and the commit lines
+    read only in steps with a line saying "pending" (as ``parse`` reads them)."""
+    if _STEP_PROBE.search(text) is None:
+        return StepFacts([], [], [])
+    scan = scan_text(text)
+    found = _step_headings(scan)
+    labels = [match.group("label") for _pos, _heading, match in found]
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    duplicates = [label for label, n in counts.items() if n > 1]
+    pending: list[str] = []
+    # a pending commit line says so on the line itself: only the steps holding such a line
+    # have their commit lines read (what parse_scan would find for them)
+    marked = sorted({bisect_right(scan.offsets, m.start()) - 1 for m in _PENDING.finditer(text)})
+    for pos, heading, match in found if marked else ():
+        end_index = _step_end(scan, pos, heading)
+        if any(heading.index < i < end_index for i in marked):
+            refs, _lines = _refs_in(scan, heading.index + 1, end_index)
+            pending += [match.group("label") for ref in refs if ref.kind == "pending"]
+    return StepFacts(labels, duplicates, pending)
+
+
+_PENDING = re.compile("pending", re.IGNORECASE)
+
+
+def _step_end(scan: Scan, pos: int, heading: _Heading) -> int:
+    """The index of the line after the step whose heading is ``scan.headings[pos]``: the
+    next heading of the same or a higher level, or the next step heading."""
+    for later in scan.headings[pos + 1 :]:
+        if later.level <= heading.level or _STEP.match(strip_nl(scan.lines[later.index])):
+            return later.index
+    return len(scan.lines)
+
+
 def parse_scan(text: str, scan: Scan) -> list[DiaryStep]:
     found = _step_headings(scan)
     steps: list[DiaryStep] = []
     for pos, heading, match in found:
-        end_index = len(scan.lines)
-        for later in scan.headings[pos + 1 :]:
-            if later.level <= heading.level or _STEP.match(strip_nl(scan.lines[later.index])):
-                end_index = later.index
-                break
+        end_index = _step_end(scan, pos, heading)
         last_index = end_index - 1
         while last_index > heading.index and not scan.lines[last_index].strip():
             last_index -= 1

@@ -37,6 +37,26 @@ def canonical(raw: str) -> str:
     return f"{scheme}://{rest}"
 
 
+def stored_target(raw: str) -> tuple[str, str]:
+    """(kind, target): the part of resolving an entry that depends on the text alone.
+
+    ``kind`` is an anchor scheme with its cleaned rest (``ws`` keeps the raw text: its base
+    comes from go.work), ``path`` an absolute bare path, ``rel`` a relative bare path
+    (normalised; the bases to try depend on where docmgr runs), ``home`` a bare path under
+    ``~`` (the text after ``~``), ``none`` an entry naming nothing.
+    """
+    parsed = parse_anchor(raw)
+    if parsed is not None:
+        return (parsed[0], raw) if parsed[0] == "ws" else parsed
+    text = raw.strip().replace("\\", "/")
+    if text == "~" or text.startswith("~/"):
+        return "home", text[1:]
+    cleaned = posixpath.normpath(text) if text else ""
+    if not cleaned or cleaned == ".":
+        return "none", ""
+    return ("path" if cleaned.startswith("/") else "rel"), cleaned
+
+
 def _clean_legacy(raw: str) -> str:
     text = raw.strip().replace("\\", "/")
     if text == "~" or text.startswith("~/"):

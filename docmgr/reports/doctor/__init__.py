@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from docmgr.errors import DocmgrError
 from docmgr.model import Doc, Finding, Severity
@@ -33,6 +34,7 @@ from docmgr.store import index as index_store
 from docmgr.store import lookup
 from docmgr.store import vocabulary as vocabulary_store
 from docmgr.store.index import queries
+from docmgr.store.index.records import DiaryFacts, path_maker
 from docmgr.store.vocabulary import Vocabulary
 from docmgr.store.workspace import Workspace, parse_doc
 
@@ -40,6 +42,13 @@ __all__ = ["Finding", "Report", "Severity", "check", "check_doc"]
 
 
 _ROOT_CONTROL = ("readme.md", "tasks.md", "changelog.md")
+
+
+class GroupFacts(NamedTuple):
+    """What the index stored for doctor about one ticket folder's documents (by rel path)."""
+
+    related: dict[str, list[queries.RelatedEntry]]
+    diaries: dict[str, DiaryFacts]
 
 
 def _check_group(
@@ -51,6 +60,7 @@ def _check_group(
     now: datetime,
     include_sources: bool,
     resolver: related.Resolver,
+    facts: GroupFacts,
     check_commits: bool = False,
 ) -> list[Finding]:
     """Every rule of one ticket folder, in row order; ``none`` when nothing was found."""
@@ -75,14 +85,15 @@ def _check_group(
         if doc.rel == f"{group.dir}/index.md":
             out.extend(frontmatter.missing_required_fields(doc.meta, ticket, doc.path))
             out.extend(frontmatter.missing_field(doc.meta, ticket, doc.path))
-        out.extend(related.related_files(doc, ticket, resolver))
+        out.extend(related.related_files(doc, ticket, facts.related.get(doc.rel, ()), resolver))
         unnumbered = naming.missing_numeric_prefix(doc, ticket, group.dir)
         if unnumbered is not None:
             out.append(unnumbered)
         if diary.is_diary(doc):
-            out.extend(diary.steps(doc, ticket))
+            found = facts.diaries.get(doc.rel)
+            out.extend(diary.steps(doc, ticket, found))
             if check_commits:
-                out.extend(diary.commits(ws, doc, ticket))
+                out.extend(diary.commits(ws, doc, ticket, found))
     if vocab is not None and vocab.exists:
         out.extend(vocabulary.unknown_values(ticket, ticket_dir, group.docs, vocab))
     old = staleness.stale(group.docs, ticket, ticket_dir, now=now, stale_after=stale_after)
@@ -184,8 +195,12 @@ def check(
             report.add([vocabulary.no_vocabulary("")])
         now = ws.clock.now()
         resolver = related.Resolver(ws)
+        child = path_maker(index.root)
         for group in groups:
-            group.docs = queries.docs_at(index, group.rels)
+            group.docs = queries.docs_at(index, group.rels, child)
+            facts = GroupFacts(
+                queries.related_entries(index, group.rels), queries.diary_facts(index, group.rels)
+            )
             if not group.dir:
                 report.add(_root_docs(group.docs))
             else:
@@ -198,6 +213,7 @@ def check(
                         now=now,
                         include_sources=include_sources,
                         resolver=resolver,
+                        facts=facts,
                         check_commits=check_commits,
                     )
                 )

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from docmgr.errors import IndexDamaged, InvalidFullTextQuery
 from docmgr.model import Doc
 from docmgr.store.index.freshness import RACY_WINDOW_NS, file_stamp
-from docmgr.store.index.records import body_from_file, path_maker, unpack_meta
+from docmgr.store.index.records import SEP, DiaryFacts, body_from_file, path_maker, unpack_meta
 from docmgr.store.index.refresh import Index
 from docmgr.store.index.schema import FTS_COLUMNS, cache_path, connect_readonly
 from docmgr.store.workspace import Workspace
@@ -26,10 +26,15 @@ _CHUNK = 500  # ids per "IN (...)" (SQLite's bound-parameter limit is far above)
 # ----------------------------------------------------------------- documents
 
 
-def _docs(index: Index, where: str = "", params: Sequence[Any] = ()) -> list[Doc]:
+def _docs(
+    index: Index,
+    where: str = "",
+    params: Sequence[Any] = (),
+    child: Callable[[str], Path] | None = None,
+) -> list[Doc]:
     out: list[Doc] = []
     append = out.append
-    child = path_maker(index.root)
+    child = child or path_maker(index.root)
     clause = f" WHERE {where}" if where else ""
     for rel, mtime, size, control, error, line, blob in index.con.execute(
         "SELECT rel, mtime_ns, size, is_control, error, error_line, meta FROM docs"
@@ -54,22 +59,27 @@ def ticket_index_docs(index: Index) -> list[Doc]:
     return _docs(index, "parse_ok = 1 AND doc_type = 'index'")
 
 
-def docs_at(index: Index, rels: Sequence[str]) -> list[Doc]:
-    """The documents with these rel paths, sorted by rel path."""
+def docs_at(
+    index: Index, rels: Sequence[str], child: Callable[[str], Path] | None = None
+) -> list[Doc]:
+    """The documents with these rel paths, sorted by rel path (``child``: a ``path_maker``
+    shared by many calls)."""
     out: list[Doc] = []
     for start in range(0, len(rels), _CHUNK):
         chunk = list(rels[start : start + _CHUNK])
-        out += _docs(index, f"rel IN ({','.join('?' * len(chunk))})", chunk)
+        out += _docs(index, f"rel IN ({','.join('?' * len(chunk))})", chunk, child)
     out.sort(key=lambda d: d.rel)
     return out
 
 
 def _broken(index: Index, where: str) -> list[Doc]:
+    # an unparseable document is stored with doc_type '': the docs_doc_type index finds the
+    # candidates instead of a scan of the whole table (the rows carry the packed meta)
     return [
         Doc(index.root / rel, rel, None, error, line, mtime, size, bool(control))
         for rel, error, line, mtime, size, control in index.con.execute(
             "SELECT rel, error, error_line, mtime_ns, size, is_control FROM docs"
-            f" WHERE parse_ok = 0 AND {where} ORDER BY rel"
+            f" WHERE doc_type = '' AND parse_ok = 0 AND {where} ORDER BY rel"
         )
     ]
 
@@ -238,6 +248,50 @@ def outline(index: Index) -> list[DocOutline]:
 def index_file_rels(index: Index) -> list[str]:
     """The rel path of every file named ``index.md`` (parseable or not), by rowid."""
     return [rel for (rel,) in index.con.execute("SELECT rel FROM docs WHERE name = 'index.md'")]
+
+
+class RelatedEntry(NamedTuple):
+    """One RelatedFiles entry with its stored target (``formats.related.stored_target``)."""
+
+    raw: str
+    note: str
+    kind: str
+    target: str
+
+
+def _labels(value: str) -> list[str]:
+    return value.split(SEP) if value else []
+
+
+def _rel_chunks(rels: Sequence[str]) -> list[list[str]]:
+    return [list(rels[i : i + _CHUNK]) for i in range(0, len(rels), _CHUNK)]
+
+
+def diary_facts(index: Index, rels: Sequence[str]) -> dict[str, DiaryFacts]:
+    """The stored facts of the diaries among these documents, by rel path."""
+    out: dict[str, DiaryFacts] = {}
+    for chunk in _rel_chunks(rels):
+        for rel, duplicates, pending, mentions in index.con.execute(
+            "SELECT d.rel, f.duplicates, f.pending, f.mentions_commit FROM diary_facts f"
+            f" JOIN docs d ON d.id = f.doc_id WHERE d.rel IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            out[rel] = DiaryFacts(_labels(duplicates), _labels(pending), bool(mentions))
+    return out
+
+
+def related_entries(index: Index, rels: Sequence[str]) -> dict[str, list[RelatedEntry]]:
+    """The RelatedFiles entries of these documents (in entry order), by rel path."""
+    out: dict[str, list[RelatedEntry]] = {}
+    for chunk in _rel_chunks(rels):
+        for rel, raw, note, kind, target in index.con.execute(
+            "SELECT d.rel, r.raw, r.note, r.kind, r.target FROM related_files r"
+            f" JOIN docs d ON d.id = r.doc_id WHERE d.rel IN ({','.join('?' * len(chunk))})"
+            " ORDER BY r.rowid",
+            chunk,
+        ):
+            out.setdefault(rel, []).append(RelatedEntry(raw, note, kind, target))
+    return out
 
 
 class StatusRow(NamedTuple):

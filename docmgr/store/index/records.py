@@ -16,6 +16,32 @@ from docmgr.model import Doc, DocMeta, RelatedFile
 from docmgr.seams.clock import utc_minute
 from docmgr.store.workspace import read_doc
 
+SEP = "\n"  # between the step labels of a diary_facts column (labels never hold one)
+
+
+class DiaryFacts(NamedTuple):
+    """What doctor's diary rules need of one diary (a parsed doc named ``*diary*``)."""
+
+    duplicates: list[str]  # step labels used more than once, in order of first use
+    pending: list[str]  # the step label of each pending commit line, in file order
+    mentions_commit: bool  # False: no commit line can be in it (no git check needed)
+
+
+def diary_facts_of(text: str) -> tuple[int, DiaryFacts]:
+    """(number of steps, facts) of a diary's text; a text the grammar chokes on has none."""
+    from docmgr.formats.diary import step_facts, step_labels
+
+    try:
+        facts = step_facts(text)
+    except Exception:  # noqa: BLE001 - a diary we cannot parse is not a refresh crash
+        return len(step_labels(text)), DiaryFacts([], [], True)
+    return len(facts.labels), DiaryFacts(facts.duplicates, facts.pending, "ommit" in text.lower())
+
+
+def is_diary(doc: Doc) -> bool:
+    """A parsed document whose file name says diary (``01-diary.md``, ``02-impl-diary.md``)."""
+    return doc.meta is not None and "diary" in doc.rel.rsplit("/", 1)[-1].lower()
+
 
 class Parsed(NamedTuple):
     """One document as the index stores it."""
@@ -24,6 +50,7 @@ class Parsed(NamedTuple):
     body: str = ""
     tasks: tuple[int, int] = (0, 0)
     diary_steps: int = 0
+    diary: DiaryFacts | None = None  # for doctor: set on parsed docs named *diary*
 
 
 def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -> Parsed:
@@ -32,12 +59,16 @@ def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool)
     if not text:
         return Parsed(doc)
     tasks = tasksmod.counts(text) if path.name.lower() == "tasks.md" else (0, 0)
+    body = text[body_start:] if body_start >= 0 else ""
+    if is_diary(doc):
+        steps, facts = diary_facts_of(text)
+        return Parsed(doc, body, tasks, steps, facts)
     # the diary grammar loads only when a file is parsed: a warm command with nothing changed
     # never parses, and the step-heading rule is the diary format's, written once there
     from docmgr.formats.diary import step_labels
 
     steps = len(step_labels(text))
-    return Parsed(doc, text[body_start:] if body_start >= 0 else "", tasks, steps)
+    return Parsed(doc, body, tasks, steps)
 
 
 def body_from_file(path: str) -> str | None:
@@ -160,7 +191,9 @@ def key_minute(key: str) -> str:
     """A stored key shown as ``clock.utc_minute`` shows the instant ('' when absent)."""
     if not key:
         return ""
-    return utc_minute(datetime.fromisoformat(key))
+    if key[0] != "0" and len(key) > 16:  # sort_key's fixed layout: no parse (2,000 rows: ~10 ms)
+        return f"{key[:10]} {key[11:16]}"
+    return utc_minute(datetime.fromisoformat(key))  # years < 1000: strftime's own padding
 
 
 def related_base(raw: str) -> str:

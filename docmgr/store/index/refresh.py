@@ -26,7 +26,7 @@ from docmgr.store.index.freshness import (
     path_stamp,
 )
 from docmgr.store.index.hooks import progress_for
-from docmgr.store.index.records import Parsed, pack_meta, parent, parse_file, related_base, utc_key
+from docmgr.store.index.records import Parsed, pack_meta, parent, parse_file, utc_key
 from docmgr.store.index.schema import write_transaction
 from docmgr.store.index.watch import Stamp, bump_stamp, live_stamp, rel_paths
 from docmgr.store.workspace import Workspace, leaves_root, walk_markdown
@@ -439,7 +439,7 @@ class Index:
         if row is None:
             return
         doc_id, indexed = row
-        for table in ("doc_topics", "doc_owners", "doc_sources", "related_files"):
+        for table in ("doc_topics", "doc_owners", "doc_sources", "related_files", "diary_facts"):
             con.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))  # noqa: S608
         if indexed:
             fulltext.forget(con, doc_id)
@@ -494,8 +494,8 @@ class Index:
         con.executemany(
             "INSERT INTO doc_sources VALUES(?,?)", [(doc_id, s) for s in meta.external_sources]
         )
-        con.executemany(
-            "INSERT INTO related_files VALUES(?,?,?,?)",
-            [(doc_id, r.path, r.note, related_base(r.path)) for r in meta.related_files],
-        )
+        if meta.related_files or item.diary is not None:
+            from docmgr.store.index import checks  # doctor's facts: loaded only when writing
+
+            checks.store(con, doc_id, item)
         fulltext.insert(con, doc_id, meta.title, item.body, meta.topics, meta.doc_type, doc.ticket)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 
-SCHEMA_VERSION = "docmgr-index-8-fts"
+SCHEMA_VERSION = "docmgr-index-9-doctor-fts"
 
 
 # marshal's format and our row layout both belong to the version key
@@ -29,6 +29,9 @@ VERSION_KEY = f"{SCHEMA_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/m
 
 
 BUSY_TIMEOUT_S = 15.0  # how long to wait for another process's refresh before falling back
+
+
+MMAP_BYTES = 1 << 30  # address space only: pages are mapped as they are read
 
 
 _TABLES = """
@@ -71,9 +74,12 @@ CREATE INDEX IF NOT EXISTS doc_owners_doc ON doc_owners(doc_id);
 CREATE TABLE IF NOT EXISTS doc_sources(doc_id INTEGER NOT NULL, source TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_sources_doc ON doc_sources(doc_id);
 CREATE TABLE IF NOT EXISTS related_files(doc_id INTEGER NOT NULL, raw TEXT NOT NULL,
-                                         note TEXT NOT NULL, base TEXT NOT NULL);
+                                         note TEXT NOT NULL, base TEXT NOT NULL,
+                                         kind TEXT NOT NULL, target TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS related_files_doc ON related_files(doc_id);
 CREATE INDEX IF NOT EXISTS related_files_base ON related_files(base);
+CREATE TABLE IF NOT EXISTS diary_facts(doc_id INTEGER PRIMARY KEY, duplicates TEXT NOT NULL,
+                                       pending TEXT NOT NULL, mentions_commit INTEGER NOT NULL);
 """
 
 
@@ -137,6 +143,9 @@ def connect(path: Path | None) -> sqlite3.Connection:
     if path is not None:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
+        # read pages through a memory map: a warm ticket list of 2,000 tickets read ~5,500
+        # pages with one pread() each (about 30 ms of system time on a VM)
+        con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     return con
 
 

@@ -6,55 +6,53 @@ from docmgr.errors import DocmgrError
 from docmgr.formats import diary as diary_format
 from docmgr.model import Doc, Finding, Severity
 from docmgr.reports import diary_verify
+from docmgr.store.index import records
+from docmgr.store.index.records import DiaryFacts
 from docmgr.store.workspace import Workspace
 
 
 def is_diary(doc: Doc) -> bool:
     """A parsed document whose file name says diary (``01-diary.md``, ``02-impl-diary.md``)."""
-    return doc.meta is not None and "diary" in doc.path.name.lower()
+    return records.is_diary(doc)
 
 
-def steps(doc: Doc, ticket: str) -> list[Finding]:
-    """Duplicate step numbers and pending commit lines (the step grammar of formats.diary)."""
-    try:
-        text = doc.path.read_text(encoding="utf-8", errors="replace")
-        labels = diary_format.step_labels(text)
-        if len(set(labels)) == len(labels) and "pending" not in text.lower():
-            return []  # nothing diary.parse could report: skip the full parse
-        parsed = diary_format.parse(text)
-    except Exception:  # noqa: BLE001 - a diary we cannot parse is not a doctor crash
+def steps(doc: Doc, ticket: str, facts: DiaryFacts | None) -> list[Finding]:
+    """Duplicate step numbers and pending commit lines, from the facts the index stored when
+    it parsed the diary (the step grammar of formats.diary)."""
+    if facts is None:
         return []
     out: list[Finding] = []
-    counts: dict[str, int] = {}
-    for step in parsed:
-        counts[step.label] = counts.get(step.label, 0) + 1
-    dupes = [label for label, n in counts.items() if n > 1]
-    if dupes:
+    if facts.duplicates:
         out.append(
             Finding(
                 ticket=ticket,
                 issue="diary_duplicate_step",
                 severity=Severity.WARNING,
-                message=f"duplicate diary step number(s): {', '.join(dupes)}",
+                message=f"duplicate diary step number(s): {', '.join(facts.duplicates)}",
                 path=str(doc.path),
             )
         )
-    pending = [step.label for step in parsed for ref in step.refs if ref.kind == "pending"]
-    if pending:
+    if facts.pending:
         out.append(
             Finding(
                 ticket=ticket,
                 issue="diary_pending_commit",
                 severity=Severity.WARNING,
-                message=f"step(s) with a pending commit line: {', '.join(pending)}",
+                message=f"step(s) with a pending commit line: {', '.join(facts.pending)}",
                 path=str(doc.path),
             )
         )
     return out
 
 
-def commits(ws: Workspace, doc: Doc, ticket: str) -> list[Finding]:
-    """Diary commit lines whose hash is missing from the repository or unreachable from HEAD."""
+def commits(ws: Workspace, doc: Doc, ticket: str, facts: DiaryFacts | None) -> list[Finding]:
+    """Diary commit lines whose hash is missing from the repository or unreachable from HEAD.
+
+    Git answers at check time (the repository changes without the diary changing); a diary
+    the index saw mention no commit is not read at all.
+    """
+    if facts is not None and not facts.mentions_commit:
+        return []
     try:
         text = doc.path.read_text(encoding="utf-8", errors="replace")
         if not any(step.commits for step in diary_format.parse(text)):

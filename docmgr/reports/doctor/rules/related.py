@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
-from docmgr.formats import related as related_format
 from docmgr.model import Doc, Finding, Severity
 from docmgr.store import related_paths
+from docmgr.store.index.queries import RelatedEntry
 from docmgr.store.workspace import Workspace
 
 
 class Resolver:
-    """Existence of RelatedFiles entries, with anchored paths resolved by plain string joins.
+    """Existence of RelatedFiles entries, from the targets the index stored.
 
-    ``related_paths.resolve`` is the reference; anchored entries (the common case) only need
-    a join, and the same folder related from many docs is stat-ed once.
+    The index stores what depends on an entry's text alone (``stored_target``: its anchor
+    scheme or bare-path kind, cleaned); the bases a bare path is tried against depend on
+    where docmgr runs (repository, config folder), so they are worked out once per run,
+    duplicates dropped; whether a file exists is asked of the disk every time, one ``stat``
+    per missing folder rather than per file in it. ``related_paths.resolve`` is the
+    reference these shortcuts agree with.
     """
 
     def __init__(self, ws: Workspace) -> None:
@@ -26,9 +31,13 @@ class Resolver:
         self.docs_parent = os.path.dirname(self.docs)
         self.gowork = related_paths.find_gowork(ws.repo_root)
         self.exists_cache: dict[str, bool] = {}
-
-    def _exists(self, path: str) -> bool:
-        return os.path.exists(path)
+        # the bases that are their own fence (the doc's folder, fenced by the repository,
+        # is added per document), each once
+        self.fenced_bases = list(
+            dict.fromkeys((self.repo, self.config, self.docs, self.docs_parent))
+        )
+        self.prefixes = [base.rstrip("/") for base in self.fenced_bases]  # "" for "/"
+        self.anchor_bases = {"repo": self.repo, "docs": self.docs, "abs": "/"}
 
     def _folder_exists(self, path: str) -> bool:
         """Cached: folders are few, while related file paths can be hundreds of thousands."""
@@ -37,71 +46,82 @@ class Resolver:
             known = self.exists_cache[path] = os.path.isdir(path)
         return known
 
-    def exists(self, raw: str, doc_path: Path) -> bool:
-        """Whether the entry ``raw`` of the doc at ``doc_path`` names an existing file."""
-        parsed = related_format.parse_anchor(raw)
-        if parsed is not None and parsed[0] in ("repo", "docs", "abs", "doc"):
-            scheme, rest = parsed
-            base = {"repo": self.repo, "docs": self.docs, "abs": "/", "doc": str(doc_path.parent)}[
-                scheme
-            ]
-            return self._exists(os.path.abspath(os.path.join(base, rest)))
-        if parsed is not None:  # ws:// needs the go.work rules
-            bases = related_paths.Bases(
-                repo_root=Path(self.repo),
-                docs_root=Path(self.docs),
-                config_dir=Path(self.config),
-                doc_dir=Path(os.path.abspath(doc_path.parent)),
-                gowork_dir=self.gowork,
-            )
-            return related_paths.resolve(raw, bases).exists
-        # legacy bare string (spec §3.5): first base that keeps it inside its fence and exists
-        text = raw.strip().replace("\\", "/")
-        if text == "~" or text.startswith("~/"):
-            text = str(Path.home()) + text[1:]
-        cleaned = os.path.normpath(text) if text else ""
-        if not cleaned or cleaned == ".":
+    def exists(self, kind: str, target: str, raw: str, doc_path: Path, doc_dir: str = "") -> bool:
+        """Whether the entry (``raw``, stored as ``kind``/``target``) of the doc at
+        ``doc_path`` (in the folder ``doc_dir``, worked out when not given) names an
+        existing file."""
+        doc_dir = doc_dir or os.path.dirname(str(doc_path))
+        if kind == "rel":
+            return self._bare(target, doc_dir)
+        if kind == "none":
             return False
-        if cleaned.startswith("/"):
-            return self._exists(cleaned)
-        # "exists" does not depend on which base wins: any existing candidate will do
-        return any(
-            self._candidate(base, fence, cleaned)
-            for base, fence in (
-                (self.repo, self.repo),
-                (os.path.dirname(str(doc_path)), self.repo),
-                (self.config, self.config),
-                (self.docs, self.docs),
-                (self.docs_parent, self.docs_parent),
-            )
+        if kind == "path":
+            return os.path.exists(target)
+        if kind in ("repo", "docs", "abs", "doc"):
+            base = self.anchor_bases.get(kind) or doc_dir
+            return os.path.exists(os.path.abspath(os.path.join(base, target)))
+        if kind == "home":
+            cleaned = os.path.normpath(str(Path.home()) + target)
+            if cleaned.startswith("/"):
+                return os.path.exists(cleaned)
+            return cleaned != "." and self._bare(cleaned, doc_dir)
+        # ws:// needs the go.work rules
+        bases = related_paths.Bases(
+            repo_root=Path(self.repo),
+            docs_root=Path(self.docs),
+            config_dir=Path(self.config),
+            doc_dir=Path(os.path.abspath(doc_path.parent)),
+            gowork_dir=self.gowork,
         )
+        return related_paths.resolve(raw, bases).exists
 
-    def _candidate(self, base: str, fence: str, cleaned: str) -> bool:
-        candidate = os.path.normpath(os.path.join(base, cleaned))
+    def _bare(self, cleaned: str, doc_dir: str) -> bool:
+        """A relative bare path (spec §3.5): any base keeping it inside its fence where it
+        exists ("exists" does not depend on which base wins)."""
+        if cleaned == ".." or cleaned.startswith("../"):  # may leave its base: fence it
+            return any(
+                self._candidate(os.path.normpath(os.path.join(base, cleaned)), fence)
+                for base, fence in (
+                    *((b, b) for b in self.fenced_bases),
+                    (doc_dir, self.repo),
+                )
+            )
+        # a normalised path going down stays inside its base: a plain join, no fence
+        folder, _, name = cleaned.rpartition("/")
+        for prefix in self.prefixes:
+            where = f"{prefix}/{folder}" if folder else (prefix or "/")
+            if self._folder_exists(where) and os.path.exists(f"{where.rstrip('/')}/{name}"):
+                return True
+        return self._candidate(f"{doc_dir.rstrip('/')}/{cleaned}", self.repo)
+
+    def _candidate(self, candidate: str, fence: str) -> bool:
         if not (candidate == fence or candidate.startswith(fence.rstrip("/") + "/")):
             return False
         parent = os.path.dirname(candidate)  # one stat per missing folder, not per file in it
-        return self._folder_exists(parent) and self._exists(candidate)
+        return self._folder_exists(parent) and os.path.exists(candidate)
 
 
-def related_files(doc: Doc, ticket: str, resolver: Resolver) -> list[Finding]:
+def related_files(
+    doc: Doc, ticket: str, entries: Sequence[RelatedEntry], resolver: Resolver
+) -> list[Finding]:
     """A warning per entry that names no existing file, then one for entries without a Note."""
-    meta = doc.meta
-    if meta is None or not meta.related_files:
+    if not entries:
         return []
     out: list[Finding] = []
-    for entry in meta.related_files:
-        if not resolver.exists(entry.path, doc.path):
+    path = str(doc.path)
+    doc_dir = os.path.dirname(path)
+    for entry in entries:
+        if not resolver.exists(entry.kind, entry.target, entry.raw, doc.path, doc_dir):
             out.append(
                 Finding(
                     ticket=ticket,
                     issue="missing_related_file",
                     severity=Severity.WARNING,
-                    message=f"related file not found: {entry.path}",
-                    path=str(doc.path),
+                    message=f"related file not found: {entry.raw}",
+                    path=path,
                 )
             )
-    bare = [e.path for e in meta.related_files if not e.note.strip()]
+    bare = [e.raw for e in entries if not e.note.strip()]
     if bare:
         listed = ", ".join(bare[:5]) + (f", … ({len(bare) - 5} more)" if len(bare) > 5 else "")
         out.append(

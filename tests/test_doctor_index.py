@@ -1,0 +1,294 @@
+"""doctor from the index: the facts stored at index time give the findings the files give.
+
+Diary step facts and related-file targets are stored when a document is indexed; related
+files are still looked up on disk, and git still answers for commits, at check time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import GitRepo
+
+Invoke = Callable[..., Any]
+
+T = "2026/02/01/DOC-1--doctor"
+U = "2026/02/02/DOC-2--second"
+
+
+def _doc(
+    title: str,
+    *,
+    ticket: str = "DOC-1",
+    doc_type: str = "design-doc",
+    status: str = "active",
+    topics: str = "    - backend\n",
+    related: str = "",
+    updated: str = "2026-02-05T10:00:00Z",
+) -> str:
+    return (
+        f"---\nTitle: {title}\nTicket: {ticket}\nStatus: {status}\nTopics:\n{topics}"
+        f"DocType: {doc_type}\nIntent: long-term\nRelatedFiles:\n{related}"
+        f"LastUpdated: {updated}\n---\n# {title}\n"
+    )
+
+
+def _entry(path: str, note: str = "why") -> str:
+    return f"    - Path: {path}\n" + (f"      Note: {note}\n" if note else "")
+
+
+VOCAB = """topics:
+    - slug: backend
+      description: Backend
+docTypes:
+    - slug: design-doc
+      description: Design
+intent:
+    - slug: long-term
+      description: Long
+status:
+    - slug: active
+      description: Active
+"""
+
+# one entry of every kind the stored targets distinguish, existing and missing
+RELATED = "".join(
+    [
+        _entry("repo://src/a.py"),
+        _entry("repo://src/gone.py"),
+        _entry("repo://src/../src/a.py"),
+        _entry("docs://2026/02/01/DOC-1--doctor/index.md"),
+        _entry("doc://../index.md"),
+        _entry("doc://missing.md"),
+        _entry("abs://{outside}/outside.txt"),
+        _entry("ws://svc/main.go"),
+        _entry("ws://svc/nope.go"),
+        _entry("~/home-file.txt"),
+        _entry("~/no-such-home-file.txt"),
+        _entry("src/a.py", note=""),
+        _entry("src\\a.py"),
+        _entry("src/b/c.py"),
+        _entry("../index.md"),  # relative to the doc's folder, inside the repository
+        _entry("../../../../../../../../../etc/hostname-not-here"),
+        _entry("ttmp-sibling.txt", note=""),
+        _entry("{outside}/outside.txt"),
+        _entry("{outside}/missing.txt"),
+        _entry("."),
+        _entry("vocabulary.yaml"),  # relative to the docs root
+        _entry("notes.md"),  # relative to the doc's own folder
+    ]
+)
+
+DIARY = (
+    "\n## Step 1: First\n\n**Commit (code):** pending — later\n\n"
+    "## Step 2: Second\n\n- Commit: pending\n\n"
+    '## Step 1: Again\n\n**Commit (code):** {real} — "Real"\n\n'
+    '## Step 3: Lost\n\n**Commit (code):** deadbeefdeadbeef — "Gone"\n\n'
+    "## Step 3: Lost again\n\ntext\n"
+)
+
+
+def _write(path: Path, text: str, *, newline: str | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline=newline) as handle:
+        handle.write(text)
+    return path
+
+
+@pytest.fixture
+def every_rule(git_repo: GitRepo, tmp_path: Path) -> Path:
+    """A workspace in which every doctor rule has something to report."""
+    repo = git_repo.path
+    real = git_repo.commit("Real", {"src/a.py": "x = 1\n", "src/b/c.py": "y = 2\n"})
+    outside = tmp_path / "outside"
+    _write(outside / "outside.txt", "outside\n")
+    _write(outside / "outside.md", _doc("Outside"))
+    _write(tmp_path / "home" / "home-file.txt", "home\n")
+    _write(repo / "go.work", "go 1.22\n\nuse ./svc\n")
+    _write(repo / "svc" / "main.go", "package main\n")
+    _write(repo / "ttmp-sibling.txt", "sibling\n")
+    (repo / ".ttmp.yaml").write_text("root: ttmp\n")
+    root = repo / "ttmp"
+    _write(root / "vocabulary.yaml", VOCAB)
+    folder = root / T
+    _write(folder / "index.md", _doc("Doctor", doc_type="index", topics=""))
+    _write(folder / "tasks.md", "# Tasks\n\n- [ ] one\n")
+    related = RELATED.replace("{outside}", str(outside))
+    _write(folder / "design" / "01-plan.md", _doc("Plan", related=related))
+    _write(folder / "design" / "notes.md", _doc("No prefix", status="wip", topics="    - odd\n"))
+    _write(folder / "design" / "02-broken.md", "---\nTitle: [unclosed\n---\nbody\n")
+    _write(folder / "design" / "03-blank.md", _doc("", doc_type="memo"))
+    _write(folder / "reference" / "01-diary.md", _doc("Diary") + DIARY.format(real=real[:12]))
+    _write(  # the same diary with Windows line ends, shouting
+        folder / "reference" / "02-crlf-diary.md",
+        _doc("CRLF diary") + DIARY.format(real=real[:12]).replace("pending", "PENDING"),
+        newline="\r\n",
+    )
+    _write(folder / "reference" / "03-diary-no-steps.md", _doc("Diary without steps"))
+    _write(folder / "various" / "index.md", _doc("Nested", ticket="DOC-9", doc_type="index"))
+    os.symlink(outside / "outside.md", folder / "design" / "04-link.md")
+    _write(
+        root / U / "index.md",
+        _doc("", ticket="DOC-3", doc_type="index", updated="2025-01-01T10:00:00+05:00"),
+    )
+    _write(root / "2026/02/03/DOC-4--no-index" / "design" / "01-x.md", _doc("X", ticket="DOC-4"))
+    _write(root / "loose" / "stray.md", _doc("Stray", ticket="DOC-5"))
+    return repo
+
+
+def _report(invoke: Invoke, repo: Path, tmp_path: Path, *args: str, **env: str) -> list[Any]:
+    out = invoke(
+        ["doctor", "--all", "--check-commits", "--fail-on", "none", "--output", "json", *args],
+        cwd=repo,
+        env={"HOME": str(tmp_path / "home"), **env},
+    ).stdout
+    rows: list[Any] = json.loads(out)
+    return rows
+
+
+def test_every_rule_is_reported_alike_with_and_without_the_cache(
+    invoke: Invoke, every_rule: Path, tmp_path: Path
+) -> None:
+    cold = _report(invoke, every_rule, tmp_path)
+    warm = _report(invoke, every_rule, tmp_path)
+    scanned = _report(invoke, every_rule, tmp_path, DOCMGR_NO_CACHE="1")
+    assert cold == warm == scanned
+    issues = {row["issue"] for row in warm}
+    assert issues >= {
+        "missing_index",
+        "orphan_markdown",
+        "symlink_outside_root",
+        "multiple_index",
+        "ticket_id_mismatch",
+        "invalid_frontmatter",
+        "missing_required_fields",
+        "missing_field",
+        "missing_related_file",
+        "missing_related_file_note",
+        "missing_numeric_prefix",
+        "diary_duplicate_step",
+        "diary_pending_commit",
+        "diary_unresolved_commit",
+        "unknown_topics",
+        "unknown_status",
+        "unknown_doc_type",
+        "stale",
+    }
+
+
+def test_stored_facts_agree_with_the_files(
+    invoke: Invoke, every_rule: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each diary and related-file finding is what the diary parser and the reference
+    resolver say of the file as it is on disk."""
+    from docmgr.formats import diary as diary_format
+    from docmgr.store import related_paths
+    from docmgr.store.workspace import Workspace, parse_doc
+
+    rows = _report(invoke, every_rule, tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    ws = Workspace.open(str(every_rule / "ttmp"), cwd=every_rule)
+    root = every_rule / "ttmp"
+    expected: list[tuple[str, str, str]] = []
+    for path in sorted((root / T).rglob("*.md")):
+        if path.is_symlink():
+            continue
+        doc = parse_doc(path, ws.rel(path))
+        if doc.meta is None:
+            continue
+        for entry in doc.meta.related_files:
+            found = related_paths.resolve(entry.path, related_paths.Bases.for_doc(ws, path))
+            if not found.exists:
+                expected.append(
+                    ("missing_related_file", str(path), f"related file not found: {entry.path}")
+                )
+        if "diary" in path.name:
+            steps = diary_format.parse(path.read_text(encoding="utf-8"))
+            labels = [s.label for s in steps]
+            dupes = [x for x in dict.fromkeys(labels) if labels.count(x) > 1]
+            pending = [s.label for s in steps for r in s.refs if r.kind == "pending"]
+            if dupes:
+                message = f"duplicate diary step number(s): {', '.join(dupes)}"
+                expected.append(("diary_duplicate_step", str(path), message))
+            if pending:
+                message = f"step(s) with a pending commit line: {', '.join(pending)}"
+                expected.append(("diary_pending_commit", str(path), message))
+    kinds = {"missing_related_file", "diary_duplicate_step", "diary_pending_commit"}
+    got = [(r["issue"], r["path"], r["message"]) for r in rows if r["issue"] in kinds]
+    assert sorted(got) == sorted(expected)
+    missing = {m.removeprefix("related file not found: ") for i, _p, m in got if "related" in i}
+    assert missing == {
+        "repo://src/gone.py",
+        "doc://missing.md",
+        "ws://svc/nope.go",
+        "~/no-such-home-file.txt",
+        "../../../../../../../../../etc/hostname-not-here",
+        f"{tmp_path / 'outside'}/missing.txt",
+        ".",
+    }
+    diaries = [r for r in got if r[0].startswith("diary")]
+    assert len(diaries) == 4  # both diaries, the CRLF one included
+    assert ("diary_duplicate_step", "duplicate diary step number(s): 1, 3") in {
+        (i, m) for i, _p, m in diaries
+    }
+
+
+def test_changes_after_indexing_are_seen(invoke: Invoke, every_rule: Path, tmp_path: Path) -> None:
+    """A related file appearing or vanishing (no document changes) and an edited diary."""
+    plan = str(every_rule / "ttmp" / T / "design" / "01-plan.md")
+    diary = every_rule / "ttmp" / T / "reference" / "01-diary.md"
+
+    def about(rows: list[Any], path: str) -> set[tuple[str, str]]:
+        return {(r["issue"], r["message"]) for r in rows if r["path"] == path}
+
+    gone = ("missing_related_file", "related file not found: repo://src/gone.py")
+    nested = ("missing_related_file", "related file not found: src/b/c.py")
+    before = _report(invoke, every_rule, tmp_path)
+    assert gone in about(before, plan) and nested not in about(before, plan)
+
+    _write(every_rule / "src" / "gone.py", "back\n")
+    (every_rule / "src" / "b" / "c.py").unlink()
+    after = _report(invoke, every_rule, tmp_path)
+    assert gone not in about(after, plan) and nested in about(after, plan)
+
+    (every_rule / "src" / "b").rmdir()  # the whole folder goes: still one answer per entry
+    assert nested in about(_report(invoke, every_rule, tmp_path), plan)
+
+    text = diary.read_text(encoding="utf-8")
+    diary.write_text(text.replace("## Step 3: Lost again", "## Step 4: Found"), encoding="utf-8")
+    edited = about(_report(invoke, every_rule, tmp_path), str(diary))
+    assert ("diary_duplicate_step", "duplicate diary step number(s): 1") in edited
+    diary.write_text(
+        text.replace("pending", "n/a").replace("## Step 1: Again", "## Step 5: Again"),
+        encoding="utf-8",
+    )
+    cleaned = {i for i, _m in about(_report(invoke, every_rule, tmp_path), str(diary))}
+    assert "diary_pending_commit" not in cleaned
+    assert "diary_duplicate_step" in cleaned  # step 3 still twice
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        DIARY.format(real="abcdef1234567"),
+        "## Step 1: a\n\nStill pending review.\n\n## Step 2: b\n\n- Commit: PENDING\n",
+        "## Step 1: a\n\n```\n**Commit (code):** pending\n```\n\n## Step 1: b\n\nx\n",
+        "## Step 1: a\n\n### Commits\n\n- pending — later\n\n## Step 2: pending work\n",
+        "# Notes\n\npending\n\n## Step 3–5: range\n\n**Commit (code):** pending\n",
+    ],
+)
+def test_step_facts_match_the_full_parse(body: str) -> None:
+    from docmgr.formats import diary as diary_format
+
+    text = _doc("Diary") + body
+    steps = diary_format.parse(text)
+    facts = diary_format.step_facts(text)
+    labels = [s.label for s in steps]
+    assert facts.labels == labels
+    assert facts.duplicates == [x for x in dict.fromkeys(labels) if labels.count(x) > 1]
+    assert facts.pending == [s.label for s in steps for r in s.refs if r.kind == "pending"]
