@@ -71,6 +71,23 @@ def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool)
     return Parsed(doc, body, tasks, steps)
 
 
+def body_from_file(path: str) -> str | None:
+    """The body of a document as ``parse_file`` stores it, read again from its file.
+
+    For documents the index holds as parseable; None when the file cannot be read or no
+    longer has front matter. Only the delimiters are found (no YAML parse).
+    """
+    from docmgr.formats.front_matter import split
+
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    parts = split(text)
+    return text[parts.body_start :] if parts is not None else None
+
+
 def _plain(value: Any) -> Any:
     """Make a YAML value marshal-safe (explicit tags may yield dates or other objects)."""
     if value is None or isinstance(value, (str, int, float, bool)):

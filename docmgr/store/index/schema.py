@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 
-SCHEMA_VERSION = "docmgr-index-8-doctor"
+SCHEMA_VERSION = "docmgr-index-9-doctor-fts"
 
 
 # marshal's format and our row layout both belong to the version key
@@ -37,7 +37,7 @@ MMAP_BYTES = 1 << 30  # address space only: pages are mapped as they are read
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS docs(
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a stale full-text row stays stale
   rel TEXT NOT NULL UNIQUE,
   dir TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -86,8 +86,11 @@ CREATE TABLE IF NOT EXISTS diary_facts(doc_id INTEGER PRIMARY KEY, duplicates TE
 FTS_COLUMNS = "title, body, topics, doc_type, ticket_id"
 
 
+# contentless: the bodies stay in the files (snippets read the few shown); a replaced
+# document's row stays behind as a tombstone (see fulltext.py)
 _FTS = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5({FTS_COLUMNS}, tokenize='unicode61')"
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5({FTS_COLUMNS},"
+    " content='', tokenize='unicode61')"
 )
 
 
