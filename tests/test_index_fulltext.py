@@ -152,8 +152,9 @@ def test_many_edits_rank_as_a_fresh_build_would(
     _found(root, "plan")
     assert peak >= 60 and settled  # they piled up, and a rebuild dropped them
     with index_store.open_index(_ws(root)) as index:
-        assert fulltext.stale(index.con) > 0
-        if fulltext.stale(index.con):  # what settle() does, forced now
+        # how many tombstones are left depends on how many edits fell in the racy window
+        # (parsed twice); settle() may even have just run: force what it does when any are
+        if fulltext.stale(index.con):
             fulltext.rebuild(index.con, index.root_s)
     ranked = _ranked(root, "plan")
     fresh = tmp_path / "fresh-cache"
