@@ -272,6 +272,49 @@ def test_changes_after_indexing_are_seen(invoke: Invoke, every_rule: Path, tmp_p
     assert "diary_duplicate_step" in cleaned  # step 3 still twice
 
 
+def test_symlinks_leaving_the_root_are_seen_after_indexing(
+    invoke: Invoke, every_rule: Path, tmp_path: Path
+) -> None:
+    """The index records which walked .md files are symlinks; where they lead is asked at
+    check time: links added, removed, in a new folder, inside the root, or leading out
+    through a symlinked folder that changed (no document or listed folder changing)."""
+    root = every_rule / "ttmp"
+    folder = root / T
+    outside = tmp_path / "outside"
+    _write(outside / "stray.md", _doc("Stray outside"))
+
+    def links(**env: str) -> list[str]:
+        rows = _report(invoke, every_rule, tmp_path, **env)
+        return [r["path"] for r in rows if r["issue"] == "symlink_outside_root"]
+
+    def checked() -> list[str]:
+        warm = links()
+        assert warm == links(DOCMGR_NO_CACHE="1")  # the index says what a walk says
+        return warm
+
+    first = str(folder / "design" / "04-link.md")
+    assert checked() == [first]
+
+    away = folder / "reference" / "05-away.md"
+    os.symlink(outside / "outside.md", away)
+    nested = folder / "extra" / "sub" / "06-away.md"  # in folders the index never saw
+    nested.parent.mkdir(parents=True)
+    os.symlink(outside / "outside.md", nested)
+    os.symlink(folder / "design" / "01-plan.md", folder / "design" / "05-alias.md")  # inside
+    os.symlink(root / "loose", root / "hop", target_is_directory=True)
+    hop = folder / "design" / "07-hop.md"
+    os.symlink(root / "hop" / "stray.md", hop)  # inside, through a symlinked folder
+    assert checked() == [first, str(nested), str(away)]
+
+    (root / "hop").unlink()  # the folder link now leads out: 07-hop.md's folder is unchanged
+    os.symlink(outside, root / "hop", target_is_directory=True)
+    assert checked() == [first, str(hop), str(nested), str(away)]
+
+    away.unlink()
+    nested.unlink()
+    assert checked() == [first, str(hop)]
+
+
 @pytest.mark.parametrize(
     "body",
     [
