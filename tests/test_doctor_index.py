@@ -81,6 +81,10 @@ RELATED = "".join(
         _entry("."),
         _entry("vocabulary.yaml"),  # relative to the docs root
         _entry("notes.md"),  # relative to the doc's own folder
+        _entry("deep/er/x.txt"),  # two folders down the doc's own folder
+        _entry("deep/none/x.txt"),  # a missing folder in an existing one
+        _entry("src/b/none/x.py"),
+        _entry("src/a.py/under-a-file.py"),  # a "folder" that is a file
     ]
 )
 
@@ -121,6 +125,7 @@ def every_rule(git_repo: GitRepo, tmp_path: Path) -> Path:
     related = RELATED.replace("{outside}", str(outside))
     _write(folder / "design" / "01-plan.md", _doc("Plan", related=related))
     _write(folder / "design" / "notes.md", _doc("No prefix", status="wip", topics="    - odd\n"))
+    _write(folder / "design" / "deep" / "er" / "x.txt", "deep\n")
     _write(folder / "design" / "02-broken.md", "---\nTitle: [unclosed\n---\nbody\n")
     _write(folder / "design" / "03-blank.md", _doc("", doc_type="memo"))
     _write(folder / "reference" / "01-diary.md", _doc("Diary") + DIARY.format(real=real[:12]))
@@ -230,6 +235,9 @@ def test_stored_facts_agree_with_the_files(
         "../../../../../../../../../etc/hostname-not-here",
         f"{tmp_path / 'outside'}/missing.txt",
         ".",
+        "deep/none/x.txt",
+        "src/b/none/x.py",
+        "src/a.py/under-a-file.py",
     }
     diaries = [r for r in got if r[0].startswith("diary")]
     assert len(diaries) == 4  # both diaries, the CRLF one included

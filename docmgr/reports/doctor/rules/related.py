@@ -31,20 +31,41 @@ class Resolver:
         self.docs_parent = os.path.dirname(self.docs)
         self.gowork = related_paths.find_gowork(ws.repo_root)
         self.exists_cache: dict[str, bool] = {}
+        self.down_cache: dict[str, list[str]] = {}  # folder -> "base/folder/" where it exists
         # the bases that are their own fence (the doc's folder, fenced by the repository,
         # is added per document), each once
         self.fenced_bases = list(
             dict.fromkeys((self.repo, self.config, self.docs, self.docs_parent))
         )
         self.prefixes = [base.rstrip("/") for base in self.fenced_bases]  # "" for "/"
+        self.repo_prefix = self.repo.rstrip("/") + "/"
         self.anchor_bases = {"repo": self.repo, "docs": self.docs, "abs": "/"}
 
     def _folder_exists(self, path: str) -> bool:
-        """Cached: folders are few, while related file paths can be hundreds of thousands."""
+        """Cached: folders are few, while related file paths can be hundreds of thousands.
+
+        ``path`` is normalised and absolute (no ``..``): a folder whose parent is missing
+        (or is not a folder) is missing too, so only the topmost missing folder of a
+        branch is stat-ed.
+        """
         known = self.exists_cache.get(path)
         if known is None:
-            known = self.exists_cache[path] = os.path.isdir(path)
+            up = path.rpartition("/")[0] or "/"
+            known = (up == path or self._folder_exists(up)) and os.path.isdir(path)
+            self.exists_cache[path] = known
         return known
+
+    def _down(self, folder: str) -> list[str]:
+        """The fenced bases holding ``folder`` (a normalised path going down), each as
+        ``"<base>/<folder>/"``: worked out once per folder."""
+        found = self.down_cache.get(folder)
+        if found is None:
+            found = self.down_cache[folder] = []
+            for prefix in self.prefixes:
+                where = f"{prefix}/{folder}" if folder else (prefix or "/")
+                if self._folder_exists(where):
+                    found.append(where.rstrip("/") + "/")
+        return found
 
     def exists(self, kind: str, target: str, raw: str, doc_path: Path, doc_dir: str = "") -> bool:
         """Whether the entry (``raw``, stored as ``kind``/``target``) of the doc at
@@ -88,11 +109,14 @@ class Resolver:
             )
         # a normalised path going down stays inside its base: a plain join, no fence
         folder, _, name = cleaned.rpartition("/")
-        for prefix in self.prefixes:
-            where = f"{prefix}/{folder}" if folder else (prefix or "/")
-            if self._folder_exists(where) and os.path.exists(f"{where.rstrip('/')}/{name}"):
+        for where in self._down(folder):
+            if os.path.exists(where + name):
                 return True
-        return self._candidate(f"{doc_dir.rstrip('/')}/{cleaned}", self.repo)
+        candidate = f"{doc_dir.rstrip('/')}/{cleaned}"  # the doc's folder, fenced by the repo
+        if not (candidate == self.repo or candidate.startswith(self.repo_prefix)):
+            return False
+        local = candidate[: -len(name) - 1] or "/"  # its dirname, without splitting it again
+        return self._folder_exists(local) and os.path.exists(candidate)
 
     def _candidate(self, candidate: str, fence: str) -> bool:
         if not (candidate == fence or candidate.startswith(fence.rstrip("/") + "/")):
@@ -110,6 +134,9 @@ def related_files(
     out: list[Finding] = []
     path = str(doc.path)
     doc_dir = os.path.dirname(path)
+    # the index just saw the document there; a folder said to exist only costs the stat
+    # of the file in it, so this can never hide a missing file
+    resolver.exists_cache.setdefault(doc_dir, True)
     for entry in entries:
         if not resolver.exists(entry.kind, entry.target, entry.raw, doc.path, doc_dir):
             out.append(
