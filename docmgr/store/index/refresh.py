@@ -260,9 +260,7 @@ class Index:
                 todo.append((rel, stamp[0], stamp[1], stamp[2], control))
             elif bool(row[1]) != control:
                 controls.append((rel, control))
-        from docmgr.store.index import checks  # doctor's facts: loaded only when writing
-
-        checks.store_links(self.con, links, listed=None, dirs=snap.dirs)
+        self._store_links(links, None, snap)
         self._write(snap, todo, list(known), controls, stats, started)
 
     def _apply(
@@ -318,9 +316,7 @@ class Index:
             stats.full = True
             self._full_scan(stats, snap, started)
             return
-        from docmgr.store.index import checks  # doctor's facts: loaded only when writing
-
-        checks.store_links(self.con, links, listed=listed, dirs=snap.dirs)
+        self._store_links(links, listed, snap)
         self._write(
             snap,
             list(todo.values()),
@@ -329,6 +325,16 @@ class Index:
             stats,
             started,
         )
+
+    def _store_links(
+        self, links: list[tuple[str, bool]], listed: set[str] | None, snap: Snapshot
+    ) -> None:
+        """Doctor's rows of symlinked ``.md`` files (``checks.store_links``), when there is
+        a row to write or one that may go (most workspaces have none)."""
+        if links or self.con.execute("SELECT 1 FROM md_links LIMIT 1").fetchone():
+            from docmgr.store.index import checks  # doctor's facts: loaded only when needed
+
+            checks.store_links(self.con, links, listed=listed, dirs=snap.dirs)
 
     def _rescan_dir(
         self,
