@@ -427,13 +427,18 @@ class Index:
             self._delete(rel)
         stats.removed = len(removed)
         root_s = self.root_s + "/"
-        for number, (rel, mtime_ns, size, ctime_ns, control) in enumerate(todo, start=1):
-            parsed = parse_file(
-                Path(root_s + rel), rel, mtime_ns=mtime_ns, size=size, control=control
-            )
-            self._store(parsed, ctime_ns)
-            if report is not None and (number % 200 == 0 or number == total):
-                report("Indexing documents", number, total)
+        if todo or removed:
+            from docmgr.store.index import fulltext  # only a refresh that re-indexes needs it
+
+            with fulltext.bulk_load(con, total):
+                for number, (rel, mtime_ns, size, ctime_ns, control) in enumerate(todo, start=1):
+                    parsed = parse_file(
+                        Path(root_s + rel), rel, mtime_ns=mtime_ns, size=size, control=control
+                    )
+                    self._store(parsed, ctime_ns)
+                    if report is not None and (number % 200 == 0 or number == total):
+                        report("Indexing documents", number, total)
+            fulltext.settle(con, self.root_s)
         stats.parsed = total
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         con.executemany(
@@ -451,17 +456,22 @@ class Index:
         )
 
     def _delete(self, rel: str) -> None:
+        from docmgr.store.index import fulltext
+
         con = self.con
-        row = con.execute("SELECT id FROM docs WHERE rel=?", (rel,)).fetchone()
+        row = con.execute("SELECT id, parse_ok FROM docs WHERE rel=?", (rel,)).fetchone()
         if row is None:
             return
-        doc_id = row[0]
+        doc_id, indexed = row
         for table in ("doc_topics", "doc_owners", "doc_sources", "related_files", "diary_facts"):
             con.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))  # noqa: S608
-        con.execute("DELETE FROM docs_fts WHERE rowid=?", (doc_id,))
+        if indexed:
+            fulltext.forget(con, doc_id)
         con.execute("DELETE FROM docs WHERE id=?", (doc_id,))
 
     def _store(self, item: Parsed, ctime_ns: int) -> None:
+        from docmgr.store.index import fulltext
+
         doc, con = item.doc, self.con
         self._delete(doc.rel)
         meta = doc.meta
@@ -512,8 +522,4 @@ class Index:
             from docmgr.store.index import checks  # doctor's facts: loaded only when writing
 
             checks.store(con, doc_id, item)
-        con.execute(
-            "INSERT INTO docs_fts(rowid, title, body, topics, doc_type, ticket_id)"
-            " VALUES(?,?,?,?,?,?)",
-            (doc_id, meta.title, item.body, " ".join(meta.topics), meta.doc_type, doc.ticket),
-        )
+        fulltext.insert(con, doc_id, meta.title, item.body, meta.topics, meta.doc_type, doc.ticket)
