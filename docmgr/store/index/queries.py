@@ -294,6 +294,20 @@ def related_entries(index: Index, rels: Sequence[str]) -> dict[str, list[Related
     return out
 
 
+def _walk_order(rel: str) -> list[tuple[int, str]]:
+    """Sort key of the walk's order: a folder's files by name, then its subfolders by name."""
+    parts = rel.split("/")
+    return [(1, part) for part in parts[:-1]] + [(0, parts[-1])]
+
+
+def md_links(index: Index) -> list[tuple[str, bool]]:
+    """(rel, is_control) of every walked ``.md`` that is a symlink (leading out of the root
+    or not), in the order the walk meets them (``checks.store_links`` records them)."""
+    rows = [(rel, bool(c)) for rel, c in index.con.execute("SELECT rel, is_control FROM md_links")]
+    rows.sort(key=lambda row: _walk_order(row[0]))
+    return rows
+
+
 class StatusRow(NamedTuple):
     """One parseable document as ``status`` counts it (title and status of index docs only)."""
 

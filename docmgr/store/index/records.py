@@ -215,11 +215,20 @@ def path_maker(root: Path) -> Callable[[str], Path]:
     make_child = getattr(Path, "_make_child_relpath", None)
     folders: dict[str, Path] = {"": root}
 
-    def child(rel: str) -> Path:
-        folder, _, name = rel.rpartition("/")
+    def folder_path(folder: str) -> Path:
         base = folders.get(folder)
         if base is None:
-            base = folders[folder] = root / folder
+            if make_child is None:
+                base = root / folder
+            else:  # from its parent's Path: no parsing of the whole folder path
+                up, _, name = folder.rpartition("/")
+                base = make_child(folder_path(up), name)
+            folders[folder] = base
+        return base
+
+    def child(rel: str) -> Path:
+        folder, _, name = rel.rpartition("/")
+        base = folders.get(folder) or folder_path(folder)
         return make_child(base, name) if make_child is not None else base / name
 
     return child

@@ -250,8 +250,9 @@ class Index:
         matcher = Matcher.for_root(self.root, self.ws.repo_root)
         todo: list[_Todo] = []
         controls: list[tuple[str, bool]] = []
+        links: list[tuple[str, bool]] = []
         for _path, rel, st, control in walk_markdown(
-            self.root, matcher, dirs=snap.dirs, watch=snap.watch
+            self.root, matcher, dirs=snap.dirs, watch=snap.watch, links=links
         ):
             stamp = snap.files[rel] = file_stamp(st)
             row = known.pop(rel, None)
@@ -259,6 +260,7 @@ class Index:
                 todo.append((rel, stamp[0], stamp[1], stamp[2], control))
             elif bool(row[1]) != control:
                 controls.append((rel, control))
+        self._store_links(links, None, snap)
         self._write(snap, todo, list(known), controls, stats, started)
 
     def _apply(
@@ -272,6 +274,8 @@ class Index:
         todo: dict[str, _Todo] = {}
         removed: set[str] = set()
         controls: list[tuple[str, bool]] = []
+        links: list[tuple[str, bool]] = []
+        listed: set[str] = set()
         matcher: Matcher | None = None
         for rel in sorted(changed_dirs):
             if rel in snap.dirs and not any(_under(rel, r) and rel != r for r in removed):
@@ -287,7 +291,8 @@ class Index:
                 if matcher is None:
                     matcher = self._matcher(snap)
                 stats.rescanned_dirs += 1
-                self._rescan_dir(rel, snap, matcher, todo, removed, controls)
+                listed.add(rel)
+                self._rescan_dir(rel, snap, matcher, todo, removed, controls, links)
         root_s = self.root_s + "/"
         for rel in changed_files:
             if rel in removed or rel in todo or rel not in snap.files:
@@ -311,6 +316,7 @@ class Index:
             stats.full = True
             self._full_scan(stats, snap, started)
             return
+        self._store_links(links, listed, snap)
         self._write(
             snap,
             list(todo.values()),
@@ -320,6 +326,16 @@ class Index:
             started,
         )
 
+    def _store_links(
+        self, links: list[tuple[str, bool]], listed: set[str] | None, snap: Snapshot
+    ) -> None:
+        """Doctor's rows of symlinked ``.md`` files (``checks.store_links``), when there is
+        a row to write or one that may go (most workspaces have none)."""
+        if links or self.con.execute("SELECT 1 FROM md_links LIMIT 1").fetchone():
+            from docmgr.store.index import checks  # doctor's facts: loaded only when needed
+
+            checks.store_links(self.con, links, listed=listed, dirs=snap.dirs)
+
     def _rescan_dir(
         self,
         rel: str,
@@ -328,6 +344,7 @@ class Index:
         todo: dict[str, _Todo],
         removed: set[str],
         controls: list[tuple[str, bool]],
+        links: list[tuple[str, bool]],
     ) -> None:
         folder = self.root / rel if rel else self.root
         try:
@@ -355,17 +372,24 @@ class Index:
                 seen_dirs.add(child)
                 if child not in snap.dirs:
                     for _path, frel, st, control in walk_markdown(
-                        self.root, matcher, start=child, dirs=snap.dirs, watch=snap.watch
+                        self.root,
+                        matcher,
+                        start=child,
+                        dirs=snap.dirs,
+                        watch=snap.watch,
+                        links=links,
                     ):
                         stamp = snap.files[frel] = file_stamp(st)
                         todo[frel] = (frel, stamp[0], stamp[1], stamp[2], control)
             elif entry.name.lower().endswith(".md") and not (
                 check_files and matcher.ignored(child, is_dir=False)
             ):
-                if entry.is_symlink() and leaves_root(entry.path, os.path.realpath(self.root)):
-                    continue  # never read through a link leading out of the root
-                seen_files.add(child)
                 control = has_index and entry.name.lower() in CONTROL_NAMES
+                if entry.is_symlink():
+                    links.append((child, control))
+                    if leaves_root(entry.path, os.path.realpath(self.root)):
+                        continue  # never read through a link leading out of the root
+                seen_files.add(child)
                 try:
                     st = entry.stat()
                 except OSError:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 
-SCHEMA_VERSION = "docmgr-index-9-doctor-fts"
+SCHEMA_VERSION = "docmgr-index-9-doctor-fts-doctor2"
 
 
 # marshal's format and our row layout both belong to the version key
@@ -80,6 +80,8 @@ CREATE INDEX IF NOT EXISTS related_files_doc ON related_files(doc_id);
 CREATE INDEX IF NOT EXISTS related_files_base ON related_files(base);
 CREATE TABLE IF NOT EXISTS diary_facts(doc_id INTEGER PRIMARY KEY, duplicates TEXT NOT NULL,
                                        pending TEXT NOT NULL, mentions_commit INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS md_links(rel TEXT PRIMARY KEY, dir TEXT NOT NULL,
+                                    is_control INTEGER NOT NULL);
 """
 
 
