@@ -81,6 +81,10 @@ RELATED = "".join(
         _entry("."),
         _entry("vocabulary.yaml"),  # relative to the docs root
         _entry("notes.md"),  # relative to the doc's own folder
+        _entry("deep/er/x.txt"),  # two folders down the doc's own folder
+        _entry("deep/none/x.txt"),  # a missing folder in an existing one
+        _entry("src/b/none/x.py"),
+        _entry("src/a.py/under-a-file.py"),  # a "folder" that is a file
     ]
 )
 
@@ -121,6 +125,7 @@ def every_rule(git_repo: GitRepo, tmp_path: Path) -> Path:
     related = RELATED.replace("{outside}", str(outside))
     _write(folder / "design" / "01-plan.md", _doc("Plan", related=related))
     _write(folder / "design" / "notes.md", _doc("No prefix", status="wip", topics="    - odd\n"))
+    _write(folder / "design" / "deep" / "er" / "x.txt", "deep\n")
     _write(folder / "design" / "02-broken.md", "---\nTitle: [unclosed\n---\nbody\n")
     _write(folder / "design" / "03-blank.md", _doc("", doc_type="memo"))
     _write(folder / "reference" / "01-diary.md", _doc("Diary") + DIARY.format(real=real[:12]))
@@ -230,6 +235,9 @@ def test_stored_facts_agree_with_the_files(
         "../../../../../../../../../etc/hostname-not-here",
         f"{tmp_path / 'outside'}/missing.txt",
         ".",
+        "deep/none/x.txt",
+        "src/b/none/x.py",
+        "src/a.py/under-a-file.py",
     }
     diaries = [r for r in got if r[0].startswith("diary")]
     assert len(diaries) == 4  # both diaries, the CRLF one included
@@ -270,6 +278,49 @@ def test_changes_after_indexing_are_seen(invoke: Invoke, every_rule: Path, tmp_p
     cleaned = {i for i, _m in about(_report(invoke, every_rule, tmp_path), str(diary))}
     assert "diary_pending_commit" not in cleaned
     assert "diary_duplicate_step" in cleaned  # step 3 still twice
+
+
+def test_symlinks_leaving_the_root_are_seen_after_indexing(
+    invoke: Invoke, every_rule: Path, tmp_path: Path
+) -> None:
+    """The index records which walked .md files are symlinks; where they lead is asked at
+    check time: links added, removed, in a new folder, inside the root, or leading out
+    through a symlinked folder that changed (no document or listed folder changing)."""
+    root = every_rule / "ttmp"
+    folder = root / T
+    outside = tmp_path / "outside"
+    _write(outside / "stray.md", _doc("Stray outside"))
+
+    def links(**env: str) -> list[str]:
+        rows = _report(invoke, every_rule, tmp_path, **env)
+        return [r["path"] for r in rows if r["issue"] == "symlink_outside_root"]
+
+    def checked() -> list[str]:
+        warm = links()
+        assert warm == links(DOCMGR_NO_CACHE="1")  # the index says what a walk says
+        return warm
+
+    first = str(folder / "design" / "04-link.md")
+    assert checked() == [first]
+
+    away = folder / "reference" / "05-away.md"
+    os.symlink(outside / "outside.md", away)
+    nested = folder / "extra" / "sub" / "06-away.md"  # in folders the index never saw
+    nested.parent.mkdir(parents=True)
+    os.symlink(outside / "outside.md", nested)
+    os.symlink(folder / "design" / "01-plan.md", folder / "design" / "05-alias.md")  # inside
+    os.symlink(root / "loose", root / "hop", target_is_directory=True)
+    hop = folder / "design" / "07-hop.md"
+    os.symlink(root / "hop" / "stray.md", hop)  # inside, through a symlinked folder
+    assert checked() == [first, str(nested), str(away)]
+
+    (root / "hop").unlink()  # the folder link now leads out: 07-hop.md's folder is unchanged
+    os.symlink(outside, root / "hop", target_is_directory=True)
+    assert checked() == [first, str(hop), str(nested), str(away)]
+
+    away.unlink()
+    nested.unlink()
+    assert checked() == [first, str(hop)]
 
 
 @pytest.mark.parametrize(

@@ -120,20 +120,22 @@ def _contents(cache: Path) -> dict[str, object]:
         cols = [r[1] for r in con.execute("PRAGMA table_info(docs)") if r[1] != "id"]
         out: dict[str, object] = {
             "docs": sorted(con.execute(f"SELECT {','.join(cols)} FROM docs").fetchall()),
-            "fts": sorted(
-                (rel_of[rowid], *rest)
-                for rowid, *rest in con.execute(
-                    "SELECT rowid, title, body, topics, doc_type, ticket_id FROM docs_fts"
+            "search": {
+                query: sorted(  # joined to docs: a replaced row leaves a tombstone behind
+                    rel
+                    for (rel,) in con.execute(
+                        "SELECT d.rel FROM docs_fts f JOIN docs d ON d.id = f.rowid"
+                        " WHERE docs_fts MATCH ?",
+                        (query,),
+                    )
                 )
-            ),
-            "search": sorted(
-                rel_of[rowid]
-                for (rowid,) in con.execute(
-                    "SELECT rowid FROM docs_fts WHERE docs_fts MATCH 'alpha OR index'"
-                )
-            ),
+                for query in ("alpha", "beta OR index", "chunked", "between", "build*")
+            },
             "meta": sorted(
-                key for (key,) in con.execute("SELECT key FROM meta WHERE key != 'generation'")
+                key  # (fts_stale counts tombstones: a resumed build may replace rows)
+                for (key,) in con.execute(
+                    "SELECT key FROM meta WHERE key NOT IN ('generation', 'fts_stale')"
+                )
             ),
         }
         for table in ("doc_topics", "doc_owners", "doc_sources", "related_files"):

@@ -335,6 +335,8 @@ def emit(
 
 def split_list(values: Sequence[str]) -> list[str]:
     """Flatten repeatable, comma-separated list options: ``--topics a,b --topics c``."""
+    if not values:  # the common case (the row-shaping options of every verb): no csv import
+        return []
     import csv
 
     out: list[str] = []

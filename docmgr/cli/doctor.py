@@ -12,7 +12,6 @@ from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.errors import DocmgrError
 from docmgr.reports import doctor
 from docmgr.reports.doctor import render as doctor_render
-from docmgr.reports.doctor import repairs as doctor_repairs
 from docmgr.seams.fsio import atomic_write
 
 
@@ -96,6 +95,8 @@ def doctor_cmd(
     """
     import json
     from pathlib import Path
+
+    from docmgr.reports.doctor import repairs as doctor_repairs  # --fix, stuck journal
 
     ws = app().workspace(stuck_ok=True)  # a journal it cannot finish becomes a finding
     structured = bool(output or glaze)

@@ -4,8 +4,6 @@ that Go users script with (``--fields``, ``--filter``, ``--sort-by``, ``--select
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,10 +54,13 @@ def render(rows: Sequence[Row], fmt: str) -> str:
 
 def delimited(rows: Sequence[Row], separator: str) -> str:
     """CSV (or TSV with a tab): a header row, then one line per row; quoted only when needed."""
-    out = io.StringIO()
+    import csv  # only for --output csv/tsv: the warm verbs' default outputs do without it
+    import io
+
     cols = columns_of(rows)
     if not cols:
         return ""
+    out = io.StringIO()
     writer = csv.writer(out, delimiter=separator, lineterminator="\n")
     writer.writerow(cols)
     for row in rows:

@@ -21,13 +21,12 @@ from docmgr.cli._common import (
 from docmgr.cli._report import report_skipped
 from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.errors import UsageProblem
-from docmgr.ops import ticket as ticket_ops
-from docmgr.ops import ticket as ticketmod
-from docmgr.reports import graph, summary
 from docmgr.seams.clock import format_rfc3339, utc_minute
 from docmgr.store import index as index_store
-from docmgr.store import lookup
-from docmgr.store.index import load_docs
+
+# The write verbs (ops.ticket: journal, staging, changelog), the reports (graph, summary) and
+# the ticket resolver are imported inside the verbs that use them: ``ticket list`` is on
+# every agent's warm path and loads none of them (tests/test_imports.py).
 
 
 @click.group("ticket")
@@ -75,8 +74,10 @@ def create_cmd(
           --title "Expand vm-system daemon API e2e coverage" --topics backend,testing
     """
 
+    from docmgr.ops import ticket as ticket_ops
+
     ws = app().workspace()
-    made = ticketmod.create(
+    made = ticket_ops.create(
         ws,
         ticket=ticket,
         title=title,
@@ -158,7 +159,11 @@ def list_cmd(ticket: str, status: str, limit: int | None, output: str | None, gl
     """
 
     ws = app().workspace()
-    only = lookup.resolve_ticket(ws, ticket).id if ticket else ""
+    only = ""
+    if ticket:
+        from docmgr.store import lookup
+
+        only = lookup.resolve_ticket(ws, ticket).id
     found, skipped = index_store.ticket_listing(ws)  # straight from the index's SQL
     report_skipped(ws, skipped, structured=bool(output or glaze))
     found = [t for t in found if (not only or t.id == only) and (not status or t.status == status)]
@@ -221,8 +226,11 @@ def show_cmd(ticket_ref: str, ticket: str, output: str | None, glaze: bool) -> N
         raise UsageProblem(
             "specify a ticket", "docmgr ticket show --ticket <ID> (or a positional reference)"
         )
+    from docmgr.reports import summary
+    from docmgr.store import lookup
+
     ws = app().workspace()
-    docs = load_docs(ws)
+    docs = index_store.load_docs(ws)
     found = lookup.resolve_ticket(ws, ref, docs=docs)
     shown = summary.summarize(ws, found, docs)
     prefix = found.rel_dir + "/" if found.rel_dir != "." else ""
@@ -268,6 +276,8 @@ def close_cmd(
     Example:
       docmgr ticket close --ticket VM-004 --changelog-entry "Coverage matrix complete"
     """
+
+    from docmgr.ops import ticket as ticket_ops
 
     ws = app().workspace()
     done = ticket_ops.close(ws, ticket, status=status, intent=intent, entry=changelog_entry)
@@ -326,6 +336,8 @@ def rename_cmd(
       docmgr ticket rename --ticket VM-004 --new-ticket VM-005 --dry-run
     """
 
+    from docmgr.ops import ticket as ticket_ops
+
     ws = app().workspace()
     done = ticket_ops.rename(ws, ticket, new_ticket=new_ticket, dry_run=dry_run)
     row: dict[str, Any] = {
@@ -368,6 +380,8 @@ def move_cmd(
     Example:
       docmgr ticket move --ticket VM-004 --path-template "archive/{{TICKET}}--{{SLUG}}"
     """
+
+    from docmgr.ops import ticket as ticket_ops
 
     ws = app().workspace()
     done = ticket_ops.move(ws, ticket, path_template=path_template, overwrite=overwrite)
@@ -450,6 +464,8 @@ def graph_cmd(
       docmgr ticket graph --ticket MEN-4242 --direction LR
       docmgr ticket graph --ticket MEN-4242 --scope repo --depth 2 --expand-files
     """
+
+    from docmgr.reports import graph
 
     ws = app().workspace()
     g = graph.build(

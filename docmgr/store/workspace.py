@@ -170,14 +170,18 @@ def walk_markdown(
     start: str = "",
     dirs: dict[str, tuple[int, int]] | None = None,
     watch: dict[str, tuple[int, int, int]] | None = None,
+    links: list[tuple[str, bool]] | None = None,
 ) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
     """Yield (path, rel, stat, is_control) for every ``.md`` under ``root`` that is not skipped.
 
     Skips what ``markdown_entries`` skips, and a ``.md`` that is a symlink leading outside
-    the root: it is never read (``outside_links`` lists those, for doctor).
+    the root: it is never read (``outside_links`` lists those, for doctor). ``links``
+    collects (rel, is_control) of every walked ``.md`` that is a symlink, leading out or not.
     """
     base = str(root).rstrip("/") + "/"
-    for rel, st, control in stat_markdown(root, matcher, start=start, dirs=dirs, watch=watch):
+    for rel, st, control in stat_markdown(
+        root, matcher, start=start, dirs=dirs, watch=watch, links=links
+    ):
         yield Path(base + rel), rel, st, control
 
 
@@ -188,11 +192,14 @@ def stat_markdown(
     start: str = "",
     dirs: dict[str, tuple[int, int]] | None = None,
     watch: dict[str, tuple[int, int, int]] | None = None,
+    links: list[tuple[str, bool]] | None = None,
 ) -> Iterator[tuple[str, os.stat_result, bool]]:
     """``walk_markdown`` without a Path per file: (rel, stat, is_control)."""
     real_root = ""
     for entry, rel, control in markdown_entries(root, matcher, start=start, dirs=dirs, watch=watch):
         if entry.is_symlink():
+            if links is not None:
+                links.append((rel, control))
             real_root = real_root or os.path.realpath(root)
             if leaves_root(entry.path, real_root):
                 continue

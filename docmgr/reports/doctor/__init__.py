@@ -8,7 +8,7 @@ first document.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -45,7 +45,7 @@ _ROOT_CONTROL = ("readme.md", "tasks.md", "changelog.md")
 
 
 class GroupFacts(NamedTuple):
-    """What the index stored for doctor about one ticket folder's documents (by rel path)."""
+    """What the index stored for doctor about some ticket folders' documents (by rel path)."""
 
     related: dict[str, list[queries.RelatedEntry]]
     diaries: dict[str, DiaryFacts]
@@ -139,9 +139,10 @@ def check(
 ) -> Report:
     """Run every check over the scope (workspace, one ticket, or one document).
 
-    Documents are read from the index one ticket at a time, so memory stays flat on very
-    large workspaces. Diary commits are checked against git for one ticket by default
-    (``check_commits=None``), for the whole workspace only when asked (it runs git).
+    Documents are read from the index a few hundred at a time (whole ticket folders), so
+    memory stays flat on very large workspaces. Diary commits are checked against git for
+    one ticket by default (``check_commits=None``), for the whole workspace only when asked
+    (it runs git).
     """
     if check_commits is None:
         check_commits = bool(ticket and not all_tickets)
@@ -179,7 +180,7 @@ def check(
         ]
         unindexed = index_docs.missing_index(ws.root, with_index, folders, ref=ref)
         report.add(unindexed)
-        report.add(_escaping_links(ws, groups, scoped=bool(ref)))
+        report.add(_escaping_links(ws, groups, queries.md_links(index), scoped=bool(ref)))
         del folders
         if not ref:  # a file outside every ticket is no single ticket's business
             report.add(
@@ -196,34 +197,59 @@ def check(
         now = ws.clock.now()
         resolver = related.Resolver(ws)
         child = path_maker(index.root)
-        for group in groups:
-            group.docs = queries.docs_at(index, group.rels, child)
+        for batch in _batches(groups):
+            rels = [rel for group in batch for rel in group.rels]
+            by_rel = {d.rel: d for d in queries.docs_at(index, rels, child)}
             facts = GroupFacts(
-                queries.related_entries(index, group.rels), queries.diary_facts(index, group.rels)
+                queries.related_entries(index, rels), queries.diary_facts(index, rels)
             )
-            if not group.dir:
-                report.add(_root_docs(group.docs))
-            else:
-                report.add(
-                    _check_group(
-                        ws,
-                        group,
-                        vocab=vocab,
-                        stale_after=stale_after,
-                        now=now,
-                        include_sources=include_sources,
-                        resolver=resolver,
-                        facts=facts,
-                        check_commits=check_commits,
+            del rels
+            for group in batch:
+                group.docs = [d for d in map(by_rel.get, sorted(group.rels)) if d is not None]
+                if not group.dir:
+                    report.add(_root_docs(group.docs))
+                else:
+                    report.add(
+                        _check_group(
+                            ws,
+                            group,
+                            vocab=vocab,
+                            stale_after=stale_after,
+                            now=now,
+                            include_sources=include_sources,
+                            resolver=resolver,
+                            facts=facts,
+                            check_commits=check_commits,
+                        )
                     )
-                )
-            group.docs = []
+                group.docs = []
     report.tickets = [g.ticket for g in groups if g.dir]
     return report
 
 
+_BATCH = 400  # documents read from the index at a time (memory stays flat; few queries)
+
+
+def _batches(groups: Sequence[scope.TicketGroup]) -> Iterator[list[scope.TicketGroup]]:
+    """Consecutive ticket folders holding about ``_BATCH`` documents together."""
+    batch: list[scope.TicketGroup] = []
+    size = 0
+    for group in groups:
+        batch.append(group)
+        size += len(group.rels)
+        if size >= _BATCH:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def _escaping_links(
-    ws: Workspace, groups: Sequence[scope.TicketGroup], *, scoped: bool
+    ws: Workspace,
+    groups: Sequence[scope.TicketGroup],
+    walked: Sequence[tuple[str, bool]],
+    *,
+    scoped: bool,
 ) -> list[Finding]:
     """The symlinks-leaving-the-root rule (``links``), as findings of their ticket."""
     ids = {g.dir: g.ticket for g in groups if g.dir}
@@ -235,7 +261,7 @@ def _escaping_links(
             message=link.message,
             path=str(link.path),
         )
-        for link in links.escaping_links(ws, under=list(ids) if scoped else None)
+        for link in links.escaping_links(ws, walked, under=list(ids) if scoped else None)
     ]
 
 

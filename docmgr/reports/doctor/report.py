@@ -51,9 +51,18 @@ class Report:
         self.findings[0:0] = [f for f in items if self.keep_all or f.severity == Severity.INFO]
 
     def _count(self, f: Finding) -> None:
-        self.worst = max(self.worst, f.severity.rank)
-        if f.severity not in (Severity.ERROR, Severity.WARNING):
+        rank = _RANK[f.severity]
+        if rank > self.worst:
+            self.worst = rank
+        if not rank:  # ok and info rows are not counted
             return
-        entry = self.tally.setdefault(f.ticket or "(unknown)", [0, 0, {}])
-        entry[0 if f.severity == Severity.ERROR else 1] += 1
-        entry[2][f.issue] = entry[2].get(f.issue, 0) + 1
+        key = f.ticket or "(unknown)"
+        entry = self.tally.get(key)
+        if entry is None:
+            entry = self.tally[key] = [0, 0, {}]
+        entry[0 if rank == 2 else 1] += 1
+        counts = entry[2]
+        counts[f.issue] = counts.get(f.issue, 0) + 1
+
+
+_RANK = {severity: severity.rank for severity in Severity}  # 2 error, 1 warning, else 0

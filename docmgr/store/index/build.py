@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from docmgr.store.index import fulltext
 from docmgr.store.index.freshness import RACY_WINDOW_NS, Snapshot
 from docmgr.store.index.hooks import notice, progress_for
 from docmgr.store.index.schema import write_transaction
@@ -51,12 +52,15 @@ class Builder(Protocol):
 
     path: Path | None
     con: sqlite3.Connection
+    root_s: str
 
     def snapshot(self) -> Snapshot | None: ...
 
     def walk(
         self, old: Snapshot | None, *, racy_since: int | None = None
-    ) -> tuple[Snapshot, list[_Todo], list[str], list[tuple[str, bool]]]: ...
+    ) -> tuple[
+        Snapshot, list[_Todo], list[str], list[tuple[str, bool]], list[tuple[str, bool]]
+    ]: ...
 
     def parse(self, todo: list[_Todo]) -> Iterator[tuple[Any, int]]: ...
 
@@ -64,7 +68,13 @@ class Builder(Protocol):
 
     def drop_docs(self, rels: list[str]) -> None: ...
 
-    def finish(self, snap: Snapshot, controls: list[tuple[str, bool]], started: int) -> None: ...
+    def finish(
+        self,
+        snap: Snapshot,
+        controls: list[tuple[str, bool]],
+        started: int,
+        links: list[tuple[str, bool]] | None = None,
+    ) -> None: ...
 
 
 CHUNK = 1000  # documents per commit: a few MB of parsed text, ~0.5 s of work each
@@ -140,12 +150,13 @@ def build(index: Builder) -> tuple[int, int] | None:
                     "INSERT OR REPLACE INTO meta(key, value) VALUES('build', ?)",
                     (marshal.dumps(started),),
                 )
-        snap, todo, removed, controls = index.walk(None, racy_since=first - RACY_WINDOW_NS)
+        snap, todo, removed, controls, links = index.walk(None, racy_since=first - RACY_WINDOW_NS)
         parsed = len(todo)
         _store_chunks(index, todo, removed)
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         with write_transaction(index.con):
-            index.finish(snap, controls, started)
+            fulltext.settle(index.con, index.root_s)
+            index.finish(snap, controls, started, links)
             index.con.execute("DELETE FROM meta WHERE key='build'")
         return parsed, len(removed)
 
@@ -162,7 +173,9 @@ def _store_chunks(index: Builder, todo: list[_Todo], removed: list[str]) -> None
             index.drop_docs(removed)
     for number, start in enumerate(range(0, total, size), start=1):
         chunk = todo[start : start + size]
-        with write_transaction(con):  # each file parsed and stored in turn: memory stays flat
+        # each file parsed and stored in turn (memory stays flat); FTS5's bulk-load settings
+        # for the chunk, given the size of the whole build
+        with write_transaction(con), fulltext.bulk_load(con, total):
             index.store_docs(index.parse(chunk))
         done = start + len(chunk)
         if report is not None:

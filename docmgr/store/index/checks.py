@@ -1,4 +1,5 @@
-"""What doctor checks, stored when a document is indexed: diary facts and related-file targets.
+"""What doctor checks, stored when the index is refreshed: diary facts, related-file targets
+and which ``.md`` files are symlinks.
 
 A diary's step facts (duplicate step labels, steps with a pending commit line, whether it
 mentions a commit at all) and the text-only part of resolving each RelatedFiles entry
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import sqlite3
+    from collections.abc import Collection, Container, Sequence
 
     from docmgr.store.index.records import Parsed
 
@@ -46,3 +48,36 @@ def store(con: sqlite3.Connection, doc_id: int | None, item: Parsed) -> None:
                 int(facts.mentions_commit),
             ),
         )
+
+
+def store_links(
+    con: sqlite3.Connection,
+    found: Sequence[tuple[str, bool]],
+    *,
+    listed: Collection[str] | None,
+    dirs: Container[str],
+) -> None:
+    """Record the symlinked ``.md`` files a refresh's listings saw (rel, is_control), so that
+    doctor asks where links lead only of those, without walking the tree again.
+
+    ``listed=None`` means a full walk (every row replaced); otherwise ``listed`` holds the
+    folders listed again (their rows are replaced by what ``found`` says) and rows of
+    folders no longer walked (not in ``dirs``) are dropped. Adding, removing or replacing a
+    link changes its folder's mtime, so the refresh lists that folder again; where a link
+    leads is never stored (it can change without the folder changing).
+    """
+    from docmgr.store.index.records import parent
+
+    if listed is None:
+        con.execute("DELETE FROM md_links")
+    else:
+        stale = [
+            (rel,)
+            for rel, folder in con.execute("SELECT rel, dir FROM md_links")
+            if folder in listed or folder not in dirs
+        ]
+        con.executemany("DELETE FROM md_links WHERE rel=?", stale)
+    con.executemany(
+        "INSERT OR REPLACE INTO md_links(rel, dir, is_control) VALUES(?,?,?)",
+        [(rel, parent(rel), int(control)) for rel, control in found],
+    )

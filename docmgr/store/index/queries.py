@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from docmgr.errors import IndexDamaged, InvalidFullTextQuery
 from docmgr.model import Doc
 from docmgr.store.index.freshness import RACY_WINDOW_NS, file_stamp
-from docmgr.store.index.records import SEP, DiaryFacts, path_maker, unpack_meta
+from docmgr.store.index.records import SEP, DiaryFacts, body_from_file, path_maker, unpack_meta
 from docmgr.store.index.refresh import Index
 from docmgr.store.index.schema import FTS_COLUMNS, cache_path, connect_readonly
 from docmgr.store.workspace import Workspace
@@ -73,11 +73,13 @@ def docs_at(
 
 
 def _broken(index: Index, where: str) -> list[Doc]:
+    # an unparseable document is stored with doc_type '': the docs_doc_type index finds the
+    # candidates instead of a scan of the whole table (the rows carry the packed meta)
     return [
         Doc(index.root / rel, rel, None, error, line, mtime, size, bool(control))
         for rel, error, line, mtime, size, control in index.con.execute(
             "SELECT rel, error, error_line, mtime_ns, size, is_control FROM docs"
-            f" WHERE parse_ok = 0 AND {where} ORDER BY rel"
+            f" WHERE doc_type = '' AND parse_ok = 0 AND {where} ORDER BY rel"
         )
     ]
 
@@ -93,11 +95,14 @@ def broken_docs(index: Index) -> list[Doc]:
 
 
 def body(index: Index, rel: str) -> str:
-    """The stored body text of a document ('' for unparseable ones)."""
-    row = index.con.execute(
-        "SELECT f.body FROM docs d JOIN docs_fts f ON f.rowid = d.id WHERE d.rel=?", (rel,)
-    ).fetchone()
-    return row[0] if row else ""
+    """The body text of a document, read from its file ('' for unparseable ones).
+
+    The index keeps no copy of the bodies (its full-text table is contentless).
+    """
+    row = index.con.execute("SELECT parse_ok FROM docs WHERE rel=?", (rel,)).fetchone()
+    if not row or not row[0]:
+        return ""
+    return body_from_file(f"{index.root_s}/{rel}") or ""
 
 
 def _topics(index: Index, where: str = "", params: Sequence[Any] = ()) -> dict[int, list[str]]:
@@ -289,6 +294,20 @@ def related_entries(index: Index, rels: Sequence[str]) -> dict[str, list[Related
     return out
 
 
+def _walk_order(rel: str) -> list[tuple[int, str]]:
+    """Sort key of the walk's order: a folder's files by name, then its subfolders by name."""
+    parts = rel.split("/")
+    return [(1, part) for part in parts[:-1]] + [(0, parts[-1])]
+
+
+def md_links(index: Index) -> list[tuple[str, bool]]:
+    """(rel, is_control) of every walked ``.md`` that is a symlink (leading out of the root
+    or not), in the order the walk meets them (``checks.store_links`` records them)."""
+    rows = [(rel, bool(c)) for rel, c in index.con.execute("SELECT rel, is_control FROM md_links")]
+    rows.sort(key=lambda row: _walk_order(row[0]))
+    return rows
+
+
 class StatusRow(NamedTuple):
     """One parseable document as ``status`` counts it (title and status of index docs only)."""
 
@@ -381,9 +400,6 @@ def search(index: Index, wanted: SearchFilter) -> list[SearchRow]:
 
     where = ["d.parse_ok = 1"]
     params: list[Any] = []
-    for literal in wanted.literals:
-        where.append("instr(lower(docs_fts.title || char(10) || docs_fts.body), ?) > 0")
-        params.append(literal)
     if wanted.ticket:
         where.append("d.ticket = ?")
         params.append(wanted.ticket)
@@ -442,7 +458,25 @@ def search(index: Index, wanted: SearchFilter) -> list[SearchRow]:
         if wanted.match and not _valid_match(wanted.match):
             raise InvalidFullTextQuery(f"invalid full-text query {wanted.match!r}: {exc}") from None
         raise
-    return [SearchRow(*row) for row in rows]
+    found = [SearchRow(*row) for row in rows]
+    if wanted.literals:
+        found = _with_literals(index, found, wanted.literals)
+    return found
+
+
+# SQLite's lower() folds ASCII letters only; the literal test keeps its meaning
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def _with_literals(index: Index, rows: list[SearchRow], literals: Sequence[str]) -> list[SearchRow]:
+    """The rows whose title or body (read from the file) holds every literal."""
+    prefix = index.root_s + "/"
+    kept = []
+    for row in rows:
+        text = f"{row.title}\n{body_from_file(prefix + row.rel) or ''}".translate(_ASCII_LOWER)
+        if all(literal in text for literal in literals):
+            kept.append(row)
+    return kept
 
 
 def _valid_match(expression: str) -> bool:
@@ -464,24 +498,47 @@ def _valid_match(expression: str) -> bool:
 def snippets(index: Index, ids: Sequence[int], match: str) -> dict[int, tuple[str, str]]:
     """(FTS5 snippet of the body around the match, the whole body) per document row id.
 
-    Without ``match`` the snippet is ''.
+    Without ``match`` the snippet is ''. The index holds no text, so the bodies of exactly
+    these documents are read from their files and indexed in a private in-memory table,
+    where FTS5's ``snippet()`` gives what it would give on the full index (a snippet
+    depends only on its own row's text and the query).
     """
-    out: dict[int, tuple[str, str]] = {}
+    import sqlite3
+
+    if not ids:
+        return {}
+    rows: list[tuple[int, str, str, str, str, str]] = []
+    topics = topics_of(index, ids)
+    prefix = index.root_s + "/"
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
-        if match:
-            rows = index.con.execute(
-                "SELECT rowid, snippet(docs_fts, 1, '', '', '...', 24), body FROM docs_fts"
-                f" WHERE docs_fts MATCH ? AND rowid IN ({marks})",
-                [match, *chunk],
-            )
-        else:
-            rows = index.con.execute(
-                f"SELECT rowid, '', body FROM docs_fts WHERE rowid IN ({marks})", chunk
-            )
-        for doc_id, snip, text in rows:
+        for doc_id, rel, title, doc_type, ticket in index.con.execute(
+            "SELECT id, rel, title, doc_type, ticket FROM docs"
+            f" WHERE parse_ok = 1 AND id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            text = body_from_file(prefix + rel) or ""
+            rows.append((doc_id, title, text, " ".join(topics.get(doc_id, [])), doc_type, ticket))
+    out: dict[int, tuple[str, str]] = {}
+    if not match:
+        return {row[0]: ("", row[2]) for row in rows}
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.execute(f"CREATE VIRTUAL TABLE s USING fts5({FTS_COLUMNS}, tokenize='unicode61')")
+        # written once, read once: no merging, one flush (~0.7 x the CPU of the defaults)
+        for key, value in (("automerge", 0), ("hashsize", 64 * 1024 * 1024)):
+            scratch.execute("INSERT INTO s(s, rank) VALUES(?, ?)", (key, value))
+        scratch.executemany(
+            "INSERT INTO s(rowid, title, body, topics, doc_type, ticket_id) VALUES(?,?,?,?,?,?)",
+            rows,
+        )
+        for doc_id, snip, text in scratch.execute(
+            "SELECT rowid, snippet(s, 1, '', '', '...', 24), body FROM s WHERE s MATCH ?",
+            (match,),
+        ):
             out[doc_id] = (snip or "", text or "")
+    finally:
+        scratch.close()
     return out
 
 

@@ -71,6 +71,23 @@ def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool)
     return Parsed(doc, body, tasks, steps)
 
 
+def body_from_file(path: str) -> str | None:
+    """The body of a document as ``parse_file`` stores it, read again from its file.
+
+    For documents the index holds as parseable; None when the file cannot be read or no
+    longer has front matter. Only the delimiters are found (no YAML parse).
+    """
+    from docmgr.formats.front_matter import split
+
+    try:
+        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    parts = split(text)
+    return text[parts.body_start :] if parts is not None else None
+
+
 def _plain(value: Any) -> Any:
     """Make a YAML value marshal-safe (explicit tags may yield dates or other objects)."""
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -174,7 +191,9 @@ def key_minute(key: str) -> str:
     """A stored key shown as ``clock.utc_minute`` shows the instant ('' when absent)."""
     if not key:
         return ""
-    return utc_minute(datetime.fromisoformat(key))
+    if key[0] != "0" and len(key) > 16:  # sort_key's fixed layout: no parse (2,000 rows: ~10 ms)
+        return f"{key[:10]} {key[11:16]}"
+    return utc_minute(datetime.fromisoformat(key))  # years < 1000: strftime's own padding
 
 
 def related_base(raw: str) -> str:
@@ -196,11 +215,20 @@ def path_maker(root: Path) -> Callable[[str], Path]:
     make_child = getattr(Path, "_make_child_relpath", None)
     folders: dict[str, Path] = {"": root}
 
-    def child(rel: str) -> Path:
-        folder, _, name = rel.rpartition("/")
+    def folder_path(folder: str) -> Path:
         base = folders.get(folder)
         if base is None:
-            base = folders[folder] = root / folder
+            if make_child is None:
+                base = root / folder
+            else:  # from its parent's Path: no parsing of the whole folder path
+                up, _, name = folder.rpartition("/")
+                base = make_child(folder_path(up), name)
+            folders[folder] = base
+        return base
+
+    def child(rel: str) -> Path:
+        folder, _, name = rel.rpartition("/")
+        base = folders.get(folder) or folder_path(folder)
         return make_child(base, name) if make_child is not None else base / name
 
     return child

@@ -264,13 +264,15 @@ class Index:
 
     def _full_scan(self, stats: RefreshStats, old: Snapshot | None, started: int) -> None:
         """Walk everything; re-parse only files whose stamp differs from the stored row."""
-        snap, todo, removed, controls = self.walk(old)
+        snap, todo, removed, controls, links = self.walk(old)
+        self._store_links(links, None, snap)
         self._write(snap, todo, removed, controls, stats, started)
 
     def walk(
         self, old: Snapshot | None, *, racy_since: int | None = None
-    ) -> tuple[Snapshot, list[_Todo], list[str], list[tuple[str, bool]]]:
-        """Walk everything: (new snapshot, files to parse, rels to drop, is_control changes).
+    ) -> tuple[Snapshot, list[_Todo], list[str], list[tuple[str, bool]], list[tuple[str, bool]]]:
+        """Walk everything: (new snapshot, files to parse, rels to drop, is_control changes,
+        symlinked ``.md`` files).
 
         A file is parsed when its stamp differs from its stored row, when ``old`` marks it
         racy, or when its stored mtime is ``racy_since`` or later.
@@ -289,14 +291,17 @@ class Index:
         matcher = Matcher.for_root(self.root, self.ws.repo_root)
         todo: list[_Todo] = []
         controls: list[tuple[str, bool]] = []
-        for rel, st, control in stat_markdown(self.root, matcher, dirs=snap.dirs, watch=snap.watch):
+        links: list[tuple[str, bool]] = []
+        for rel, st, control in stat_markdown(
+            self.root, matcher, dirs=snap.dirs, watch=snap.watch, links=links
+        ):
             stamp = snap.files[rel] = file_stamp(st)
             row = known.pop(rel, None)
             if row is None or row[0] != stamp or rel in racy:
                 todo.append((rel, stamp[0], stamp[1], stamp[2], control))
             elif bool(row[1]) != control:
                 controls.append((rel, control))
-        return snap, todo, list(known), controls
+        return snap, todo, list(known), controls, links
 
     def _apply(
         self,
@@ -309,6 +314,8 @@ class Index:
         todo: dict[str, _Todo] = {}
         removed: set[str] = set()
         controls: list[tuple[str, bool]] = []
+        links: list[tuple[str, bool]] = []
+        listed: set[str] = set()
         matcher: Matcher | None = None
         for rel in sorted(changed_dirs):
             if rel in snap.dirs and not any(_under(rel, r) and rel != r for r in removed):
@@ -324,7 +331,8 @@ class Index:
                 if matcher is None:
                     matcher = self._matcher(snap)
                 stats.rescanned_dirs += 1
-                self._rescan_dir(rel, snap, matcher, todo, removed, controls)
+                listed.add(rel)
+                self._rescan_dir(rel, snap, matcher, todo, removed, controls, links)
         root_s = self.root_s + "/"
         for rel in changed_files:
             if rel in removed or rel in todo or rel not in snap.files:
@@ -348,6 +356,7 @@ class Index:
             stats.full = True
             self._full_scan(stats, snap, started)
             return
+        self._store_links(links, listed, snap)
         self._write(
             snap,
             list(todo.values()),
@@ -357,6 +366,16 @@ class Index:
             started,
         )
 
+    def _store_links(
+        self, links: list[tuple[str, bool]], listed: set[str] | None, snap: Snapshot
+    ) -> None:
+        """Doctor's rows of symlinked ``.md`` files (``checks.store_links``), when there is
+        a row to write or one that may go (most workspaces have none)."""
+        if links or self.con.execute("SELECT 1 FROM md_links LIMIT 1").fetchone():
+            from docmgr.store.index import checks  # doctor's facts: loaded only when needed
+
+            checks.store_links(self.con, links, listed=listed, dirs=snap.dirs)
+
     def _rescan_dir(
         self,
         rel: str,
@@ -365,6 +384,7 @@ class Index:
         todo: dict[str, _Todo],
         removed: set[str],
         controls: list[tuple[str, bool]],
+        links: list[tuple[str, bool]],
     ) -> None:
         folder = self.root / rel if rel else self.root
         try:
@@ -392,17 +412,24 @@ class Index:
                 seen_dirs.add(child)
                 if child not in snap.dirs:
                     for _path, frel, st, control in walk_markdown(
-                        self.root, matcher, start=child, dirs=snap.dirs, watch=snap.watch
+                        self.root,
+                        matcher,
+                        start=child,
+                        dirs=snap.dirs,
+                        watch=snap.watch,
+                        links=links,
                     ):
                         stamp = snap.files[frel] = file_stamp(st)
                         todo[frel] = (frel, stamp[0], stamp[1], stamp[2], control)
             elif entry.name.lower().endswith(".md") and not (
                 check_files and matcher.ignored(child, is_dir=False)
             ):
-                if entry.is_symlink() and leaves_root(entry.path, os.path.realpath(self.root)):
-                    continue  # never read through a link leading out of the root
-                seen_files.add(child)
                 control = has_index and entry.name.lower() in CONTROL_NAMES
+                if entry.is_symlink():
+                    links.append((child, control))
+                    if leaves_root(entry.path, os.path.realpath(self.root)):
+                        continue  # never read through a link leading out of the root
+                seen_files.add(child)
                 try:
                     st = entry.stat()
                 except OSError:
@@ -437,11 +464,16 @@ class Index:
         report = progress_for(total)
         self.drop_docs(removed)
         stats.removed = len(removed)
-        step = 200
-        for start in range(0, total, step):
-            self.store_docs(self.parse(todo[start : start + step]))
-            if report is not None:
-                report("Indexing documents", min(start + step, total), total)
+        if todo or removed:
+            from docmgr.store.index import fulltext  # only a refresh that re-indexes needs it
+
+            step = 200
+            with fulltext.bulk_load(self.con, total):
+                for start in range(0, total, step):
+                    self.store_docs(self.parse(todo[start : start + step]))
+                    if report is not None:
+                        report("Indexing documents", min(start + step, total), total)
+            fulltext.settle(self.con, self.root_s)
         stats.parsed = total
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         self.finish(snap, controls, started)
@@ -464,9 +496,18 @@ class Index:
         for rel in rels:
             self._delete(rel)
 
-    def finish(self, snap: Snapshot, controls: list[tuple[str, bool]], started: int) -> None:
-        """Store is_control changes and the new snapshot; count one more generation."""
+    def finish(
+        self,
+        snap: Snapshot,
+        controls: list[tuple[str, bool]],
+        started: int,
+        links: list[tuple[str, bool]] | None = None,
+    ) -> None:
+        """Store is_control changes (and ``links``, doctor's symlink rows, when given) and the
+        new snapshot; count one more generation."""
         con = self.con
+        if links is not None:
+            self._store_links(links, None, snap)
         con.executemany(
             "UPDATE docs SET is_control=? WHERE rel=?", [(int(c), rel) for rel, c in controls]
         )
@@ -482,17 +523,22 @@ class Index:
         )
 
     def _delete(self, rel: str) -> None:
+        from docmgr.store.index import fulltext
+
         con = self.con
-        row = con.execute("SELECT id FROM docs WHERE rel=?", (rel,)).fetchone()
+        row = con.execute("SELECT id, parse_ok FROM docs WHERE rel=?", (rel,)).fetchone()
         if row is None:
             return
-        doc_id = row[0]
+        doc_id, indexed = row
         for table in ("doc_topics", "doc_owners", "doc_sources", "related_files", "diary_facts"):
             con.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))  # noqa: S608
-        con.execute("DELETE FROM docs_fts WHERE rowid=?", (doc_id,))
+        if indexed:
+            fulltext.forget(con, doc_id)
         con.execute("DELETE FROM docs WHERE id=?", (doc_id,))
 
     def _store(self, item: Parsed, ctime_ns: int) -> None:
+        from docmgr.store.index import fulltext
+
         doc, con = item.doc, self.con
         self._delete(doc.rel)
         meta = doc.meta
@@ -543,8 +589,4 @@ class Index:
             from docmgr.store.index import checks  # doctor's facts: loaded only when writing
 
             checks.store(con, doc_id, item)
-        con.execute(
-            "INSERT INTO docs_fts(rowid, title, body, topics, doc_type, ticket_id)"
-            " VALUES(?,?,?,?,?,?)",
-            (doc_id, meta.title, item.body, " ".join(meta.topics), meta.doc_type, doc.ticket),
-        )
+        fulltext.insert(con, doc_id, meta.title, item.body, meta.topics, meta.doc_type, doc.ticket)

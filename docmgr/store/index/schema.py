@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 
-SCHEMA_VERSION = "docmgr-index-8-doctor"
+SCHEMA_VERSION = "docmgr-index-9-doctor-fts-doctor2"
 
 
 # marshal's format and our row layout both belong to the version key
@@ -31,10 +31,13 @@ VERSION_KEY = f"{SCHEMA_VERSION}/py{sys.version_info[0]}.{sys.version_info[1]}/m
 BUSY_TIMEOUT_S = 15.0  # how long to wait for another process's refresh before falling back
 
 
+MMAP_BYTES = 1 << 30  # address space only: pages are mapped as they are read
+
+
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE IF NOT EXISTS docs(
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a stale full-text row stays stale
   rel TEXT NOT NULL UNIQUE,
   dir TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -77,14 +80,19 @@ CREATE INDEX IF NOT EXISTS related_files_doc ON related_files(doc_id);
 CREATE INDEX IF NOT EXISTS related_files_base ON related_files(base);
 CREATE TABLE IF NOT EXISTS diary_facts(doc_id INTEGER PRIMARY KEY, duplicates TEXT NOT NULL,
                                        pending TEXT NOT NULL, mentions_commit INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS md_links(rel TEXT PRIMARY KEY, dir TEXT NOT NULL,
+                                    is_control INTEGER NOT NULL);
 """
 
 
 FTS_COLUMNS = "title, body, topics, doc_type, ticket_id"
 
 
+# contentless: the bodies stay in the files (snippets read the few shown); a replaced
+# document's row stays behind as a tombstone (see fulltext.py)
 _FTS = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5({FTS_COLUMNS}, tokenize='unicode61')"
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5({FTS_COLUMNS},"
+    " content='', tokenize='unicode61')"
 )
 
 
@@ -137,6 +145,9 @@ def connect(path: Path | None) -> sqlite3.Connection:
     if path is not None:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
+        # read pages through a memory map: a warm ticket list of 2,000 tickets read ~5,500
+        # pages with one pread() each (about 30 ms of system time on a VM)
+        con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
     return con
 
 

@@ -19,9 +19,7 @@ watchfiles (inotify on Linux, FSEvents on macOS) is imported only in ``run``.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
-import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -108,6 +106,8 @@ def bump_stamp(cache: Path, generation: int) -> None:
 @contextlib.contextmanager
 def watcher_lock(cache: Path) -> Iterator[int]:
     """Hold the watcher lock of this index for the life of the watcher (refuse a second one)."""
+    import fcntl  # the watcher's and ``index info``'s: warm commands read only the stamp
+
     path = pid_path(cache)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -137,6 +137,8 @@ def watcher_lock(cache: Path) -> Iterator[int]:
 
 def watcher_held(cache: Path) -> bool:
     """True when some process holds the watcher lock of this index."""
+    import fcntl
+
     try:
         fd = os.open(pid_path(cache), os.O_RDONLY)
     except OSError:
@@ -175,6 +177,7 @@ def run(
     ``ready`` runs once the OS watch is in place (it should catch up with a full refresh:
     from then on no change is missed); ``heartbeat`` runs at least every ``HEARTBEAT_S``.
     """
+    import signal
     import threading
 
     import watchfiles

@@ -5,7 +5,6 @@ from __future__ import annotations
 from docmgr.errors import DocmgrError
 from docmgr.formats import diary as diary_format
 from docmgr.model import Doc, Finding, Severity
-from docmgr.reports import diary_verify
 from docmgr.store.index import records
 from docmgr.store.index.records import DiaryFacts
 from docmgr.store.workspace import Workspace
@@ -53,6 +52,8 @@ def commits(ws: Workspace, doc: Doc, ticket: str, facts: DiaryFacts | None) -> l
     """
     if facts is not None and not facts.mentions_commit:
         return []
+    from docmgr.reports import diary_verify  # git: only when a diary mentions a commit
+
     try:
         text = doc.path.read_text(encoding="utf-8", errors="replace")
         if not any(step.commits for step in diary_format.parse(text)):

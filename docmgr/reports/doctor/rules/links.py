@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docmgr.model import Severity
-from docmgr.store.ignore import Matcher
-from docmgr.store.workspace import Workspace, outside_links
+from docmgr.store.workspace import Workspace, leaves_root
 
 ISSUE = "symlink_outside_root"
 
@@ -41,14 +40,22 @@ class EscapingLink:
         )
 
 
-def escaping_links(ws: Workspace, *, under: Sequence[str] | None = None) -> list[EscapingLink]:
-    """Every walked ``.md`` that is a symlink out of the root; ``under`` keeps those below
-    the given docs-root-relative folders (one ticket's scope)."""
+def escaping_links(
+    ws: Workspace, walked: Sequence[tuple[str, bool]], *, under: Sequence[str] | None = None
+) -> list[EscapingLink]:
+    """The symlinks among ``walked`` (rel, is_control of each walked ``.md`` that is a
+    symlink, in walk order: ``queries.md_links``) that lead out of the root; ``under`` keeps
+    those below the given docs-root-relative folders (one ticket's scope)."""
 
     root = ws.require_root()
+    real_root = ""
     found: list[EscapingLink] = []
-    for path, rel, control in outside_links(root, Matcher.for_root(root, ws.repo_root)):
+    for rel, control in walked:
         if under is not None and not any(rel.startswith(f"{d}/") for d in under if d):
+            continue
+        path = root / rel
+        real_root = real_root or os.path.realpath(root)
+        if not leaves_root(path, real_root):
             continue
         found.append(
             EscapingLink(path, rel, os.path.realpath(path), control, _ticket_dir(root, rel))

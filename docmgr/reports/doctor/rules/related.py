@@ -31,20 +31,41 @@ class Resolver:
         self.docs_parent = os.path.dirname(self.docs)
         self.gowork = related_paths.find_gowork(ws.repo_root)
         self.exists_cache: dict[str, bool] = {}
+        self.down_cache: dict[str, list[str]] = {}  # folder -> "base/folder/" where it exists
         # the bases that are their own fence (the doc's folder, fenced by the repository,
         # is added per document), each once
         self.fenced_bases = list(
             dict.fromkeys((self.repo, self.config, self.docs, self.docs_parent))
         )
         self.prefixes = [base.rstrip("/") for base in self.fenced_bases]  # "" for "/"
+        self.repo_prefix = self.repo.rstrip("/") + "/"
         self.anchor_bases = {"repo": self.repo, "docs": self.docs, "abs": "/"}
 
     def _folder_exists(self, path: str) -> bool:
-        """Cached: folders are few, while related file paths can be hundreds of thousands."""
+        """Cached: folders are few, while related file paths can be hundreds of thousands.
+
+        ``path`` is normalised and absolute (no ``..``): a folder whose parent is missing
+        (or is not a folder) is missing too, so only the topmost missing folder of a
+        branch is stat-ed.
+        """
         known = self.exists_cache.get(path)
         if known is None:
-            known = self.exists_cache[path] = os.path.isdir(path)
+            up = path.rpartition("/")[0] or "/"
+            known = (up == path or self._folder_exists(up)) and os.path.isdir(path)
+            self.exists_cache[path] = known
         return known
+
+    def _down(self, folder: str) -> list[str]:
+        """The fenced bases holding ``folder`` (a normalised path going down), each as
+        ``"<base>/<folder>/"``: worked out once per folder."""
+        found = self.down_cache.get(folder)
+        if found is None:
+            found = self.down_cache[folder] = []
+            for prefix in self.prefixes:
+                where = f"{prefix}/{folder}" if folder else (prefix or "/")
+                if self._folder_exists(where):
+                    found.append(where.rstrip("/") + "/")
+        return found
 
     def exists(self, kind: str, target: str, raw: str, doc_path: Path, doc_dir: str = "") -> bool:
         """Whether the entry (``raw``, stored as ``kind``/``target``) of the doc at
@@ -86,13 +107,41 @@ class Resolver:
                     (doc_dir, self.repo),
                 )
             )
-        # a normalised path going down stays inside its base: a plain join, no fence
+        return self._down_exists(cleaned, doc_dir.rstrip("/"), inside=False)
+
+    def _down_exists(self, cleaned: str, local_base: str, *, inside: bool) -> bool:
+        """A normalised relative path going down: it stays inside every base, so a plain
+        join and no fence, except for the doc's own folder (``local_base``, without its
+        trailing slash), fenced by the repository unless known to be ``inside`` it."""
         folder, _, name = cleaned.rpartition("/")
-        for prefix in self.prefixes:
-            where = f"{prefix}/{folder}" if folder else (prefix or "/")
-            if self._folder_exists(where) and os.path.exists(f"{where.rstrip('/')}/{name}"):
+        wheres = self.down_cache.get(folder)
+        if wheres is None:
+            wheres = self._down(folder)
+        for where in wheres:
+            if os.path.exists(where + name):
                 return True
-        return self._candidate(f"{doc_dir.rstrip('/')}/{cleaned}", self.repo)
+        candidate = f"{local_base}/{cleaned}"
+        if not (inside or candidate == self.repo or candidate.startswith(self.repo_prefix)):
+            return False
+        local = candidate[: -len(name) - 1] or "/"  # its dirname, without splitting it again
+        return self._folder_exists(local) and os.path.exists(candidate)
+
+    def missing(self, entries: Sequence[RelatedEntry], doc_path: Path, doc_dir: str) -> list[str]:
+        """The raw paths of the entries of the doc at ``doc_path`` (in the folder
+        ``doc_dir``) naming no existing file, in entry order: ``exists`` for each, with the
+        commonest kind (a relative path going down) worked out inline."""
+        out: list[str] = []
+        local_base = doc_dir.rstrip("/")
+        # a path going down from a folder inside the repository stays inside it
+        inside = doc_dir == self.repo or doc_dir.startswith(self.repo_prefix)
+        for raw, _note, kind, target in entries:
+            if kind == "rel" and target != ".." and not target.startswith("../"):
+                found = self._down_exists(target, local_base, inside=inside)
+            else:
+                found = self.exists(kind, target, raw, doc_path, doc_dir)
+            if not found:
+                out.append(raw)
+        return out
 
     def _candidate(self, candidate: str, fence: str) -> bool:
         if not (candidate == fence or candidate.startswith(fence.rstrip("/") + "/")):
@@ -110,17 +159,19 @@ def related_files(
     out: list[Finding] = []
     path = str(doc.path)
     doc_dir = os.path.dirname(path)
-    for entry in entries:
-        if not resolver.exists(entry.kind, entry.target, entry.raw, doc.path, doc_dir):
-            out.append(
-                Finding(
-                    ticket=ticket,
-                    issue="missing_related_file",
-                    severity=Severity.WARNING,
-                    message=f"related file not found: {entry.raw}",
-                    path=path,
-                )
+    # the index just saw the document there; a folder said to exist only costs the stat
+    # of the file in it, so this can never hide a missing file
+    resolver.exists_cache.setdefault(doc_dir, True)
+    for raw in resolver.missing(entries, doc.path, doc_dir):
+        out.append(
+            Finding(
+                ticket=ticket,
+                issue="missing_related_file",
+                severity=Severity.WARNING,
+                message=f"related file not found: {raw}",
+                path=path,
             )
+        )
     bare = [e.raw for e in entries if not e.note.strip()]
     if bare:
         listed = ", ".join(bare[:5]) + (f", … ({len(bare) - 5} more)" if len(bare) > 5 else "")
