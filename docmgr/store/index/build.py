@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from docmgr.store.index import fulltext
 from docmgr.store.index.freshness import RACY_WINDOW_NS, Snapshot
 from docmgr.store.index.hooks import notice, progress_for
-from docmgr.store.index.schema import write_transaction
+from docmgr.store.index.schema import MMAP_BYTES, write_transaction
 
 if TYPE_CHECKING:
     import sqlite3
@@ -152,7 +152,12 @@ def build(index: Builder) -> tuple[int, int] | None:
                 )
         snap, todo, removed, controls, links = index.walk(None, racy_since=first - RACY_WINDOW_NS)
         parsed = len(todo)
-        _store_chunks(index, todo, removed)
+        # the pages a build reads back would stay mapped (and count in its RSS) for nothing
+        index.con.execute("PRAGMA mmap_size=0")
+        try:
+            _store_chunks(index, todo, removed)
+        finally:
+            index.con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         with write_transaction(index.con):
             fulltext.settle(index.con, index.root_s)
