@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import GitRepo
+from test_doctor import VOCAB, _doc
 
 Invoke = Callable[..., Any]
 
@@ -21,40 +22,9 @@ T = "2026/02/01/DOC-1--doctor"
 U = "2026/02/02/DOC-2--second"
 
 
-def _doc(
-    title: str,
-    *,
-    ticket: str = "DOC-1",
-    doc_type: str = "design-doc",
-    status: str = "active",
-    topics: str = "    - backend\n",
-    related: str = "",
-    updated: str = "2026-02-05T10:00:00Z",
-) -> str:
-    return (
-        f"---\nTitle: {title}\nTicket: {ticket}\nStatus: {status}\nTopics:\n{topics}"
-        f"DocType: {doc_type}\nIntent: long-term\nRelatedFiles:\n{related}"
-        f"LastUpdated: {updated}\n---\n# {title}\n"
-    )
-
-
 def _entry(path: str, note: str = "why") -> str:
     return f"    - Path: {path}\n" + (f"      Note: {note}\n" if note else "")
 
-
-VOCAB = """topics:
-    - slug: backend
-      description: Backend
-docTypes:
-    - slug: design-doc
-      description: Design
-intent:
-    - slug: long-term
-      description: Long
-status:
-    - slug: active
-      description: Active
-"""
 
 # one entry of every kind the stored targets distinguish, existing and missing
 RELATED = "".join(

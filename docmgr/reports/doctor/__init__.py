@@ -34,7 +34,7 @@ from docmgr.store import index as index_store
 from docmgr.store import lookup
 from docmgr.store import vocabulary as vocabulary_store
 from docmgr.store.index import queries
-from docmgr.store.index.records import DiaryFacts, path_maker
+from docmgr.store.index.records import DiaryFacts, is_diary, path_maker
 from docmgr.store.vocabulary import Vocabulary
 from docmgr.store.workspace import Workspace, parse_doc
 
@@ -89,7 +89,7 @@ def _check_group(
         unnumbered = naming.missing_numeric_prefix(doc, ticket, group.dir)
         if unnumbered is not None:
             out.append(unnumbered)
-        if diary.is_diary(doc):
+        if is_diary(doc):
             found = facts.diaries.get(doc.rel)
             out.extend(diary.steps(doc, ticket, found))
             if check_commits:

@@ -61,7 +61,7 @@ def insert(
     con.execute(_INSERT, (doc_id, title, body, " ".join(topics), doc_type, ticket))
 
 
-def forget(con: sqlite3.Connection, doc_id: int) -> None:
+def forget(con: sqlite3.Connection) -> None:
     """Count a replaced or removed document's full-text row as a tombstone."""
     con.execute(
         "INSERT INTO meta(key, value) VALUES('fts_stale', 1)"

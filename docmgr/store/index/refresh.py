@@ -27,16 +27,10 @@ from docmgr.store.index.freshness import (
     path_stamp,
 )
 from docmgr.store.index.hooks import progress_for
-from docmgr.store.index.records import (
-    Parsed,
-    pack_meta,
-    parent,
-    parse_file,
-    utc_key,
-)
+from docmgr.store.index.records import Parsed, pack_meta, parent, parse_file, utc_key
 from docmgr.store.index.schema import write_transaction
 from docmgr.store.index.watch import Stamp, bump_stamp, live_stamp, rel_paths
-from docmgr.store.workspace import Workspace, leaves_root, stat_markdown, walk_markdown
+from docmgr.store.workspace import Workspace, leaves_root, stat_markdown
 
 if TYPE_CHECKING:
     import sqlite3
@@ -411,7 +405,7 @@ class Index:
                     continue
                 seen_dirs.add(child)
                 if child not in snap.dirs:
-                    for _path, frel, st, control in walk_markdown(
+                    for frel, st, control in stat_markdown(
                         self.root,
                         matcher,
                         start=child,
@@ -533,7 +527,7 @@ class Index:
         for table in ("doc_topics", "doc_owners", "doc_sources", "related_files", "diary_facts"):
             con.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))  # noqa: S608
         if indexed:
-            fulltext.forget(con, doc_id)
+            fulltext.forget(con)
         con.execute("DELETE FROM docs WHERE id=?", (doc_id,))
 
     def _store(self, item: Parsed, ctime_ns: int) -> None:

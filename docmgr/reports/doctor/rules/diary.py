@@ -5,14 +5,8 @@ from __future__ import annotations
 from docmgr.errors import DocmgrError
 from docmgr.formats import diary as diary_format
 from docmgr.model import Doc, Finding, Severity
-from docmgr.store.index import records
 from docmgr.store.index.records import DiaryFacts
 from docmgr.store.workspace import Workspace
-
-
-def is_diary(doc: Doc) -> bool:
-    """A parsed document whose file name says diary (``01-diary.md``, ``02-impl-diary.md``)."""
-    return records.is_diary(doc)
 
 
 def steps(doc: Doc, ticket: str, facts: DiaryFacts | None) -> list[Finding]:
