@@ -480,10 +480,15 @@ class Index:
             item = parse_file(path, rel, mtime_ns=mtime_ns, size=size, control=control)
             yield item, ctime_ns
 
-    def store_docs(self, parsed: Iterable[tuple[Parsed, int]]) -> None:
-        """Store parsed documents (inside the caller's transaction), replacing their rows."""
+    def store_docs(self, parsed: Iterable[tuple[Parsed, int]], *, fresh: bool = False) -> None:
+        """Store parsed documents (inside the caller's transaction), replacing their rows.
+
+        ``fresh``: the caller knows none of them has a row yet (a build that started on an
+        empty table), so no row is looked up to be replaced.
+        """
+        store = self._store
         for item, ctime_ns in parsed:
-            self._store(item, ctime_ns)
+            store(item, ctime_ns, fresh)
 
     def drop_docs(self, rels: list[str]) -> None:
         """Drop the rows of these documents (inside the caller's transaction)."""
@@ -530,11 +535,12 @@ class Index:
             fulltext.forget(con)
         con.execute("DELETE FROM docs WHERE id=?", (doc_id,))
 
-    def _store(self, item: Parsed, ctime_ns: int) -> None:
+    def _store(self, item: Parsed, ctime_ns: int, fresh: bool = False) -> None:
         from docmgr.store.index import fulltext
 
         doc, con = item.doc, self.con
-        self._delete(doc.rel)
+        if not fresh:
+            self._delete(doc.rel)
         meta = doc.meta
         name = doc.rel.rsplit("/", 1)[-1]
         cur = con.execute(
