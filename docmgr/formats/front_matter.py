@@ -291,6 +291,9 @@ _KEY_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):(?: +(.*))?")
 _ITEM_LINE = re.compile(r"( *)- (.*)")
 _SINGLE_QUOTED = re.compile(r"'(?:[^']|'')*'")
 _DOUBLE_QUOTED = re.compile(r'"[^"\\]*"')
+# a plain value no rule below touches: a safe first character, then no ':', '#', tab or
+# brace (so ``needs_quoting`` is false and nothing follows that YAML would read otherwise)
+_SAFE_PLAIN = re.compile(r"[A-Za-z0-9_./(][^:#\t{}]*")
 _PLAIN_START_BAD = frozenset("-?:,[]{}#&*!|>'\"%@`")
 
 
@@ -299,6 +302,8 @@ def _scalar(value: str, prepassed: bool) -> str | list[str] | None:
     when it takes more than the simple reader knows. ``prepassed``: ``quote_prepass`` looks
     at this line (it skips ``- `` lines) and quotes a risky plain value."""
     value = value.rstrip(" ")
+    if _SAFE_PLAIN.fullmatch(value) is not None:  # the common case: plain, nothing risky
+        return value
     if not value:
         return None
     first = value[0]
