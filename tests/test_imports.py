@@ -230,3 +230,38 @@ def test_the_web_modules_import_no_web_library_at_module_level() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert ast.literal_eval(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_task_add_loads_no_random_hashlib_or_dataclasses(tmp_path: Path) -> None:
+    """The commonest write verb: a task id comes from os.urandom (``secrets`` pulls random
+    and OpenSSL's hashlib), and no record on its path is a dataclass."""
+    (tmp_path / ".git").mkdir()
+    env = {"DOCMGR_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    docmgr = [sys.executable, "-m", "docmgr"]
+    for args in (["init"], ["ticket", "create", "--ticket", "TA-1", "--title", "t"]):
+        subprocess.run([*docmgr, *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+    for folder, _dirs, files in os.walk(tmp_path / "ttmp"):  # old: not racy, so not re-parsed
+        for path in [folder, *(os.path.join(folder, name) for name in files)]:
+            os.utime(path, (1_700_000_000, 1_700_000_000))
+    subprocess.run(
+        [*docmgr, "ticket", "list"], cwd=tmp_path, env=env, check=True, capture_output=True
+    )
+    probe = (
+        "import sys\nfrom docmgr.cli import cli\n"
+        "try:\n"
+        "    cli(['task', 'add', '--ticket', 'TA-1', '--text', 'x'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m in "
+        "{'secrets', 'random', 'hashlib', 'dataclasses', 'shutil', 'json'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert "added to" in done.stdout  # the probe really ran the verb
+    assert ast.literal_eval(done.stdout.strip().splitlines()[-1]) == []
