@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from docmgr.slotted import Slotted
 
-class Param:
+
+class Param(Slotted):
     """An input of the failed operation, by its library name (``ticket``, ``dest_dir``).
 
     ``value`` is a placeholder or an example shown after the name (``<ID>``); empty for a
-    switch such as ``force``. (Plain classes, not dataclasses, here: every command imports
-    this module at start-up.)
+    switch such as ``force``. (Not dataclasses: every command imports this module at
+    start-up, see ``docmgr.slotted``; frozen in use, so hashable.)
     """
 
     __slots__ = ("name", "value")
@@ -26,19 +28,11 @@ class Param:
         self.name = name
         self.value = value
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Param):
-            return NotImplemented
-        return (self.name, self.value) == (other.name, other.value)
-
     def __hash__(self) -> int:
         return hash((Param, self.name, self.value))
 
-    def __repr__(self) -> str:
-        return f"Param(name={self.name!r}, value={self.value!r})"
 
-
-class Command:
+class Command(Slotted):
     """Another docmgr operation that helps, by verb and library parameter names.
 
     ``Command("diary create", ticket="VM-004")``; a ``True`` value is a switch.
@@ -50,16 +44,8 @@ class Command:
         self.verb = verb
         self.args: tuple[tuple[str, str | bool], ...] = tuple(args.items())
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Command):
-            return NotImplemented
-        return (self.verb, self.args) == (other.verb, other.args)
-
     def __hash__(self) -> int:
         return hash((Command, self.verb, self.args))
-
-    def __repr__(self) -> str:
-        return f"Command(verb={self.verb!r}, args={self.args!r})"
 
 
 Part = str | Param | Command

@@ -9,41 +9,39 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from docmgr.slotted import Slotted
+
 
 class RelatedFile(NamedTuple):
     path: str
     note: str = ""
 
 
-_META_FIELDS = (
-    "title",
-    "ticket",
-    "status",
-    "topics",
-    "doc_type",
-    "intent",
-    "owners",
-    "related_files",
-    "external_sources",
-    "summary",
-    "last_updated",
-    "last_updated_raw",
-    "what_for",
-    "when_to_use",
-    "extra",
-    "problems",
-)
-
-
-class DocMeta:
+class DocMeta(Slotted):
     """The typed view of a document's front matter (unknown keys kept in ``extra``).
 
-    The records in this module are plain ``__slots__`` classes or NamedTuples, not
-    dataclasses: every command imports them at start-up, where a dataclass compiles its
-    generated methods each time (see docs/design.md, "What a warm command loads").
+    The records in this module are ``Slotted`` classes or NamedTuples, not dataclasses:
+    every command imports them at start-up (see ``docmgr.slotted``).
     """
 
-    __slots__ = _META_FIELDS
+    __slots__ = (
+        "title",
+        "ticket",
+        "status",
+        "topics",
+        "doc_type",
+        "intent",
+        "owners",
+        "related_files",
+        "external_sources",
+        "summary",
+        "last_updated",
+        "last_updated_raw",
+        "what_for",
+        "when_to_use",
+        "extra",
+        "problems",
+    )
 
     def __init__(
         self,
@@ -81,17 +79,6 @@ class DocMeta:
         self.when_to_use = when_to_use
         self.extra: dict[str, Any] = {} if extra is None else extra
         self.problems: list[str] = [] if problems is None else problems
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not DocMeta:
-            return NotImplemented
-        return all(getattr(self, k) == getattr(other, k) for k in _META_FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in _META_FIELDS)
-        return f"DocMeta({inner})"
 
     def as_json(self) -> dict[str, Any]:
         """Return the fields under their JSON names (spec §3.1)."""
@@ -170,13 +157,10 @@ CONTROL_NAMES = frozenset({"readme.md", "tasks.md", "changelog.md"})
 _DATED = re.compile(r"^(\d{4})/(\d{2})/(\d{2})/")
 
 
-_DOC_FIELDS = ("path", "rel", "meta", "error", "error_line", "mtime_ns", "size", "is_control")
-
-
-class Doc:
+class Doc(Slotted):
     """One ``.md`` file under the root, parsed or not."""
 
-    __slots__ = _DOC_FIELDS
+    __slots__ = ("path", "rel", "meta", "error", "error_line", "mtime_ns", "size", "is_control")
 
     def __init__(
         self,
@@ -197,17 +181,6 @@ class Doc:
         self.mtime_ns = mtime_ns
         self.size = size
         self.is_control = is_control
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Doc:
-            return NotImplemented
-        return all(getattr(self, k) == getattr(other, k) for k in _DOC_FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in _DOC_FIELDS)
-        return f"Doc({inner})"
 
     @property
     def ok(self) -> bool:
@@ -233,7 +206,7 @@ def infer_ticket(rel: str) -> str:
     return folder.split("--", 1)[0] if "--" in folder else folder
 
 
-class Ticket:
+class Ticket(Slotted):
     """A ticket: a parseable document with ``DocType: index``; its folder is the workspace."""
 
     __slots__ = ("id", "doc", "others")
@@ -242,17 +215,6 @@ class Ticket:
         self.id = id
         self.doc = doc
         self.others: list[Doc] = [] if others is None else others  # more index docs, same id
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Ticket:
-            return NotImplemented
-        assert isinstance(other, Ticket)
-        return (self.id, self.doc, self.others) == (other.id, other.doc, other.others)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable
-
-    def __repr__(self) -> str:
-        return f"Ticket(id={self.id!r}, doc={self.doc!r}, others={self.others!r})"
 
     @property
     def dir(self) -> Path:
@@ -302,10 +264,7 @@ class Severity(StrEnum):
 _RANK = {Severity.OK: 0, Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-_FINDING_FIELDS = ("issue", "severity", "message", "path", "ticket", "extra")
-
-
-class Finding:
+class Finding(Slotted):
     """One result of a check (doctor, diary verify): what, how bad, where, and details.
 
     ``issue`` names the kind (``missing_index``, or a commit status for diary verify);
@@ -313,7 +272,7 @@ class Finding:
     doctor row; reports with another row shape build it from these fields.
     """
 
-    __slots__ = _FINDING_FIELDS
+    __slots__ = ("issue", "severity", "message", "path", "ticket", "extra")
 
     def __init__(
         self,
@@ -331,17 +290,6 @@ class Finding:
         self.path = path
         self.ticket = ticket
         self.extra: dict[str, Any] = {} if extra is None else extra
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Finding:
-            return NotImplemented
-        return all(getattr(self, k) == getattr(other, k) for k in _FINDING_FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in _FINDING_FIELDS)
-        return f"Finding({inner})"
 
     def row(self) -> dict[str, Any]:
         """``ticket, issue, severity, message, path`` then the issue-specific keys."""
