@@ -148,10 +148,7 @@ class Index:
     def folders(self) -> list[str]:
         """Every folder the walk visited (rel paths; '' is the root)."""
         flat = self._flat if self._flat is not None else self._flat_row()
-        if flat is None:
-            snap = self.snapshot()
-            return list(snap.dirs) if snap else []
-        return flat.folders(self.root_s)
+        return flat.folders(self.root_s) if flat is not None else []
 
     # ----------------------------------------------------------------- refresh
 
