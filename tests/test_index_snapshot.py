@@ -133,3 +133,25 @@ def test_a_change_in_the_last_piece_is_seen_by_the_warm_check(ws_root: Path) -> 
         stored = index.snapshot()
         assert stored is not None
         assert stored.files[last] == file_stamp(path.stat())
+
+
+@pytest.mark.parametrize("garbage", [b"\x00", b"", b"not marshal at all"])
+def test_an_unreadable_piece_means_a_full_walk_then_a_sound_snapshot(
+    ws_root: Path, garbage: bytes
+) -> None:
+    ws = _ws(ws_root)
+    with index_store.open_index(ws) as index:
+        assert index.path is not None
+        db = index.path
+    con = sqlite3.connect(db)
+    try:
+        con.execute("UPDATE snapshot_pieces SET piece=? WHERE seq=3", (garbage,))
+        con.commit()
+    finally:
+        con.close()
+    with index_store.open_index(ws) as index:
+        assert index.last_refresh.full and index.last_refresh.parsed == 0
+        stored = index.snapshot()
+        assert stored is not None and stored.files == _on_disk(ws_root).files
+    with index_store.open_index(ws) as index:  # warm again
+        assert not index.last_refresh.full and index.last_refresh.parsed == 0

@@ -121,8 +121,8 @@ def _decode(blob: bytes) -> tuple[list[str], array[int], array[int] | None, arra
         values.frombytes(raw)
         arrays.append(values)
     mtimes, sizes, ctimes = arrays
-    if mtimes is None or ctimes is None:
-        raise ValueError("snapshot piece without stamps")
+    if mtimes is None or ctimes is None or not isinstance(paths, str):
+        raise ValueError("not a snapshot piece")
     return paths.split("\0"), mtimes, sizes, ctimes
 
 
