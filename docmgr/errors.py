@@ -10,34 +10,56 @@ and ``str(error)`` gives a plain library spelling.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
 class Param:
     """An input of the failed operation, by its library name (``ticket``, ``dest_dir``).
 
     ``value`` is a placeholder or an example shown after the name (``<ID>``); empty for a
-    switch such as ``force``.
+    switch such as ``force``. (Plain classes, not dataclasses, here: every command imports
+    this module at start-up.)
     """
 
-    name: str
-    value: str = ""
+    __slots__ = ("name", "value")
+
+    def __init__(self, name: str, value: str = "") -> None:
+        self.name = name
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Param):
+            return NotImplemented
+        return (self.name, self.value) == (other.name, other.value)
+
+    def __hash__(self) -> int:
+        return hash((Param, self.name, self.value))
+
+    def __repr__(self) -> str:
+        return f"Param(name={self.name!r}, value={self.value!r})"
 
 
-@dataclass(frozen=True, slots=True, init=False)
 class Command:
     """Another docmgr operation that helps, by verb and library parameter names.
 
     ``Command("diary create", ticket="VM-004")``; a ``True`` value is a switch.
     """
 
-    verb: str
-    args: tuple[tuple[str, str | bool], ...]
+    __slots__ = ("verb", "args")
 
     def __init__(self, verb: str, **args: str | bool) -> None:
-        object.__setattr__(self, "verb", verb)
-        object.__setattr__(self, "args", tuple(args.items()))
+        self.verb = verb
+        self.args: tuple[tuple[str, str | bool], ...] = tuple(args.items())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Command):
+            return NotImplemented
+        return (self.verb, self.args) == (other.verb, other.args)
+
+    def __hash__(self) -> int:
+        return hash((Command, self.verb, self.args))
+
+    def __repr__(self) -> str:
+        return f"Command(verb={self.verb!r}, args={self.args!r})"
 
 
 Part = str | Param | Command

@@ -68,10 +68,6 @@ _WARM_COMMON = {
     "docmgr.cli._hints",  # spells library hints as flags at the error boundary
     "docmgr.cli.output",
     "docmgr.errors",
-    "docmgr.formats",
-    "docmgr.formats.front_matter",
-    "docmgr.formats.related",
-    "docmgr.formats.tasks",
     "docmgr.model",
     "docmgr.reports",
     "docmgr.seams",
@@ -88,23 +84,33 @@ _WARM_COMMON = {
     "docmgr.store.index.schema",
     "docmgr.store.index.watch",  # the watcher's stamp: one stat instead of the stat walk
     "docmgr.seams.touched",  # this process's own writes, applied first while a watcher runs
-    "docmgr.store.related_paths",
     "docmgr.store.workspace",
 }
 _WARM_SEARCH = _WARM_COMMON | {
+    "docmgr.formats",
+    "docmgr.formats.delimiters",  # the shown documents' bodies, for their snippets
     "docmgr.cli.search",
     "docmgr.reports.search",
     "docmgr.seams.dates",
     "docmgr.seams.paths",  # the ticket resolver (search --ticket takes forgiving references)
     "docmgr.store.lookup",
 }
-# ticket list reads its rows straight from SQL: no related-file machinery, no ticket resolver
-# (only with --ticket), and none of the write verbs' modules (journal, staging, changelog)
-_WARM_TICKET_LIST = (_WARM_COMMON - {"docmgr.formats.related", "docmgr.store.related_paths"}) | {
+# ticket list reads its rows straight from SQL: no ticket resolver (only with --ticket), and
+# none of the write verbs' modules (journal, staging, changelog). No verb reads a header
+# (front_matter), renders YAML scalars or resolves related files (search --file/--dir only)
+# while nothing changed.
+_WARM_TICKET_LIST = _WARM_COMMON | {
     "docmgr.cli._report",
     "docmgr.cli.ticket",
 }
 _WARM_DOC_LIST = _WARM_COMMON | {
+    # the verb module also holds doc add / relate, whose ops read and write headers
+    "docmgr.formats",
+    "docmgr.formats.delimiters",
+    "docmgr.formats.front_matter",
+    "docmgr.formats.related",
+    "docmgr.formats.yaml_scalar",
+    "docmgr.store.related_paths",
     "docmgr.cli._report",
     "docmgr.cli.doc",
     "docmgr.cli.search",

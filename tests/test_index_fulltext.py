@@ -76,11 +76,39 @@ def _stale(root: Path) -> int:
 
 
 def test_the_table_stores_no_text(root: Path) -> None:
+    """Its content is a view over the files: what a snippet reads is the file as it is."""
+    plan = root / FOLDER / "design" / "01-alpha.md"
     with index_store.open_index(_ws(root)) as index:
+        kinds = dict(index.con.execute("SELECT name, type FROM sqlite_master"))
+        assert kinds["docs_fts_content"] == "view"
         sql = index.con.execute("SELECT sql FROM sqlite_master WHERE name='docs_fts'").fetchone()
-        assert "content=''" in sql[0]
-        bodies = index.con.execute("SELECT body FROM docs_fts").fetchall()
-    assert bodies and all(body is None for (body,) in bodies)
+        assert "content='docs_fts_content'" in sql[0]
+        with pytest.raises(sqlite3.OperationalError, match="doc_body"):
+            index.con.execute("SELECT body FROM docs_fts").fetchall()  # no reader attached
+        schema.read_bodies(index.con, index.root_s)
+        plan.write_text(DOC.format(title="Alpha", body="written after the index was"))
+        (body,) = index.con.execute(
+            "SELECT body FROM docs_fts_content WHERE id = (SELECT id FROM docs WHERE rel = ?)",
+            (f"{FOLDER}/design/01-alpha.md",),
+        ).fetchone()
+    assert body == "# Alpha\n\nwritten after the index was\n"
+
+
+def test_the_content_view_holds_what_was_indexed(root: Path) -> None:
+    """Title, topics, type and ticket as stored (a rebuild reads them back from the view)."""
+    with index_store.open_index(_ws(root)) as index:
+        schema.read_bodies(index.con, index.root_s)
+        rows = index.con.execute(
+            "SELECT title, body, topics, doc_type, ticket_id FROM docs_fts_content ORDER BY id"
+        ).fetchall()
+    assert rows[-1] == (
+        "Charlie",
+        "# Charlie\n\nthe charlie plan talks of charliewort\n",
+        "search",
+        "design-doc",
+        "FT-1",
+    )
+    assert [r[0] for r in rows] == ["Fulltext", "Alpha", "Bravo", "Charlie"]
 
 
 def test_an_edited_body_is_found_by_its_new_words_only(root: Path) -> None:

@@ -8,8 +8,7 @@ data, its schema (``--print-template-schema``) and the rendering share one defin
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
 
@@ -194,8 +193,7 @@ def _skill_list(rows: list[Row]) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class VerbTemplate:
+class VerbTemplate(NamedTuple):
     """Where a verb's template may live, how its data is built, and sample input for the schema."""
 
     candidates: tuple[tuple[str, ...], ...]

@@ -4,13 +4,10 @@ that Go users script with (``--fields``, ``--filter``, ``--sort-by``, ``--select
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from docmgr.errors import TemplateError, UsageProblem
-from docmgr.formats.front_matter import scalar
 
 FORMATS = ("table", "json", "yaml", "csv", "tsv", "markdown")
 
@@ -35,6 +32,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(_cell(v) for v in value)
     if isinstance(value, dict):
+        import json  # json loads only for the outputs that need it (not a warm text search)
+
         return json.dumps(value, ensure_ascii=False, sort_keys=False)
     return str(value)
 
@@ -93,6 +92,8 @@ def to_json(rows: Sequence[Row]) -> str:
     """
     if not rows:
         return "[]\n"
+    import json
+
     encode = json.JSONEncoder(ensure_ascii=False).encode
     return "[\n  " + ",\n  ".join(encode(row) for row in rows) + "\n]\n"
 
@@ -120,7 +121,11 @@ def _yaml_scalar(value: Any) -> str:
         return str(value)
     text = str(value)
     if "\n" in text:
+        import json
+
         return json.dumps(text, ensure_ascii=False)
+    from docmgr.formats.yaml_scalar import scalar  # --output yaml only
+
     return scalar(text)
 
 
@@ -159,8 +164,7 @@ def to_yaml(value: Any) -> str:
 # ------------------------------------------------------------------------------ row shaping
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Shaping:
+class Shaping(NamedTuple):
     """What the glazed-style flags ask for; the empty value changes nothing."""
 
     fields: tuple[str, ...] = ()  # keep only these columns, in this order

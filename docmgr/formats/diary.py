@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from docmgr.errors import DocmgrError, Param, UsageProblem
-from docmgr.formats.front_matter import split
+from docmgr.formats.delimiters import split
 from docmgr.model import CommitRef, DiaryStep
 
 if TYPE_CHECKING:

@@ -9,11 +9,15 @@ unknown keys and the body keep every byte."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from docmgr.errors import FrontMatterError
+from docmgr.formats.delimiters import Split as Split  # re-exported: callers read documents here
+from docmgr.formats.delimiters import split as split
+from docmgr.formats.yaml_scalar import double_quoted
+from docmgr.formats.yaml_scalar import needs_quoting as needs_quoting
+from docmgr.formats.yaml_scalar import scalar as scalar
 from docmgr.model import DocMeta, RelatedFile
 from docmgr.seams.clock import format_rfc3339, parse_last_updated
 
@@ -40,57 +44,7 @@ LIST_FIELDS = frozenset({"Topics", "Owners", "ExternalSources"})
 _CANONICAL = {name.lower(): name for name in FIELD_ORDER}
 
 
-@dataclass(frozen=True, slots=True)
-class Split:
-    """Where the front matter sits in a text (character offsets)."""
-
-    yaml: str  # the YAML between the delimiters (each line with its newline)
-    yaml_start: int  # offset of the first YAML line
-    yaml_end: int  # offset of the closing delimiter line
-    body_start: int  # offset just after the closing delimiter line (its newline included)
-    first_yaml_line: int  # 1-based line number of the first YAML line
-
-
-def split(text: str) -> Split | None:
-    """Find the ``---`` block the way docmgr does; None when the text has none."""
-    first_nl = text.find("\n")
-    first = text if first_nl < 0 else text[:first_nl]
-    if first.strip() != "---" or first_nl < 0:
-        return None
-    yaml_start = first_nl + 1
-    pos = yaml_start
-    length = len(text)
-    while pos < length:
-        nl = text.find("\n", pos)
-        line_end = length if nl < 0 else nl
-        if text[pos:line_end].strip() == "---":
-            body_start = length if nl < 0 else nl + 1
-            return Split(text[yaml_start:pos], yaml_start, pos, body_start, 2)
-        if nl < 0:
-            break
-        pos = nl + 1
-    return None
-
-
-_RISKY_START = tuple("@`#&*!|>%?")
-
-
 _ALREADY_STYLED = ('"', "'", "[", "{", "|", ">")
-
-
-def needs_quoting(value: str) -> bool:
-    """Tell whether a plain scalar would be misread by YAML (docmgr's auto-quote rule)."""
-    if not value:
-        return False
-    return (
-        value.startswith(_RISKY_START)
-        or ": " in value
-        or value.endswith(":")
-        or " #" in value
-        or "\t" in value
-        or "{{" in value
-        or "}}" in value
-    )
 
 
 def quote_prepass(yaml_text: str) -> str:
@@ -380,97 +334,6 @@ def read(text: str, *, path: str = "") -> tuple[DocMeta, Split]:
     return to_meta(data), parts
 
 
-_NULLS = {"", "~", "null", "Null", "NULL"}
-
-
-_BOOLS = {"true", "True", "TRUE", "false", "False", "FALSE"}
-
-
-_OLD_BOOLS = {
-    "y",
-    "Y",
-    "yes",
-    "Yes",
-    "YES",
-    "on",
-    "On",
-    "ON",
-    "n",
-    "N",
-    "no",
-    "No",
-    "NO",
-    "off",
-    "Off",
-    "OFF",
-}
-
-
-_NUMBER = re.compile(
-    r"^[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*"
-    r"|(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+"
-    r"|\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-)
-
-
-_DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[Tt ].*)?$")
-
-
-_INDICATOR_START = set("#,[]{}&*!|>'\"%@`")
-
-
-def _looks_typed(value: str) -> bool:
-    return (
-        value in _NULLS
-        or value in _BOOLS
-        or value in _OLD_BOOLS
-        or bool(_NUMBER.match(value))
-        or bool(_DATE_LIKE.match(value))
-    )
-
-
-def _plain_allowed(value: str) -> bool:
-    if value != value.strip(" \t") or value.startswith(("---", "...")):
-        return False
-    first = value[0]
-    if first in _INDICATOR_START:
-        return False
-    if first in "-?:" and (len(value) == 1 or value[1] in " \t"):
-        return False
-    if ": " in value or ":\t" in value or value.endswith(":"):
-        return False
-    if " #" in value or "\t#" in value:
-        return False
-    return all(ch.isprintable() or ch == "\t" for ch in value)
-
-
-def scalar(value: str) -> str:
-    """Render a string as go-yaml v3 would (plus docmgr's auto-quoting of risky values)."""
-    if _looks_typed(value):
-        return _double_quoted(value)
-    if _plain_allowed(value) and not needs_quoting(value):
-        return value
-    if all(ch.isprintable() for ch in value):
-        return "'" + value.replace("'", "''") + "'"
-    return _double_quoted(value)
-
-
-def _double_quoted(value: str) -> str:
-    out = []
-    for ch in value:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif not ch.isprintable():
-            out.append(f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
 def _multi_line(value: str, indent: str) -> str:
     """Render a multi-line string: a literal block if it reads back exactly, else double quotes."""
     block = _block(value, indent)
@@ -484,7 +347,7 @@ def _multi_line(value: str, indent: str) -> str:
         and not any(line.strip() == "" and line for line in value.split("\n"))
     ):
         return block
-    return _double_quoted(value) + "\n"
+    return double_quoted(value) + "\n"
 
 
 def _block(value: str, indent: str) -> str:
@@ -537,8 +400,7 @@ def new_document(values: dict[str, Any], body: str) -> str:
     return render_header(values) + "\n" + body
 
 
-@dataclass(frozen=True, slots=True)
-class KeySpan:
+class KeySpan(NamedTuple):
     key: str
     start: int  # offset of the key's first line (in the full text)
     end: int  # offset after the key's last value line (trailing blank lines excluded)

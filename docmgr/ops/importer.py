@@ -8,7 +8,7 @@ from pathlib import Path
 
 from docmgr.errors import DocmgrError, Param
 from docmgr.formats import front_matter
-from docmgr.formats.front_matter import scalar
+from docmgr.formats.yaml_scalar import scalar
 from docmgr.seams import paths
 from docmgr.seams.clock import format_rfc3339
 from docmgr.seams.journal import Transaction

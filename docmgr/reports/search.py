@@ -9,18 +9,14 @@ raw FTS5 expression instead."""
 
 from __future__ import annotations
 
-import os
-import posixpath
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from docmgr.errors import Param, UsageProblem
-from docmgr.formats import related as related_format
 from docmgr.store import index as index_store
-from docmgr.store import lookup, related_paths
+from docmgr.store import lookup
 from docmgr.store.index import Index, queries, sort_key
 from docmgr.store.workspace import Workspace
 
@@ -36,14 +32,13 @@ _OPERATORS = {"OR", "NOT", "AND"}
 SNIPPET_BYTES = 100
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Query:
+class Query(NamedTuple):
     """Everything ``search`` can filter on (all optional, AND-combined)."""
 
     text: str = ""
     fts: str = ""
     ticket: str = ""
-    topics: list[str] = field(default_factory=list)
+    topics: Sequence[str] = ()
     doc_type: str = ""
     status: str = ""
     file: str = ""
@@ -77,8 +72,7 @@ class Query:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One search result (glaze columns of spec §5.14)."""
 
     ticket: str
@@ -109,8 +103,7 @@ class Hit:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Results:
+class Results(NamedTuple):
     hits: list[Hit]
     total: int  # before --limit
 
@@ -148,66 +141,6 @@ def fts_expression(text: str) -> tuple[str, list[str]]:
 
 def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
-
-
-@dataclass(frozen=True, slots=True)
-class _Target:
-    path: Path | None  # resolved absolute path of the query
-    suffix: str  # cleaned relative query for whole-segment suffix matching ('' when not usable)
-    base: str  # last segment (SQL pre-filter)
-
-
-def _target(ws: Workspace, raw: str) -> _Target | None:
-
-    text = raw.strip().rstrip("/")
-    if not text:
-        return None
-    bases = related_paths.Bases(
-        repo_root=Path(os.path.abspath(ws.repo_root)),
-        docs_root=Path(os.path.abspath(ws.root)),
-        config_dir=Path(os.path.abspath(ws.config_dir)),
-        doc_dir=Path(os.path.abspath(ws.cwd)),
-        gowork_dir=related_paths.find_gowork(ws.repo_root),
-    )
-    resolved = related_paths.resolve(text, bases)
-    suffix = ""
-    if related_format.parse_anchor(text) is None and not text.startswith(("/", "~")):
-        cleaned = posixpath.normpath(text.replace("\\", "/"))
-        if cleaned not in (".", "") and not cleaned.startswith(".."):
-            suffix = cleaned
-    if resolved.path is None and not suffix:
-        return None  # quirk kept from Go: an unusable query applies no filter
-    base = (suffix or (str(resolved.path) if resolved.path else "")).rsplit("/", 1)[-1]
-    return _Target(resolved.path, suffix, base)
-
-
-def _file_match(stored: Path | None, target: _Target) -> bool:
-    if stored is None:
-        return False
-    if target.path is not None and stored == target.path:
-        return True
-    return bool(target.suffix) and stored.as_posix().endswith("/" + target.suffix)
-
-
-def _dir_match(stored: Path | None, target: _Target) -> bool:
-    if stored is None:
-        return False
-    text = stored.as_posix()
-    if target.path is not None and text.startswith(target.path.as_posix().rstrip("/") + "/"):
-        return True
-    return bool(target.suffix) and ("/" + target.suffix + "/") in text
-
-
-def _display(raw: str, resolved: Path | None, repo_root: Path) -> str:
-
-    if related_format.parse_anchor(raw) is not None:
-        return related_format.canonical(raw)
-    if resolved is not None:
-        try:
-            return resolved.relative_to(repo_root).as_posix()
-        except ValueError:
-            return resolved.as_posix()
-    return raw.strip()
 
 
 def _utc(at: datetime) -> str:
@@ -262,7 +195,7 @@ def search(ws: Workspace, query: Query, *, use_cache: bool = True) -> Results:
     with index:
         if query.ticket:  # a forgiving reference; the filter takes the ticket's exact id
             found = lookup.resolve_ticket(ws, query.ticket, docs=queries.ticket_index_docs(index))
-            query = replace(query, ticket=found.id)
+            query = query._replace(ticket=found.id)
         return _run(ws, index, query, order)
 
 
@@ -275,15 +208,19 @@ def _run(ws: Workspace, index: Index, query: Query, order: str) -> Results:
         match, literals = fts_expression(query.text)
         if not match:
             return Results([], 0)
-    file_target = _target(ws, query.file) if query.file else None
-    dir_target = _target(ws, query.dir) if query.dir else None
+    file_target = dir_target = None
+    if query.file or query.dir:  # reverse lookup: its path machinery loads only here
+        from docmgr.reports import related_filter
+
+        file_target = related_filter.target(ws, query.file) if query.file else None
+        dir_target = related_filter.target(ws, query.dir) if query.dir else None
     wanted = queries.SearchFilter(
         match=match,
         literals=literals,
         ticket=query.ticket,
         doc_type=query.doc_type,
         status=query.status,
-        topics=query.topics,
+        topics=list(query.topics),
         external_source=query.external_source,
         since=_utc(query.since) if query.since is not None else "",
         updated_since=_utc(query.updated_since) if query.updated_since is not None else "",
@@ -301,27 +238,7 @@ def _run(ws: Workspace, index: Index, query: Query, order: str) -> Results:
     notes: dict[int, tuple[str, str]] = {}
     matches: dict[int, tuple[tuple[str, str], ...]] = {}
     if file_target is not None or dir_target is not None:
-        kept = []
-        repo_root = Path(os.path.abspath(ws.repo_root))
-        for row in rows:
-            doc_path = index.root / row.rel
-            bases = related_paths.Bases.for_doc(ws, doc_path)
-            matched: list[tuple[str, str]] = []
-            for raw, note in queries.related_of(index, row.id):
-                stored = related_paths.resolve(raw, bases).path
-                ok = (file_target is None or _file_match(stored, file_target)) and (
-                    dir_target is None or _dir_match(stored, dir_target)
-                )
-                if ok:
-                    matched.append((_display(raw, stored, repo_root), note.strip()))
-            if matched:
-                kept.append(row)
-                matches[row.id] = tuple(matched)
-                notes[row.id] = (
-                    ", ".join(m[0] for m in matched),
-                    " | ".join(m[1] for m in matched if m[1]),
-                )
-        rows = kept
+        rows, notes, matches = related_filter.keep(ws, index, rows, file_target, dir_target)
     total = len(rows)
     if query.limit > 0:
         rows = rows[: query.limit]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Protocol
 
@@ -26,11 +25,16 @@ class SystemClock:
         return datetime.now().astimezone()
 
 
-@dataclass(frozen=True, slots=True)
 class FixedClock:
     """A clock frozen at one instant (tests, reproducible runs)."""
 
-    at: datetime
+    __slots__ = ("at",)
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __repr__(self) -> str:
+        return f"FixedClock({self.at!r})"
 
     def now(self) -> datetime:
         return self.at

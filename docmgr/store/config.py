@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from docmgr.errors import ConfigError
-from docmgr.formats.front_matter import scalar
 
 CONFIG_NAME = ".ttmp.yaml"
 
@@ -17,28 +15,26 @@ CONFIG_NAME = ".ttmp.yaml"
 DEFAULT_ROOT = "ttmp"
 
 
-@dataclass(slots=True)
-class Config:
-    """What a ``.ttmp.yaml`` says (all keys optional)."""
+class Config(NamedTuple):
+    """What a ``.ttmp.yaml`` says (every key optional in the file; ``load`` fills the rest)."""
 
     path: Path
-    root: str = ""
-    owners: list[str] = field(default_factory=list)
-    intent: str = ""
-    filename_prefix_policy: str = ""
-    vocabulary: str = ""
-    repo: str = ""  # git repository used for diary commits, when the docs live elsewhere
-    commit_links: bool = False  # diary.commit_links: render commit hashes as links
-    cache_dir: str = ""  # index.cache_dir: where the search index lives
-    scaffold_dirs: bool = False  # scaffoldDirs: `ticket create` makes the Go tool's 8 folders
+    root: str
+    owners: list[str]
+    intent: str
+    filename_prefix_policy: str
+    vocabulary: str
+    repo: str  # git repository used for diary commits, when the docs live elsewhere
+    commit_links: bool  # diary.commit_links: render commit hashes as links
+    cache_dir: str  # index.cache_dir: where the search index lives
+    scaffold_dirs: bool  # scaffoldDirs: `ticket create` makes the Go tool's 8 folders
 
     @property
     def folder(self) -> Path:
         return self.path.parent
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One line of ``config show``: a source that was consulted, and whether it decided."""
 
     source: str
@@ -46,8 +42,7 @@ class Step:
     path: str
 
 
-@dataclass(slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     root: Path
     source: str  # "--root flag" | "DOCMGR_CONFIG env var" | ".ttmp.yaml" | "git" | "cwd"
     config: Config | None
@@ -262,6 +257,7 @@ def render_config(
     *, root: str, owners: list[str], intent: str, prefix_policy: str = "", vocabulary: str
 ) -> str:
     """Render ``.ttmp.yaml`` exactly as docmgr writes it (4-space indentation, all keys)."""
+    from docmgr.formats.yaml_scalar import scalar  # writers only: reading needs none of it
 
     lines = [f"root: {scalar(root)}", "defaults:"]
     if owners:

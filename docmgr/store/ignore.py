@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 IGNORE_FILE = ".docmgrignore"
 
@@ -22,8 +22,7 @@ BUILTIN_DIRS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     pattern: str
     regex: re.Pattern[str]
     negate: bool
@@ -33,8 +32,7 @@ class Rule:
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     ignored: bool
     rule: Rule | None
 

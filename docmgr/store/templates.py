@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docmgr.formats.front_matter import split
+from docmgr.formats.delimiters import split
 
 # package data sits next to this module (importlib.resources would cost ~10 ms of imports)
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docmgr.errors import DocmgrError, Param, UsageProblem
-from docmgr.formats.front_matter import scalar
+from docmgr.formats.yaml_scalar import scalar
 from docmgr.seams.fsio import atomic_write, file_lock
 
 CATEGORIES = ("topics", "docTypes", "intent", "status")

@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from docmgr.errors import FrontMatterError, RootNotFound, RootRefused
-from docmgr.formats.front_matter import read
 from docmgr.model import CONTROL_NAMES, JOURNAL_DIR, Doc
 from docmgr.seams.clock import Clock, SystemClock
 from docmgr.store import config as configmod
@@ -24,21 +22,50 @@ a ticket: a bigger folder without a ticket in that many entries is not a docs ro
 _TICKET_INDEX = re.compile(r"(?m)^DocType:[ \t]*['\"]?index['\"]?[ \t]*\r?$")
 
 
-@dataclass(slots=True)
 class Workspace:
-    """Everything a command needs to find and write files; built once per invocation."""
+    """Everything a command needs to find and write files; built once per invocation.
 
-    root: Path
-    cwd: Path
-    repo_root: Path
-    config: configmod.Config | None
-    resolution: configmod.Resolution
-    clock: Clock = field(default_factory=SystemClock)
-    env: Mapping[str, str] = field(default_factory=dict)
-    root_checked: bool = False  # check_root_fit ran (once per workspace)
-    repos: dict[Path, Any] = field(default_factory=dict)
-    """Git repositories opened by this command (``store.diaries.open_repo``): one GitPython
-    ``Repo`` per repository and command, however many steps ask for it."""
+    A plain class (no ``@dataclass``): it is built on every command's start, where a
+    dataclass pays for generating its methods at import.
+    """
+
+    __slots__ = (
+        "root",
+        "cwd",
+        "repo_root",
+        "config",
+        "resolution",
+        "clock",
+        "env",
+        "root_checked",
+        "repos",
+    )
+
+    def __init__(
+        self,
+        *,
+        root: Path,
+        cwd: Path,
+        repo_root: Path,
+        config: configmod.Config | None,
+        resolution: configmod.Resolution,
+        clock: Clock | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.root = root
+        self.cwd = cwd
+        self.repo_root = repo_root
+        self.config = config
+        self.resolution = resolution
+        self.clock: Clock = clock or SystemClock()
+        self.env: Mapping[str, str] = {} if env is None else env
+        self.root_checked = False  # check_root_fit ran (once per workspace)
+        # Git repositories opened by this command (``store.diaries.open_repo``): one
+        # GitPython ``Repo`` per repository and command, however many steps ask for it.
+        self.repos: dict[Path, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Workspace(root={self.root!r}, cwd={self.cwd!r})"
 
     @classmethod
     def open(
@@ -295,6 +322,8 @@ def read_doc(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -
     with ``error`` (and ``error_line``) set. The text is read with ``newline=""`` and
     undecodable bytes replaced, so offsets match the file as edits see it.
     """
+    from docmgr.formats.front_matter import read  # only when a file is parsed (not warm)
+
     try:
         with open(path, "rb") as handle:  # decoding the whole at once: cheaper than text mode
             text = handle.read().decode("utf-8", "replace")

@@ -1,11 +1,12 @@
-"""Writing the full-text table: contentless FTS5, its tombstones, and its bulk-load policy.
+"""Writing the full-text table: FTS5 without a copy of the text, its tombstones, and its
+bulk-load policy.
 
-The table stores no text (``content=''``): the bodies stay in the files, and a search reads
-the few it shows (``queries.snippets``). Without the old text a row cannot be deleted, so a
-replaced or removed document's row stays behind as a tombstone. It is never found: document
-ids are never reused (AUTOINCREMENT) and every query joins ``docs``. It still counts in
-bm25's statistics, so once tombstones pile up (``settle``) the table is rebuilt from the
-live documents' files, and ranking is again exactly that of a fresh build.
+The table stores no text (its content is a view over the files, see ``schema``): a search
+reads the few bodies it shows (``queries.snippets``). Without the old text a row cannot be
+deleted, so a replaced or removed document's row stays behind as a tombstone. It is never
+found: document ids are never reused (AUTOINCREMENT) and every query joins ``docs``. It
+still counts in bm25's statistics, so once tombstones pile up (``settle``) the table is
+rebuilt from the live documents' files, and ranking is again exactly that of a fresh build.
 
 SQLite 3.43's ``contentless_delete=1`` was measured and not used: it hides deleted rows
 from matching, but bm25's statistics keep counting them (scores after 30 replacements were
@@ -20,7 +21,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from docmgr.store.index.records import body_from_file
+from docmgr.store.index.schema import read_bodies
 
 if TYPE_CHECKING:
     import sqlite3
@@ -92,21 +93,15 @@ def settle(con: sqlite3.Connection, root_s: str) -> bool:
 
 
 def rebuild(con: sqlite3.Connection, root_s: str) -> None:
-    """Index every parseable document again from its file (drops all tombstones)."""
-    con.execute("INSERT INTO docs_fts(docs_fts) VALUES('delete-all')")
-    topics: dict[int, list[str]] = {}
-    for doc_id, topic in con.execute(
-        "SELECT doc_id, topic_original FROM doc_topics ORDER BY rowid"
-    ):
-        topics.setdefault(doc_id, []).append(topic)
-    rows = con.execute(
-        "SELECT id, rel, title, doc_type, ticket FROM docs WHERE parse_ok = 1 ORDER BY id"
-    ).fetchall()
-    prefix = root_s + "/"
-    with bulk_load(con, len(rows)):
-        for doc_id, rel, title, doc_type, ticket in rows:
-            body = body_from_file(prefix + rel) or ""
-            insert(con, doc_id, title, body, topics.get(doc_id, []), doc_type, ticket)
+    """Index every parseable document again from its file (drops all tombstones).
+
+    FTS5's own ``rebuild`` reads the content view (``schema.read_bodies``): the one
+    definition of what a document's full-text row holds.
+    """
+    live = con.execute("SELECT COUNT(*) FROM docs WHERE parse_ok = 1").fetchone()[0]
+    read_bodies(con, root_s)
+    with bulk_load(con, live):
+        con.execute("INSERT INTO docs_fts(docs_fts) VALUES('rebuild')")
     con.execute("DELETE FROM meta WHERE key='fts_stale'")
 
 

@@ -17,7 +17,7 @@ from docmgr.model import Doc
 from docmgr.store.index.freshness import RACY_WINDOW_NS, file_stamp
 from docmgr.store.index.records import SEP, DiaryFacts, body_from_file, path_maker, unpack_meta
 from docmgr.store.index.refresh import Index
-from docmgr.store.index.schema import FTS_COLUMNS, cache_path, connect_readonly
+from docmgr.store.index.schema import FTS_COLUMNS, cache_path, connect_readonly, read_bodies
 from docmgr.store.workspace import Workspace
 
 _CHUNK = 500  # ids per "IN (...)" (SQLite's bound-parameter limit is far above)
@@ -495,49 +495,40 @@ def _valid_match(expression: str) -> bool:
 
 
 def snippets(index: Index, ids: Sequence[int], match: str) -> dict[int, tuple[str, str]]:
-    """(FTS5 snippet of the body around the match, the whole body) per document row id.
+    """(FTS5 snippet of the body around the match, the body when the snippet is empty) per
+    document row id.
 
-    Without ``match`` the snippet is ''. The index holds no text, so the bodies of exactly
-    these documents are read from their files and indexed in a private in-memory table,
-    where FTS5's ``snippet()`` gives what it would give on the full index (a snippet
-    depends only on its own row's text and the query).
+    Without ``match`` every snippet is ''. The snippet is the full-text table's own
+    ``snippet()``, whose content view reads each shown document's body from its file
+    (``schema.read_bodies``): one read and one tokenisation per shown document. A body is
+    read again only for a document whose snippet is empty (the caller shows its head).
     """
-    import sqlite3
-
     if not ids:
         return {}
-    rows: list[tuple[int, str, str, str, str, str]] = []
-    topics = topics_of(index, ids)
+    found: dict[int, str] = {}
+    if match:
+        read_bodies(index.con, index.root_s)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = list(ids[start : start + _CHUNK])
+            found.update(
+                index.con.execute(
+                    "SELECT rowid, snippet(docs_fts, 1, '', '', '...', 24) FROM docs_fts"
+                    f" WHERE docs_fts MATCH ? AND rowid IN ({','.join('?' * len(chunk))})",
+                    (match, *chunk),
+                )
+            )
+    out: dict[int, tuple[str, str]] = {}
+    blank = [i for i in ids if not match or (i in found and not (found[i] or "").strip())]
     prefix = index.root_s + "/"
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
-        for doc_id, rel, title, doc_type, ticket in index.con.execute(
-            "SELECT id, rel, title, doc_type, ticket FROM docs"
-            f" WHERE parse_ok = 1 AND id IN ({','.join('?' * len(chunk))})",
+    for start in range(0, len(blank), _CHUNK):
+        chunk = blank[start : start + _CHUNK]
+        for doc_id, rel in index.con.execute(
+            f"SELECT id, rel FROM docs WHERE parse_ok = 1 AND id IN ({','.join('?' * len(chunk))})",
             chunk,
         ):
-            text = body_from_file(prefix + rel) or ""
-            rows.append((doc_id, title, text, " ".join(topics.get(doc_id, [])), doc_type, ticket))
-    out: dict[int, tuple[str, str]] = {}
-    if not match:
-        return {row[0]: ("", row[2]) for row in rows}
-    scratch = sqlite3.connect(":memory:")
-    try:
-        scratch.execute(f"CREATE VIRTUAL TABLE s USING fts5({FTS_COLUMNS}, tokenize='unicode61')")
-        # written once, read once: no merging, one flush (~0.7 x the CPU of the defaults)
-        for key, value in (("automerge", 0), ("hashsize", 64 * 1024 * 1024)):
-            scratch.execute("INSERT INTO s(s, rank) VALUES(?, ?)", (key, value))
-        scratch.executemany(
-            "INSERT INTO s(rowid, title, body, topics, doc_type, ticket_id) VALUES(?,?,?,?,?,?)",
-            rows,
-        )
-        for doc_id, snip, text in scratch.execute(
-            "SELECT rowid, snippet(s, 1, '', '', '...', 24), body FROM s WHERE s MATCH ?",
-            (match,),
-        ):
-            out[doc_id] = (snip or "", text or "")
-    finally:
-        scratch.close()
+            out[doc_id] = (found.get(doc_id) or "", body_from_file(prefix + rel) or "")
+    for doc_id, snip in found.items():
+        out.setdefault(doc_id, (snip or "", ""))
     return out
 
 

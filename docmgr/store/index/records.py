@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from docmgr.formats import tasks as tasksmod
 from docmgr.model import Doc, DocMeta, RelatedFile
 from docmgr.seams.clock import utc_minute
 from docmgr.store.workspace import read_doc
@@ -58,7 +57,11 @@ def parse_file(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool)
     doc, text, body_start = read_doc(path, rel, mtime_ns=mtime_ns, size=size, control=control)
     if not text:
         return Parsed(doc)
-    tasks = tasksmod.counts(text) if path.name.lower() == "tasks.md" else (0, 0)
+    tasks = (0, 0)
+    if path.name.lower() == "tasks.md":
+        from docmgr.formats.tasks import counts  # only when a file is parsed (not warm)
+
+        tasks = counts(text)
     body = text[body_start:] if body_start >= 0 else ""
     if is_diary(doc):
         steps, facts = diary_facts_of(text)
@@ -77,7 +80,7 @@ def body_from_file(path: str) -> str | None:
     For documents the index holds as parseable; None when the file cannot be read or no
     longer has front matter. Only the delimiters are found (no YAML parse).
     """
-    from docmgr.formats.front_matter import split
+    from docmgr.formats.delimiters import split
 
     try:
         with open(path, encoding="utf-8", errors="replace", newline="") as handle:

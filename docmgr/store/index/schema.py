@@ -93,12 +93,42 @@ CREATE TABLE IF NOT EXISTS md_links(rel TEXT PRIMARY KEY, dir TEXT NOT NULL,
 FTS_COLUMNS = "title, body, topics, doc_type, ticket_id"
 
 
-# contentless: the bodies stay in the files (snippets read the few shown); a replaced
-# document's row stays behind as a tombstone (see fulltext.py)
+# The full-text table keeps no copy of the text: its content is the view below, whose body
+# column reads each document's file (``doc_body``, registered by ``read_bodies``). FTS5 asks
+# for content only to cut a snippet or to rebuild, never to match or rank, so a search
+# reads the few bodies it shows, and tokenises each once. A replaced document's row stays
+# behind as a tombstone (see fulltext.py); the view lists only live, parseable documents.
 _FTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5({FTS_COLUMNS},"
-    " content='', tokenize='unicode61')"
+    " content='docs_fts_content', content_rowid='id', tokenize='unicode61')"
 )
+
+BODY_FUNCTION = "doc_body"
+
+_FTS_CONTENT = f"""
+CREATE VIEW IF NOT EXISTS docs_fts_content AS
+SELECT d.id AS id, d.title AS title, {BODY_FUNCTION}(d.rel) AS body,
+       coalesce((SELECT group_concat(t.topic_original, ' ')
+                   FROM (SELECT topic_original FROM doc_topics
+                          WHERE doc_id = d.id ORDER BY rowid) AS t), '') AS topics,
+       d.doc_type AS doc_type, d.ticket AS ticket_id
+  FROM docs AS d WHERE d.parse_ok = 1
+"""
+
+
+def read_bodies(con: sqlite3.Connection, root_s: str) -> None:
+    """Let this connection read the full-text table's content (the bodies, from the files).
+
+    Needed before ``snippet()`` or a rebuild; matching and ranking never call it.
+    """
+    from docmgr.store.index.records import body_from_file
+
+    prefix = root_s + "/"
+
+    def doc_body(rel: str) -> str:
+        return body_from_file(prefix + rel) or ""
+
+    con.create_function(BODY_FUNCTION, 1, doc_body)
 
 
 def cache_path(ws: Workspace) -> Path:
@@ -201,12 +231,14 @@ def prepare(con: sqlite3.Connection, root_s: str) -> None:
                     " AND name NOT LIKE 'docs_fts_%'"
                 )
             ]
+            con.execute("DROP VIEW IF EXISTS docs_fts_content")
             for table in tables:
                 con.execute(f'DROP TABLE IF EXISTS "{table}"')
             for statement in _TABLES.split(";"):
                 if statement.strip():
                     con.execute(statement)
             con.execute(_FTS)
+            con.execute(_FTS_CONTENT)
             con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('version', ?)", (expected,))
 
 

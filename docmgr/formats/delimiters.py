@@ -1,0 +1,37 @@
+"""Where a document's front matter sits: the ``---`` delimiter lines, found without reading
+the YAML between them (what snippets, templates and the diary grammar need)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Split(NamedTuple):
+    """Where the front matter sits in a text (character offsets)."""
+
+    yaml: str  # the YAML between the delimiters (each line with its newline)
+    yaml_start: int  # offset of the first YAML line
+    yaml_end: int  # offset of the closing delimiter line
+    body_start: int  # offset just after the closing delimiter line (its newline included)
+    first_yaml_line: int  # 1-based line number of the first YAML line
+
+
+def split(text: str) -> Split | None:
+    """Find the ``---`` block the way docmgr does; None when the text has none."""
+    first_nl = text.find("\n")
+    first = text if first_nl < 0 else text[:first_nl]
+    if first.strip() != "---" or first_nl < 0:
+        return None
+    yaml_start = first_nl + 1
+    pos = yaml_start
+    length = len(text)
+    while pos < length:
+        nl = text.find("\n", pos)
+        line_end = length if nl < 0 else nl
+        if text[pos:line_end].strip() == "---":
+            body_start = length if nl < 0 else nl + 1
+            return Split(text[yaml_start:pos], yaml_start, pos, body_start, 2)
+        if nl < 0:
+            break
+        pos = nl + 1
+    return None
