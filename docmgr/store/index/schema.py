@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 
-SCHEMA_VERSION = "docmgr-index-10"
+SCHEMA_VERSION = "docmgr-index-11"
 
 
 # marshal's format and our row layout both belong to the version key
