@@ -259,3 +259,50 @@ def _probe(probe: str, env: dict[str, str], cwd: Path) -> tuple[str, list[str]]:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env, cwd=cwd
     )
     return done.stdout, list(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+
+
+_NOT_ON_STEP_ADD = {
+    "dataclasses",  # (shutil and tempfile come with GitPython: its floor)
+    *("docmgr.reports.diary_verify", "docmgr.reports.diary_coverage"),  # other diary verbs
+    *("docmgr.ops.document", "docmgr.ops.relate", "docmgr.ops.changelog"),  # create, options
+    "docmgr.seams.journal",
+}
+
+
+def test_step_add_commit_loads_only_the_step_path(tmp_path: Path) -> None:
+    """``diary step add --commit HEAD`` pays GitPython's import (its floor) and little more:
+    no dataclass and none of the other diary verbs' modules."""
+    env = {
+        "DOCMGR_CACHE_DIR": str(tmp_path / "cache"),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+    }
+    docmgr = [sys.executable, "-m", "docmgr"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, env=env, check=True)
+    for args in (["init"], ["ticket", "create", "--ticket", "DA-1", "--title", "t"]):
+        subprocess.run([*docmgr, *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*docmgr, "diary", "create", "--ticket", "DA-1"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, env=env, check=True)
+    subprocess.run(["git", "commit", "-qm", "first"], cwd=tmp_path, env=env, check=True)
+    probe = (
+        "import sys\nfrom docmgr.cli import cli\n"
+        "try:\n"
+        "    cli(['diary', 'step', 'add', '--ticket', 'DA-1', '--title', 'One', '--commit',"
+        " 'HEAD'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in sys.modules if m in {sorted(_NOT_ON_STEP_ADD)!r}))\n"
+    )
+    output, loaded = _probe(probe, env, tmp_path)
+    assert "Step 1" in output  # the probe really ran the verb
+    assert loaded == []
