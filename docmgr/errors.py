@@ -10,34 +10,42 @@ and ``str(error)`` gives a plain library spelling.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+
+from docmgr.slotted import Slotted
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(Slotted):
     """An input of the failed operation, by its library name (``ticket``, ``dest_dir``).
 
     ``value`` is a placeholder or an example shown after the name (``<ID>``); empty for a
-    switch such as ``force``.
+    switch such as ``force``. (Not dataclasses: every command imports this module at
+    start-up, see ``docmgr.slotted``; frozen in use, so hashable.)
     """
 
-    name: str
-    value: str = ""
+    __slots__ = ("name", "value")
+
+    def __init__(self, name: str, value: str = "") -> None:
+        self.name = name
+        self.value = value
+
+    def __hash__(self) -> int:
+        return hash((Param, self.name, self.value))
 
 
-@dataclass(frozen=True, slots=True, init=False)
-class Command:
+class Command(Slotted):
     """Another docmgr operation that helps, by verb and library parameter names.
 
     ``Command("diary create", ticket="VM-004")``; a ``True`` value is a switch.
     """
 
-    verb: str
-    args: tuple[tuple[str, str | bool], ...]
+    __slots__ = ("verb", "args")
 
     def __init__(self, verb: str, **args: str | bool) -> None:
-        object.__setattr__(self, "verb", verb)
-        object.__setattr__(self, "args", tuple(args.items()))
+        self.verb = verb
+        self.args: tuple[tuple[str, str | bool], ...] = tuple(args.items())
+
+    def __hash__(self) -> int:
+        return hash((Command, self.verb, self.args))
 
 
 Part = str | Param | Command

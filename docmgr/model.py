@@ -4,39 +4,81 @@ and the findings that checks report about them."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+from docmgr.slotted import Slotted
 
 
-@dataclass(frozen=True, slots=True)
-class RelatedFile:
+class RelatedFile(NamedTuple):
     path: str
     note: str = ""
 
 
-@dataclass(slots=True)
-class DocMeta:
-    """The typed view of a document's front matter (unknown keys kept in ``extra``)."""
+class DocMeta(Slotted):
+    """The typed view of a document's front matter (unknown keys kept in ``extra``).
 
-    title: str = ""
-    ticket: str = ""
-    status: str = ""
-    topics: list[str] = field(default_factory=list)
-    doc_type: str = ""
-    intent: str = ""
-    owners: list[str] = field(default_factory=list)
-    related_files: list[RelatedFile] = field(default_factory=list)
-    external_sources: list[str] = field(default_factory=list)
-    summary: str = ""
-    last_updated: datetime | None = None
-    last_updated_raw: str = ""
-    what_for: str = ""
-    when_to_use: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    The records in this module are ``Slotted`` classes or NamedTuples, not dataclasses:
+    every command imports them at start-up (see ``docmgr.slotted``).
+    """
+
+    __slots__ = (
+        "title",
+        "ticket",
+        "status",
+        "topics",
+        "doc_type",
+        "intent",
+        "owners",
+        "related_files",
+        "external_sources",
+        "summary",
+        "last_updated",
+        "last_updated_raw",
+        "what_for",
+        "when_to_use",
+        "extra",
+        "problems",
+    )
+
+    def __init__(
+        self,
+        *,
+        title: str = "",
+        ticket: str = "",
+        status: str = "",
+        topics: list[str] | None = None,
+        doc_type: str = "",
+        intent: str = "",
+        owners: list[str] | None = None,
+        related_files: list[RelatedFile] | None = None,
+        external_sources: list[str] | None = None,
+        summary: str = "",
+        last_updated: datetime | None = None,
+        last_updated_raw: str = "",
+        what_for: str = "",
+        when_to_use: str = "",
+        extra: dict[str, Any] | None = None,
+        problems: list[str] | None = None,
+    ) -> None:
+        self.title = title
+        self.ticket = ticket
+        self.status = status
+        self.topics: list[str] = [] if topics is None else topics
+        self.doc_type = doc_type
+        self.intent = intent
+        self.owners: list[str] = [] if owners is None else owners
+        self.related_files: list[RelatedFile] = [] if related_files is None else related_files
+        self.external_sources: list[str] = [] if external_sources is None else external_sources
+        self.summary = summary
+        self.last_updated = last_updated
+        self.last_updated_raw = last_updated_raw
+        self.what_for = what_for
+        self.when_to_use = when_to_use
+        self.extra: dict[str, Any] = {} if extra is None else extra
+        self.problems: list[str] = [] if problems is None else problems
 
     def as_json(self) -> dict[str, Any]:
         """Return the fields under their JSON names (spec §3.1)."""
@@ -57,8 +99,7 @@ class DocMeta:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Task:
+class Task(NamedTuple):
     position: int  # 1-based among tasks in the file
     line: int  # 0-based line index in the file
     checked: bool
@@ -71,8 +112,7 @@ class Task:
         return self.stable_id or str(self.position)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CommitRef:
+class CommitRef(NamedTuple):
     """One commit cited by a step, as written in the diary."""
 
     kind: str  # "hash" | "na" | "pending" | "none"
@@ -85,8 +125,7 @@ class CommitRef:
     label: str = ""  # "code", "docs", … from "**Commit (code):**"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DiaryStep:
+class DiaryStep(NamedTuple):
     """One ``Step`` section of a diary."""
 
     label: str  # as written: "3", "2a", "3-5"
@@ -118,18 +157,30 @@ CONTROL_NAMES = frozenset({"readme.md", "tasks.md", "changelog.md"})
 _DATED = re.compile(r"^(\d{4})/(\d{2})/(\d{2})/")
 
 
-@dataclass(slots=True)
-class Doc:
+class Doc(Slotted):
     """One ``.md`` file under the root, parsed or not."""
 
-    path: Path
-    rel: str
-    meta: DocMeta | None
-    error: str = ""
-    error_line: int = 0
-    mtime_ns: int = 0
-    size: int = 0
-    is_control: bool = False
+    __slots__ = ("path", "rel", "meta", "error", "error_line", "mtime_ns", "size", "is_control")
+
+    def __init__(
+        self,
+        path: Path,
+        rel: str,
+        meta: DocMeta | None,
+        error: str = "",
+        error_line: int = 0,
+        mtime_ns: int = 0,
+        size: int = 0,
+        is_control: bool = False,
+    ) -> None:
+        self.path = path
+        self.rel = rel
+        self.meta = meta
+        self.error = error
+        self.error_line = error_line
+        self.mtime_ns = mtime_ns
+        self.size = size
+        self.is_control = is_control
 
     @property
     def ok(self) -> bool:
@@ -155,16 +206,15 @@ def infer_ticket(rel: str) -> str:
     return folder.split("--", 1)[0] if "--" in folder else folder
 
 
-_DATE_PREFIX = re.compile(r"^(\d{4})/(\d{2})/(\d{2})/")
-
-
-@dataclass(slots=True)
-class Ticket:
+class Ticket(Slotted):
     """A ticket: a parseable document with ``DocType: index``; its folder is the workspace."""
 
-    id: str
-    doc: Doc
-    others: list[Doc] = field(default_factory=list)  # further index docs with the same id
+    __slots__ = ("id", "doc", "others")
+
+    def __init__(self, id: str, doc: Doc, others: list[Doc] | None = None) -> None:  # noqa: A002
+        self.id = id
+        self.doc = doc
+        self.others: list[Doc] = [] if others is None else others  # more index docs, same id
 
     @property
     def dir(self) -> Path:
@@ -193,7 +243,7 @@ class Ticket:
 
     @property
     def created_at(self) -> str:
-        match = _DATE_PREFIX.match(self.doc.rel)
+        match = _DATED.match(self.doc.rel)
         return f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else ""
 
 
@@ -214,8 +264,7 @@ class Severity(StrEnum):
 _RANK = {Severity.OK: 0, Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
+class Finding(Slotted):
     """One result of a check (doctor, diary verify): what, how bad, where, and details.
 
     ``issue`` names the kind (``missing_index``, or a commit status for diary verify);
@@ -223,12 +272,24 @@ class Finding:
     doctor row; reports with another row shape build it from these fields.
     """
 
-    issue: str
-    severity: Severity
-    message: str = ""
-    path: str = ""  # the file or folder the finding is about ("" when none)
-    ticket: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("issue", "severity", "message", "path", "ticket", "extra")
+
+    def __init__(
+        self,
+        *,
+        issue: str,
+        severity: Severity,
+        message: str = "",
+        path: str = "",  # the file or folder the finding is about ("" when none)
+        ticket: str = "",
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.issue = issue
+        self.severity = severity
+        self.message = message
+        self.path = path
+        self.ticket = ticket
+        self.extra: dict[str, Any] = {} if extra is None else extra
 
     def row(self) -> dict[str, Any]:
         """``ticket, issue, severity, message, path`` then the issue-specific keys."""

@@ -22,6 +22,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "docmgr"
 LAYERS = {
     "model": 0,
     "errors": 0,
+    "slotted": 0,  # the records' equality and repr, under model and errors
     "__init__": 0,  # docmgr/__init__.py: the version, nothing else
     "seams": 1,
     "formats": 2,
@@ -34,7 +35,7 @@ LAYERS = {
 }
 
 
-BOTTOM = {"model", "errors", "__init__"}  # one layer for the purpose of "same layer"
+BOTTOM = {"model", "errors", "slotted", "__init__"}  # one layer for the purpose of "same layer"
 
 
 def _module_name(path: Path) -> str:

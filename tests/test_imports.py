@@ -69,6 +69,7 @@ _WARM_COMMON = {
     "docmgr.cli.output",
     "docmgr.errors",
     "docmgr.model",
+    "docmgr.slotted",  # the records' equality and repr (model, errors: no dataclasses)
     "docmgr.reports",
     "docmgr.seams",
     "docmgr.seams.clock",
@@ -208,15 +209,7 @@ def test_other_verbs_do_not_load_the_web_stack(tmp_path: Path) -> None:
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(WEB)!r}))\n"
     )
     env = {"DOCMGR_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    assert ast.literal_eval(done.stdout.strip().splitlines()[-1]) == []
+    assert _probe(probe, env, tmp_path)[1] == []
 
 
 def test_the_web_modules_import_no_web_library_at_module_level() -> None:
@@ -230,3 +223,86 @@ def test_the_web_modules_import_no_web_library_at_module_level() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert ast.literal_eval(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_task_add_loads_no_random_hashlib_or_dataclasses(tmp_path: Path) -> None:
+    """The commonest write verb: a task id comes from os.urandom (``secrets`` pulls random
+    and OpenSSL's hashlib), and no record on its path is a dataclass."""
+    (tmp_path / ".git").mkdir()
+    env = {"DOCMGR_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    docmgr = [sys.executable, "-m", "docmgr"]
+    for args in (["init"], ["ticket", "create", "--ticket", "TA-1", "--title", "t"]):
+        subprocess.run([*docmgr, *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+    for folder, _dirs, files in os.walk(tmp_path / "ttmp"):  # old: not racy, so not re-parsed
+        for path in [folder, *(os.path.join(folder, name) for name in files)]:
+            os.utime(path, (1_700_000_000, 1_700_000_000))
+    subprocess.run(
+        [*docmgr, "ticket", "list"], cwd=tmp_path, env=env, check=True, capture_output=True
+    )
+    probe = (
+        "import sys\nfrom docmgr.cli import cli\n"
+        "try:\n"
+        "    cli(['task', 'add', '--ticket', 'TA-1', '--text', 'x'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m in "
+        "{'secrets', 'random', 'hashlib', 'dataclasses', 'shutil', 'json'}))\n"
+    )
+    output, loaded = _probe(probe, env, tmp_path)
+    assert "added to" in output  # the probe really ran the verb
+    assert loaded == []
+
+
+def _probe(probe: str, env: dict[str, str], cwd: Path) -> tuple[str, list[str]]:
+    """Run a probe in a fresh interpreter: (its output, the module list of its last line)."""
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env, cwd=cwd
+    )
+    return done.stdout, list(ast.literal_eval(done.stdout.strip().splitlines()[-1]))
+
+
+_NOT_ON_STEP_ADD = {
+    "dataclasses",  # (shutil and tempfile come with GitPython: its floor)
+    *("docmgr.reports.diary_verify", "docmgr.reports.diary_coverage"),  # other diary verbs
+    *("docmgr.ops.document", "docmgr.ops.relate", "docmgr.ops.changelog"),  # create, options
+    "docmgr.seams.journal",
+}
+
+
+def test_step_add_commit_loads_only_the_step_path(tmp_path: Path) -> None:
+    """``diary step add --commit HEAD`` pays GitPython's import (its floor) and little more:
+    no dataclass and none of the other diary verbs' modules."""
+    env = {
+        "DOCMGR_CACHE_DIR": str(tmp_path / "cache"),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "GIT_AUTHOR_NAME": "A",
+        "GIT_AUTHOR_EMAIL": "a@example.com",
+        "GIT_COMMITTER_NAME": "A",
+        "GIT_COMMITTER_EMAIL": "a@example.com",
+    }
+    docmgr = [sys.executable, "-m", "docmgr"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, env=env, check=True)
+    for args in (["init"], ["ticket", "create", "--ticket", "DA-1", "--title", "t"]):
+        subprocess.run([*docmgr, *args], cwd=tmp_path, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*docmgr, "diary", "create", "--ticket", "DA-1"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, env=env, check=True)
+    subprocess.run(["git", "commit", "-qm", "first"], cwd=tmp_path, env=env, check=True)
+    probe = (
+        "import sys\nfrom docmgr.cli import cli\n"
+        "try:\n"
+        "    cli(['diary', 'step', 'add', '--ticket', 'DA-1', '--title', 'One', '--commit',"
+        " 'HEAD'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in sys.modules if m in {sorted(_NOT_ON_STEP_ADD)!r}))\n"
+    )
+    output, loaded = _probe(probe, env, tmp_path)
+    assert "Step 1" in output  # the probe really ran the verb
+    assert loaded == []

@@ -144,8 +144,14 @@ def _contents(cache: Path) -> dict[str, object]:
                 for doc_id, *rest in con.execute(f"SELECT * FROM {table}")  # noqa: S608
             )
         snapshot = con.execute("SELECT value FROM meta WHERE key='snapshot'").fetchone()
-        files = marshal.loads(snapshot[0])[1] if snapshot else []
-        out["snapshot_files"] = sorted(rel for rel, _stamp in files)  # stamps: racy marks vary
+        pieces = con.execute("SELECT piece FROM snapshot_pieces ORDER BY seq").fetchall()
+        decoded = [marshal.loads(blob) for (blob,) in pieces] if snapshot else []
+        out["snapshot_files"] = sorted(  # stamps: racy marks vary
+            path
+            for paths, _mtimes, sizes, _ctimes in decoded
+            if sizes is not None  # a piece of files, not of folders
+            for path in paths.split("\0")
+        )
         return out
     finally:
         con.close()

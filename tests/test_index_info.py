@@ -54,8 +54,12 @@ def test_human_text_is_aligned_key_value_lines(
         "version",
         "size",
         "last refresh",
+        "mode",
+        "watcher",
     ]
     value_columns = {re.match(r"[a-z ]+: +", line).end() for line in lines}  # type: ignore[union-attr]
     assert len(value_columns) == 1
     assert "{" not in text and "'" not in text
     assert "parse errors: 0" in " ".join(text.split())
+    assert "mode: full check (generation" in " ".join(text.split())  # no watcher: the stat walk
+    assert "watcher: none (start one: docmgr index watch --detach)" in " ".join(text.split())

@@ -109,6 +109,9 @@ def test_watcher_applies_edits_and_commands_trust_its_stamp(
         "the watcher to apply the edit",
     )
     assert done["mode"] == "watcher"  # answered without the stat walk
+    text = invoke(["index", "info"], cwd=docs).stdout  # people read the same facts
+    assert f"watcher:      alive (pid {proc.pid}, generation " in text
+    assert "mode:         watcher" in text
     out = invoke(["search", "--query", "quokkaword", "--output", "json"], cwd=docs)
     assert "01-plan.md" in json.dumps(json.loads(out.stdout))
     # a new file in a new folder

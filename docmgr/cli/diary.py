@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
-from shutil import which
 from typing import Any, TypeVar
 
 import click
@@ -24,7 +22,6 @@ from docmgr.cli._common import (
 from docmgr.errors import DocmgrError
 from docmgr.formats import diary as diary_format
 from docmgr.ops import diary
-from docmgr.reports import diary_coverage, diary_verify
 from docmgr.seams.fsio import read_text
 from docmgr.store import branch_ticket
 from docmgr.store import diaries as diary_files
@@ -99,6 +96,8 @@ def _run_editor(text: str) -> str:
     """
     editor = os.environ.get("VISUAL", "").strip() or os.environ.get("EDITOR", "").strip()
     if not editor and sys.stdin.isatty() and sys.stdout.isatty():
+        from shutil import which  # --edit only (shutil pulls bz2 and lzma)
+
         editor = next((e for e in ("sensible-editor", "editor", "nano", "vi") if which(e)), "")
     if not editor:
         raise DocmgrError(
@@ -314,7 +313,7 @@ def step_add_cmd(
         if draft.commit_block and draft.commit_text != shown:
             revisions = []  # the commit line was edited: it wins over --commit
         else:
-            draft = replace(draft, commit_text="", commit_block="")
+            draft = draft._replace(commit_text="", commit_block="")
     added = diary.add_step(
         ws,
         path,
@@ -611,6 +610,7 @@ def verify_cmd(
       docmgr diary verify --ticket VM-004 --rev main
       docmgr diary verify --all --output json --fail-on missing,unreachable,pending
     """
+    from docmgr.reports import diary_verify  # loaded by this verb only
 
     ws = app().workspace()
     ws.require_root()
@@ -732,6 +732,7 @@ def coverage_cmd(
       docmgr diary coverage --ticket VM-004 --rev main --since 2026-02-01 --path src/
       docmgr diary coverage --ticket VM-004 --fail-on-uncited --output json
     """
+    from docmgr.reports import diary_coverage  # loaded by this verb only
 
     ws = app().workspace()
     ws.require_root()

@@ -93,9 +93,20 @@ def info_text(info: dict[str, Any]) -> str:
             f"{how}: {refresh['parsed']} parsed, {refresh['removed']} removed, "
             f"{refresh['rescanned_dirs']} folders rescanned",
         ),
+        ("mode", f"{info['mode']} (generation {info['generation']})"),
+        ("watcher", _watcher_text(info["watcher"])),
     ]
     width = max(len(key) for key, _ in lines) + 1
     return "\n".join(f"{key + ':':<{width}} {value}" for key, value in lines)
+
+
+def _watcher_text(watcher: dict[str, Any]) -> str:
+    if not watcher["alive"]:
+        return "none (start one: docmgr index watch --detach)"
+    return (
+        f"alive (pid {watcher['pid']}, generation {watcher['generation']}, "
+        f"last heard {watcher['heartbeat_age_s']:.1f} s ago)"
+    )
 
 
 @index_group.command("watch")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -640,8 +639,7 @@ def newline_of(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepDraft:
+class StepDraft(NamedTuple):
     """What a new step says, before it gets its number and commit line."""
 
     title: str
@@ -774,8 +772,7 @@ def apply_options(
             blocks[at:end] = [line]
         context = "\n\n".join(blocks)
     given = {k: _bullets(v) for k, v in (entries or {}).items() if any(x.strip() for x in v)}
-    return replace(
-        base,
+    return base._replace(
         title=_one_line_title(title) if title.strip() else base.title,
         intro=intro.strip() or base.intro,
         prompt_context=context,
@@ -934,8 +931,7 @@ def skeleton(draft: StepDraft, *, commit_value: str | None = "N/A") -> str:
     """Render a prefilled step for ``--edit``: every section, Prompt Context included, and
     the commit line that will be written (the number is assigned when the step is written).
     """
-    filled = replace(
-        draft,
+    filled = draft._replace(
         intro=draft.intro or _INTRO_PLACEHOLDER,
         prompt_context=draft.prompt_context or _CONTEXT_PLACEHOLDER,
         stamp="",

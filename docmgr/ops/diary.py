@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from docmgr.errors import DocmgrError, GitLinkError, Param, UsageProblem
 from docmgr.formats import diary as diary_format
 from docmgr.formats import front_matter
 from docmgr.model import DiaryStep
-from docmgr.ops import document as document_ops
-from docmgr.ops import relate
-from docmgr.ops.changelog import append_entry
 from docmgr.seams import paths
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
 from docmgr.store import lookup
@@ -42,11 +38,12 @@ def create(
     goal_text = goal.strip() or "<!-- What this diary captures: the work, its scope, its goal. -->"
     markers = f"{diary_format.INDEX_START}\n{diary_format.INDEX_END}\n"
     body = f"# Diary\n\n## Goal\n\n{goal_text}\n\n{markers}"
+    from docmgr.ops import document as document_ops  # diary create only
+
     return document_ops.add(ws, found, doc_type="reference", title=title, body=body).path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepAdded:
+class StepAdded(NamedTuple):
     diary: Path
     number: int
     title: str
@@ -150,7 +147,7 @@ def add_step(
             resolved, auto = _resolve_revisions(handle, revisions)
         who = author_name(ws, repo, handle) if author is None else author
         now = ws.clock.now()
-        draft = replace(draft, stamp=diary_format.render_stamp(now, who))
+        draft = draft._replace(stamp=diary_format.render_stamp(now, who))
         with file_lock(diary):
             text = read_text(diary)
             steps = diary_format.parse(text)
@@ -203,8 +200,7 @@ def add_step(
             handle.close()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepEdited:
+class StepEdited(NamedTuple):
     diary: Path
     step: str
     line: int
@@ -247,8 +243,7 @@ def edit_step(
             base = diary_format.draft_from_markdown(old, heading_wins=True)
             if body is not None:
                 new = diary_format.draft_from_markdown(body, title=base.title, heading_wins=True)
-                new = replace(
-                    new,
+                new = new._replace(
                     stamp=new.stamp or base.stamp,
                     commit_block=new.commit_block or base.commit_block,
                 )
@@ -311,6 +306,8 @@ def _relate(
         (str(path), f"Step {number} (commit {_short_list(cs)})")
         for path, cs in sorted(by_file.items())
     ]
+    from docmgr.ops import relate  # step add --relate only
+
     relate.relate(ws, diary, file_notes=notes)
     return sorted(by_file)
 
@@ -324,12 +321,13 @@ def _changelog(
     if commits:
         entry += f" (commit {_short_list(commits)})"
     path = folder / "changelog.md"
+    from docmgr.ops.changelog import append_entry  # step add --changelog only
+
     append_entry(path, date=ws.clock.now().strftime("%Y-%m-%d"), entry=entry)
     return path
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Linked:
+class Linked(NamedTuple):
     diary: Path
     step: str
     line: int
@@ -409,8 +407,7 @@ def _commit_insert_index(scan: diary_format.Scan, step: DiaryStep) -> int | None
     return None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Renumbered:
+class Renumbered(NamedTuple):
     line: int
     old: str
     new: str

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats import tasks as tasks_format
@@ -17,8 +16,7 @@ from docmgr.store import lookup
 _PASS_ID = ("pass ", Param("id", "<id|position>"))
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What a task verb did: the file, the tasks it touched and the tasks afterwards."""
 
     path: Path

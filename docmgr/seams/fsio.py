@@ -6,7 +6,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -50,7 +49,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     refuse_symlink(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent
-    tmp = folder / f".{path.name}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}"
+    tmp = folder / f".{path.name}{_TMP_MARK}{os.getpid()}-{os.urandom(4).hex()}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         try:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from docmgr.errors import GitLinkError, Param
 
@@ -37,8 +36,7 @@ _CONFIG_ENV = (
 reader ignores: with any of them set, the identity comes from ``git var``."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Commit:
+class Commit(NamedTuple):
     """A resolved commit: full hash and subject line."""
 
     hash: str
@@ -49,8 +47,7 @@ class Commit:
         return self.hash[:7]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CommitInfo:
+class CommitInfo(NamedTuple):
     """What an auditor reads about a commit: who wrote it, when, and its subject."""
 
     hash: str
@@ -63,15 +60,13 @@ class CommitInfo:
         return self.hash[:7]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Proposal:
+class Proposal(NamedTuple):
     """A commit on the audited branch that replaces a rewritten or lost one."""
 
     commit: Commit
     match: str  # "patch-id" | "subject"
 
 
-@dataclass(slots=True)
 class Repository:
     """One opened repository (one GitPython ``Repo``) for one command run.
 
@@ -79,12 +74,18 @@ class Repository:
     while it is open; open a new one after moving refs.
     """
 
-    root: Path
-    repo: Any
-    _reachable: dict[str, set[str]] = field(default_factory=dict)
-    _subjects: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    _heads: dict[str, Commit] = field(default_factory=dict)
-    _config: Any = None
+    __slots__ = ("root", "repo", "_reachable", "_subjects", "_heads", "_config")
+
+    def __init__(self, root: Path, repo: Any) -> None:
+        self.root = root
+        self.repo = repo
+        self._reachable: dict[str, set[str]] = {}
+        self._subjects: dict[str, list[tuple[str, str]]] = {}
+        self._heads: dict[str, Commit] = {}
+        self._config: Any = None
+
+    def __repr__(self) -> str:
+        return f"Repository({self.root!r})"
 
     def close(self) -> None:
         """Stop the git helper processes GitPython keeps for this repository and forget

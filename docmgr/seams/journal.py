@@ -116,7 +116,6 @@ import contextlib
 import errno
 import json
 import os
-import secrets
 import shutil
 import stat
 from contextlib import ExitStack
@@ -291,7 +290,7 @@ class Transaction:
         now = datetime.now(UTC)
         self._created = now.isoformat(timespec="seconds")
         stamp = now.strftime("%Y%m%dT%H%M%S")
-        txid = f"{stamp}-{os.getpid()}-{secrets.token_hex(4)}"
+        txid = f"{stamp}-{os.getpid()}-{os.urandom(4).hex()}"
         journal = self.root / JOURNAL_DIR
         try:
             self._txdir = _make_txdir(self.root, journal, txid)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from docmgr.errors import GitLinkError, Param, TicketAmbiguous
 from docmgr.model import Ticket
@@ -19,8 +18,7 @@ if TYPE_CHECKING:
 _KEY = re.compile(r"^([A-Z][A-Z0-9]*-\d+)(?![0-9])")
 
 
-@dataclass(frozen=True, slots=True)
-class BranchTicket:
+class BranchTicket(NamedTuple):
     ticket: str
     branch: str
 

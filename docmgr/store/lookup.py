@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import unicodedata
 from collections.abc import Callable
@@ -110,6 +109,8 @@ def closest_ids(ref: str, ids: list[str], *, limit: int = 3) -> list[str]:
     Each id is compared whole and cut to the length of ``ref``, so a mistyped prefix
     (``VM-040`` for ``VM-004-EXPAND-E2E-COVERAGE``) still finds its ticket.
     """
+    import difflib  # only when a reference is not found (not on the warm path)
+
     wanted = ref.strip().lower()
     scored: list[tuple[float, str]] = []
     for tid in ids:

@@ -4,8 +4,9 @@ A build is what a refresh does when no snapshot is stored yet (a new or rebuilt 
 one whose build was cut short). It walks the docs root, then parses and stores the
 documents ``chunk_size()`` at a time, one transaction per chunk, so memory stays flat and
 the write lock is let go between chunks. The ``build`` row of ``meta`` says a build is under
-way (and when its first attempt started); the last commit writes the snapshot and deletes
-that row.
+way (and when its first attempt started). The snapshot of the walk is stored before the
+first chunk (its pieces, then freed); the last commit writes its header, which makes it
+count, and deletes the ``build`` row.
 
 Resuming: every stored row carries its file's stamp, and a build re-parses only files whose
 stamp differs from their row (new, changed, or not stored yet) and drops the rows of files
@@ -68,11 +69,12 @@ class Builder(Protocol):
 
     def drop_docs(self, rels: list[str]) -> None: ...
 
+    def store_snapshot(self, snap: Snapshot, started: int) -> bytes: ...
+
     def finish(
         self,
-        snap: Snapshot,
+        head: bytes,
         controls: list[tuple[str, bool]],
-        started: int,
         links: list[tuple[str, bool]] | None = None,
     ) -> None: ...
 
@@ -152,16 +154,21 @@ def build(index: Builder) -> tuple[int, int] | None:
                 )
         snap, todo, removed, controls, links = index.walk(None, racy_since=first - RACY_WINDOW_NS)
         parsed = len(todo)
+        # the snapshot's pieces are stored now and its dicts freed before the parse (the peak
+        # memory of big builds); it counts only once ``finish`` stores its header
+        with write_transaction(index.con):
+            head = index.store_snapshot(snap, started)
+        del snap
         # the pages a build reads back would stay mapped (and count in its RSS) for nothing
         index.con.execute("PRAGMA mmap_size=0")
         try:
             _store_chunks(index, todo, removed)
         finally:
             index.con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-        todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
+        todo.clear()
         with write_transaction(index.con):
             fulltext.settle(index.con, index.root_s)
-            index.finish(snap, controls, started, links)
+            index.finish(head, controls, links)
             index.con.execute("DELETE FROM meta WHERE key='build'")
         return parsed, len(removed)
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import marshal
 import os
 from array import array
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import NamedTuple
 
 RACY = -1  # a stat we do not trust (see mark_racy)
@@ -49,22 +51,79 @@ def path_stamp(path: str) -> FileStamp:
 class Snapshot(NamedTuple):
     """What the last refresh saw: folder and file stamps, and the ignore files to watch.
 
-    The dicts are updated in place while a refresh works out the changes.
+    The dicts are updated in place while a refresh works out the changes. It is stored in
+    pieces (``pieces``, ``header``) and read back whole (``load``) or as a ``Flat``.
     """
 
     dirs: dict[str, DirStamp]
     files: dict[str, FileStamp]
     watch: dict[str, FileStamp]
 
-    def dump(self) -> bytes:
-        # version 2: no reference table (v3+ tracks every object written: ~40 MB more at peak
-        # for 130k files), the same size and load time here
-        return marshal.dumps((list(self.dirs.items()), list(self.files.items()), self.watch), 2)
-
     @classmethod
-    def load(cls, blob: bytes) -> Snapshot:
-        dirs, files, watch = marshal.loads(blob)
-        return cls(dict(dirs), dict(files), watch)
+    def load(cls, header: bytes, blobs: Iterable[bytes], root_s: str) -> Snapshot:
+        """The snapshot stored as ``header`` and its pieces (ValueError if they disagree)."""
+        count, watch = marshal.loads(header)
+        cut = len(root_s) + 1
+        dirs: dict[str, DirStamp] = {}
+        files: dict[str, FileStamp] = {}
+        seen = 0
+        for blob in blobs:
+            paths, mtimes, sizes, ctimes = _decode(blob)
+            rels = [path[cut:] for path in paths]
+            if sizes is None:
+                dirs.update(zip(rels, zip(mtimes, ctimes, strict=True), strict=True))
+            else:
+                files.update(zip(rels, zip(mtimes, sizes, ctimes, strict=True), strict=True))
+            seen += 1
+        if seen != count:
+            raise ValueError("snapshot pieces missing")
+        return cls(dirs, files, dict(watch))
+
+
+PIECE = 8192  # entries per stored piece: bounded memory for writing, reading and stat'ing
+
+
+def pieces(snap: Snapshot, root_s: str) -> Iterator[bytes]:
+    """The snapshot's folders, then its files, ``PIECE`` entries at a time, serialised.
+
+    Each piece holds absolute paths (the check maps ``os.stat`` over them in C) and parallel
+    arrays of their stamps; only one piece is ever built at a time.
+    """
+    prefix = root_s + "/"
+    for table, is_file in ((snap.dirs, False), (snap.files, True)):
+        items = iter(table.items())
+        while chunk := list(islice(items, PIECE)):
+            stamps = [stamp for _rel, stamp in chunk]
+            yield marshal.dumps(
+                (
+                    "\0".join([prefix + rel for rel, _stamp in chunk]),
+                    array("q", [v[0] for v in stamps]).tobytes(),
+                    array("q", [v[1] for v in stamps]).tobytes() if is_file else None,
+                    array("q", [v[-1] for v in stamps]).tobytes(),
+                )
+            )
+
+
+def header(snap: Snapshot, count: int) -> bytes:
+    """What says a stored snapshot is complete: how many pieces it has, and the watch list."""
+    return marshal.dumps((count, snap.watch))
+
+
+def _decode(blob: bytes) -> tuple[list[str], array[int], array[int] | None, array[int]]:
+    """A stored piece: (absolute paths, mtimes, sizes or None for folders, ctimes)."""
+    paths, *raws = marshal.loads(blob)
+    arrays: list[array[int] | None] = []
+    for raw in raws:
+        if raw is None:
+            arrays.append(None)
+            continue
+        values = array("q")
+        values.frombytes(raw)
+        arrays.append(values)
+    mtimes, sizes, ctimes = arrays
+    if mtimes is None or ctimes is None or not isinstance(paths, str):
+        raise ValueError("not a snapshot piece")
+    return paths.split("\0"), mtimes, sizes, ctimes
 
 
 def mark_racy(snap: Snapshot, started: int) -> None:
@@ -107,86 +166,40 @@ def changes(
     return False, changed_dirs, changed_files
 
 
-_CHUNK = 8192  # bounded memory for the stat results of huge workspaces
-
-
 class Flat(NamedTuple):
-    """The snapshot in the shape the no-change check reads fastest: parallel arrays."""
+    """The stored snapshot in the shape the no-change check reads fastest: its pieces, each
+    absolute paths with parallel arrays of stamps (folders first, then files)."""
 
-    dirs: list[str]
-    dir_mtimes: array[int]
-    dir_ctimes: array[int]
-    files: list[str]
-    file_mtimes: array[int]
-    file_sizes: array[int]
-    file_ctimes: array[int]
-    watch: dict[str, list[int]]
-
-    @staticmethod
-    def dump(snap: Snapshot, root_s: str) -> bytes:
-        prefix = root_s + "/"  # absolute paths: the check maps os.stat over them in C
-        dirs = snap.dirs.values()
-        files = snap.files.values()
-        return marshal.dumps(
-            (
-                "\0".join(prefix + rel for rel in snap.dirs),
-                array("q", (v[0] for v in dirs)).tobytes(),
-                array("q", (v[1] for v in dirs)).tobytes(),
-                "\0".join(prefix + rel for rel in snap.files),
-                array("q", (v[0] for v in files)).tobytes(),
-                array("q", (v[1] for v in files)).tobytes(),
-                array("q", (v[2] for v in files)).tobytes(),
-                {k: list(v) for k, v in snap.watch.items()},
-            )
-        )
+    pieces: list[tuple[list[str], array[int], array[int] | None, array[int]]]
+    watch: dict[str, FileStamp]
 
     @classmethod
-    def load(cls, blob: bytes) -> Flat:
-        dirs, dmt, dct, files, fmt, fsz, fct, watch = marshal.loads(blob)
-        arrays = []
-        for raw in (dmt, dct, fmt, fsz, fct):
-            values = array("q")
-            values.frombytes(raw)
-            arrays.append(values)
-        return cls(
-            dirs.split("\0") if dirs or arrays[0] else [],
-            arrays[0],
-            arrays[1],
-            files.split("\0") if files else [],
-            arrays[2],
-            arrays[3],
-            arrays[4],
-            watch,
-        )
+    def load(cls, header: bytes, blobs: Iterable[bytes]) -> Flat:
+        """The snapshot stored as ``header`` and its pieces (ValueError if they disagree)."""
+        count, watch = marshal.loads(header)
+        decoded = [_decode(blob) for blob in blobs]
+        if len(decoded) != count:
+            raise ValueError("snapshot pieces missing")
+        return cls(decoded, watch)
 
     def unchanged(self) -> bool:
         """True when no watched ignore file, known folder or known file changed.
 
-        Stops at the first difference (checked chunk by chunk, folders before files: a
+        Stops at the first difference (checked piece by piece, folders before files: a
         folder's stamp changes whenever a file is added, removed or renamed in it).
         """
         for path, value in self.watch.items():
-            if list(path_stamp(path)) != value:
+            if path_stamp(path) != value:
                 return False
         stat = os.stat
         try:
-            dirs = self.dirs
-            for start in range(0, len(dirs), _CHUNK):
-                end = start + _CHUNK
-                stats = list(map(stat, dirs[start:end]))
-                if [st.st_mtime_ns for st in stats] != self.dir_mtimes[start:end].tolist():
+            for paths, mtimes, sizes, ctimes in self.pieces:
+                stats = list(map(stat, paths))
+                if [st.st_mtime_ns for st in stats] != mtimes.tolist():
                     return False
-                if [st.st_ctime_ns for st in stats] != self.dir_ctimes[start:end].tolist():
+                if sizes is not None and [st.st_size for st in stats] != sizes.tolist():
                     return False
-            files = self.files
-            for start in range(0, len(files), _CHUNK):
-                end = start + _CHUNK
-                stats = list(map(stat, files[start:end]))
-                if [st.st_mtime_ns for st in stats] != self.file_mtimes[start:end].tolist():
-                    return False
-                if [st.st_size for st in stats] != self.file_sizes[start:end].tolist():
-                    return False
-                if [st.st_ctime_ns for st in stats] != self.file_ctimes[start:end].tolist():
+                if [st.st_ctime_ns for st in stats] != ctimes.tolist():
                     return False
         except OSError:
             return False
@@ -195,4 +208,6 @@ class Flat(NamedTuple):
     def folders(self, root_s: str) -> list[str]:
         """Every folder the walk visited (rel paths; '' is the root)."""
         cut = len(root_s) + 1
-        return [path[cut:] for path in self.dirs]
+        return [
+            path[cut:] for paths, _m, sizes, _c in self.pieces if sizes is None for path in paths
+        ]

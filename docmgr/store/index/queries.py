@@ -347,8 +347,7 @@ def facts(index: Index) -> Facts:
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN parse_ok = 0"
         " AND (is_control = 0 OR name = 'index.md') THEN 1 ELSE 0 END), 0) FROM docs"
     ).fetchone()
-    snap = index.snapshot()
-    return Facts(docs, broken, len(snap.dirs) if snap else 0)
+    return Facts(docs, broken, len(index.folders()))
 
 
 # ----------------------------------------------------------------- search

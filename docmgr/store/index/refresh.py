@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,8 +23,10 @@ from docmgr.store.index.freshness import (
     Snapshot,
     changes,
     file_stamp,
+    header,
     mark_racy,
     path_stamp,
+    pieces,
 )
 from docmgr.store.index.hooks import progress_for
 from docmgr.store.index.records import Parsed, pack_meta, parent, parse_file, utc_key
@@ -101,22 +103,46 @@ class Index:
 
     def snapshot(self) -> Snapshot | None:
         """What the last refresh saw (None before the first one)."""
-        row = self.con.execute("SELECT value FROM meta WHERE key='snapshot'").fetchone()
-        if row is None:
+        head = self._header()
+        if head is None:
             return None
         try:
-            return Snapshot.load(row[0])
+            return Snapshot.load(head, self._pieces(), self.root_s)
         except (ValueError, EOFError, TypeError):
             return None
 
     def _flat_row(self) -> Flat | None:
-        row = self.con.execute("SELECT value FROM meta WHERE key='fastcheck3'").fetchone()
-        if row is None:
+        head = self._header()
+        if head is None:
             return None
         try:
-            return Flat.load(row[0])
+            return Flat.load(head, self._pieces())
         except (ValueError, EOFError, TypeError):
             return None
+
+    def _header(self) -> bytes | None:
+        """The stored snapshot's header (None: no complete snapshot is stored)."""
+        row = self.con.execute("SELECT value FROM meta WHERE key='snapshot'").fetchone()
+        return None if row is None else row[0]
+
+    def _pieces(self) -> Iterator[bytes]:
+        for (blob,) in self.con.execute("SELECT piece FROM snapshot_pieces ORDER BY seq"):
+            yield blob
+
+    def store_snapshot(self, snap: Snapshot, started: int) -> bytes:
+        """Store the snapshot's pieces (inside the caller's transaction), racy stamps marked;
+        returns the header that ``finish`` stores to say the snapshot is complete.
+
+        One piece is serialised at a time: a full copy of the snapshot in one blob (twice,
+        plus SQLite's copies) was the peak of the memory of a big first build.
+        """
+        mark_racy(snap, started)
+        con = self.con
+        con.execute("DELETE FROM snapshot_pieces")
+        count = 0
+        for count, blob in enumerate(pieces(snap, self.root_s), start=1):
+            con.execute("INSERT INTO snapshot_pieces(seq, piece) VALUES(?, ?)", (count, blob))
+        return header(snap, count)
 
     def trim(self) -> None:
         """Free the in-memory copy of the snapshot (single-pass verbs on huge workspaces)."""
@@ -125,10 +151,7 @@ class Index:
     def folders(self) -> list[str]:
         """Every folder the walk visited (rel paths; '' is the root)."""
         flat = self._flat if self._flat is not None else self._flat_row()
-        if flat is None:
-            snap = self.snapshot()
-            return list(snap.dirs) if snap else []
-        return flat.folders(self.root_s)
+        return flat.folders(self.root_s) if flat is not None else []
 
     # ----------------------------------------------------------------- refresh
 
@@ -200,11 +223,6 @@ class Index:
                     self._full_scan(stats, snap, started)
                 elif dirs or files:
                     self._apply(snap, dirs, files, stats, started)
-                elif con.execute("SELECT 1 FROM meta WHERE key='fastcheck3'").fetchone() is None:
-                    con.execute(
-                        "INSERT INTO meta(key, value) VALUES('fastcheck3', ?)",
-                        (Flat.dump(snap, self.root_s),),
-                    )
         return stats
 
     def generation(self) -> int:
@@ -262,7 +280,7 @@ class Index:
     def _full_scan(self, stats: RefreshStats, old: Snapshot | None, started: int) -> None:
         """Walk everything; re-parse only files whose stamp differs from the stored row."""
         snap, todo, removed, controls, links = self.walk(old)
-        self._store_links(links, None, snap)
+        self._store_links(links, None, snap.dirs)
         self._write(snap, todo, removed, controls, stats, started)
 
     def walk(
@@ -353,7 +371,7 @@ class Index:
             stats.full = True
             self._full_scan(stats, snap, started)
             return
-        self._store_links(links, listed, snap)
+        self._store_links(links, listed, snap.dirs)
         self._write(
             snap,
             list(todo.values()),
@@ -364,14 +382,14 @@ class Index:
         )
 
     def _store_links(
-        self, links: list[tuple[str, bool]], listed: set[str] | None, snap: Snapshot
+        self, links: list[tuple[str, bool]], listed: set[str] | None, dirs: Container[str]
     ) -> None:
         """Doctor's rows of symlinked ``.md`` files (``checks.store_links``), when there is
         a row to write or one that may go (most workspaces have none)."""
         if links or self.con.execute("SELECT 1 FROM md_links LIMIT 1").fetchone():
             from docmgr.store.index import checks  # doctor's facts: loaded only when needed
 
-            checks.store_links(self.con, links, listed=listed, dirs=snap.dirs)
+            checks.store_links(self.con, links, listed=listed, dirs=dirs)
 
     def _rescan_dir(
         self,
@@ -473,7 +491,7 @@ class Index:
             fulltext.settle(self.con, self.root_s)
         stats.parsed = total
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
-        self.finish(snap, controls, started)
+        self.finish(self.store_snapshot(snap, started), controls)
 
     def parse(self, todo: list[_Todo]) -> Iterator[tuple[Parsed, int]]:
         """Read and parse these files, one at a time: (parsed document, ctime_ns), in order."""
@@ -506,25 +524,20 @@ class Index:
 
     def finish(
         self,
-        snap: Snapshot,
+        head: bytes,
         controls: list[tuple[str, bool]],
-        started: int,
         links: list[tuple[str, bool]] | None = None,
     ) -> None:
-        """Store is_control changes (and ``links``, doctor's symlink rows, when given) and the
-        new snapshot; count one more generation."""
+        """Store is_control changes (and ``links``, doctor's symlink rows of a full walk, when
+        given) and the header of the snapshot ``store_snapshot`` stored; count one more
+        generation."""
         con = self.con
         if links is not None:
-            self._store_links(links, None, snap)
+            self._store_links(links, None, ())
         con.executemany(
             "UPDATE docs SET is_control=? WHERE rel=?", [(int(c), rel) for rel, c in controls]
         )
-        mark_racy(snap, started)
-        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('snapshot', ?)", (snap.dump(),))
-        con.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES('fastcheck3', ?)",
-            (Flat.dump(snap, self.root_s),),
-        )
+        con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('snapshot', ?)", (head,))
         con.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES('generation', ?)",
             (self.generation() + 1,),

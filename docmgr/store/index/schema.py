@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 
-SCHEMA_VERSION = "docmgr-index-10"
+SCHEMA_VERSION = "docmgr-index-11"
 
 
 # marshal's format and our row layout both belong to the version key
@@ -39,6 +39,8 @@ MMAP_BYTES = 64 << 20
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
+-- the freshness snapshot in pieces (freshness.pieces), its header in meta 'snapshot'
+CREATE TABLE IF NOT EXISTS snapshot_pieces(seq INTEGER PRIMARY KEY, piece BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS docs(
   id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a stale full-text row stays stale
   rel TEXT NOT NULL UNIQUE,

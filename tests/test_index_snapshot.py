@@ -1,0 +1,157 @@
+"""The freshness snapshot is stored in pieces: what a build stores reads back exactly, and
+the warm check reads every piece (a change in the last one is seen)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from docmgr.store import index as index_store
+from docmgr.store.index import freshness
+from docmgr.store.index.freshness import Flat, Snapshot, dir_stamp, file_stamp
+from docmgr.store.workspace import Workspace
+
+DOC = """---
+Title: Doc {n}
+Ticket: SN-{t}
+Status: active
+Topics:
+    - backend
+DocType: design-doc
+LastUpdated: 2026-02-01T10:00:00Z
+---
+# Doc {n}
+
+body {n}
+"""
+
+
+@pytest.fixture
+def ws_root(tmp_path: Path) -> Path:
+    """Five tickets of four documents in two folders each, every stamp a minute old."""
+    root = tmp_path / "repo" / "ttmp"
+    n = 0
+    for t in range(5):
+        folder = root / f"2026/02/01/SN-{t}--snap"
+        (folder / "design").mkdir(parents=True)
+        for rel in ("index.md", "notes.md", "design/01-plan.md", "design/02-more.md"):
+            n += 1
+            (folder / rel).write_text(DOC.format(n=n, t=t))
+    (tmp_path / "repo" / ".git").mkdir()
+    past = os.stat(root).st_mtime_ns - 60 * 1_000_000_000
+    for top, _dirs, files in os.walk(root):
+        for name in files:
+            os.utime(os.path.join(top, name), ns=(past, past))
+        os.utime(top, ns=(past, past))
+    return root
+
+
+@pytest.fixture(autouse=True)
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three entries a piece, so a small workspace spans several pieces of each kind."""
+    monkeypatch.setattr(freshness, "PIECE", 3)
+
+
+def _ws(root: Path) -> Workspace:
+    return Workspace.open(str(root), cwd=root.parent, env=dict(os.environ))
+
+
+def _on_disk(root: Path) -> Snapshot:
+    """Every folder and ``.md`` file under ``root`` with its stamp, straight from stat."""
+    dirs: dict[str, tuple[int, int]] = {}
+    files: dict[str, tuple[int, int, int]] = {}
+    for folder, _subdirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        rel = "" if rel == "." else rel
+        dirs[rel] = dir_stamp(os.stat(folder))
+        for name in names:
+            if name.endswith(".md"):
+                files[f"{rel}/{name}" if rel else name] = file_stamp(
+                    os.stat(os.path.join(folder, name))
+                )
+    return Snapshot(dirs, files, {})
+
+
+def test_a_snapshot_round_trips_through_its_pieces(tmp_path: Path) -> None:
+    root_s = str(tmp_path)
+    snap = Snapshot(
+        {"": (1, 2), "a": (3, 4), "a/b": (freshness.RACY, 6), "c": (7, 8)},
+        {f"a/{i}.md": (10 + i, 20 + i, 30 + i) for i in range(7)},
+        {f"{root_s}/.docmgrignore": (-1, -1, -1)},
+    )
+    blobs = list(freshness.pieces(snap, root_s))
+    assert len(blobs) == 2 + 3  # four folders and seven files, three a piece
+    head = freshness.header(snap, len(blobs))
+    assert Snapshot.load(head, blobs, root_s) == snap
+    flat = Flat.load(head, blobs)
+    assert flat.folders(root_s) == ["", "a", "a/b", "c"]
+    assert [p for paths, *_rest in flat.pieces for p in paths][-1] == f"{root_s}/a/6.md"
+    with pytest.raises(ValueError):  # a piece missing is never read as a smaller snapshot
+        Snapshot.load(head, blobs[:-1], root_s)
+    with pytest.raises(ValueError):
+        Flat.load(head, blobs[:-1])
+
+
+def test_a_build_stores_every_piece_and_reads_them_back_exactly(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    with index_store.open_index(ws) as index:
+        assert index.last_refresh.full
+        stored = index.snapshot()
+        assert stored is not None
+        assert index.path is not None
+        db = index.path
+    expected = _on_disk(ws_root)
+    assert stored.dirs == expected.dirs
+    assert stored.files == expected.files
+    con = sqlite3.connect(db)
+    try:
+        (count,) = con.execute("SELECT COUNT(*) FROM snapshot_pieces").fetchone()
+    finally:
+        con.close()
+    # 14 folders and 20 files, three a piece
+    assert (len(expected.dirs), len(expected.files)) == (14, 20)
+    assert count == 5 + 7
+
+
+def test_a_change_in_the_last_piece_is_seen_by_the_warm_check(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    with index_store.open_index(ws) as index:
+        stored = index.snapshot()
+        assert stored is not None
+        last = list(stored.files)[-1]  # the last entry of the last piece
+    with index_store.open_index(ws) as index:  # warm: nothing changed, nothing parsed
+        assert index.last_refresh.parsed == 0 and not index.last_refresh.full
+    path = ws_root / last
+    before = path.stat()
+    path.write_text(path.read_text().replace("body", "BODY"))  # same size, same folder stamp
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with index_store.open_index(ws) as index:
+        assert index.last_refresh.parsed == 1
+        stored = index.snapshot()
+        assert stored is not None
+        assert stored.files[last] == file_stamp(path.stat())
+
+
+@pytest.mark.parametrize("garbage", [b"\x00", b"", b"not marshal at all"])
+def test_an_unreadable_piece_means_a_full_walk_then_a_sound_snapshot(
+    ws_root: Path, garbage: bytes
+) -> None:
+    ws = _ws(ws_root)
+    with index_store.open_index(ws) as index:
+        assert index.path is not None
+        db = index.path
+    con = sqlite3.connect(db)
+    try:
+        con.execute("UPDATE snapshot_pieces SET piece=? WHERE seq=3", (garbage,))
+        con.commit()
+    finally:
+        con.close()
+    with index_store.open_index(ws) as index:
+        assert index.last_refresh.full and index.last_refresh.parsed == 0
+        stored = index.snapshot()
+        assert stored is not None and stored.files == _on_disk(ws_root).files
+    with index_store.open_index(ws) as index:  # warm again
+        assert not index.last_refresh.full and index.last_refresh.parsed == 0
