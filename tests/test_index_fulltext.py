@@ -193,10 +193,14 @@ def test_many_edits_rank_as_a_fresh_build_would(
 
 def test_settling_keeps_every_live_document_findable(root: Path) -> None:
     plan = root / FOLDER / "design" / "01-alpha.md"
-    for number in range(70):
+    settled, last = False, 0
+    for number in range(70):  # each edit leaves at least one tombstone: over 64, a settle
         plan.write_text(DOC.format(title="Alpha", body=f"version{number} alphawort"))
-        assert _found(root, "alphawort") == [f"{FOLDER}/design/01-alpha.md"]
-    assert _stale(root) < 64  # settled at least once
+        assert _found(root, f"version{number}") == [f"{FOLDER}/design/01-alpha.md"]
+        stale = _stale(root)
+        settled = settled or stale < last
+        last = stale
+    assert settled  # (how many tombstones an edit leaves depends on the racy second)
     assert _found(root, "version69") == [f"{FOLDER}/design/01-alpha.md"]
     assert _found(root, "version68") == []
     assert _found(root, "bravowort") == [f"{FOLDER}/design/02-bravo.md"]
