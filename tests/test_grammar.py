@@ -36,6 +36,17 @@ STEP_CASES = [
     ("## Step N: [Descriptive Step Name]\n## Step-by-Step Guide\n", []),
     ("## STEP 3: shouting\n##Step 4: no space\n## Steps 5\n", []),
     ("---\nTitle: D\n---\n# Step 1: after the header\n", ["1"]),
+    # fences as the line scan reads them (the labels-only scan must agree)
+    ("## Step 1\n````\n## Step 2\n```\n## Step 3\n````\n## Step 4\n", ["1", "4"]),
+    ("~~~\n## Step 1\n```\n## Step 2\n~~~~\n## Step 3\n", ["3"]),
+    ("``` a`b\n## Step 1\n```\n## Step 2\n```\n", ["1"]),
+    ("   ```\n## Step 1\n   ```\n## Step 2\n    ```\n## Step 3\n", ["2", "3"]),
+    ("```go\n## Step 1\n``` x\n## Step 2\n```\n## Step 3\n", ["3"]),
+    ("## Step 1: a\n```\n## Step 2: never closed\n", ["1"]),
+    ("#### Step 4\n## Step 5 ##\n  ## Step 6\n", ["5"]),
+    ("## Step 1\r\n```\r\n## Step 2\r\n```\r\n## Step 3\r\n", ["1", "3"]),
+    ("## Step 1\n```\n## Step 2\u2028```\n## Step 3\n", ["1", "3"]),
+    ("## Step 1\n- Commit: pending\n```\n## Step 2\n```\n## Step 1\n", ["1", "1"]),
 ]
 
 Invoke = Callable[..., Any]  # the conftest fixture: runs the CLI in-process
@@ -45,6 +56,8 @@ Invoke = Callable[..., Any]  # the conftest fixture: runs the CLI in-process
 def test_one_step_grammar(text: str, labels: list[str], tmp_path: Path) -> None:
     assert diary.step_labels(text) == labels
     assert [step.label for step in diary.parse(text)] == labels
+    assert diary.step_facts(text).labels == labels
+    assert diary.step_facts(text).duplicates == sorted({x for x in labels if labels.count(x) > 1})
     path = tmp_path / "01-diary.md"
     path.write_text(text)
     parsed = parse_file(path, path.name, mtime_ns=0, size=len(text), control=False)

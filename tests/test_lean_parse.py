@@ -106,7 +106,41 @@ UNUSUAL = [
     "Key: value:",
     "'quoted key': v\n\"dq\": w\n",
     "n: [[[[[[[[[[x]]]]]]]]]]\n",
+    # the shape docmgr writes, read without libyaml (``_simple_header``), and its edges
+    "Title: a\nRelatedFiles:\n    - Path: p\n      Note: needs: quoting\n",
+    "Topics:\n- a\n- 'b'\n- \"c\"\nOwners: []\n",
+    "RelatedFiles:\n  -  Path: p\n     Note: n\n",
+    "RelatedFiles:\n  - Path: p\n     Note: n\n",
+    "RelatedFiles:\n  - Path: p\n      Note: n\n",
+    "RelatedFiles:\n    - Path: p\n      Path: q\n",
+    "RelatedFiles:\n    - Path: a: b\n",
+    "RelatedFiles:\n    - Path:\n      Note: n\n",
+    "Topics:\n    - a\n  - b\n",
+    "Topics:\n    - a: b\n    - c #d\n",
+    "Topics:\n    - -a\n",
+    "Topics:\nTitle: x\n",
+    "Topics:\n  -  x\n",
+    "Title: x: y\nSummary: 'it''s'\nWhatFor: \"q\"\nWhenToUse: \"a\\tb\"\n",
+    "Title: &a x\nSummary: *a\nIntent: ?x\nStatus: -x\nOwners: [] # none\n",
+    "Title: a\u00a0\nSummary: b \n",
+    "Title: 'a' b\nSummary: \"c\" d\n",
 ]
+
+
+def test_the_shape_docmgr_writes_skips_libyaml() -> None:
+    header = (
+        "Title: T\nTicket: T-1\nTopics:\n    - a\nOwners: []\nRelatedFiles:\n"
+        '    - Path: p.go\n      Note: n: with a colon\nSummary: ""\n'
+    )
+    assert fm._simple_header(header) == {
+        "Title": "T",
+        "Ticket": "T-1",
+        "Topics": ["a"],
+        "Owners": [],
+        "RelatedFiles": [{"Path": "p.go", "Note": "n: with a colon"}],
+        "Summary": "",
+    }
+    same_reading(header)
 
 
 @pytest.mark.parametrize("header", UNUSUAL)

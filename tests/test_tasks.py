@@ -331,3 +331,36 @@ def test_edits_keep_every_other_line_byte_identical(
         assert len(tasks_format.parse(changed)) == len(items)
     removed = tasks_format.remove(text, chosen)
     assert len(tasks_format.parse(removed)) == len(items) - 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "- [ ] a",
+                "- [x] b",
+                "* [X]",
+                "+ [ ]",
+                "-\t[ ]\t",
+                "- [y]",
+                "- [ ]x",
+                "  - [x] c",
+                "- [ ] t <!-- t:ab12 -->",
+                "```",
+                "~~~",
+                " ```",
+                "\n",
+                "\r\n",
+                "\r",
+                "\u2028",
+                "x",
+            ]
+        ),
+        max_size=16,
+    ).map("".join)
+)
+def test_counts_are_the_parsed_tasks(text: str) -> None:
+    items = tasks_format.parse(text)
+    done = sum(1 for t in items if t.checked)
+    assert tasks_format.counts(text) == (len(items) - done, done)

@@ -55,10 +55,12 @@ _HEADING = re.compile(r"^(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 # the end of the line or an optional separator (: . - – —) and a title. The Go tool's diaries write
 # "## Step N: title"; the wider rule reads hand-written diaries whose steps are "### Step N",
 # "## step N" or "## Steps 3–5".
-_STEP = re.compile(
-    r"^(?P<hashes>#{1,3})[ \t]+[Ss]tep(?:s(?=[ \t]+\d+[-–]\d))?[ \t]+"
+_STEP_HEAD = (
+    r"(?P<hashes>#{1,3})[ \t]+[Ss]tep(?:s(?=[ \t]+\d+[-–]\d))?[ \t]+"
     r"(?P<label>(?P<num>\d+)(?P<suffix>[a-z])?(?:[-–](?P<last>\d+))?)(?![\w])"
-    r"[ \t]*(?:[:.—–-][ \t]*)?(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$"
+)
+_STEP = re.compile(
+    r"^" + _STEP_HEAD + r"[ \t]*(?:[:.—–-][ \t]*)?(?P<title>.*?)(?:[ \t]+#+)?[ \t]*$"
 )
 
 
@@ -222,6 +224,48 @@ def _step_headings(scan: Scan) -> list[tuple[int, _Heading, re.Match[str]]]:
     return found
 
 
+# The only lines that decide the step labels: fence lines (which hide what they enclose)
+# and step headings, as ``scan_text`` reads them. Each is found by its newline (a literal
+# first character lets the regex engine skip every other line in C). A line is a step
+# heading exactly when it starts with ``_STEP_HEAD``: the rest of ``_STEP`` (an optional
+# separator, a lazy title, optional closing hashes) matches whatever follows on the line.
+_LABEL_LINES = re.compile(r"\n(?: {0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)|" + _STEP_HEAD + r")")
+
+
+# Line breaks ``str.splitlines`` honours besides "\n" (``scan_text``'s lines): a text holding
+# one takes the line-by-line scan, so both always agree.
+_OTHER_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # one ``in`` each: faster than a regex
+
+
+def _labels_fast(text: str) -> list[str] | None:
+    """``step_labels`` without splitting the text into lines (None: use the line scan)."""
+    for other in _OTHER_BREAKS:
+        if other in text:
+            return None
+    parts = split(text)
+    start = parts.body_start if parts is not None else 0
+    if start == 0:  # the first line has no newline before it
+        text, start = "\n" + text, 1
+    labels: list[str] = []
+    fence: str | None = None
+    for line in _LABEL_LINES.finditer(text, start - 1):
+        mark = line.group("fence")
+        if fence is not None:  # inside a fence: only its closing line matters
+            if (
+                mark
+                and mark[0] == fence[0]
+                and len(mark) >= len(fence)
+                and not line.group("info").strip()
+            ):
+                fence = None
+        elif mark:
+            if not (mark[0] == "`" and "`" in line.group("info")):
+                fence = mark
+        else:
+            labels.append(line.group("label"))
+    return labels
+
+
 def step_labels(text: str) -> list[str]:
     """The labels of the step headings (``"3"``, ``"2a"``, ``"3-5"``) in file order.
 
@@ -230,6 +274,9 @@ def step_labels(text: str) -> list[str]:
     """
     if _STEP_PROBE.search(text) is None:
         return []
+    fast = _labels_fast(text)
+    if fast is not None:
+        return fast
     return [match.group("label") for _pos, _heading, match in _step_headings(scan_text(text))]
 
 
@@ -241,18 +288,26 @@ class StepFacts(NamedTuple):
     pending: list[str]  # the label of each pending commit line's step, in order
 
 
-def step_facts(text: str) -> StepFacts:
+def step_facts(text: str, lowered: str | None = None) -> StepFacts:
     """Step labels, duplicate labels and pending commit lines: one scan, and the commit lines
-    read only in steps with a line saying "pending" (as ``parse`` reads them)."""
+    read only in steps with a line saying "pending" (as ``parse`` reads them).
+
+    ``lowered``: ``text.lower()``, when the caller has it already.
+    """
     if _STEP_PROBE.search(text) is None:
         return StepFacts([], [], [])
+    if lowered is None:
+        lowered = text.lower()
+    # no pending commit line: the labels are all it takes ("pend" in the lowered text is
+    # implied by any match of _PENDING: no other character folds to p, e, n or d)
+    if "pend" not in lowered or _PENDING.search(text) is None:
+        labels = _labels_fast(text)
+        if labels is not None:
+            return StepFacts(labels, _duplicates(labels), [])
     scan = scan_text(text)
     found = _step_headings(scan)
     labels = [match.group("label") for _pos, _heading, match in found]
-    counts: dict[str, int] = {}
-    for label in labels:
-        counts[label] = counts.get(label, 0) + 1
-    duplicates = [label for label, n in counts.items() if n > 1]
+    duplicates = _duplicates(labels)
     pending: list[str] = []
     # a pending commit line says so on the line itself: only the steps holding such a line
     # have their commit lines read (what parse_scan would find for them)
@@ -266,6 +321,14 @@ def step_facts(text: str) -> StepFacts:
 
 
 _PENDING = re.compile("pending", re.IGNORECASE)
+
+
+def _duplicates(labels: list[str]) -> list[str]:
+    """Labels used more than once, in order of first use."""
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    return [label for label, n in counts.items() if n > 1]
 
 
 def _step_end(scan: Scan, pos: int, heading: _Heading) -> int:

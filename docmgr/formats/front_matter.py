@@ -280,13 +280,128 @@ def _snippet(text: str, line: int) -> str:
     return "\n".join(f"{n:4d} | {lines[n - 1]}" for n in range(lo, hi + 1))
 
 
+# The simple-header reader below accepts only text made of these characters: printable
+# ASCII, newlines, and printable non-ASCII that is neither whitespace nor a line break for
+# YAML or ``str.strip`` (anything else goes to libyaml).
+_UNSAFE_CHAR = re.compile(
+    "[^\n\x20-\x7e\xa1-\u167f\u1681-\u1fff\u200b-\u2027\u202a-\u202e\u2030-\u205e"
+    "\u2060-\u2fff\u3001-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+_KEY_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):(?: +(.*))?")
+_ITEM_LINE = re.compile(r"( *)- (.*)")
+_SINGLE_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_DOUBLE_QUOTED = re.compile(r'"[^"\\]*"')
+# a plain value no rule below touches: a safe first character, then no ':', '#', tab or
+# brace (so ``needs_quoting`` is false and nothing follows that YAML would read otherwise)
+_SAFE_PLAIN = re.compile(r"[A-Za-z0-9_./(][^:#\t{}]*")
+_PLAIN_START_BAD = frozenset("-?:,[]{}#&*!|>'\"%@`")
+
+
+def _scalar(value: str, prepassed: bool) -> str | list[str] | None:
+    """The value of one scalar (its text after ``key: `` or ``- ``) in a simple header; None
+    when it takes more than the simple reader knows. ``prepassed``: ``quote_prepass`` looks
+    at this line (it skips ``- `` lines) and quotes a risky plain value."""
+    value = value.rstrip(" ")
+    if _SAFE_PLAIN.fullmatch(value) is not None:  # the common case: plain, nothing risky
+        return value
+    if not value:
+        return None
+    first = value[0]
+    if first == "'":
+        return value[1:-1].replace("''", "'") if _SINGLE_QUOTED.fullmatch(value) else None
+    if first == '"':
+        return value[1:-1] if _DOUBLE_QUOTED.fullmatch(value) else None
+    if value == "[]":
+        return []
+    if first in "[{|>":
+        return None
+    if needs_quoting(value):
+        return value if prepassed else None  # the pre-pass single-quotes it: its own text
+    return None if first in _PLAIN_START_BAD else value
+
+
+def _simple_header(yaml_text: str) -> dict[str, Any] | None:
+    """What ``load_yaml`` reads from a header in the shape docmgr writes (``Key: value``
+    lines, block lists of scalars or of one-line ``Key: value`` maps), read without libyaml;
+    None for anything else (comments, blank lines, blocks, flow collections but ``[]``,
+    escapes, tabs, unusual characters, duplicate keys...), which libyaml then reads."""
+    if not yaml_text.endswith("\n") or _UNSAFE_CHAR.search(yaml_text) is not None:
+        return None
+    lines = yaml_text.split("\n")
+    lines.pop()  # after the last newline
+    out: dict[str, Any] = {}
+    count = len(lines)
+    i = 0
+    while i < count:
+        key_line = _KEY_LINE.fullmatch(lines[i])
+        if key_line is None:
+            return None
+        key, rest = key_line.groups()
+        if key in out:
+            return None
+        i += 1
+        if rest is not None:
+            value = _scalar(rest, True)
+            if value is None:
+                return None
+            out[key] = value
+            continue
+        items: list[Any] = []
+        indent = -1
+        while i < count:
+            item_line = _ITEM_LINE.fullmatch(lines[i])
+            if item_line is None:
+                break
+            dash, text = item_line.groups()
+            if indent < 0:
+                indent = len(dash)
+            elif len(dash) != indent:
+                return None
+            if text.startswith(" "):
+                return None  # "-  x": the item's column is not the one its map's keys use
+            i += 1
+            entry = _KEY_LINE.fullmatch(text)
+            if entry is None:
+                item = _scalar(text, False)
+                if item is None or isinstance(item, list):
+                    return None
+                items.append(item)
+                continue
+            name, rest = entry.groups()
+            first_value = _scalar(rest, False) if rest is not None else None
+            if first_value is None or isinstance(first_value, list):
+                return None
+            mapping = {name: first_value}
+            pad = " " * (indent + 2)
+            while (
+                i < count and lines[i].startswith(pad) and lines[i][indent + 2 : indent + 3] != " "
+            ):
+                more = _KEY_LINE.fullmatch(lines[i], indent + 2)
+                if more is None or more.group(1) in mapping or more.group(2) is None:
+                    return None
+                more_value = _scalar(more.group(2), True)
+                if more_value is None or isinstance(more_value, list):
+                    return None
+                mapping[more.group(1)] = more_value
+                i += 1
+            items.append(mapping)
+        if indent < 0:
+            return None  # "Key:" with no list: an empty value (rare: libyaml reads it)
+        out[key] = items
+    return out if out else None
+
+
 def load_yaml(yaml_text: str) -> Any:
     """Parse header YAML (after the pre-pass) into plain str/list/dict values.
 
-    libyaml builds the node tree; a tree of plain strings, lists and maps (nearly every
-    header) is turned into values here, anything else by PyYAML's own constructor: the
-    same values and errors as ``yaml.load`` with this loader, at a fraction of the cost.
+    A header in the shape docmgr writes is read line by line (``_simple_header``: nearly
+    every header, at a fifth of libyaml's cost). For the rest libyaml builds the node tree;
+    a tree of plain strings, lists and maps is turned into values here, anything else by
+    PyYAML's own constructor: the same values and errors as ``yaml.load`` with this loader.
     """
+    simple = _simple_header(yaml_text)
+    if simple is not None:
+        return simple
     loader = _loader()(quote_prepass(yaml_text))
     try:
         node = loader.get_single_node()

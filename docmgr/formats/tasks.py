@@ -52,11 +52,26 @@ def parse(text: str) -> list[Task]:
     return tasks
 
 
+# TASK_LINE up to the checkbox (the rest of it matches whatever follows on the line)
+_TASK_MARK = re.compile(r"[ \t]*[-*+][ \t]+\[([ xX])\](?=[ \t]|$)")
+
+
 def counts(text: str) -> tuple[int, int]:
-    """Return (open, done) task counts for a tasks.md text."""
-    items = parse(text)
-    done = sum(1 for t in items if t.checked)
-    return len(items) - done, done
+    """Return (open, done) task counts for a tasks.md text (the tasks ``parse`` finds)."""
+    pending = done = 0
+    in_fence = False
+    fence, mark = _FENCE.match, _TASK_MARK.match
+    for raw in text.splitlines():
+        if fence(raw):
+            in_fence = not in_fence
+        elif not in_fence:
+            match = mark(raw)
+            if match:
+                if match.group(1) == " ":
+                    pending += 1
+                else:
+                    done += 1
+    return pending, done
 
 
 _ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"

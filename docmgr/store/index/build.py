@@ -65,7 +65,7 @@ class Builder(Protocol):
 
     def parse(self, todo: list[_Todo]) -> Iterator[tuple[Any, int]]: ...
 
-    def store_docs(self, parsed: Iterable[tuple[Any, int]]) -> None: ...
+    def store_docs(self, parsed: Iterable[tuple[Any, int]], *, fresh: bool = False) -> None: ...
 
     def drop_docs(self, rels: list[str]) -> None: ...
 
@@ -183,12 +183,14 @@ def _store_chunks(index: Builder, todo: list[_Todo], removed: list[str]) -> None
     if removed:
         with write_transaction(con):
             index.drop_docs(removed)
+    # no row at all (a new or rebuilt cache): no document of the build has one to replace
+    fresh = con.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
     for number, start in enumerate(range(0, total, size), start=1):
         chunk = todo[start : start + size]
         # each file parsed and stored in turn (memory stays flat); FTS5's bulk-load settings
         # for the chunk, given the size of the whole build
         with write_transaction(con), fulltext.bulk_load(con, total):
-            index.store_docs(index.parse(chunk))
+            index.store_docs(index.parse(chunk), fresh=fresh)
         done = start + len(chunk)
         if report is not None:
             report("Indexing documents", done, total)

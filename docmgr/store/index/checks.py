@@ -21,33 +21,40 @@ if TYPE_CHECKING:
     from docmgr.store.index.records import Parsed
 
 
-def store(con: sqlite3.Connection, doc_id: int | None, item: Parsed) -> None:
-    """Write a parsed document's related-file rows and diary facts (inside the refresh's
-    transaction, after its ``docs`` row)."""
+def store(con: sqlite3.Connection, items: Sequence[tuple[int, Parsed]]) -> None:
+    """Write the related-file rows and diary facts of parsed documents, each under its row
+    id (inside the refresh's transaction, after their ``docs`` rows)."""
     from docmgr.formats.related import stored_target
     from docmgr.store.index.records import SEP, related_base
 
-    meta = item.doc.meta
-    if meta is None:
-        return
-    con.executemany(
-        "INSERT INTO related_files(doc_id, raw, note, base, kind, target) VALUES(?,?,?,?,?,?)",
-        [
+    related: list[tuple[int, str, str, str, str, str]] = []
+    diaries: list[tuple[int, str, str, int]] = []
+    for doc_id, item in items:
+        meta = item.doc.meta
+        if meta is None:
+            continue
+        related += [
             (doc_id, r.path, r.note, related_base(r.path), *stored_target(r.path))
             for r in meta.related_files
-        ],
+        ]
+        facts = item.diary
+        if facts is not None:
+            diaries.append(
+                (
+                    doc_id,
+                    SEP.join(facts.duplicates),
+                    SEP.join(facts.pending),
+                    int(facts.mentions_commit),
+                )
+            )
+    con.executemany(
+        "INSERT INTO related_files(doc_id, raw, note, base, kind, target) VALUES(?,?,?,?,?,?)",
+        related,
     )
-    facts = item.diary
-    if facts is not None:
-        con.execute(
-            "INSERT INTO diary_facts(doc_id, duplicates, pending, mentions_commit) VALUES(?,?,?,?)",
-            (
-                doc_id,
-                SEP.join(facts.duplicates),
-                SEP.join(facts.pending),
-                int(facts.mentions_commit),
-            ),
-        )
+    con.executemany(
+        "INSERT INTO diary_facts(doc_id, duplicates, pending, mentions_commit) VALUES(?,?,?,?)",
+        diaries,
+    )
 
 
 def store_links(

@@ -49,17 +49,16 @@ _INSERT = (
 )
 
 
-def insert(
-    con: sqlite3.Connection,
-    doc_id: int | None,
-    title: str,
-    body: str,
-    topics: list[str],
-    doc_type: str,
-    ticket: str,
-) -> None:
-    """Index one parseable document under its row id."""
-    con.execute(_INSERT, (doc_id, title, body, " ".join(topics), doc_type, ticket))
+def row(
+    doc_id: int, title: str, body: str, topics: list[str], doc_type: str, ticket: str
+) -> tuple[int, str, str, str, str, str]:
+    """The full-text row of one parseable document, under its row id."""
+    return (doc_id, title, body, " ".join(topics), doc_type, ticket)
+
+
+def insert(con: sqlite3.Connection, rows: list[tuple[int, str, str, str, str, str]]) -> None:
+    """Index these rows (``row``), in order."""
+    con.executemany(_INSERT, rows)
 
 
 def forget(con: sqlite3.Connection) -> None:

@@ -30,11 +30,12 @@ def diary_facts_of(text: str) -> tuple[int, DiaryFacts]:
     """(number of steps, facts) of a diary's text; a text the grammar chokes on has none."""
     from docmgr.formats.diary import step_facts, step_labels
 
+    lowered = text.lower()
     try:
-        facts = step_facts(text)
+        facts = step_facts(text, lowered)
     except Exception:  # noqa: BLE001 - a diary we cannot parse is not a refresh crash
         return len(step_labels(text)), DiaryFacts([], [], True)
-    return len(facts.labels), DiaryFacts(facts.duplicates, facts.pending, "ommit" in text.lower())
+    return len(facts.labels), DiaryFacts(facts.duplicates, facts.pending, "ommit" in lowered)
 
 
 def is_diary(doc: Doc) -> bool:

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     import sqlite3
 
 
+STORE_BATCH = 200  # documents written per executemany (a few hundred KB of text)
+
+
 # one file to (re-)parse: rel, mtime_ns, size, ctime_ns, is_control (small tuples: 130k of
 # them on big workspaces)
 _Todo = tuple[str, int, int, int, bool]
@@ -498,10 +501,21 @@ class Index:
             item = parse_file(path, rel, mtime_ns=mtime_ns, size=size, control=control)
             yield item, ctime_ns
 
-    def store_docs(self, parsed: Iterable[tuple[Parsed, int]]) -> None:
-        """Store parsed documents (inside the caller's transaction), replacing their rows."""
-        for item, ctime_ns in parsed:
-            self._store(item, ctime_ns)
+    def store_docs(self, parsed: Iterable[tuple[Parsed, int]], *, fresh: bool = False) -> None:
+        """Store parsed documents (inside the caller's transaction), replacing their rows.
+
+        Rows are written ``STORE_BATCH`` documents at a time, one ``executemany`` per table.
+        ``fresh``: the caller knows none of them has a row yet (a build that started on an
+        empty table), so no row is looked up to be replaced.
+        """
+        batch: list[tuple[Parsed, int]] = []
+        for entry in parsed:
+            batch.append(entry)
+            if len(batch) >= STORE_BATCH:
+                self._store(batch, fresh)
+                batch = []
+        if batch:
+            self._store(batch, fresh)
 
     def drop_docs(self, rels: list[str]) -> None:
         """Drop the rows of these documents (inside the caller's transaction)."""
@@ -543,57 +557,78 @@ class Index:
             fulltext.forget(con)
         con.execute("DELETE FROM docs WHERE id=?", (doc_id,))
 
-    def _store(self, item: Parsed, ctime_ns: int) -> None:
+    def _store(self, batch: list[tuple[Parsed, int]], fresh: bool) -> None:
         from docmgr.store.index import fulltext
 
-        doc, con = item.doc, self.con
-        self._delete(doc.rel)
-        meta = doc.meta
-        name = doc.rel.rsplit("/", 1)[-1]
-        cur = con.execute(
-            "INSERT INTO docs(rel, dir, name, mtime_ns, size, ctime_ns, is_control, parse_ok,"
+        con = self.con
+        if not fresh:
+            for item, _ctime in batch:
+                self._delete(item.doc.rel)
+        # the ids AUTOINCREMENT would give, one by one (never reused: see fulltext)
+        doc_id = con.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'docs'), 0),"
+            " coalesce((SELECT max(id) FROM docs), 0))"
+        ).fetchone()[0]
+        docs: list[tuple[object, ...]] = []
+        topics: list[tuple[int, str, str]] = []
+        owners: list[tuple[int, str, str]] = []
+        sources: list[tuple[int, str]] = []
+        facts: list[tuple[int, Parsed]] = []
+        texts: list[tuple[int, str, str, str, str, str]] = []
+        for item, ctime_ns in batch:
+            doc = item.doc
+            meta = doc.meta
+            doc_id += 1
+            rel = doc.rel
+            docs.append(
+                (
+                    doc_id,
+                    rel,
+                    parent(rel),
+                    rel.rsplit("/", 1)[-1],
+                    doc.mtime_ns,
+                    doc.size,
+                    ctime_ns,
+                    int(doc.is_control),
+                    int(meta is not None),
+                    doc.error,
+                    doc.error_line,
+                    doc.ticket,
+                    meta.ticket if meta else "",
+                    meta.title if meta else "",
+                    meta.status if meta else "",
+                    meta.doc_type if meta else "",
+                    meta.intent if meta else "",
+                    meta.summary if meta else "",
+                    utc_key(meta),
+                    item.tasks[0],
+                    item.tasks[1],
+                    item.diary_steps,
+                    pack_meta(meta) if meta else None,
+                )
+            )
+            if meta is None:
+                continue
+            topics += [(doc_id, t.lower(), t) for t in meta.topics]
+            owners += [(doc_id, o.lower(), o) for o in meta.owners]
+            sources += [(doc_id, s) for s in meta.external_sources]
+            if meta.related_files or item.diary is not None:
+                facts.append((doc_id, item))
+            texts.append(
+                fulltext.row(doc_id, meta.title, item.body, meta.topics, meta.doc_type, doc.ticket)
+            )
+        con.executemany(
+            "INSERT INTO docs(id, rel, dir, name, mtime_ns, size, ctime_ns, is_control, parse_ok,"
             " error, error_line, ticket, meta_ticket, title, status, doc_type, intent, summary,"
             " last_updated, tasks_open, tasks_done,"
-            " diary_steps, meta) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                doc.rel,
-                parent(doc.rel),
-                name,
-                doc.mtime_ns,
-                doc.size,
-                ctime_ns,
-                int(doc.is_control),
-                int(meta is not None),
-                doc.error,
-                doc.error_line,
-                doc.ticket,
-                meta.ticket if meta else "",
-                meta.title if meta else "",
-                meta.status if meta else "",
-                meta.doc_type if meta else "",
-                meta.intent if meta else "",
-                meta.summary if meta else "",
-                utc_key(meta),
-                item.tasks[0],
-                item.tasks[1],
-                item.diary_steps,
-                pack_meta(meta) if meta else None,
-            ),
+            " diary_steps, meta) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            docs,
         )
-        doc_id = cur.lastrowid
-        if meta is None:
-            return
-        con.executemany(
-            "INSERT INTO doc_topics VALUES(?,?,?)", [(doc_id, t.lower(), t) for t in meta.topics]
-        )
-        con.executemany(
-            "INSERT INTO doc_owners VALUES(?,?,?)", [(doc_id, o.lower(), o) for o in meta.owners]
-        )
-        con.executemany(
-            "INSERT INTO doc_sources VALUES(?,?)", [(doc_id, s) for s in meta.external_sources]
-        )
-        if meta.related_files or item.diary is not None:
+        con.executemany("INSERT INTO doc_topics VALUES(?,?,?)", topics)
+        con.executemany("INSERT INTO doc_owners VALUES(?,?,?)", owners)
+        con.executemany("INSERT INTO doc_sources VALUES(?,?)", sources)
+        if facts:
             from docmgr.store.index import checks  # doctor's facts: loaded only when writing
 
-            checks.store(con, doc_id, item)
-        fulltext.insert(con, doc_id, meta.title, item.body, meta.topics, meta.doc_type, doc.ticket)
+            checks.store(con, facts)
+        fulltext.insert(con, texts)
