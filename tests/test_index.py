@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import age_tree
 
 from docmgr.model import Doc
 from docmgr.store import index as index_store
@@ -31,15 +32,6 @@ LastUpdated: 2026-02-01T10:00:00Z
 
 {body}
 """
-
-
-def _age(root: Path, seconds: int = 60) -> None:
-    """Move every mtime into the past: stats within the last second are re-checked on purpose."""
-    past = os.stat(root).st_mtime_ns - seconds * 1_000_000_000
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            os.utime(os.path.join(folder, name), ns=(past, past))
-        os.utime(folder, ns=(past, past))
 
 
 def _ws(root: Path, env: dict[str, str] | None = None) -> Workspace:
@@ -72,7 +64,7 @@ def ws_root(tmp_path: Path) -> Path:
         DOC.format(title="Plan", body="the original plan")
     )
     (tmp_path / "repo" / ".git").mkdir()
-    _age(root)
+    age_tree(root)
     return root
 
 

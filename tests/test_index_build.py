@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import age_tree
 
 from docmgr.store import index as index_store
 from docmgr.store.index import queries
@@ -52,15 +53,6 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text)
 
 
-def _age(root: Path) -> None:
-    """Date every file and folder a minute back: older than the racy window, so trusted."""
-    past = os.stat(root).st_mtime_ns - 60 * 1_000_000_000
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            os.utime(os.path.join(folder, name), ns=(past, past))
-        os.utime(folder, ns=(past, past))
-
-
 def _ticket(docs: Path, n: int) -> None:
     ticket = f"BLD-{n}"
     folder = docs / f"2026/02/01/{ticket}--build-{n}"
@@ -82,7 +74,7 @@ def docs(tmp_path: Path) -> Path:
     for n in range(1, 16):  # 60 documents: 6 chunks
         _ticket(root, n)
     (tmp_path / "repo" / ".git").mkdir()
-    _age(root)
+    age_tree(root)
     return root
 
 

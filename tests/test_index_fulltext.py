@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import age_tree
 
 from docmgr.reports.search import Query, search
 from docmgr.store import index as index_store
@@ -50,14 +51,6 @@ def root(tmp_path: Path) -> Path:
 
 def _ws(root: Path) -> Workspace:
     return Workspace.open(str(root), cwd=root.parent, env=dict(os.environ))
-
-
-def _age(root: Path) -> None:
-    past = os.stat(root).st_mtime_ns - 60 * 1_000_000_000
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            os.utime(os.path.join(folder, name), ns=(past, past))
-        os.utime(folder, ns=(past, past))
 
 
 def _found(root: Path, text: str) -> list[str]:
@@ -176,7 +169,7 @@ def test_many_edits_rank_as_a_fresh_build_would(
         now = _stale(root)
         settled = settled or now < last
         peak, last = max(peak, now), now
-    _age(root)  # else the last edit, too fresh to trust, is parsed again at every refresh
+    age_tree(root)  # else the last edit, too fresh to trust, is parsed again at every refresh
     _found(root, "plan")
     assert peak >= 60 and settled  # they piled up, and a rebuild dropped them
     with index_store.open_index(_ws(root)) as index:
