@@ -190,25 +190,11 @@ def leaves_root(path: str | Path, real_root: str | Path) -> bool:
     return real != base and not real.startswith(base.rstrip(os.sep) + os.sep)
 
 
-def walk_markdown(
-    root: Path,
-    matcher: Matcher,
-    *,
-    start: str = "",
-    dirs: dict[str, tuple[int, int]] | None = None,
-    watch: dict[str, tuple[int, int, int]] | None = None,
-    links: list[tuple[str, bool]] | None = None,
-) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
-    """Yield (path, rel, stat, is_control) for every ``.md`` under ``root`` that is not skipped.
-
-    Skips what ``markdown_entries`` skips, and a ``.md`` that is a symlink leading outside
-    the root: it is never read (``outside_links`` lists those, for doctor). ``links``
-    collects (rel, is_control) of every walked ``.md`` that is a symlink, leading out or not.
-    """
+def walk_markdown(root: Path, matcher: Matcher) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
+    """Yield (path, rel, stat, is_control) for every ``.md`` under ``root`` that is not skipped:
+    ``stat_markdown`` with a Path per file (for callers that open the files)."""
     base = str(root).rstrip("/") + "/"
-    for rel, st, control in stat_markdown(
-        root, matcher, start=start, dirs=dirs, watch=watch, links=links
-    ):
+    for rel, st, control in stat_markdown(root, matcher):
         yield Path(base + rel), rel, st, control
 
 
@@ -221,7 +207,12 @@ def stat_markdown(
     watch: dict[str, tuple[int, int, int]] | None = None,
     links: list[tuple[str, bool]] | None = None,
 ) -> Iterator[tuple[str, os.stat_result, bool]]:
-    """``walk_markdown`` without a Path per file: (rel, stat, is_control)."""
+    """Yield (rel, stat, is_control) for every ``.md`` under ``root`` that is not skipped.
+
+    Skips what ``markdown_entries`` skips, and a ``.md`` that is a symlink leading outside
+    the root: it is never read (``outside_links`` lists those, for doctor). ``links``
+    collects (rel, is_control) of every walked ``.md`` that is a symlink, leading out or not.
+    """
     real_root = ""
     for entry, rel, control in markdown_entries(root, matcher, start=start, dirs=dirs, watch=watch):
         if entry.is_symlink():
