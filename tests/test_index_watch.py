@@ -6,6 +6,7 @@ import json
 import os
 import selectors
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 
 from docmgr.store import index as index_store
+from docmgr.store.index import schema
 from docmgr.store.index.watch import stamp_path
 from docmgr.store.workspace import Workspace
 
@@ -134,17 +136,55 @@ def test_watcher_applies_edits_and_commands_trust_its_stamp(
 def test_own_writes_are_applied_before_the_command_ends(
     invoke: Any, docs: Path, watcher: tuple[subprocess.Popen[bytes], str]
 ) -> None:
+    proc, _ready = watcher
     root = docs / "ttmp"
-    before = _info(root)["watcher"]["generation"]
-    invoke(
-        ["doc", "add", "--ticket", "W-1", "--doc-type", "design", "--title", "Numbat plan"],
-        cwd=docs,
-    )
-    # no waiting: the command applied its own write and bumped the stamp
     stamp = stamp_path(index_store.cache_path(Workspace.open(str(root), cwd=docs)))
-    assert int(stamp.read_text().split()[1]) > before
-    out = invoke(["search", "--query", "Numbat", "--output", "json"], cwd=docs)
-    assert "02-numbat-plan.md" in out.stdout
+    _info(root)  # applies what the fixture wrote before the watcher started
+    before = int(stamp.read_text().split()[1])
+    # a frozen watcher: its stamp stays live, but only the command itself can apply its write
+    proc.send_signal(signal.SIGSTOP)
+    try:
+        invoke(
+            ["doc", "add", "--ticket", "W-1", "--doc-type", "design", "--title", "Numbat plan"],
+            cwd=docs,
+        )
+        assert int(stamp.read_text().split()[1]) > before
+        out = invoke(["search", "--query", "Numbat", "--output", "json"], cwd=docs)
+        assert "02-numbat-plan.md" in out.stdout
+    finally:
+        proc.send_signal(signal.SIGCONT)
+
+
+@pytest.mark.slow
+def test_own_writes_that_cannot_be_applied_drop_the_stamp(
+    invoke: Any,
+    docs: Path,
+    watcher: tuple[subprocess.Popen[bytes], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    proc, _ready = watcher
+    root = docs / "ttmp"
+    cache = index_store.cache_path(Workspace.open(str(root), cwd=docs))
+    _info(root)
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_S", 0.2)
+    proc.send_signal(signal.SIGSTOP)
+    holder = sqlite3.connect(cache, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another writer keeps the index locked
+        added = invoke(
+            ["doc", "add", "--ticket", "W-1", "--doc-type", "design", "--title", "Numbat plan"],
+            cwd=docs,
+        )
+        assert "this command's changes are not in the search index yet" in added.stderr
+        assert not stamp_path(cache).exists()  # nobody trusts the frozen watcher now
+        holder.execute("ROLLBACK")
+        out = invoke(["search", "--query", "Numbat", "--output", "json"], cwd=docs)
+        assert "02-numbat-plan.md" in out.stdout
+        assert _info(root)["mode"] == "full check"
+    finally:
+        holder.close()
+        proc.send_signal(signal.SIGCONT)
+    _until(lambda: stamp_path(cache).exists(), "the watcher to stamp again")
 
 
 @pytest.mark.slow

@@ -42,6 +42,7 @@ from docmgr.store.index.schema import (
     prepare,
 )
 from docmgr.store.index.watch import (
+    drop_stamp,
     live_stamp,
     log_path,
     pid_path,
@@ -303,15 +304,30 @@ def sync_own_writes(ws: Workspace) -> None:
 
     Other processes trust the watcher's stamp; without this they could answer from the index
     before the watcher has seen our writes. A no-op (no cost) when no watcher runs: the next
-    command's full check sees the changes. Never fails the command (the index is a cache).
+    command's full check sees the changes. Never fails the command (the index is a cache):
+    when the changes cannot be applied (the index stayed locked, say), the stamp is dropped,
+    so that readers make the full check until the watcher's next batch or heartbeat, and a
+    notice says so.
     """
-    if not touched.paths or cache_disabled(ws) or live_stamp(cache_path(ws)) is None:
+    if not touched.paths or cache_disabled(ws):
         return
+    path = cache_path(ws)
+    if live_stamp(path) is None:
+        return
+    problem = ""
     try:
-        with open_index(ws, busy_fallback=False):
-            pass  # its refresh applies touched.paths and bumps the stamp
-    except Exception:  # noqa: BLE001 - a cache problem must not fail a write that succeeded
-        return
+        with open_index(ws, busy_fallback=False) as index:
+            if index.path is None:  # the cache could not be opened: a private copy answered
+                problem = "the cache could not be opened"
+    except Exception as exc:  # noqa: BLE001 - a cache problem must not fail a write that succeeded
+        problem = str(exc) or type(exc).__name__
+    if problem:
+        touched.paths.clear()
+        drop_stamp(path)
+        notice(
+            f"Note: this command's changes are not in the search index yet ({problem});"
+            " the next command checks every file instead of trusting the watcher"
+        )
 
 
 def watch(

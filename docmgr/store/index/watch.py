@@ -103,6 +103,12 @@ def bump_stamp(cache: Path, generation: int) -> None:
             write_stamp(cache, stamp.pid, generation)
 
 
+def drop_stamp(cache: Path) -> None:
+    """Remove the stamp: every reader makes the full check until the watcher writes it again."""
+    with contextlib.suppress(OSError):
+        os.unlink(stamp_path(cache))
+
+
 @contextlib.contextmanager
 def watcher_lock(cache: Path) -> Iterator[int]:
     """Hold the watcher lock of this index for the life of the watcher (refuse a second one)."""
@@ -122,13 +128,11 @@ def watcher_lock(cache: Path) -> Iterator[int]:
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-        with contextlib.suppress(OSError):
-            os.unlink(stamp_path(cache))  # a killed watcher's: never trust it
+        drop_stamp(cache)  # a killed watcher's: never trust it
         try:
             yield os.getpid()
         finally:
-            with contextlib.suppress(OSError):
-                os.unlink(stamp_path(cache))
+            drop_stamp(cache)
             with contextlib.suppress(OSError):
                 os.unlink(path)
     finally:
