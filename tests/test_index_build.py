@@ -15,12 +15,13 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import age_tree
 
 from docmgr.store import index as index_store
-from docmgr.store.index import queries
+from docmgr.store.index import parse_worker, queries
 from docmgr.store.workspace import Workspace
 
 CHUNK = 10
@@ -78,12 +79,15 @@ def docs(tmp_path: Path) -> Path:
     return root
 
 
-def _run(docs: Path, cache: Path, *args: str, fault: str = "") -> subprocess.CompletedProcess[str]:
+def _run(
+    docs: Path, cache: Path, *args: str, fault: str = "", workers: str = "0"
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "DOCMGR_CONFIG": "",
         "DOCMGR_CACHE_DIR": str(cache),
         "DOCMGR_INDEX_CHUNK": str(CHUNK),
+        "DOCMGR_INDEX_WORKERS": workers,
         "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
     }
     env.pop("DOCMGR_FAULT_INJECT", None)
@@ -169,18 +173,64 @@ def _stored(cache: Path) -> tuple[int, bool]:
         con.close()
 
 
+@pytest.mark.parametrize("workers", ["0", "1"], ids=["parsed-here", "parsed-by-a-worker"])
 def test_a_killed_build_resumes_with_the_rest_and_ends_as_a_clean_build(
-    docs: Path, tmp_path: Path
+    docs: Path, tmp_path: Path, workers: str
 ) -> None:
     clean, resumed = tmp_path / "clean-cache", tmp_path / "resumed-cache"
     assert _parsed(_run(docs, clean, "index", "refresh", "--output", "json")) == 60
 
-    killed = _run(docs, resumed, "index", "refresh", fault="index-build-after-chunk:2")
+    killed = _run(
+        docs, resumed, "index", "refresh", fault="index-build-after-chunk:2", workers=workers
+    )
     assert killed.returncode == 70, killed
     assert _stored(resumed) == (2 * CHUNK, True)
 
-    assert _parsed(_run(docs, resumed, "index", "refresh", "--output", "json")) == 60 - 2 * CHUNK
+    resumed_run = _run(docs, resumed, "index", "refresh", "--output", "json", workers=workers)
+    assert _parsed(resumed_run) == 60 - 2 * CHUNK
     assert _contents(resumed) == _contents(clean)
+
+
+def test_a_build_parsed_by_a_worker_stores_what_a_build_parsed_here_stores(
+    docs: Path, tmp_path: Path
+) -> None:
+    here, worker = tmp_path / "here-cache", tmp_path / "worker-cache"
+    assert _parsed(_run(docs, here, "index", "refresh", "--output", "json")) == 60
+    assert _parsed(_run(docs, worker, "index", "refresh", "--output", "json", workers="1")) == 60
+    assert _contents(worker) == _contents(here)
+
+
+def test_the_worker_parses_every_batch_in_order(docs: Path) -> None:
+    todo = [
+        (str(p.relative_to(docs)), st.st_mtime_ns, st.st_size, st.st_ctime_ns, False)
+        for p in sorted(docs.rglob("*.md"))
+        for st in [p.stat()]
+    ]
+    batches = [todo[i : i + 7] for i in range(0, len(todo), 7)]
+
+    def never(_batch: list[Any]) -> list[Any]:
+        raise AssertionError("parsed here, not by the worker")
+
+    got = list(parse_worker.parsed_batches(str(docs), iter(batches), never, worker=True))
+    assert [[doc.doc.rel for doc, _ctime in rows] for rows in got] == [
+        [rel for rel, *_ in batch] for batch in batches
+    ]
+    assert [rows for rows in got] == [
+        parse_worker.parse_rows(str(docs), batch) for batch in batches
+    ]
+
+
+def test_the_worker_is_used_for_big_builds_on_several_cores_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(parse_worker.WORKERS_ENV, raising=False)
+    several = len(os.sched_getaffinity(0)) > 1
+    assert parse_worker.use_worker(parse_worker.PARALLEL_MIN) is several
+    assert parse_worker.use_worker(parse_worker.PARALLEL_MIN - 1) is False
+    monkeypatch.setenv(parse_worker.WORKERS_ENV, "1")
+    assert parse_worker.use_worker(1) is True
+    monkeypatch.setenv(parse_worker.WORKERS_ENV, "0")
+    assert parse_worker.use_worker(10**6) is False
 
 
 def test_changes_made_while_a_build_was_cut_short_are_seen_on_resume(

@@ -30,20 +30,20 @@ process (``os._exit(70)``, like ``kill -9``) right after the Nth chunk is commit
 from __future__ import annotations
 
 import contextlib
+import itertools
 import marshal
 import os
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from docmgr.store.index import fulltext
 from docmgr.store.index.freshness import RACY_WINDOW_NS, Snapshot
 from docmgr.store.index.hooks import notice, progress_for
+from docmgr.store.index.parse_worker import parsed_batches, use_worker
 from docmgr.store.index.schema import MMAP_BYTES, write_transaction
-
-if TYPE_CHECKING:
-    import sqlite3
 
 _Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
 
@@ -79,6 +79,8 @@ class Builder(Protocol):
     ) -> None: ...
 
 
+AUTOCHECKPOINT = 1000  # SQLite's default WAL auto-checkpoint (pages), restored after a build
+PARSE_BATCH = 200  # documents per parse batch (a worker's unit of work)
 CHUNK = 1000  # documents per commit: a few MB of parsed text, ~0.5 s of work each
 _CHUNK_ENV = "DOCMGR_INDEX_CHUNK"
 _FAULT_ENV = "DOCMGR_FAULT_INJECT"
@@ -161,16 +163,30 @@ def build(index: Builder) -> tuple[int, int] | None:
         del snap
         # the pages a build reads back would stay mapped (and count in its RSS) for nothing
         index.con.execute("PRAGMA mmap_size=0")
+        # one checkpoint at the end instead of one every 1,000 pages: the WAL grows to the
+        # size of what the build writes, and the build reads and writes fewer pages
+        index.con.execute("PRAGMA wal_autocheckpoint=0")
         try:
             _store_chunks(index, todo, removed)
         finally:
+            index.con.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT}")
             index.con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         todo.clear()
         with write_transaction(index.con):
             fulltext.settle(index.con, index.root_s)
             index.finish(head, controls, links)
             index.con.execute("DELETE FROM meta WHERE key='build'")
+        with contextlib.suppress(sqlite3.Error):  # a reader may hold it: then SQLite will
+            index.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # give the WAL back
         return parsed, len(removed)
+
+
+def _batches(todo: list[_Todo], size: int) -> Iterator[list[_Todo]]:
+    """``todo`` in batches of ``PARSE_BATCH`` that never straddle a chunk of ``size``."""
+    for start in range(0, len(todo), size):
+        chunk = todo[start : start + size]
+        for at in range(0, len(chunk), PARSE_BATCH):
+            yield chunk[at : at + PARSE_BATCH]
 
 
 def _store_chunks(index: Builder, todo: list[_Todo], removed: list[str]) -> None:
@@ -185,14 +201,26 @@ def _store_chunks(index: Builder, todo: list[_Todo], removed: list[str]) -> None
             index.drop_docs(removed)
     # no row at all (a new or rebuilt cache): no document of the build has one to replace
     fresh = con.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None
-    for number, start in enumerate(range(0, total, size), start=1):
-        chunk = todo[start : start + size]
-        # each file parsed and stored in turn (memory stays flat); FTS5's bulk-load settings
-        # for the chunk, given the size of the whole build
-        with write_transaction(con), fulltext.bulk_load(con, total):
-            index.store_docs(index.parse(chunk), fresh=fresh)
-        done = start + len(chunk)
-        if report is not None:
-            report("Indexing documents", done, total)
-        if number == die_after:
-            os._exit(70)
+    batches = parsed_batches(
+        index.root_s,
+        _batches(todo, size),
+        index.parse,
+        worker=use_worker(total),
+    )
+    try:
+        for number, start in enumerate(range(0, total, size), start=1):
+            chunk = todo[start : start + size]
+            # stored in turn as parsed (here or a worker's batches ahead; memory stays flat);
+            # FTS5's bulk-load settings for the chunk, given the size of the whole build
+            rows = itertools.chain.from_iterable(
+                itertools.islice(batches, -(-len(chunk) // PARSE_BATCH))
+            )
+            with write_transaction(con), fulltext.bulk_load(con, total):
+                index.store_docs(rows, fresh=fresh)
+            done = start + len(chunk)
+            if report is not None:
+                report("Indexing documents", done, total)
+            if number == die_after:
+                os._exit(70)
+    finally:
+        batches.close()  # the worker, if any, ends here

@@ -1,0 +1,152 @@
+"""Parsing a big build's files in a second process while this one stores them.
+
+A first build spends about half its time reading and parsing files (Python) and half in
+SQLite (inserting rows, tokenising bodies for full-text search). On a machine with more
+than one core, ``parsed_batches`` hands the parsing to a worker process, so the two halves
+overlap. The rows, and their order, are the same: only where the parse runs changes.
+
+The worker is ``python -P -m docmgr.store.index.parse_worker``, a fresh interpreter, never a
+fork (a forked child would inherit the open SQLite connection, which SQLite forbids). It
+reads the batches from its stdin and writes each batch's parsed rows to its stdout as a
+length-prefixed pickle. A pipe holds little, so the worker runs at most a batch or two
+ahead of the store: memory stays flat. When the builder dies, the worker's next read or
+write fails and it ends too. Starting it costs about a tenth of a second, so small builds
+parse in-process; anything that goes wrong with the worker (it cannot start, it dies, it
+sends garbage) falls back to parsing here, from the first batch it did not deliver.
+
+``DOCMGR_INDEX_WORKERS``: ``0`` never starts a worker, ``1`` always does (even for a small
+build: the tests use it); unset or anything else decides by size and cores.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import sys
+from collections.abc import Callable, Generator, Iterable
+from typing import IO, Any
+
+WORKERS_ENV = "DOCMGR_INDEX_WORKERS"
+PARALLEL_MIN = 2000  # files to parse: below this the worker's start-up is not repaid
+
+_Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
+Rows = list[tuple[Any, int]]  # (records.Parsed, ctime_ns) per file
+Parse = Callable[[list[_Todo]], Iterable[tuple[Any, int]]]
+_LENGTH = struct.Struct("<Q")
+
+
+def use_worker(total: int) -> bool:
+    """Whether a build that parses ``total`` files should parse in a worker process."""
+    wanted = os.environ.get(WORKERS_ENV, "").strip()
+    if wanted in ("0", "1"):
+        return wanted == "1"
+    if total < PARALLEL_MIN:
+        return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    return cores > 1
+
+
+def parse_rows(root_s: str, todo: list[_Todo]) -> Rows:
+    """Read and parse these files (what the worker runs): (parsed document, ctime_ns)."""
+    from pathlib import Path
+
+    from docmgr.store.index.records import parse_file
+
+    base = root_s.rstrip("/") + "/"
+    return [
+        (parse_file(Path(base + rel), rel, mtime_ns=mtime_ns, size=size, control=control), ctime)
+        for rel, mtime_ns, size, ctime, control in todo
+    ]
+
+
+def parsed_batches(
+    root_s: str, batches: Iterable[list[_Todo]], parse_here: Parse, *, worker: bool
+) -> Generator[Rows, None, None]:
+    """Each batch parsed, in order: by a worker process when ``worker``, else (and from the
+    first batch the worker fails to deliver) by ``parse_here``."""
+    todo = list(batches)
+    proc = _start(root_s, todo) if worker and todo else None
+    try:
+        for batch in todo:
+            rows = _receive(proc) if proc is not None else None
+            if rows is None:
+                _stop(proc)
+                proc = None
+                rows = list(parse_here(batch))
+            yield rows
+    finally:
+        _stop(proc)
+
+
+def _start(root_s: str, todo: list[list[_Todo]]) -> Any:
+    """The worker process, already given every batch (None when it cannot start)."""
+    import subprocess
+    import threading
+
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-P", "-m", __name__],  # -P: not the cwd's modules
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    request = pickle.dumps((root_s, todo), protocol=pickle.HIGHEST_PROTOCOL)
+    # from a thread: the worker reads its stdin while this process reads its stdout
+    threading.Thread(target=_send, args=(proc.stdin, request), daemon=True).start()
+    return proc
+
+
+def _send(pipe: IO[bytes], request: bytes) -> None:
+    try:
+        with pipe:
+            pipe.write(request)
+    except OSError:  # the worker ended early: the builder sees no rows and parses here
+        pass
+
+
+def _receive(proc: Any) -> Rows | None:
+    """The next batch's rows from the worker (None: it ended or sent something else)."""
+    try:
+        head = proc.stdout.read(_LENGTH.size)
+        if len(head) != _LENGTH.size:
+            return None
+        (length,) = _LENGTH.unpack(head)
+        blob = proc.stdout.read(length)
+        if len(blob) != length:
+            return None
+        rows = pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - whatever went wrong, the builder parses here instead
+        return None
+    return rows if isinstance(rows, list) else None
+
+
+def _stop(proc: Any) -> None:
+    """End the worker (if any) and reap it."""
+    if proc is None:
+        return
+    proc.kill()
+    proc.stdout.close()
+    proc.wait()
+
+
+def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+    """The worker: parse each batch it was given, in order, and write its rows."""
+    root_s, todo = pickle.load(stdin)
+    for batch in todo:
+        blob = pickle.dumps(parse_rows(root_s, batch), protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.write(_LENGTH.pack(len(blob)))
+        stdout.write(blob)
+        stdout.flush()
+
+
+if __name__ == "__main__":
+    try:
+        _serve(sys.stdin.buffer, sys.stdout.buffer)
+    except (BrokenPipeError, EOFError, KeyboardInterrupt):
+        pass  # the builder ended (or was killed): nothing to do
