@@ -33,17 +33,19 @@ import contextlib
 import itertools
 import marshal
 import os
-import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from docmgr.store.index import fulltext
 from docmgr.store.index.freshness import RACY_WINDOW_NS, Snapshot
 from docmgr.store.index.hooks import notice, progress_for
 from docmgr.store.index.parse_worker import parsed_batches, use_worker
 from docmgr.store.index.schema import MMAP_BYTES, write_transaction
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
 
@@ -79,7 +81,6 @@ class Builder(Protocol):
     ) -> None: ...
 
 
-AUTOCHECKPOINT = 1000  # SQLite's default WAL auto-checkpoint (pages), restored after a build
 PARSE_BATCH = 200  # documents per parse batch (a worker's unit of work)
 CHUNK = 1000  # documents per commit: a few MB of parsed text, ~0.5 s of work each
 _CHUNK_ENV = "DOCMGR_INDEX_CHUNK"
@@ -163,21 +164,15 @@ def build(index: Builder) -> tuple[int, int] | None:
         del snap
         # the pages a build reads back would stay mapped (and count in its RSS) for nothing
         index.con.execute("PRAGMA mmap_size=0")
-        # one checkpoint at the end instead of one every 1,000 pages: the WAL grows to the
-        # size of what the build writes, and the build reads and writes fewer pages
-        index.con.execute("PRAGMA wal_autocheckpoint=0")
         try:
             _store_chunks(index, todo, removed)
         finally:
-            index.con.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT}")
             index.con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         todo.clear()
         with write_transaction(index.con):
             fulltext.settle(index.con, index.root_s)
             index.finish(head, controls, links)
             index.con.execute("DELETE FROM meta WHERE key='build'")
-        with contextlib.suppress(sqlite3.Error):  # a reader may hold it: then SQLite will
-            index.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # give the WAL back
         return parsed, len(removed)
 
 

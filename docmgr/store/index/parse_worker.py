@@ -7,12 +7,13 @@ overlap. The rows, and their order, are the same: only where the parse runs chan
 
 The worker is ``python -P -m docmgr.store.index.parse_worker``, a fresh interpreter, never a
 fork (a forked child would inherit the open SQLite connection, which SQLite forbids). It
-reads the batches from its stdin and writes each batch's parsed rows to its stdout as a
-length-prefixed pickle. A pipe holds little, so the worker runs at most a batch or two
-ahead of the store: memory stays flat. When the builder dies, the worker's next read or
-write fails and it ends too. Starting it costs about a tenth of a second, so small builds
-parse in-process; anything that goes wrong with the worker (it cannot start, it dies, it
-sends garbage) falls back to parsing here, from the first batch it did not deliver.
+reads the batches from its stdin (a pickle each, written by a thread) and writes each
+batch's parsed rows to its stdout as a length-prefixed pickle. A pipe holds little, so the
+worker runs at most a batch or two ahead of the store: memory stays flat. When the builder
+dies, the worker's next read or write fails and it ends too. Starting it costs about a
+tenth of a second, so small builds parse in-process; anything that goes wrong with the
+worker (it cannot start, it dies, it sends garbage) falls back to parsing here, from the
+first batch it did not deliver.
 
 ``DOCMGR_INDEX_WORKERS``: ``0`` never starts a worker, ``1`` always does (even for a small
 build: the tests use it); unset or anything else decides by size and cores.
@@ -83,7 +84,7 @@ def parsed_batches(
 
 
 def _start(root_s: str, todo: list[list[_Todo]]) -> Any:
-    """The worker process, already given every batch (None when it cannot start)."""
+    """The worker process, fed every batch by a thread (None when it cannot start)."""
     import subprocess
     import threading
 
@@ -96,16 +97,18 @@ def _start(root_s: str, todo: list[list[_Todo]]) -> Any:
         )
     except OSError:
         return None
-    request = pickle.dumps((root_s, todo), protocol=pickle.HIGHEST_PROTOCOL)
     # from a thread: the worker reads its stdin while this process reads its stdout
-    threading.Thread(target=_send, args=(proc.stdin, request), daemon=True).start()
+    threading.Thread(target=_send, args=(proc.stdin, root_s, todo), daemon=True).start()
     return proc
 
 
-def _send(pipe: IO[bytes], request: bytes) -> None:
+def _send(pipe: IO[bytes], root_s: str, todo: list[list[_Todo]]) -> None:
+    """The root, then each batch, one pickle each (the pipe paces this to the worker)."""
     try:
         with pipe:
-            pipe.write(request)
+            pickle.dump(root_s, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            for batch in todo:
+                pickle.dump(batch, pipe, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:  # the worker ended early: the builder sees no rows and parses here
         pass
 
@@ -137,8 +140,12 @@ def _stop(proc: Any) -> None:
 
 def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     """The worker: parse each batch it was given, in order, and write its rows."""
-    root_s, todo = pickle.load(stdin)
-    for batch in todo:
+    root_s = pickle.load(stdin)
+    while True:
+        try:
+            batch = pickle.load(stdin)
+        except EOFError:
+            return  # every batch done
         blob = pickle.dumps(parse_rows(root_s, batch), protocol=pickle.HIGHEST_PROTOCOL)
         stdout.write(_LENGTH.pack(len(blob)))
         stdout.write(blob)
