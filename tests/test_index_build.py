@@ -21,7 +21,7 @@ import pytest
 from conftest import age_tree
 
 from docmgr.store import index as index_store
-from docmgr.store.index import parse_worker, queries
+from docmgr.store.index import parse_worker, queries, rows
 from docmgr.store.workspace import Workspace
 
 CHUNK = 10
@@ -212,12 +212,10 @@ def test_the_worker_parses_every_batch_in_order(docs: Path) -> None:
         raise AssertionError("parsed here, not by the worker")
 
     got = list(parse_worker.parsed_batches(str(docs), iter(batches), never, worker=True))
-    assert [[doc.doc.rel for doc, _ctime in rows] for rows in got] == [
+    assert [[row.rel for row in rows] for rows in got] == [
         [rel for rel, *_ in batch] for batch in batches
     ]
-    assert [rows for rows in got] == [
-        parse_worker.parse_rows(str(docs), batch) for batch in batches
-    ]
+    assert got == [rows.rows_of(str(docs), batch) for batch in batches]
 
 
 def test_the_worker_is_used_for_big_builds_on_several_cores_only(

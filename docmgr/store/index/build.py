@@ -36,7 +36,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from docmgr.store.index import fulltext
 from docmgr.store.index.freshness import RACY_WINDOW_NS, Snapshot
@@ -46,6 +46,8 @@ from docmgr.store.index.schema import MMAP_BYTES, write_transaction
 
 if TYPE_CHECKING:
     import sqlite3
+
+    from docmgr.store.index.rows import Row
 
 _Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
 
@@ -65,9 +67,9 @@ class Builder(Protocol):
         Snapshot, list[_Todo], list[str], list[tuple[str, bool]], list[tuple[str, bool]]
     ]: ...
 
-    def parse(self, todo: list[_Todo]) -> Iterator[tuple[Any, int]]: ...
+    def parse(self, todo: list[_Todo]) -> Iterator[Row]: ...
 
-    def store_docs(self, parsed: Iterable[tuple[Any, int]], *, fresh: bool = False) -> None: ...
+    def store_docs(self, rows: Iterable[Row], *, fresh: bool = False) -> None: ...
 
     def drop_docs(self, rels: list[str]) -> None: ...
 

@@ -18,35 +18,14 @@ if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Collection, Container, Sequence
 
-    from docmgr.store.index.records import Parsed
 
-
-def store(con: sqlite3.Connection, items: Sequence[tuple[int, Parsed]]) -> None:
-    """Write the related-file rows and diary facts of parsed documents, each under its row
-    id (inside the refresh's transaction, after their ``docs`` rows)."""
-    from docmgr.formats.related import stored_target
-    from docmgr.store.index.records import SEP, related_base
-
-    related: list[tuple[int, str, str, str, str, str]] = []
-    diaries: list[tuple[int, str, str, int]] = []
-    for doc_id, item in items:
-        meta = item.doc.meta
-        if meta is None:
-            continue
-        related += [
-            (doc_id, r.path, r.note, related_base(r.path), *stored_target(r.path))
-            for r in meta.related_files
-        ]
-        facts = item.diary
-        if facts is not None:
-            diaries.append(
-                (
-                    doc_id,
-                    SEP.join(facts.duplicates),
-                    SEP.join(facts.pending),
-                    int(facts.mentions_commit),
-                )
-            )
+def store(
+    con: sqlite3.Connection,
+    related: Sequence[tuple[object, ...]],
+    diaries: Sequence[tuple[object, ...]],
+) -> None:
+    """Write the related-file rows and diary facts of parsed documents (``rows.Row``, each
+    under its row id; inside the refresh's transaction, after their ``docs`` rows)."""
     con.executemany(
         "INSERT INTO related_files(doc_id, raw, note, base, kind, target) VALUES(?,?,?,?,?,?)",
         related,

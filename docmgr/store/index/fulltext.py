@@ -18,7 +18,7 @@ Loaded only by a refresh that re-indexes something (never on the warm path).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from docmgr.store.index.schema import read_bodies
@@ -49,15 +49,8 @@ _INSERT = (
 )
 
 
-def row(
-    doc_id: int, title: str, body: str, topics: list[str], doc_type: str, ticket: str
-) -> tuple[int, str, str, str, str, str]:
-    """The full-text row of one parseable document, under its row id."""
-    return (doc_id, title, body, " ".join(topics), doc_type, ticket)
-
-
-def insert(con: sqlite3.Connection, rows: list[tuple[int, str, str, str, str, str]]) -> None:
-    """Index these rows (``row``), in order."""
+def insert(con: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> None:
+    """Index these rows, in order: (row id, *``rows.Row.text``), the content view's columns."""
     con.executemany(_INSERT, rows)
 
 

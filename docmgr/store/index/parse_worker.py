@@ -3,7 +3,8 @@
 A first build spends about half its time reading and parsing files (Python) and half in
 SQLite (inserting rows, tokenising bodies for full-text search). On a machine with more
 than one core, ``parsed_batches`` hands the parsing to a worker process, so the two halves
-overlap. The rows, and their order, are the same: only where the parse runs changes.
+overlap. The worker sends each file's rows (``rows.Row``: plain tuples, cheap to pickle),
+the same rows in the same order as a parse here: only where the parse runs changes.
 
 The worker is ``python -P -m docmgr.store.index.parse_worker``, a fresh interpreter, never a
 fork (a forked child would inherit the open SQLite connection, which SQLite forbids). It
@@ -26,14 +27,17 @@ import pickle
 import struct
 import sys
 from collections.abc import Callable, Generator, Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docmgr.store.index.rows import Row
 
 WORKERS_ENV = "DOCMGR_INDEX_WORKERS"
 PARALLEL_MIN = 2000  # files to parse: below this the worker's start-up is not repaid
 
 _Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
-Rows = list[tuple[Any, int]]  # (records.Parsed, ctime_ns) per file
-Parse = Callable[[list[_Todo]], Iterable[tuple[Any, int]]]
+Rows = list["Row"]  # one per file
+Parse = Callable[[list[_Todo]], Iterable["Row"]]
 _LENGTH = struct.Struct("<Q")
 
 
@@ -49,19 +53,6 @@ def use_worker(total: int) -> bool:
     except (AttributeError, OSError):  # not on Linux
         cores = os.cpu_count() or 1
     return cores > 1
-
-
-def parse_rows(root_s: str, todo: list[_Todo]) -> Rows:
-    """Read and parse these files (what the worker runs): (parsed document, ctime_ns)."""
-    from pathlib import Path
-
-    from docmgr.store.index.records import parse_file
-
-    base = root_s.rstrip("/") + "/"
-    return [
-        (parse_file(Path(base + rel), rel, mtime_ns=mtime_ns, size=size, control=control), ctime)
-        for rel, mtime_ns, size, ctime, control in todo
-    ]
 
 
 def parsed_batches(
@@ -140,13 +131,15 @@ def _stop(proc: Any) -> None:
 
 def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     """The worker: parse each batch it was given, in order, and write its rows."""
+    from docmgr.store.index.rows import rows_of
+
     root_s = pickle.load(stdin)
     while True:
         try:
             batch = pickle.load(stdin)
         except EOFError:
             return  # every batch done
-        blob = pickle.dumps(parse_rows(root_s, batch), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(rows_of(root_s, batch), protocol=pickle.HIGHEST_PROTOCOL)
         stdout.write(_LENGTH.pack(len(blob)))
         stdout.write(blob)
         stdout.flush()

@@ -29,13 +29,15 @@ from docmgr.store.index.freshness import (
     pieces,
 )
 from docmgr.store.index.hooks import progress_for
-from docmgr.store.index.records import Parsed, pack_meta, parent, parse_file, utc_key
+from docmgr.store.index.records import parent
 from docmgr.store.index.schema import write_transaction
 from docmgr.store.index.watch import Stamp, bump_stamp, live_stamp, rel_paths
 from docmgr.store.workspace import Workspace, leaves_root, stat_markdown
 
 if TYPE_CHECKING:
     import sqlite3
+
+    from docmgr.store.index.rows import Row
 
 
 STORE_BATCH = 200  # documents written per executemany (a few hundred KB of text)
@@ -493,24 +495,24 @@ class Index:
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         self.finish(self.store_snapshot(snap, started), controls)
 
-    def parse(self, todo: list[_Todo]) -> Iterator[tuple[Parsed, int]]:
-        """Read and parse these files, one at a time: (parsed document, ctime_ns), in order."""
+    def parse(self, todo: list[_Todo]) -> Iterator[Row]:
+        """Read and parse these files, one at a time, into their rows (in order)."""
+        from docmgr.store.index.rows import row_of  # only when files are parsed
+
         base = self.root_s.rstrip("/") + "/"
         for rel, mtime_ns, size, ctime_ns, control in todo:
-            path = Path(base + rel)
-            item = parse_file(path, rel, mtime_ns=mtime_ns, size=size, control=control)
-            yield item, ctime_ns
+            yield row_of(rel, Path(base + rel), mtime_ns, size, ctime_ns, control)
 
-    def store_docs(self, parsed: Iterable[tuple[Parsed, int]], *, fresh: bool = False) -> None:
-        """Store parsed documents (inside the caller's transaction), replacing their rows.
+    def store_docs(self, rows: Iterable[Row], *, fresh: bool = False) -> None:
+        """Store parsed documents' rows (inside the caller's transaction), replacing theirs.
 
         Rows are written ``STORE_BATCH`` documents at a time, one ``executemany`` per table.
         ``fresh``: the caller knows none of them has a row yet (a build that started on an
         empty table), so no row is looked up to be replaced.
         """
-        batch: list[tuple[Parsed, int]] = []
-        for entry in parsed:
-            batch.append(entry)
+        batch: list[Row] = []
+        for row in rows:
+            batch.append(row)
             if len(batch) >= STORE_BATCH:
                 self._store(batch, fresh)
                 batch = []
@@ -557,66 +559,37 @@ class Index:
             fulltext.forget(con)
         con.execute("DELETE FROM docs WHERE id=?", (doc_id,))
 
-    def _store(self, batch: list[tuple[Parsed, int]], fresh: bool) -> None:
+    def _store(self, batch: list[Row], fresh: bool) -> None:
         from docmgr.store.index import fulltext
 
         con = self.con
         if not fresh:
-            for item, _ctime in batch:
-                self._delete(item.doc.rel)
+            for row in batch:
+                self._delete(row.rel)
         # the ids AUTOINCREMENT would give, one by one (never reused: see fulltext)
         doc_id = con.execute(
             "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'docs'), 0),"
             " coalesce((SELECT max(id) FROM docs), 0))"
         ).fetchone()[0]
         docs: list[tuple[object, ...]] = []
-        topics: list[tuple[int, str, str]] = []
-        owners: list[tuple[int, str, str]] = []
+        topics: list[tuple[object, ...]] = []
+        owners: list[tuple[object, ...]] = []
         sources: list[tuple[int, str]] = []
-        facts: list[tuple[int, Parsed]] = []
-        texts: list[tuple[int, str, str, str, str, str]] = []
-        for item, ctime_ns in batch:
-            doc = item.doc
-            meta = doc.meta
+        related: list[tuple[object, ...]] = []
+        diaries: list[tuple[object, ...]] = []
+        texts: list[tuple[object, ...]] = []
+        for row in batch:
             doc_id += 1
-            rel = doc.rel
-            docs.append(
-                (
-                    doc_id,
-                    rel,
-                    parent(rel),
-                    rel.rsplit("/", 1)[-1],
-                    doc.mtime_ns,
-                    doc.size,
-                    ctime_ns,
-                    int(doc.is_control),
-                    int(meta is not None),
-                    doc.error,
-                    doc.error_line,
-                    doc.ticket,
-                    meta.ticket if meta else "",
-                    meta.title if meta else "",
-                    meta.status if meta else "",
-                    meta.doc_type if meta else "",
-                    meta.intent if meta else "",
-                    meta.summary if meta else "",
-                    utc_key(meta),
-                    item.tasks[0],
-                    item.tasks[1],
-                    item.diary_steps,
-                    pack_meta(meta) if meta else None,
-                )
-            )
-            if meta is None:
+            docs.append((doc_id, *row.doc))
+            if row.text is None:  # unparseable: no other row
                 continue
-            topics += [(doc_id, t.lower(), t) for t in meta.topics]
-            owners += [(doc_id, o.lower(), o) for o in meta.owners]
-            sources += [(doc_id, s) for s in meta.external_sources]
-            if meta.related_files or item.diary is not None:
-                facts.append((doc_id, item))
-            texts.append(
-                fulltext.row(doc_id, meta.title, item.body, meta.topics, meta.doc_type, doc.ticket)
-            )
+            topics += [(doc_id, *t) for t in row.topics]
+            owners += [(doc_id, *o) for o in row.owners]
+            sources += [(doc_id, s) for s in row.sources]
+            related += [(doc_id, *r) for r in row.related]
+            if row.diary is not None:
+                diaries.append((doc_id, *row.diary))
+            texts.append((doc_id, *row.text))
         con.executemany(
             "INSERT INTO docs(id, rel, dir, name, mtime_ns, size, ctime_ns, is_control, parse_ok,"
             " error, error_line, ticket, meta_ticket, title, status, doc_type, intent, summary,"
@@ -627,8 +600,8 @@ class Index:
         con.executemany("INSERT INTO doc_topics VALUES(?,?,?)", topics)
         con.executemany("INSERT INTO doc_owners VALUES(?,?,?)", owners)
         con.executemany("INSERT INTO doc_sources VALUES(?,?)", sources)
-        if facts:
+        if related or diaries:
             from docmgr.store.index import checks  # doctor's facts: loaded only when writing
 
-            checks.store(con, facts)
+            checks.store(con, related, diaries)
         fulltext.insert(con, texts)
