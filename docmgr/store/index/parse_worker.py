@@ -37,7 +37,7 @@ PARALLEL_MIN = 2000  # files to parse: below this the worker's start-up is not r
 
 _Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
 Rows = list["Row"]  # one per file
-Parse = Callable[[list[_Todo]], Iterable["Row"]]
+Parse = Callable[[list[_Todo]], Rows]
 _LENGTH = struct.Struct("<Q")
 
 
@@ -68,7 +68,7 @@ def parsed_batches(
             if rows is None:
                 _stop(proc)
                 proc = None
-                rows = list(parse_here(batch))
+                rows = parse_here(batch)
             yield rows
     finally:
         _stop(proc)

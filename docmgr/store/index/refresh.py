@@ -495,13 +495,11 @@ class Index:
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         self.finish(self.store_snapshot(snap, started), controls)
 
-    def parse(self, todo: list[_Todo]) -> Iterator[Row]:
-        """Read and parse these files, one at a time, into their rows (in order)."""
-        from docmgr.store.index.rows import row_of  # only when files are parsed
+    def parse(self, todo: list[_Todo]) -> list[Row]:
+        """Read and parse these files into their rows (in order)."""
+        from docmgr.store.index.rows import rows_of  # only when files are parsed
 
-        base = self.root_s.rstrip("/") + "/"
-        for rel, mtime_ns, size, ctime_ns, control in todo:
-            yield row_of(rel, Path(base + rel), mtime_ns, size, ctime_ns, control)
+        return rows_of(self.root_s, todo)
 
     def store_docs(self, rows: Iterable[Row], *, fresh: bool = False) -> None:
         """Store parsed documents' rows (inside the caller's transaction), replacing theirs.
