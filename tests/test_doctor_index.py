@@ -156,6 +156,42 @@ def test_every_rule_is_reported_alike_with_and_without_the_cache(
     }
 
 
+def test_forgetting_the_folder_memo_between_batches_changes_no_finding(
+    invoke: Invoke, every_rule: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """doctor forgets the folders it has seen once there are many (memory stays flat on big
+    workspaces); forgetting after every ticket gives the same report."""
+    from docmgr.reports import doctor
+    from docmgr.reports.doctor.rules import related
+
+    remembered = _report(invoke, every_rule, tmp_path)
+    monkeypatch.setattr(related, "_MEMO_LIMIT", 0)
+    monkeypatch.setattr(doctor, "_BATCH", 1)
+    forgetful = _report(invoke, every_rule, tmp_path)
+    assert forgetful == remembered
+    assert any(row["issue"] == "missing_related_file" for row in forgetful)
+
+
+def test_the_folder_memo_is_trimmed_past_its_limit(
+    every_rule: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docmgr.reports.doctor.rules import related
+    from docmgr.store.index.queries import RelatedEntry
+    from docmgr.store.workspace import Workspace
+
+    monkeypatch.setattr(related, "_MEMO_LIMIT", 3)
+    resolver = related.Resolver(Workspace.open(str(every_rule / "ttmp"), cwd=every_rule))
+    doc_dir = str(every_rule / "ttmp" / T / "design")
+    entries = [RelatedEntry(f"f{i}/x.txt", "why", "rel", f"f{i}/x.txt") for i in range(10)]
+    assert resolver.missing(entries, Path(doc_dir) / "01-plan.md", doc_dir) == [
+        raw for raw, *_ in entries
+    ]
+    assert len(resolver.exists_cache) > 3
+    resolver.trim()
+    assert len(resolver.exists_cache) <= 3 and len(resolver.down_cache) <= 3
+    assert resolver.missing(entries[:1], Path(doc_dir) / "01-plan.md", doc_dir) == ["f0/x.txt"]
+
+
 def test_stored_facts_agree_with_the_files(
     invoke: Invoke, every_rule: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

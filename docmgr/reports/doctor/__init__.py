@@ -159,11 +159,11 @@ def check(
     with index_store.open_index(ws, memory=index_store.cache_disabled(ws)) as index:
         folders = index.folders()
         index.trim()
-        rows = [
-            (rel, tid, ok)
-            for rel, tid, ok in queries.outline(index)
-            if scope.kept(rel, f"{root_s}/{rel}", ignore_dirs, ignore_globs)
-        ]
+        rows = queries.outline(index)
+        if ignore_dirs or ignore_globs:
+            rows = [
+                r for r in rows if scope.kept(r.rel, f"{root_s}/{r.rel}", ignore_dirs, ignore_globs)
+            ]
         groups = scope.group(rows)
         ref = ""
         if ticket and not all_tickets:
@@ -196,8 +196,9 @@ def check(
             report.add([vocabulary.no_vocabulary("")])
         now = ws.clock.now()
         resolver = related.Resolver(ws)
-        child = path_maker(index.root)
         for batch in _batches(groups):
+            child = path_maker(index.root)  # per batch: its folder memo stays small
+            resolver.trim()
             rels = [rel for group in batch for rel in group.rels]
             by_rel = {d.rel: d for d in queries.docs_at(index, rels, child)}
             facts = GroupFacts(

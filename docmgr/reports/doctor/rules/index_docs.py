@@ -21,14 +21,14 @@ def missing_index(
     with a ticket ``ref`` only folders named for it are reported.
     """
     with_index = set(index_dirs)
-    children: dict[str, set[str]] = {}
+    scaffolded: set[str] = set()  # folders holding a scaffold sub-folder
     for folder in dirs:
-        if folder:
-            parent, _, name = folder.rpartition("/")
-            children.setdefault(parent, set()).add(name)
+        parent, _, name = folder.rpartition("/")
+        if parent and name in SCAFFOLD_DIRS:
+            scaffolded.add(parent)
     out: list[Finding] = []
-    for folder in sorted(children):
-        if not folder or folder in with_index or not (children[folder] & SCAFFOLD_DIRS):
+    for folder in sorted(scaffolded):
+        if folder in with_index:
             continue
         if any(folder.startswith(ix + "/") for ix in with_index if ix):
             continue

@@ -11,6 +11,8 @@ from docmgr.store import related_paths
 from docmgr.store.index.queries import RelatedEntry
 from docmgr.store.workspace import Workspace
 
+_MEMO_LIMIT = 32_768  # folders remembered at most; past it the memo starts afresh
+
 
 class Resolver:
     """Existence of RelatedFiles entries, from the targets the index stored.
@@ -40,6 +42,17 @@ class Resolver:
         self.prefixes = [base.rstrip("/") for base in self.fenced_bases]  # "" for "/"
         self.repo_prefix = self.repo.rstrip("/") + "/"
         self.anchor_bases = {"repo": self.repo, "docs": self.docs, "abs": "/"}
+
+    def trim(self) -> None:
+        """Forget the folders seen once there are more than ``_MEMO_LIMIT`` of them.
+
+        Called between batches of tickets: the memo only saves stats, and a workspace's
+        related paths can name hundreds of thousands of folders, so memory stays flat.
+        """
+        if len(self.exists_cache) > _MEMO_LIMIT:
+            self.exists_cache.clear()
+        if len(self.down_cache) > _MEMO_LIMIT:
+            self.down_cache.clear()
 
     def _folder_exists(self, path: str) -> bool:
         """Cached: folders are few, while related file paths can be hundreds of thousands.
