@@ -21,7 +21,7 @@ import pytest
 from conftest import age_tree
 
 from docmgr.store import index as index_store
-from docmgr.store.index import parse_worker, queries, rows
+from docmgr.store.index import build, parse_worker, queries, rows, schema
 from docmgr.store.workspace import Workspace
 
 CHUNK = 10
@@ -307,3 +307,50 @@ def test_a_reader_waits_for_a_build_under_way_then_answers_in_full(
     out, err = reader.communicate(timeout=120)
     assert reader.returncode == 0, err
     assert len(json.loads(out)) == 15 * 2  # every design doc, none missing
+
+
+def _page_size(cache: Path) -> int:
+    con = sqlite3.connect(_db(cache))
+    try:
+        return int(con.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_a_new_cache_is_made_of_big_pages_and_an_old_one_keeps_its_own(
+    docs: Path, tmp_path: Path
+) -> None:
+    new, old = tmp_path / "new-cache", tmp_path / "old-cache"
+    assert _parsed(_run(docs, new, "index", "refresh", "--output", "json")) == 60
+    assert _page_size(new) == schema.PAGE_BYTES != 4096
+
+    # a cache made by an earlier docmgr, in SQLite's default 4 KiB pages
+    assert _parsed(_run(docs, old, "index", "refresh", "--output", "json")) == 60
+    con = sqlite3.connect(_db(old))
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.execute("PRAGMA page_size=4096")
+    con.execute("VACUUM")
+    con.close()
+    assert _page_size(old) == 4096
+    (docs / "2026/02/01/BLD-3--build-3/design-doc/01-alpha.md").write_text(
+        DOC.format(title="Gamma 3", ticket="BLD-3", word="gamma", doc_type="design-doc")
+    )
+    found = _run(docs, old, "search", "--query", "gamma", "--output", "json")
+    assert found.returncode == 0, found
+    assert [hit["title"] for hit in json.loads(found.stdout)] == ["Gamma 3"]
+    assert _page_size(old) == 4096
+
+
+def test_a_build_gives_back_its_bigger_page_cache(docs: Path, tmp_path: Path) -> None:
+    ws = Workspace.open(
+        str(docs),
+        cwd=docs.parent,
+        env={**os.environ, "DOCMGR_CONFIG": "", "DOCMGR_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    fresh = schema.connect(None)
+    default = fresh.execute("PRAGMA cache_size").fetchone()[0]
+    fresh.close()
+    assert default != -build.BUILD_CACHE_KIB
+    with index_store.open_index(ws) as index:  # the first build, in this process
+        assert len(queries.all_docs(index)) == 60
+        assert index.con.execute("PRAGMA cache_size").fetchone()[0] == default

@@ -85,6 +85,9 @@ class Builder(Protocol):
 
 PARSE_BATCH = 200  # documents per parse batch (a worker's unit of work)
 CHUNK = 1000  # documents per commit: a few MB of parsed text, ~0.5 s of work each
+# SQLite's page cache while chunks are stored (its default is 2 MB): the full-text segments a
+# big build writes and merges are read back from it instead of the file
+BUILD_CACHE_KIB = 16 << 10
 _CHUNK_ENV = "DOCMGR_INDEX_CHUNK"
 _FAULT_ENV = "DOCMGR_FAULT_INJECT"
 _FAULT_POINT = "index-build-after-chunk:"
@@ -166,9 +169,12 @@ def build(index: Builder) -> tuple[int, int] | None:
         del snap
         # the pages a build reads back would stay mapped (and count in its RSS) for nothing
         index.con.execute("PRAGMA mmap_size=0")
+        (cache_pages,) = index.con.execute("PRAGMA cache_size").fetchone()
+        index.con.execute(f"PRAGMA cache_size=-{BUILD_CACHE_KIB}")
         try:
             _store_chunks(index, todo, removed)
         finally:
+            index.con.execute(f"PRAGMA cache_size={cache_pages}")
             index.con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         todo.clear()
         with write_transaction(index.con):

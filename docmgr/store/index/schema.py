@@ -37,6 +37,13 @@ BUSY_TIMEOUT_S = 15.0  # how long to wait for another process's refresh before f
 MMAP_BYTES = 64 << 20
 
 
+# A new cache is laid out in 16 KiB pages (SQLite's default is 4 KiB): a first build of
+# 20,000 tickets writes and reads back a quarter as many pages (with build.BUILD_CACHE_KIB,
+# about a quarter less system time); warm reads measured the same. SQLite fixes the size
+# when the first table is made, so an existing cache keeps the size it was made with.
+PAGE_BYTES = 16 << 10
+
+
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB);
 -- the freshness snapshot in pieces (freshness.pieces), its header in meta 'snapshot'
@@ -178,6 +185,7 @@ def connect(path: Path | None) -> sqlite3.Connection:
     )
     con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     if path is not None:
+        con.execute(f"PRAGMA page_size={PAGE_BYTES}")  # before WAL: a no-op once made
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
         # read pages through a memory map: a warm ticket list of 2,000 tickets read ~5,500
