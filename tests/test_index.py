@@ -91,6 +91,16 @@ def test_no_change_refresh_parses_nothing(ws_root: Path) -> None:
         assert index.last_refresh.parsed == 0 and not index.last_refresh.full
 
 
+def test_reading_through_stops_mapping_the_file_and_still_answers(ws_root: Path) -> None:
+    ws = _ws(ws_root)
+    before = sorted(map(_key, load_docs(ws)))
+    with index_store.open_index(ws) as index:
+        assert index.con.execute("PRAGMA mmap_size").fetchone()[0] > 0
+        index.read_through()  # what doctor --all does before reading every row
+        assert index.con.execute("PRAGMA mmap_size").fetchone()[0] == 0
+        assert sorted(map(_key, queries.all_docs(index))) == before
+
+
 def test_edit_is_seen_and_only_that_file_is_parsed(ws_root: Path) -> None:
     ws = _ws(ws_root)
     load_docs(ws)

@@ -159,6 +159,7 @@ def check(
     with index_store.open_index(ws, memory=index_store.cache_disabled(ws)) as index:
         folders = index.folders()
         index.trim()
+        index.read_through()
         rows = queries.outline(index)
         if ignore_dirs or ignore_globs:
             rows = [

@@ -150,6 +150,14 @@ class Index:
         """Free the in-memory copy of the snapshot (single-pass verbs on huge workspaces)."""
         self._flat = None
 
+    def read_through(self) -> None:
+        """Stop mapping the file: each page read from here on is read, not kept mapped.
+
+        For a verb that reads the whole index once (``doctor --all``): pages read through the
+        memory map count in the process's RSS, up to ``MMAP_BYTES`` of them.
+        """
+        self.con.execute("PRAGMA mmap_size=0")
+
     def folders(self) -> list[str]:
         """Every folder the walk visited (rel paths; '' is the root)."""
         flat = self._flat if self._flat is not None else self._flat_row()
