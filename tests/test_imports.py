@@ -92,6 +92,7 @@ _WARM_SEARCH = _WARM_COMMON | {
     "docmgr.formats.delimiters",  # the shown documents' bodies, for their snippets
     "docmgr.cli.search",
     "docmgr.reports.search",
+    "docmgr.reports.snippet",  # cuts the hits' snippets
     "docmgr.seams.dates",
     "docmgr.seams.paths",  # the ticket resolver (search --ticket takes forgiving references)
     "docmgr.store.lookup",

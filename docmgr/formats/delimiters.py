@@ -35,3 +35,29 @@ def split(text: str) -> Split | None:
             break
         pos = nl + 1
     return None
+
+
+def body_offset(data: bytes) -> int | None:
+    """Where the body starts in a file's UTF-8 bytes (``split``'s ``body_start``, in bytes).
+
+    For readers that want the body undecoded (search snippets). Each candidate line is
+    decoded on its own for the test, so it means what it means to ``split``.
+    """
+    first_nl = data.find(b"\n")
+    if first_nl < 0 or _line(data[:first_nl]) != "---":
+        return None
+    pos = first_nl + 1
+    length = len(data)
+    while pos < length:
+        nl = data.find(b"\n", pos)
+        line_end = length if nl < 0 else nl
+        if _line(data[pos:line_end]) == "---":
+            return length if nl < 0 else nl + 1
+        if nl < 0:
+            break
+        pos = nl + 1
+    return None
+
+
+def _line(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace").strip()

@@ -29,9 +29,6 @@ _TOKEN = re.compile(r'(?:^|(?<=\s))"[^"]*(?:"|$)|\S+')
 _OPERATORS = {"OR", "NOT", "AND"}
 
 
-SNIPPET_BYTES = 100
-
-
 class Query(NamedTuple):
     """Everything ``search`` can filter on (all optional, AND-combined)."""
 
@@ -148,14 +145,6 @@ def _utc(at: datetime) -> str:
     return sort_key(at)
 
 
-def _head(body: str) -> str:
-    text = body.lstrip("\r\n")
-    raw = text.encode("utf-8")
-    if len(raw) <= SNIPPET_BYTES:
-        return text
-    return raw[:SNIPPET_BYTES].decode("utf-8", errors="ignore") + "..."
-
-
 @index_store.recovering
 def search(ws: Workspace, query: Query, *, use_cache: bool = True) -> Results:
     """Run a search over the (refreshed) index; results carry ticket, title, path and a snippet.
@@ -243,9 +232,11 @@ def _run(ws: Workspace, index: Index, query: Query, order: str) -> Results:
     if query.limit > 0:
         rows = rows[: query.limit]
     ids = [r.id for r in rows]
+    from docmgr.reports import snippet  # what the hits show: only when there are some
+
+    terms = snippet.patterns(match)
     snippets = {
-        doc_id: snip.strip() if snip.strip() else _head(body)
-        for doc_id, (snip, body) in queries.snippets(index, ids, match).items()
+        doc_id: snippet.of(body, terms) for doc_id, body in queries.body_bytes(index, ids).items()
     }
     topics = queries.topics_of(index, ids)
     hits = [

@@ -2,11 +2,12 @@
 bulk-load policy.
 
 The table stores no text (its content is a view over the files, see ``schema``): a search
-reads the few bodies it shows (``queries.snippets``). Without the old text a row cannot be
-deleted, so a replaced or removed document's row stays behind as a tombstone. It is never
-found: document ids are never reused (AUTOINCREMENT) and every query joins ``docs``. It
-still counts in bm25's statistics, so once tombstones pile up (``settle``) the table is
-rebuilt from the live documents' files, and ranking is again exactly that of a fresh build.
+reads the few bodies it shows from their files (``queries.body_bytes``). Without the old
+text a row cannot be deleted, so a replaced or removed document's row stays behind as a
+tombstone. It is never found: document ids are never reused (AUTOINCREMENT) and every query
+joins ``docs``. It still counts in bm25's statistics, so once tombstones pile up
+(``settle``) the table is rebuilt from the live documents' files, and ranking is again
+exactly that of a fresh build.
 
 SQLite 3.43's ``contentless_delete=1`` was measured and not used: it hides deleted rows
 from matching, but bm25's statistics keep counting them (scores after 30 replacements were

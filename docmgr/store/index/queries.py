@@ -15,9 +15,16 @@ from typing import Any, NamedTuple
 from docmgr.errors import IndexDamaged, InvalidFullTextQuery
 from docmgr.model import Doc
 from docmgr.store.index.freshness import RACY_WINDOW_NS, file_stamp
-from docmgr.store.index.records import SEP, DiaryFacts, body_from_file, path_maker, unpack_meta
+from docmgr.store.index.records import (
+    SEP,
+    DiaryFacts,
+    body_bytes_from_file,
+    body_from_file,
+    path_maker,
+    unpack_meta,
+)
 from docmgr.store.index.refresh import Index
-from docmgr.store.index.schema import FTS_COLUMNS, cache_path, connect_readonly, read_bodies
+from docmgr.store.index.schema import FTS_COLUMNS, cache_path, connect_readonly
 from docmgr.store.workspace import Workspace
 
 _CHUNK = 500  # ids per "IN (...)" (SQLite's bound-parameter limit is far above)
@@ -494,41 +501,21 @@ def _valid_match(expression: str) -> bool:
     return True
 
 
-def snippets(index: Index, ids: Sequence[int], match: str) -> dict[int, tuple[str, str]]:
-    """(FTS5 snippet of the body around the match, the body when the snippet is empty) per
-    document row id.
+def body_bytes(index: Index, ids: Sequence[int]) -> dict[int, bytes]:
+    """The bodies of the parseable documents among ``ids``, read from their files, undecoded.
 
-    Without ``match`` every snippet is ''. The snippet is the full-text table's own
-    ``snippet()``, whose content view reads each shown document's body from its file
-    (``schema.read_bodies``): one read and one tokenisation per shown document. A body is
-    read again only for a document whose snippet is empty (the caller shows its head).
+    The index keeps no copy of the text (its full-text table is contentless); a file that
+    can no longer be read gives b''.
     """
-    if not ids:
-        return {}
-    found: dict[int, str] = {}
-    if match:
-        read_bodies(index.con, index.root_s)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start : start + _CHUNK])
-            found.update(
-                index.con.execute(
-                    "SELECT rowid, snippet(docs_fts, 1, '', '', '...', 24) FROM docs_fts"
-                    f" WHERE docs_fts MATCH ? AND rowid IN ({','.join('?' * len(chunk))})",
-                    (match, *chunk),
-                )
-            )
-    out: dict[int, tuple[str, str]] = {}
-    blank = [i for i in ids if not match or (i in found and not (found[i] or "").strip())]
+    out: dict[int, bytes] = {}
     prefix = index.root_s + "/"
-    for start in range(0, len(blank), _CHUNK):
-        chunk = blank[start : start + _CHUNK]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
         for doc_id, rel in index.con.execute(
             f"SELECT id, rel FROM docs WHERE parse_ok = 1 AND id IN ({','.join('?' * len(chunk))})",
             chunk,
         ):
-            out[doc_id] = (found.get(doc_id) or "", body_from_file(prefix + rel) or "")
-    for doc_id, snip in found.items():
-        out.setdefault(doc_id, (snip or "", ""))
+            out[doc_id] = body_bytes_from_file(prefix + rel) or b""
     return out
 
 

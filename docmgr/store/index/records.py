@@ -92,6 +92,19 @@ def body_from_file(path: str) -> str | None:
     return text[parts.body_start :] if parts is not None else None
 
 
+def body_bytes_from_file(path: str) -> bytes | None:
+    """``body_from_file`` undecoded: the file's bytes after its front matter."""
+    from docmgr.formats.delimiters import body_offset
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    start = body_offset(data)
+    return data[start:] if start is not None else None
+
+
 def _plain(value: Any) -> Any:
     """Make a YAML value marshal-safe (explicit tags may yield dates or other objects)."""
     if value is None or isinstance(value, (str, int, float, bool)):

@@ -102,8 +102,8 @@ FTS_COLUMNS = "title, body, topics, doc_type, ticket_id"
 
 # The full-text table keeps no copy of the text: its content is the view below, whose body
 # column reads each document's file (``doc_body``, registered by ``read_bodies``). FTS5 asks
-# for content only to cut a snippet or to rebuild, never to match or rank, so a search
-# reads the few bodies it shows, and tokenises each once. A replaced document's row stays
+# for content only to rebuild, never to match or rank (a search cuts its snippets from the
+# files itself: ``reports.snippet``). A replaced document's row stays
 # behind as a tombstone (see fulltext.py); the view lists only live, parseable documents.
 _FTS = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5({FTS_COLUMNS},"
@@ -126,7 +126,7 @@ SELECT d.id AS id, d.title AS title, {BODY_FUNCTION}(d.rel) AS body,
 def read_bodies(con: sqlite3.Connection, root_s: str) -> None:
     """Let this connection read the full-text table's content (the bodies, from the files).
 
-    Needed before ``snippet()`` or a rebuild; matching and ranking never call it.
+    Needed before a rebuild (or FTS5's own ``snippet()``); matching and ranking never call it.
     """
     from docmgr.store.index.records import body_from_file
 

@@ -1,0 +1,105 @@
+"""What a search hit shows: the body around the query's words, cut between words."""
+
+from __future__ import annotations
+
+from docmgr.reports import snippet
+from docmgr.reports.search import fts_expression
+
+
+def _show(body: str, query: str) -> str:
+    match, _literals = fts_expression(query)
+    return snippet.of(body.encode(), snippet.patterns(match))
+
+
+def _cut(body: str, expression: str) -> str:
+    return snippet.cut(body.encode(), snippet.patterns(expression))
+
+
+def _words(count: int, stem: str) -> str:
+    return " ".join(f"{stem}{n}" for n in range(count))
+
+
+def test_a_word_is_found_whole_and_in_either_case() -> None:
+    body = "The longest run.\nIt took Long enough.\n"
+    assert _show(body, "long") == body.strip()
+    assert _cut(body, '"long"') != ""
+    assert _cut("the longest run", '"long"') == ""
+    assert _cut("the longest run", '"long"*') == "the longest run"
+
+
+def test_the_window_is_about_100_bytes_either_side_and_never_cuts_a_word() -> None:
+    body = f"{_words(40, 'head')} needle {_words(40, 'tail')}\n"
+    shown = _show(body, "needle")
+    assert shown.startswith("...head") and shown.endswith("...")
+    before, after = shown[3:-3].split(" needle ")
+    assert 90 <= len(before) <= 100 and 90 <= len(after) <= 100
+    assert set(before.split()) <= set(_words(40, "head").split())
+    assert set(after.split()) <= set(_words(40, "tail").split())
+
+
+def test_the_window_with_the_most_different_words_wins() -> None:
+    body = f"alpha {_words(80, 'x')} beta {_words(80, 'y')} alpha beta {_words(80, 'z')}"
+    shown = _show(body, "alpha beta")
+    assert "alpha beta" in shown and "x0 " not in shown
+    first_alpha = _show(f"alpha {_words(80, 'x')} alpha", "alpha")
+    assert first_alpha.startswith("alpha x0")  # the earliest of equals
+
+
+def test_phrases_and_punctuated_words_match_across_separators_only() -> None:
+    assert "cache-miss" in _show(f"{_words(30, 'w')} a cache-miss here", '"cache miss"')
+    assert _show(f"{_words(30, 'w')} cache hit miss", '"cache miss"').startswith("w0")
+    assert "api.go" in _show(f"{_words(30, 'w')} see api.go now", "api.go")
+
+
+def test_non_ascii_neighbours_decide_by_the_character() -> None:
+    assert _cut("a naïve plan", '"ve"') == ""
+    assert _cut("éte", '"te"') == ""
+    shown = _cut("ein Plan—longer—als gedacht", '"longer"')
+    assert shown == "ein Plan—longer—als gedacht"
+
+
+def test_multibyte_text_is_never_cut_inside_a_character() -> None:
+    body = "語" * 200 + " target " + "🙂" * 200
+    shown = _show(body, "target")
+    assert "target" in shown and "\ufffd" not in shown
+    assert shown.startswith("...") and shown.endswith("...")
+
+
+def test_without_the_words_in_the_body_the_head_is_shown() -> None:
+    body = "\n" + "x" * 150
+    assert _show(body, "elsewhere") == "x" * 100 + "..."
+    assert _show("\nshort body\n", "elsewhere") == "short body\n"
+    assert _show("", "anything") == ""
+
+
+def test_an_experts_expression_gives_its_words() -> None:
+    found = snippet.patterns('title:foo OR {body}: "bar baz" AND qux* NOT NEAR(a b)')
+    body = "x foo y bar, baz z quxes w"
+    assert {m.group().decode() for p in found for m in p.finditer(body.encode())} >= {
+        "foo",
+        "bar, baz",
+        "quxes",
+    }
+
+
+def test_newlines_stay() -> None:
+    body = "first line\nneedle on the second\nthird\n"
+    assert _show(body, "needle") == body.strip()
+
+
+def test_the_body_starts_where_the_front_matter_ends() -> None:
+    from docmgr.formats.delimiters import body_offset, split
+
+    for text in (
+        "---\nTitle: x\n---\nbody\n",
+        "---\r\nTitle: x\r\n---\r\nbody\r\n",
+        "---  \nTitle: é\n --- \nbody",
+        "---\nTitle: x\n---",
+        "---\nTitle: x\n---\u00a0\nbody\n",  # what str.strip() calls whitespace
+        "no front matter\n---\n",
+        "---\nunclosed\n",
+    ):
+        parts = split(text)
+        data = text.encode()
+        want = None if parts is None else len(text[: parts.body_start].encode())
+        assert body_offset(data) == want, text
