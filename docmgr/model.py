@@ -7,9 +7,10 @@ import re
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from docmgr.slotted import Slotted
+from docmgr.tuples import NamedTuple
 
 
 class RelatedFile(NamedTuple):

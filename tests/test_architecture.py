@@ -23,6 +23,7 @@ LAYERS = {
     "model": 0,
     "errors": 0,
     "slotted": 0,  # the records' equality and repr, under model and errors
+    "tuples": 0,  # NamedTuple without its start-up cost, under model and everything else
     "__init__": 0,  # docmgr/__init__.py: the version, nothing else
     "seams": 1,
     "formats": 2,
@@ -35,7 +36,8 @@ LAYERS = {
 }
 
 
-BOTTOM = {"model", "errors", "slotted", "__init__"}  # one layer for the purpose of "same layer"
+# one layer for the purpose of "same layer"
+BOTTOM = {"model", "errors", "slotted", "tuples", "__init__"}
 
 
 def _module_name(path: Path) -> str:

@@ -70,6 +70,7 @@ _WARM_COMMON = {
     "docmgr.errors",
     "docmgr.model",
     "docmgr.slotted",  # the records' equality and repr (model, errors: no dataclasses)
+    "docmgr.tuples",  # NamedTuple classes made without compiling anything
     "docmgr.reports",
     "docmgr.seams",
     "docmgr.seams.clock",

@@ -8,9 +8,11 @@ data, its schema (``--print-template-schema``) and the rendering share one defin
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import click
+
+from docmgr.tuples import NamedTuple
 
 F = TypeVar("F", bound=Callable[..., Any])
 Row = dict[str, Any]

@@ -5,9 +5,10 @@ that Go users script with (``--fields``, ``--filter``, ``--sort-by``, ``--select
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from docmgr.errors import TemplateError, UsageProblem
+from docmgr.tuples import NamedTuple
 
 FORMATS = ("table", "json", "yaml", "csv", "tsv", "markdown")
 

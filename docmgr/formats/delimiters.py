@@ -3,7 +3,7 @@ the YAML between them (what snippets, templates and the diary grammar need)."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from docmgr.tuples import NamedTuple
 
 
 class Split(NamedTuple):

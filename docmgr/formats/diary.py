@@ -6,11 +6,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats.delimiters import split
 from docmgr.model import CommitRef, DiaryStep
+from docmgr.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from docmgr.seams.gitlink import Commit

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from docmgr.errors import FrontMatterError
 from docmgr.formats.delimiters import Split as Split  # re-exported: callers read documents here
@@ -20,6 +20,7 @@ from docmgr.formats.yaml_scalar import needs_quoting as needs_quoting
 from docmgr.formats.yaml_scalar import scalar as scalar
 from docmgr.model import DocMeta, RelatedFile
 from docmgr.seams.clock import format_rfc3339, parse_last_updated
+from docmgr.tuples import NamedTuple
 
 FIELD_ORDER = (
     "Title",

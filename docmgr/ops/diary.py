@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from docmgr.errors import DocmgrError, GitLinkError, Param, UsageProblem
 from docmgr.formats import diary as diary_format
@@ -14,6 +14,7 @@ from docmgr.seams import paths
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
 from docmgr.store import lookup
 from docmgr.store.diaries import commit_urls, diaries_in, open_repo, ticket_dir_of
+from docmgr.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from docmgr.seams.gitlink import Commit, Repository

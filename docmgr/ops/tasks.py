@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats import tasks as tasks_format
@@ -12,6 +12,7 @@ from docmgr.model import Task
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
 from docmgr.seams.paths import Purpose, confine
 from docmgr.store import lookup
+from docmgr.tuples import NamedTuple
 
 _PASS_ID = ("pass ", Param("id", "<id|position>"))
 

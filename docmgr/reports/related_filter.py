@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import posixpath
 from pathlib import Path
-from typing import NamedTuple
 
 from docmgr.formats import related as related_format
 from docmgr.store import related_paths
 from docmgr.store.index import Index, queries
 from docmgr.store.workspace import Workspace
+from docmgr.tuples import NamedTuple
 
 
 class Target(NamedTuple):

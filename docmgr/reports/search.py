@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from docmgr.errors import Param, UsageProblem
 from docmgr.store import index as index_store
 from docmgr.store import lookup
 from docmgr.store.index import Index, queries, sort_key
 from docmgr.store.workspace import Workspace
+from docmgr.tuples import NamedTuple
 
 ORDERS = ("path", "last_updated", "rank")
 

@@ -10,9 +10,10 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from docmgr.errors import GitLinkError, Param
+from docmgr.tuples import NamedTuple
 
 _NOT_A_REPO_HINT = (
     "run it inside a git repository, pass ",

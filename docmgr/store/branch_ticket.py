@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from docmgr.errors import GitLinkError, Param, TicketAmbiguous
 from docmgr.model import Ticket
 from docmgr.store.diaries import open_repo
 from docmgr.store.index import load_docs
 from docmgr.store.lookup import tickets_from_docs
+from docmgr.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from docmgr.store.workspace import Workspace

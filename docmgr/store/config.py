@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from docmgr.errors import ConfigError
+from docmgr.tuples import NamedTuple
 
 CONFIG_NAME = ".ttmp.yaml"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import NamedTuple
+
+from docmgr.tuples import NamedTuple
 
 IGNORE_FILE = ".docmgrignore"
 

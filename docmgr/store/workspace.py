@@ -6,13 +6,14 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from docmgr.errors import FrontMatterError, RootNotFound, RootRefused
 from docmgr.model import CONTROL_NAMES, JOURNAL_DIR, Doc
 from docmgr.seams.clock import Clock, SystemClock
 from docmgr.store import config as configmod
 from docmgr.store.ignore import IGNORE_FILE, Matcher
+from docmgr.tuples import NamedTuple
 
 ROOT_SCAN_LIMIT = 5000
 """How many folder entries the docs-root sanity check looks at before it gives up on finding

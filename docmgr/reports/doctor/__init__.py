@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
 
 from docmgr.errors import DocmgrError
 from docmgr.model import Doc, Finding, Severity
@@ -37,6 +36,7 @@ from docmgr.store.index import queries
 from docmgr.store.index.records import DiaryFacts, is_diary, path_maker
 from docmgr.store.vocabulary import Vocabulary
 from docmgr.store.workspace import Workspace, parse_doc
+from docmgr.tuples import NamedTuple
 
 __all__ = ["Finding", "Report", "Severity", "check", "check_doc"]
 

@@ -17,7 +17,8 @@ import os
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import NamedTuple
+
+from docmgr.tuples import NamedTuple
 
 RACY = -1  # a stat we do not trust (see mark_racy)
 

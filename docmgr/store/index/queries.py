@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from docmgr.errors import IndexDamaged, InvalidFullTextQuery
 from docmgr.model import Doc
@@ -26,6 +26,7 @@ from docmgr.store.index.records import (
 from docmgr.store.index.refresh import Index
 from docmgr.store.index.schema import FTS_COLUMNS, cache_path, connect_readonly
 from docmgr.store.workspace import Workspace
+from docmgr.tuples import NamedTuple
 
 _CHUNK = 500  # ids per "IN (...)" (SQLite's bound-parameter limit is far above)
 

@@ -9,11 +9,12 @@ import marshal
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from docmgr.model import Doc, DocMeta, RelatedFile
 from docmgr.seams.clock import utc_minute
 from docmgr.store.workspace import read_doc
+from docmgr.tuples import NamedTuple
 
 SEP = "\n"  # between the step labels of a diary_facts column (labels never hold one)
 

@@ -9,7 +9,6 @@ cheap to pickle, rather than the parsed objects. Loaded only when files are pars
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
 
 from docmgr.formats.related import stored_target
 from docmgr.store.index.records import (
@@ -20,6 +19,7 @@ from docmgr.store.index.records import (
     related_base,
     utc_key,
 )
+from docmgr.tuples import NamedTuple
 
 _Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
 

@@ -23,9 +23,9 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from docmgr.errors import WatcherRunning
+from docmgr.tuples import NamedTuple
 
 HEARTBEAT_S = 5.0  # the watcher touches the stamp at least this often
 STALE_S = 3 * HEARTBEAT_S  # a stamp older than this is a dead (or frozen) watcher's
