@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docmgr.slotted import Slotted
 from docmgr.tuples import NamedTuple
+
+if TYPE_CHECKING:  # in annotations only: pathlib (and urllib.parse, ipaddress) cost --help ~3 ms
+    from pathlib import Path
 
 
 class RelatedFile(NamedTuple):

@@ -678,10 +678,10 @@ def no_cache_option(func: Any) -> Any:
 
 
 def date_value(ws: Any, value: str, flag: str) -> Any:
-    from docmgr.seams import dates
-
     if not value:
         return None
+    from docmgr.seams import dates  # only when a date was given
+
     try:
         return dates.parse(value, ws.clock.now())
     except ValueError as exc:

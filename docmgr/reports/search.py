@@ -16,7 +16,6 @@ from typing import Any
 
 from docmgr.errors import Param, UsageProblem
 from docmgr.store import index as index_store
-from docmgr.store import lookup
 from docmgr.store.index import Index, queries, sort_key
 from docmgr.store.workspace import Workspace
 from docmgr.tuples import NamedTuple
@@ -184,6 +183,8 @@ def search(ws: Workspace, query: Query, *, use_cache: bool = True) -> Results:
         index = index_store.open_index(ws, memory=True)
     with index:
         if query.ticket:  # a forgiving reference; the filter takes the ticket's exact id
+            from docmgr.store import lookup  # the resolver and its path rules: only here
+
             found = lookup.resolve_ticket(ws, query.ticket, docs=queries.ticket_index_docs(index))
             query = query._replace(ticket=found.id)
         return _run(ws, index, query, order)
