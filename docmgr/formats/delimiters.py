@@ -60,4 +60,6 @@ def body_offset(data: bytes) -> int | None:
 
 
 def _line(raw: bytes) -> str:
+    if b"---" not in raw:  # cannot strip to "---": not worth decoding
+        return ""
     return raw.decode("utf-8", "replace").strip()
