@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from docmgr.store.index import fulltext
-from docmgr.store.index.freshness import RACY_WINDOW_NS, Snapshot
+from docmgr.store.index.freshness import RACY_WINDOW_NS, Snapshot, Todo
 from docmgr.store.index.hooks import notice, progress_for
 from docmgr.store.index.parse_worker import parsed_batches, use_worker
 from docmgr.store.index.schema import MMAP_BYTES, write_transaction
@@ -48,8 +48,6 @@ if TYPE_CHECKING:
     import sqlite3
 
     from docmgr.store.index.rows import Row
-
-_Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
 
 
 class Builder(Protocol):
@@ -63,11 +61,9 @@ class Builder(Protocol):
 
     def walk(
         self, old: Snapshot | None, *, racy_since: int | None = None
-    ) -> tuple[
-        Snapshot, list[_Todo], list[str], list[tuple[str, bool]], list[tuple[str, bool]]
-    ]: ...
+    ) -> tuple[Snapshot, list[Todo], list[str], list[tuple[str, bool]], list[tuple[str, bool]]]: ...
 
-    def parse(self, todo: list[_Todo]) -> list[Row]: ...
+    def parse(self, todo: list[Todo]) -> list[Row]: ...
 
     def store_docs(self, rows: Iterable[Row], *, fresh: bool = False) -> None: ...
 
@@ -184,7 +180,7 @@ def build(index: Builder) -> tuple[int, int] | None:
         return parsed, len(removed)
 
 
-def _batches(todo: list[_Todo], size: int) -> Iterator[list[_Todo]]:
+def _batches(todo: list[Todo], size: int) -> Iterator[list[Todo]]:
     """``todo`` in batches of ``PARSE_BATCH`` that never straddle a chunk of ``size``."""
     for start in range(0, len(todo), size):
         chunk = todo[start : start + size]
@@ -192,7 +188,7 @@ def _batches(todo: list[_Todo], size: int) -> Iterator[list[_Todo]]:
             yield chunk[at : at + PARSE_BATCH]
 
 
-def _store_chunks(index: Builder, todo: list[_Todo], removed: list[str]) -> None:
+def _store_chunks(index: Builder, todo: list[Todo], removed: list[str]) -> None:
     """Parse and store ``todo`` (and drop ``removed``), committing every ``chunk_size()``."""
     con = index.con
     size = chunk_size()

@@ -31,6 +31,7 @@ MISSING = (-1, -1, -1)  # the stamp of a path that is not there
 
 DirStamp = tuple[int, int]  # (mtime_ns, ctime_ns)
 FileStamp = tuple[int, int, int]  # (mtime_ns, size, ctime_ns)
+Todo = tuple[str, int, int, int, bool]  # a file to parse: rel, mtime_ns, size, ctime_ns, is_control
 
 
 def file_stamp(st: os.stat_result) -> FileStamp:

@@ -30,14 +30,14 @@ from collections.abc import Callable, Generator, Iterable
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from docmgr.store.index.freshness import Todo
     from docmgr.store.index.rows import Row
 
 WORKERS_ENV = "DOCMGR_INDEX_WORKERS"
 PARALLEL_MIN = 2000  # files to parse: below this the worker's start-up is not repaid
 
-_Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
 Rows = list["Row"]  # one per file
-Parse = Callable[[list[_Todo]], Rows]
+Parse = Callable[[list["Todo"]], Rows]
 _LENGTH = struct.Struct("<Q")
 
 
@@ -56,7 +56,7 @@ def use_worker(total: int) -> bool:
 
 
 def parsed_batches(
-    root_s: str, batches: Iterable[list[_Todo]], parse_here: Parse, *, worker: bool
+    root_s: str, batches: Iterable[list[Todo]], parse_here: Parse, *, worker: bool
 ) -> Generator[Rows, None, None]:
     """Each batch parsed, in order: by a worker process when ``worker``, else (and from the
     first batch the worker fails to deliver) by ``parse_here``."""
@@ -74,7 +74,7 @@ def parsed_batches(
         _stop(proc)
 
 
-def _start(root_s: str, todo: list[list[_Todo]]) -> Any:
+def _start(root_s: str, todo: list[list[Todo]]) -> Any:
     """The worker process, fed every batch by a thread (None when it cannot start)."""
     import subprocess
     import threading
@@ -93,7 +93,7 @@ def _start(root_s: str, todo: list[list[_Todo]]) -> Any:
     return proc
 
 
-def _send(pipe: IO[bytes], root_s: str, todo: list[list[_Todo]]) -> None:
+def _send(pipe: IO[bytes], root_s: str, todo: list[list[Todo]]) -> None:
     """The root, then each batch, one pickle each (the pipe paces this to the worker)."""
     try:
         with pipe:

@@ -21,6 +21,7 @@ from docmgr.store.index.freshness import (
     FileStamp,
     Flat,
     Snapshot,
+    Todo,
     changes,
     file_stamp,
     header,
@@ -45,7 +46,6 @@ STORE_BATCH = 200  # documents written per executemany (a few hundred KB of text
 
 # one file to (re-)parse: rel, mtime_ns, size, ctime_ns, is_control (small tuples: 130k of
 # them on big workspaces)
-_Todo = tuple[str, int, int, int, bool]
 
 
 class RefreshStats:
@@ -295,7 +295,7 @@ class Index:
 
     def walk(
         self, old: Snapshot | None, *, racy_since: int | None = None
-    ) -> tuple[Snapshot, list[_Todo], list[str], list[tuple[str, bool]], list[tuple[str, bool]]]:
+    ) -> tuple[Snapshot, list[Todo], list[str], list[tuple[str, bool]], list[tuple[str, bool]]]:
         """Walk everything: (new snapshot, files to parse, rels to drop, is_control changes,
         symlinked ``.md`` files).
 
@@ -314,7 +314,7 @@ class Index:
             racy.update(rel for rel, (stamp, _c) in known.items() if stamp[0] >= racy_since)
         snap = Snapshot({}, {}, self._base_watch())
         matcher = Matcher.for_root(self.root, self.ws.repo_root)
-        todo: list[_Todo] = []
+        todo: list[Todo] = []
         controls: list[tuple[str, bool]] = []
         links: list[tuple[str, bool]] = []
         for rel, st, control in stat_markdown(
@@ -336,7 +336,7 @@ class Index:
         stats: RefreshStats,
         started: int,
     ) -> None:
-        todo: dict[str, _Todo] = {}
+        todo: dict[str, Todo] = {}
         removed: set[str] = set()
         controls: list[tuple[str, bool]] = []
         links: list[tuple[str, bool]] = []
@@ -406,7 +406,7 @@ class Index:
         rel: str,
         snap: Snapshot,
         matcher: Matcher,
-        todo: dict[str, _Todo],
+        todo: dict[str, Todo],
         removed: set[str],
         controls: list[tuple[str, bool]],
         links: list[tuple[str, bool]],
@@ -478,7 +478,7 @@ class Index:
     def _write(
         self,
         snap: Snapshot,
-        todo: list[_Todo],
+        todo: list[Todo],
         removed: list[str],
         controls: list[tuple[str, bool]],
         stats: RefreshStats,
@@ -503,7 +503,7 @@ class Index:
         todo.clear()  # free it before the snapshot is serialised (peak memory of big builds)
         self.finish(self.store_snapshot(snap, started), controls)
 
-    def parse(self, todo: list[_Todo]) -> list[Row]:
+    def parse(self, todo: list[Todo]) -> list[Row]:
         """Read and parse these files into their rows (in order)."""
         from docmgr.store.index.rows import rows_of  # only when files are parsed
 

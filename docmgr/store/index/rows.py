@@ -9,6 +9,7 @@ cheap to pickle, rather than the parsed objects. Loaded only when files are pars
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docmgr.formats.related import stored_target
 from docmgr.store.index.records import (
@@ -21,7 +22,8 @@ from docmgr.store.index.records import (
 )
 from docmgr.tuples import NamedTuple
 
-_Todo = tuple[str, int, int, int, bool]  # rel, mtime_ns, size, ctime_ns, is_control
+if TYPE_CHECKING:
+    from docmgr.store.index.freshness import Todo
 
 
 class Row(NamedTuple):
@@ -88,7 +90,7 @@ def row_of(rel: str, path: Path, mtime_ns: int, size: int, ctime_ns: int, contro
     )
 
 
-def rows_of(root_s: str, todo: list[_Todo]) -> list[Row]:
+def rows_of(root_s: str, todo: list[Todo]) -> list[Row]:
     """The rows of these files, in order."""
     base = root_s.rstrip("/") + "/"
     return [
