@@ -11,7 +11,7 @@ import pytest
 from conftest import GitRepo
 
 from docmgr.errors import GitLinkError
-from docmgr.seams.gitlink import Repository, open_repository, subject_of
+from docmgr.seams.gitlink import Repository, identity_at, open_repository, subject_of
 
 
 @pytest.fixture
@@ -157,6 +157,42 @@ def test_identity_from_config_and_environment(
     monkeypatch.setenv("GIT_CONFIG_VALUE_0", "Counted Name")
     repo.close()
     assert repo.identity() == "Counted Name"
+
+
+def test_identity_without_gitpython_answers_as_the_handle_does(
+    git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``identity_at`` (git processes, for steps without --commit) equals ``identity``."""
+    for key in ("GIT_AUTHOR_NAME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_CONFIG_NOSYSTEM"):
+        monkeypatch.delenv(key, raising=False)
+    sub = git_repo.path / "deep" / "folder"
+    sub.mkdir(parents=True)
+
+    def both() -> tuple[str, str]:
+        handle = open_repository(sub)
+        try:
+            return identity_at(sub), handle.identity()
+        finally:
+            handle.close()
+
+    assert both() == ("Test User", "Test User")
+    git_repo.git("config", "author.name", "Author Name")
+    assert both() == ("Author Name", "Author Name")
+    git_repo.git("config", "--add", "author.name", "Second Author")  # the last one counts
+    assert both() == ("Second Author", "Second Author")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "From Env")
+    assert both() == ("From Env", "From Env")
+    monkeypatch.delenv("GIT_AUTHOR_NAME")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(os.devnull))
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "author.name")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "Counted Name")
+    assert both() == ("Counted Name", "Counted Name")
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Nobody's")
+    assert identity_at(outside) == ""  # outside a repository, as open_repository refuses it
+    assert identity_at(tmp_path / "missing") == ""
 
 
 def test_one_repository_handle_per_workspace(git_repo: GitRepo) -> None:

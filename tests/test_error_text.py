@@ -49,6 +49,8 @@ ALLOWED_FLAGS: dict[tuple[str, str], str] = {
             "--get",
             "--local",
             "--remove-section",
+            "--is-inside-work-tree",
+            "--get-regexp",
         )
     },
     ("errors.py", "--oneline"): "a git command the user can run: git's own flag",

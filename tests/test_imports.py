@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import GitRepo
 
 WEB = {"starlette", "uvicorn", "jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "httpx"}
 HEAVY = {"git", "ruamel", "pendulum", "frontmatter", "yaml"} | WEB
@@ -211,6 +212,43 @@ def test_warm_read_verbs_load_no_more_docmgr_modules(
     assert loaded - allowed == set(), "a warm read verb loads new docmgr modules"
     if lean_stdlib:
         assert ast.literal_eval(stdlib_line) == [], "a warm read verb loads write-path modules"
+
+
+def test_a_step_without_a_commit_does_not_load_gitpython(tmp_path: Path, git_repo: GitRepo) -> None:
+    """GitPython links commits; the author of a step without one comes from git itself."""
+    env = {**os.environ, "DOCMGR_CONFIG": "", "DOCMGR_CACHE_DIR": str(tmp_path / "cache")}
+    for args in (
+        ["init"],
+        ["ticket", "create", "--ticket", "GP-1", "--title", "No git"],
+        ["diary", "create", "--ticket", "GP-1"],
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "docmgr", *args],
+            cwd=git_repo.path,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    probe = (
+        "import sys, json\nfrom docmgr.cli import cli\n"
+        "try:\n"
+        "    cli(['diary', 'step', 'add', '--ticket', 'GP-1', '--title', 'Plain',"
+        " '--intro', 'i', '--did', 'd', '--output', 'json'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'git'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=git_repo.path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    *rows, modules = done.stdout.strip().splitlines()
+    assert ast.literal_eval(modules) == []
+    assert '"author": "Test User"' in "".join(rows)
 
 
 def test_other_verbs_do_not_load_the_web_stack(tmp_path: Path) -> None:

@@ -6,14 +6,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docmgr.errors import DocmgrError, GitLinkError, Param, UsageProblem
+from docmgr.errors import DocmgrError, Param, UsageProblem
 from docmgr.formats import diary as diary_format
 from docmgr.formats import front_matter
 from docmgr.model import DiaryStep
 from docmgr.seams import paths
 from docmgr.seams.fsio import atomic_write, file_lock, read_text
+from docmgr.seams.gitlink import identity_at
 from docmgr.store import lookup
-from docmgr.store.diaries import commit_urls, diaries_in, open_repo, ticket_dir_of
+from docmgr.store.diaries import commit_urls, diaries_in, open_repo, repo_path, ticket_dir_of
 from docmgr.tuples import NamedTuple
 
 if TYPE_CHECKING:
@@ -93,14 +94,11 @@ def author_name(ws: Workspace, repo: str = "", handle: Repository | None = None)
     """The git identity's name for the stamp of a new step ("" outside a repository)."""
     if handle is not None:
         return handle.identity()
-    try:
-        opened = open_repo(ws, repo)
-    except GitLinkError:
-        return ""
-    try:
+    where = repo_path(ws, repo)
+    opened: Repository | None = ws.repos.get(where)  # a handle this command already holds
+    if opened is not None:
         return opened.identity()
-    finally:
-        opened.close()
+    return identity_at(where)  # no GitPython for a step that links no commit
 
 
 def preview_commit_value(

@@ -422,6 +422,52 @@ def commit_url_for(remote_url: str, hash_: str) -> str | None:
     return None
 
 
+def identity_at(path: Path) -> str:
+    """What ``Repository.identity`` answers for the repository holding ``path``, without
+    GitPython ("" outside a repository or a working tree).
+
+    For a diary step that links no commit: two or three short ``git`` processes cost a
+    fraction of importing GitPython. git itself reads its configuration (every file,
+    includes, ``GIT_CONFIG_*``); ``git var`` answers when the configuration names nobody.
+    """
+    start = os.path.abspath(path)
+    if not os.path.exists(start):
+        return ""
+    if _git_output(start, "rev-parse", "--is-inside-work-tree") != "true":
+        return ""  # no repository, or a bare one: open_repository refuses both
+    name = os.environ.get("GIT_AUTHOR_NAME", "").strip()
+    if name:
+        return name
+    names: dict[str, str] = {}  # the last value of a key wins, as for git config --get
+    for line in (
+        _git_output(start, "config", "--get-regexp", r"^(author|user)\.name$") or ""
+    ).splitlines():
+        key, _, value = line.partition(" ")
+        names[key] = value.strip()
+    for key in ("author.name", "user.name"):
+        if names.get(key):
+            return names[key]
+    ident = _git_output(start, "var", "GIT_AUTHOR_IDENT")
+    return ident.split("<", 1)[0].strip() if ident else ""
+
+
+def _git_output(where: str, *args: str) -> str | None:
+    """``git -C where args`` stripped output, None when git fails or is missing."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", where, *args],
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+        )
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
 def open_repository(path: Path) -> Repository:
     """Open the git repository containing ``path``; one clear error when there is none."""
     start = Path(os.path.abspath(path))
