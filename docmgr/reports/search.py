@@ -234,7 +234,7 @@ def _run(ws: Workspace, index: Index, query: Query, order: str) -> Results:
     if query.limit > 0:
         rows = rows[: query.limit]
     ids = [r.id for r in rows]
-    from docmgr.reports import snippet  # what the hits show: only when there are some
+    from docmgr.reports import snippet  # here, not at the top: doc list imports this module
 
     terms = snippet.patterns(match)
     snippets = {

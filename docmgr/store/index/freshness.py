@@ -31,7 +31,9 @@ MISSING = (-1, -1, -1)  # the stamp of a path that is not there
 
 DirStamp = tuple[int, int]  # (mtime_ns, ctime_ns)
 FileStamp = tuple[int, int, int]  # (mtime_ns, size, ctime_ns)
-Todo = tuple[str, int, int, int, bool]  # a file to parse: rel, mtime_ns, size, ctime_ns, is_control
+# a file to (re-)parse: rel, mtime_ns, size, ctime_ns, is_control (small tuples: 130k of
+# them on big workspaces)
+Todo = tuple[str, int, int, int, bool]
 
 
 def file_stamp(st: os.stat_result) -> FileStamp:

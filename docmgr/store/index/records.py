@@ -82,15 +82,8 @@ def body_from_file(path: str) -> str | None:
     For documents the index holds as parseable; None when the file cannot be read or no
     longer has front matter. Only the delimiters are found (no YAML parse).
     """
-    from docmgr.formats.delimiters import split
-
-    try:
-        with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-            text = handle.read()
-    except OSError:
-        return None
-    parts = split(text)
-    return text[parts.body_start :] if parts is not None else None
+    raw = body_bytes_from_file(path)
+    return None if raw is None else raw.decode("utf-8", "replace")
 
 
 def body_bytes_from_file(path: str) -> bytes | None:

@@ -44,10 +44,6 @@ if TYPE_CHECKING:
 STORE_BATCH = 200  # documents written per executemany (a few hundred KB of text)
 
 
-# one file to (re-)parse: rel, mtime_ns, size, ctime_ns, is_control (small tuples: 130k of
-# them on big workspaces)
-
-
 class RefreshStats:
     """What a refresh did (for ``index info`` and tests).
 
