@@ -327,7 +327,7 @@ def test_load_config_accepts_partial_files(tmp_path: Path, content: str) -> None
     path = tmp_path / ".ttmp.yaml"
     path.write_text(content, encoding="utf-8")
     cfg = configmod.load_config(path)
-    assert cfg.owners == [] and cfg.folder == tmp_path
+    assert cfg.owners == [] and cfg.folder == str(tmp_path)
 
 
 def test_init_subprocess_from_git_subfolder(tmp_path: Path) -> None:
@@ -344,3 +344,36 @@ def test_init_subprocess_from_git_subfolder(tmp_path: Path) -> None:
     )
     assert (repo / "ttmp/vocabulary.yaml").is_file()
     assert (repo / ".ttmp.yaml").is_file()
+
+
+# --------------------------------------------------------------------------- string paths
+
+
+@pytest.mark.parametrize(
+    "text", ["/a/b", "/a//b/", "/a/./b/.", "rel/./x//y/", "./", ".", "/", "a/../b", "/a/b/.."]
+)
+def test_root_flag_step_spells_paths_as_pathlib_does(text: str) -> None:
+    """Roots are strings now (no pathlib on the warm path); ``config show`` prints the same."""
+    assert configmod._shown(text) == str(Path(text))
+
+
+def test_display_is_relative_only_below_the_cwd(tmp_path: Path) -> None:
+    ws = Workspace.open(str(tmp_path / "ttmp"), cwd=tmp_path / "proj", env={})
+    assert ws.display(tmp_path / "proj") == "."
+    assert ws.display(tmp_path / "proj" / "a" / "b.md") == "a/b.md"
+    assert ws.display(str(tmp_path / "proj" / "c.md")) == "c.md"
+    # a sibling whose name starts like the cwd's is not below it
+    assert ws.display(tmp_path / "project" / "d.md") == str(tmp_path / "project" / "d.md")
+
+
+def test_repo_root_is_worked_out_on_first_use(tmp_path: Path) -> None:
+    """Without git, the repository root is the nearest folder holding go.mod (or doc)."""
+    (tmp_path / "go.mod").write_text("module x\n", encoding="utf-8")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    ws = Workspace.open(None, cwd=deep, env={})
+    assert ws.root == deep / "ttmp"
+    assert ws.repo_root == tmp_path
+    assert ws.repo_root_str == str(tmp_path)
+    (tmp_path / "go.mod").unlink()
+    assert Workspace.open(None, cwd=deep, env={}).repo_root == deep  # nothing found: the cwd

@@ -138,7 +138,7 @@ def test_own_writes_are_applied_before_the_command_ends(
 ) -> None:
     proc, _ready = watcher
     root = docs / "ttmp"
-    stamp = stamp_path(index_store.cache_path(Workspace.open(str(root), cwd=docs)))
+    stamp = Path(stamp_path(index_store.cache_path(Workspace.open(str(root), cwd=docs))))
     _info(root)  # applies what the fixture wrote before the watcher started
     before = int(stamp.read_text().split()[1])
     # a frozen watcher: its stamp stays live, but only the command itself can apply its write
@@ -176,7 +176,7 @@ def test_own_writes_that_cannot_be_applied_drop_the_stamp(
             cwd=docs,
         )
         assert "this command's changes are not in the search index yet" in added.stderr
-        assert not stamp_path(cache).exists()  # nobody trusts the frozen watcher now
+        assert not os.path.exists(stamp_path(cache))  # nobody trusts the frozen watcher now
         holder.execute("ROLLBACK")
         out = invoke(["search", "--query", "Numbat", "--output", "json"], cwd=docs)
         assert "02-numbat-plan.md" in out.stdout
@@ -184,7 +184,7 @@ def test_own_writes_that_cannot_be_applied_drop_the_stamp(
     finally:
         holder.close()
         proc.send_signal(signal.SIGCONT)
-    _until(lambda: stamp_path(cache).exists(), "the watcher to stamp again")
+    _until(lambda: os.path.exists(stamp_path(cache)), "the watcher to stamp again")
 
 
 @pytest.mark.slow
@@ -208,5 +208,5 @@ def test_second_watcher_refused_and_stop_falls_back_to_the_full_check(
     info = _info(root)
     assert info["watcher"]["alive"] is False
     assert info["mode"] == "full check"
-    stamp = stamp_path(index_store.cache_path(Workspace.open(str(root), cwd=docs)))
+    stamp = Path(stamp_path(index_store.cache_path(Workspace.open(str(root), cwd=docs))))
     assert not stamp.exists()

@@ -59,7 +59,7 @@ class App:
             if ctx is not None:
                 ctx.find_root().call_on_close(functools.partial(_sync_writes, self._workspace))
             recovered: list[str] = []
-            if os.path.isdir(self._workspace.root / JOURNAL_DIR):  # one stat when all is well
+            if os.path.isdir(os.path.join(self._workspace.root_str, JOURNAL_DIR)):  # one stat
                 from docmgr.seams import journal
 
                 try:

@@ -7,6 +7,7 @@ data, its schema (``--print-template-schema``) and the rendering share one defin
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -369,7 +370,7 @@ def render_verb_template(verb: str, source: Any, *, structured: bool) -> None:
 
     obj = app()
     ws = obj.workspace()
-    if not (ws.root / "templates").is_dir():
+    if not os.path.isdir(os.path.join(ws.root_str, "templates")):
         return  # the common case, decided without loading the template machinery
     ctx = click.get_current_context()
     settings = {k: v for k, v in ctx.params.items() if k not in ("output", "glaze")}

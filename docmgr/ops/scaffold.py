@@ -57,7 +57,7 @@ def init(ws: Workspace, *, force: bool = False, seed: bool = True) -> InitResult
         guide = templates.builtin_text("guidelines", f"{doc_type}.md")
         if guide is not None:
             _write(root / "_guidelines" / f"{doc_type}.md", guide, force, written)
-    config_path: Path | None = ws.config.path if ws.config else None
+    config_path: Path | None = Path(ws.config.path) if ws.config else None
     if config_path is None:
         config_path = ws.repo_root / configmod.CONFIG_NAME
         if not config_path.exists():

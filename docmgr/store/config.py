@@ -1,10 +1,14 @@
-"""Docs-root resolution and the ``.ttmp.yaml`` configuration file (spec §2.1–§2.3)."""
+"""Docs-root resolution and the ``.ttmp.yaml`` configuration file (spec §2.1–§2.3).
+
+Paths here are strings (``os.path``): resolving the root runs on every command, and
+``pathlib`` (with the ``urllib.parse`` and ``ipaddress`` it imports) costs a warm read verb
+about 5 % of its time. ``Workspace`` offers them as ``Path`` objects to everything else.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from docmgr.errors import ConfigError
@@ -19,7 +23,7 @@ DEFAULT_ROOT = "ttmp"
 class Config(NamedTuple):
     """What a ``.ttmp.yaml`` says (every key optional in the file; ``load`` fills the rest)."""
 
-    path: Path
+    path: str  # the .ttmp.yaml file, absolute
     root: str
     owners: list[str]
     intent: str
@@ -31,8 +35,8 @@ class Config(NamedTuple):
     scaffold_dirs: bool  # scaffoldDirs: `ticket create` makes the Go tool's 8 folders
 
     @property
-    def folder(self) -> Path:
-        return self.path.parent
+    def folder(self) -> str:
+        return os.path.dirname(self.path)
 
 
 class Step(NamedTuple):
@@ -44,59 +48,59 @@ class Step(NamedTuple):
 
 
 class Resolution(NamedTuple):
-    root: Path
+    root: str  # absolute
     source: str  # "--root flag" | "DOCMGR_CONFIG env var" | ".ttmp.yaml" | "git" | "cwd"
     config: Config | None
     steps: list[Step]
     warnings: list[str]
-    git_root: Path | None
+    git_root: str | None
 
 
-def find_git_root(start: Path) -> Path | None:
-    """Walk up from ``start`` to a folder with a ``.git`` dir (or a ``.git`` file that resolves)."""
-    current = start
+def find_git_root(start: str | os.PathLike[str]) -> str | None:
+    """Walk up from ``start`` (absolute) to a folder with a ``.git`` dir (or a ``.git`` file
+    that resolves)."""
+    current = os.fspath(start)
     while True:
-        marker = current / ".git"
-        if marker.is_dir():
+        marker = os.path.join(current, ".git")
+        if os.path.isdir(marker):
             return current
-        if marker.is_file() and _gitdir_exists(marker):
+        if os.path.isfile(marker) and _gitdir_exists(marker):
             return current
-        if current.parent == current:
+        parent = os.path.dirname(current)
+        if parent == current:
             return None
-        current = current.parent
+        current = parent
 
 
-def _gitdir_exists(marker: Path) -> bool:
+def _gitdir_exists(marker: str) -> bool:
     try:
-        text = marker.read_text(encoding="utf-8", errors="replace")
+        with open(marker, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
     except OSError:
         return False
     for line in text.splitlines():
         if line.startswith("gitdir:"):
-            target = Path(line[len("gitdir:") :].strip())
-            if not target.is_absolute():
-                target = marker.parent / target
-            return target.exists()
+            target = line[len("gitdir:") :].strip()
+            return os.path.exists(os.path.join(os.path.dirname(marker), target))
     return False
 
 
-def find_config(cwd: Path, env: Mapping[str, str]) -> tuple[Path | None, str, bool]:
-    """Locate the active config file: (path, how it was found, found via env)."""
+def find_config(cwd: str, env: Mapping[str, str]) -> tuple[str | None, str, bool]:
+    """Locate the active config file: (absolute path, how it was found, found via env)."""
     explicit = env.get("DOCMGR_CONFIG", "").strip()
     if explicit:
-        candidate = Path(explicit)
-        if not candidate.is_absolute():
-            candidate = cwd / candidate
-        if candidate.is_file():
+        candidate = os.path.abspath(os.path.join(cwd, explicit))
+        if os.path.isfile(candidate):
             return candidate, "DOCMGR_CONFIG env var", True
     current = cwd
     while True:
-        candidate = current / CONFIG_NAME
-        if candidate.is_file():
+        candidate = os.path.join(current, CONFIG_NAME)
+        if os.path.isfile(candidate):
             return candidate, ".ttmp.yaml", False
-        if current.parent == current:
+        parent = os.path.dirname(current)
+        if parent == current:
             return None, "", False
-        current = current.parent
+        current = parent
 
 
 def _scalar(text: str) -> Any:
@@ -164,11 +168,13 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
-def load_config(path: Path) -> Config:
+def load_config(path: str | os.PathLike[str]) -> Config:
     """Parse a ``.ttmp.yaml``; raise ConfigError when it is not valid YAML."""
 
+    path = os.path.abspath(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"failed to read config file {path}: {exc}") from None
     data = parse_simple(text)
@@ -202,8 +208,11 @@ def load_config(path: Path) -> Config:
     )
 
 
-def resolve(root_flag: str | None, *, cwd: Path, env: Mapping[str, str]) -> Resolution:
-    """Resolve the docs root: --root, DOCMGR_CONFIG / nearest .ttmp.yaml, git root, cwd."""
+def resolve(root_flag: str | None, *, cwd: str, env: Mapping[str, str]) -> Resolution:
+    """Resolve the docs root: --root, DOCMGR_CONFIG / nearest .ttmp.yaml, git root, cwd.
+
+    ``cwd`` is absolute and normalised (``os.path.abspath``).
+    """
 
     steps: list[Step] = []
     warnings: list[str] = []
@@ -219,39 +228,42 @@ def resolve(root_flag: str | None, *, cwd: Path, env: Mapping[str, str]) -> Reso
     git_root = find_git_root(cwd)
 
     if root_flag and root_flag != DEFAULT_ROOT:
-        root = Path(root_flag) if os.path.isabs(root_flag) else cwd / root_flag
-        steps.append(Step("--root flag", True, str(root)))
-        return Resolution(
-            Path(os.path.abspath(root)), "--root flag", config, steps, warnings, git_root
-        )
+        root = os.path.join(cwd, root_flag)
+        steps.append(Step("--root flag", True, _shown(root)))
+        return Resolution(os.path.abspath(root), "--root flag", config, steps, warnings, git_root)
     steps.append(Step("--root flag", False, "<not applicable>"))
 
     if config is not None and config.root:
-        root = Path(config.root)
-        if not root.is_absolute():
-            root = config.folder / root
+        root = os.path.join(config.folder, config.root)
         steps.append(Step(how, True, _display(config.path, cwd)))
-        return Resolution(Path(os.path.abspath(root)), how, config, steps, warnings, git_root)
+        return Resolution(os.path.abspath(root), how, config, steps, warnings, git_root)
     steps.append(
         Step(".ttmp.yaml", False, _display(config_path, cwd) if config_path else "<not found>")
     )
 
     if git_root is not None:
-        steps.append(Step("Git repository root", True, str(git_root / DEFAULT_ROOT)))
-        return Resolution(git_root / DEFAULT_ROOT, "git", config, steps, warnings, git_root)
+        root = os.path.join(git_root, DEFAULT_ROOT)
+        steps.append(Step("Git repository root", True, root))
+        return Resolution(root, "git", config, steps, warnings, git_root)
     steps.append(Step("Git repository root", False, "<not found>"))
-    steps.append(Step("Default (current directory)", True, str(cwd / DEFAULT_ROOT)))
-    return Resolution(cwd / DEFAULT_ROOT, "cwd", config, steps, warnings, git_root)
+    root = os.path.join(cwd, DEFAULT_ROOT)
+    steps.append(Step("Default (current directory)", True, root))
+    return Resolution(root, "cwd", config, steps, warnings, git_root)
 
 
-def _display(path: Path | None, cwd: Path) -> str:
+def _shown(path: str) -> str:
+    """A path as ``str(Path(path))`` spells it: no doubled or trailing slashes, no ``.``."""
+    parts = [p for p in path.split("/") if p and p != "."]
+    head = "/" if path.startswith("/") else ""
+    return head + "/".join(parts) if parts or head else "."
+
+
+def _display(path: str | None, cwd: str) -> str:
     if path is None:
         return "<not found>"
-    try:
-        rel = path.relative_to(cwd)
-        return f"{rel.as_posix()} (current dir)"
-    except ValueError:
-        return f"{path} (walking up)"
+    if path == cwd or path.startswith(cwd.rstrip("/") + "/"):
+        return f"{os.path.relpath(path, cwd)} (current dir)"
+    return f"{path} (walking up)"
 
 
 def render_config(
@@ -272,14 +284,17 @@ def render_config(
     return "\n".join(lines) + "\n"
 
 
-def repo_root_for(cwd: Path, git_root: Path | None) -> Path:
+def repo_root_for(cwd: str, git_root: str | None) -> str:
     """The repository root: git root, else nearest folder with ``go.mod`` or ``doc``, else cwd."""
     if git_root is not None:
         return git_root
     current = cwd
     while True:
-        if (current / "go.mod").exists() or (current / "doc").exists():
+        if os.path.exists(os.path.join(current, "go.mod")) or os.path.exists(
+            os.path.join(current, "doc")
+        ):
             return current
-        if current.parent == current:
+        parent = os.path.dirname(current)
+        if parent == current:
             return cwd
-        current = current.parent
+        current = parent

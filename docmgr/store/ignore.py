@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 from docmgr.tuples import NamedTuple
 
@@ -148,7 +147,7 @@ class Matcher:
     its names is listed: a set lookup, no regex at all (``names_only``).
     """
 
-    def __init__(self, base: Path, rules: list[Rule]) -> None:
+    def __init__(self, base: str | os.PathLike[str], rules: list[Rule]) -> None:
         self.base = base
         self.rules = rules
         self._compiled_for = -1
@@ -178,30 +177,30 @@ class Matcher:
         return self._names is not None
 
     @classmethod
-    def for_root(cls, root: Path, repo_root: Path | None = None) -> Matcher:
+    def for_root(
+        cls, root: str | os.PathLike[str], repo_root: str | os.PathLike[str] | None = None
+    ) -> Matcher:
         """Build the matcher for a docs root: built-ins, repo-root and docs-root ignore files."""
         rules = builtin_rules()
-        seen: set[Path] = set()
+        seen: set[str] = set()
         for folder in (repo_root, root):
             if folder is None:
                 continue
-            candidate = folder / IGNORE_FILE
-            if candidate in seen or not candidate.is_file():
+            candidate = os.path.join(os.fspath(folder), IGNORE_FILE)
+            if candidate in seen or not os.path.isfile(candidate):
                 continue
             seen.add(candidate)
             try:
-                rel = Path(os.path.relpath(folder, root)).as_posix()
+                rel = os.path.relpath(folder, root).replace(os.sep, "/")
             except ValueError:
                 continue
             base = "" if rel == "." or rel.startswith("..") else rel
-            text = candidate.read_text(encoding="utf-8", errors="replace")
-            rules.extend(parse_rules(text, base=base, source=str(candidate)))
+            rules.extend(parse_rules(_read(candidate), base=base, source=candidate))
         return cls(root, rules)
 
-    def add_file(self, folder_rel: str, path: Path) -> None:
+    def add_file(self, folder_rel: str, path: str | os.PathLike[str]) -> None:
         """Add a nested ``.docmgrignore`` found while walking (applies to its subtree)."""
-        text = path.read_text(encoding="utf-8", errors="replace")
-        self.rules.extend(parse_rules(text, base=folder_rel, source=str(path)))
+        self.rules.extend(parse_rules(_read(path), base=folder_rel, source=os.fspath(path)))
 
     def verdict(self, rel: str, *, is_dir: bool) -> Verdict:
         """Evaluate a slash path relative to the base; under an ignored folder stays ignored."""
@@ -237,3 +236,8 @@ class Matcher:
                 return not names.isdisjoint(rel.split("/"))
             return "/" in rel and not names.isdisjoint(rel.split("/")[:-1])
         return self.verdict(rel, is_dir=is_dir).ignored
+
+
+def _read(path: str | os.PathLike[str]) -> str:
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.read()

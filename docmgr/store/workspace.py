@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docmgr.errors import FrontMatterError, RootNotFound, RootRefused
 from docmgr.model import CONTROL_NAMES, JOURNAL_DIR, Doc
@@ -14,6 +13,9 @@ from docmgr.seams.clock import Clock, SystemClock
 from docmgr.store import config as configmod
 from docmgr.store.ignore import IGNORE_FILE, Matcher
 from docmgr.tuples import NamedTuple
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ROOT_SCAN_LIMIT = 5000
 """How many folder entries the docs-root sanity check looks at before it gives up on finding
@@ -27,13 +29,16 @@ class Workspace:
     """Everything a command needs to find and write files; built once per invocation.
 
     A plain class (no ``@dataclass``): it is built on every command's start, where a
-    dataclass pays for generating its methods at import.
+    dataclass pays for generating its methods at import. The root, the cwd and the
+    repository root are held as strings (``root_str``…) and offered as ``Path`` objects
+    (``root``…) made on first use: the warm read verbs never import ``pathlib``.
     """
 
     __slots__ = (
-        "root",
-        "cwd",
-        "repo_root",
+        "root_str",
+        "cwd_str",
+        "_repo_root_str",
+        "_paths",
         "config",
         "resolution",
         "clock",
@@ -45,17 +50,19 @@ class Workspace:
     def __init__(
         self,
         *,
-        root: Path,
-        cwd: Path,
-        repo_root: Path,
+        root: str | os.PathLike[str],
+        cwd: str | os.PathLike[str],
+        repo_root: str | os.PathLike[str] | None = None,
         config: configmod.Config | None,
         resolution: configmod.Resolution,
         clock: Clock | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        self.root = root
-        self.cwd = cwd
-        self.repo_root = repo_root
+        self.root_str = os.fspath(root)
+        self.cwd_str = os.fspath(cwd)
+        # None: worked out on first use (git root, else a folder with go.mod or doc)
+        self._repo_root_str = None if repo_root is None else os.fspath(repo_root)
+        self._paths: dict[str, Path] = {}
         self.config = config
         self.resolution = resolution
         self.clock: Clock = clock or SystemClock()
@@ -66,25 +73,55 @@ class Workspace:
         self.repos: dict[Path, Any] = {}
 
     def __repr__(self) -> str:
-        return f"Workspace(root={self.root!r}, cwd={self.cwd!r})"
+        return f"Workspace(root={self.root_str!r}, cwd={self.cwd_str!r})"
+
+    def _path(self, name: str, text: str) -> Path:
+        path = self._paths.get(name)
+        if path is None:
+            from pathlib import Path
+
+            path = self._paths[name] = Path(text)
+        return path
+
+    @property
+    def root(self) -> Path:
+        """The docs root (absolute)."""
+        return self._path("root", self.root_str)
+
+    @property
+    def cwd(self) -> Path:
+        """The folder the command runs in (absolute)."""
+        return self._path("cwd", self.cwd_str)
+
+    @property
+    def repo_root_str(self) -> str:
+        """The repository root: the git root, else the nearest folder with ``go.mod`` or
+        ``doc``, else the cwd."""
+        if self._repo_root_str is None:
+            git_root = self.resolution.git_root
+            self._repo_root_str = configmod.repo_root_for(self.cwd_str, git_root)
+        return self._repo_root_str
+
+    @property
+    def repo_root(self) -> Path:
+        return self._path("repo_root", self.repo_root_str)
 
     @classmethod
     def open(
         cls,
         root_flag: str | None = None,
         *,
-        cwd: Path | None = None,
+        cwd: str | os.PathLike[str] | None = None,
         env: Mapping[str, str] | None = None,
         clock: Clock | None = None,
     ) -> Workspace:
         """Resolve the docs root (spec §2.1) without requiring it to exist."""
-        here = Path(os.path.abspath(cwd or os.getcwd()))
+        here = os.path.abspath(cwd or os.getcwd())
         environ = os.environ if env is None else env
         res = configmod.resolve(root_flag, cwd=here, env=environ)
         return cls(
             root=res.root,
             cwd=here,
-            repo_root=configmod.repo_root_for(here, res.git_root),
             config=res.config,
             resolution=res,
             clock=clock or SystemClock(),
@@ -97,42 +134,51 @@ class Workspace:
         The first call also refuses a root that cannot be a docs root (``check_root_fit``),
         before anything walks it or builds an index of it.
         """
-        if not self.root.is_dir():
-            raise RootNotFound(f"root directory does not exist: {self.root}")
-        self.check_root()
+        self.require_root_str()
         return self.root
+
+    def require_root_str(self) -> str:
+        """``require_root`` as a string (what the warm read paths use)."""
+        if not os.path.isdir(self.root_str):
+            raise RootNotFound(f"root directory does not exist: {self.root_str}")
+        self.check_root()
+        return self.root_str
 
     def check_root(self) -> None:
         """Refuse, once per workspace, a root that cannot be a docs root (``check_root_fit``)."""
         if not self.root_checked:
-            check_root_fit(self.root, home=self.env.get("HOME", ""))
+            check_root_fit(self.root_str, home=self.env.get("HOME", ""))
             self.root_checked = True
 
     @property
     def config_dir(self) -> Path:
-        return self.config.folder if self.config else self.root.parent
+        if self.config:
+            return self._path("config_dir", self.config.folder)
+        return self.root.parent
 
     @property
     def vocabulary_path(self) -> Path:
         """The vocabulary file: the config's ``vocabulary:``, else ``<root>/vocabulary.yaml``."""
         if self.config and self.config.vocabulary:
-            path = Path(self.config.vocabulary)
-            return path if path.is_absolute() else self.config.folder / path
+            return self.config_dir / self.config.vocabulary  # an absolute one replaces it
         return self.root / "vocabulary.yaml"
 
-    def rel(self, path: Path) -> str:
+    def rel(self, path: str | os.PathLike[str]) -> str:
         """Path relative to the docs root, slash-separated."""
-        return Path(os.path.relpath(path, self.root)).as_posix()
+        return os.path.relpath(path, self.root_str).replace(os.sep, "/")
 
-    def display(self, path: Path) -> str:
+    def display(self, path: str | os.PathLike[str]) -> str:
         """Path relative to the cwd when below it, else absolute (how the Go tool prints paths)."""
-        try:
-            return path.relative_to(self.cwd).as_posix()
-        except ValueError:
-            return str(path)
+        text = os.fspath(path)
+        cwd = self.cwd_str
+        if text == cwd:
+            return "."
+        if text.startswith(cwd.rstrip(os.sep) + os.sep):
+            return text[len(cwd.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+        return text
 
 
-def check_root_fit(root: Path, *, home: str = "") -> None:
+def check_root_fit(root: str | os.PathLike[str], *, home: str = "") -> None:
     """Refuse a docs root that is ``/``, the home folder, or a big folder holding no ticket.
 
     A missing or small folder may still become a docs root (``init``). A folder is "big" when
@@ -140,23 +186,24 @@ def check_root_fit(root: Path, *, home: str = "") -> None:
     entries before it finds an ``index.md`` with ``DocType: index``. This keeps a stray
     ``--root /`` from walking the whole file system and filling the index cache.
     """
-    real = Path(os.path.realpath(root))
-    if real == Path(real.anchor):
-        raise RootRefused(f"docs root {root} is the file-system root")
-    if home and real == Path(os.path.realpath(home)):
-        raise RootRefused(f"docs root {root} is the home folder")
-    if real.is_dir() and not _small_or_holds_ticket(real):
+    real = os.path.realpath(root)
+    if os.path.dirname(real) == real:
+        raise RootRefused(f"docs root {os.fspath(root)} is the file-system root")
+    if home and real == os.path.realpath(home):
+        raise RootRefused(f"docs root {os.fspath(root)} is the home folder")
+    if os.path.isdir(real) and not _small_or_holds_ticket(real):
         raise RootRefused(
-            f"docs root {root} holds more than {ROOT_SCAN_LIMIT} files and folders but no ticket"
+            f"docs root {os.fspath(root)} holds more than {ROOT_SCAN_LIMIT} files and folders "
+            "but no ticket"
         )
 
 
-def _small_or_holds_ticket(root: Path) -> bool:
+def _small_or_holds_ticket(root: str) -> bool:
     seen = 0
     stack = [root]
     while stack:
         folder = stack.pop()
-        subdirs: list[Path] = []
+        subdirs: list[str] = []
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
@@ -168,7 +215,7 @@ def _small_or_holds_ticket(root: Path) -> bool:
                     if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(
                         (".", "_")
                     ):
-                        subdirs.append(Path(entry.path))
+                        subdirs.append(entry.path)
         except OSError:
             continue
         stack.extend(sorted(subdirs, reverse=True))  # depth first, in name order
@@ -184,7 +231,7 @@ def _is_ticket_index(path: str) -> bool:
     return head.startswith("---") and bool(_TICKET_INDEX.search(head))
 
 
-def leaves_root(path: str | Path, real_root: str | Path) -> bool:
+def leaves_root(path: str | os.PathLike[str], real_root: str | os.PathLike[str]) -> bool:
     """Tell whether the symlink ``path`` resolves to a place outside ``real_root``."""
     real = os.path.realpath(path)
     base = os.fspath(real_root)
@@ -194,13 +241,15 @@ def leaves_root(path: str | Path, real_root: str | Path) -> bool:
 def walk_markdown(root: Path, matcher: Matcher) -> Iterator[tuple[Path, str, os.stat_result, bool]]:
     """Yield (path, rel, stat, is_control) for every ``.md`` under ``root`` that is not skipped:
     ``stat_markdown`` with a Path per file (for callers that open the files)."""
+    from pathlib import Path
+
     base = str(root).rstrip("/") + "/"
     for rel, st, control in stat_markdown(root, matcher):
         yield Path(base + rel), rel, st, control
 
 
 def stat_markdown(
-    root: Path,
+    root: str | os.PathLike[str],
     matcher: Matcher,
     *,
     start: str = "",
@@ -231,6 +280,8 @@ def stat_markdown(
 
 def outside_links(root: Path, matcher: Matcher) -> list[tuple[Path, str, bool]]:
     """(path, rel, is_control) of every walked ``.md`` that is a symlink leading out of the root."""
+    from pathlib import Path
+
     real_root = os.path.realpath(root)
     return [
         (Path(entry.path), rel, control)
@@ -240,7 +291,7 @@ def outside_links(root: Path, matcher: Matcher) -> list[tuple[Path, str, bool]]:
 
 
 def markdown_entries(
-    root: Path,
+    root: str | os.PathLike[str],
     matcher: Matcher,
     *,
     start: str = "",
@@ -255,7 +306,8 @@ def markdown_entries(
     ``watch`` (for the search index) record each folder's (mtime, ctime) and the
     (mtime, size, ctime) of each nested ignore file.
     """
-    stack: list[tuple[Path, str]] = [(root / start if start else root, start)]
+    top = os.fspath(root)
+    stack: list[tuple[str, str]] = [(os.path.join(top, start) if start else top, start)]
     while stack:
         folder, rel_folder = stack.pop()
         try:
@@ -269,17 +321,17 @@ def markdown_entries(
             continue
         names = {e.name for e in entries}
         if rel_folder and IGNORE_FILE in names:
-            ignore_path = folder / IGNORE_FILE
+            ignore_path = os.path.join(folder, IGNORE_FILE)
             matcher.add_file(rel_folder, ignore_path)
             if watch is not None:
                 try:
                     st = os.stat(ignore_path)
-                    watch[str(ignore_path)] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+                    watch[ignore_path] = (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
                 except OSError:
-                    watch[str(ignore_path)] = (-1, -1, -1)  # gone: the next check sees a change
+                    watch[ignore_path] = (-1, -1, -1)  # gone: the next check sees a change
         has_index = "index.md" in names
         check_files = not matcher.names_only  # else a file here is never ignored on its own
-        subdirs: list[tuple[Path, str]] = []
+        subdirs: list[tuple[str, str]] = []
         for entry in entries:
             rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
             if entry.is_dir(follow_symlinks=False):
@@ -287,7 +339,7 @@ def markdown_entries(
                     continue
                 if matcher.ignored(rel, is_dir=True):
                     continue
-                subdirs.append((Path(entry.path), rel))
+                subdirs.append((entry.path, rel))
             elif entry.name.lower().endswith(".md"):
                 if check_files and matcher.ignored(rel, is_dir=False):
                     continue

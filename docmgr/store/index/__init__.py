@@ -21,7 +21,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from docmgr.errors import DocmgrError, IndexBusy, IndexDamaged, WatcherRunning
@@ -35,6 +34,7 @@ from docmgr.store.index.refresh import Index, RefreshStats
 from docmgr.store.index.schema import (
     SCHEMA_VERSION,
     cache_disabled,
+    cache_file,
     cache_path,
     connect,
     drop_file,
@@ -65,6 +65,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "TicketRow",
     "cache_disabled",
+    "cache_file",
     "cache_path",
     "doc_listing",
     "index_docs",
@@ -97,7 +98,7 @@ def damaged(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and not is_busy(exc)
 
 
-def _discard(path: Path, exc: BaseException) -> None:
+def _discard(path: str, exc: BaseException) -> None:
     """Delete a damaged cache and say so (once: the caller then builds a new one)."""
     drop_file(path)
     notice(f"Note: the search index {path} was damaged ({exc}); rebuilding it from the files")
@@ -112,13 +113,12 @@ def open_index(ws: Workspace, *, memory: bool = False, busy_fallback: bool = Tru
     """
     import sqlite3
 
-    root = ws.require_root()
-    root_s = str(Path(os.path.abspath(root)))
-    path = cache_path(ws)
+    root_s = os.path.abspath(ws.require_root_str())
+    path = cache_file(ws)
     for attempt in range(0 if memory else 2):
         con: sqlite3.Connection | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             con = connect(path)
             prepare(con, root_s)
             index = Index(ws, con, path)
@@ -132,7 +132,7 @@ def open_index(ws: Workspace, *, memory: bool = False, busy_fallback: bool = Tru
                     raise IndexBusy(str(exc)) from None
                 break  # another process holds it for long: never delete a healthy cache
             if attempt == 0:
-                if isinstance(exc, sqlite3.DatabaseError) and path.exists():
+                if isinstance(exc, sqlite3.DatabaseError) and os.path.exists(path):
                     _discard(path, exc)
                 else:
                     drop_file(path)
@@ -162,7 +162,7 @@ def recovering(
         except Exception as exc:
             if cache_disabled(ws) or not damaged(exc):
                 raise
-            _discard(cache_path(ws), exc)
+            _discard(cache_file(ws), exc)
         return func(ws, *args, **kwargs)
 
     return run
@@ -183,7 +183,7 @@ def _read_or_scan(ws: Workspace, read: Callable[[Index], T], scan: Callable[[], 
                 raise
             if is_busy(exc) or attempt == 1:
                 break
-            _discard(cache_path(ws), exc)
+            _discard(cache_file(ws), exc)
     return scan()
 
 
@@ -235,17 +235,17 @@ def doc_listing(
 
 def _watcher_info(index: Index) -> dict[str, Any]:
     """Whether a watcher keeps this index, and how fresh its stamp is."""
-    if index.path is None:
+    if index.path_s is None:
         return {"alive": False, "pid": None, "generation": None, "heartbeat_age_s": None}
-    stamp = index.stamp or read_stamp(index.path)
+    stamp = index.stamp or read_stamp(index.path_s)
     alive = index.stamp is not None
     return {
         "alive": alive,
         "pid": stamp.pid if stamp else None,
         "generation": stamp.generation if stamp else None,
         "heartbeat_age_s": round(time.time() - stamp.mtime, 3) if stamp else None,
-        "pid_file": str(pid_path(index.path)),
-        "stamp_file": str(stamp_path(index.path)),
+        "pid_file": pid_path(index.path_s),
+        "stamp_file": stamp_path(index.path_s),
     }
 
 
@@ -258,13 +258,13 @@ def info(index: Index) -> dict[str, Any]:
     """
     facts = queries.facts(index)
     return {
-        "path": str(index.path) if index.path else ":memory:",
+        "path": index.path_s or ":memory:",
         "root": index.root_s,
         "docs": facts.docs,
         "parse_errors": facts.parse_errors,
         "folders": facts.folders,
         "version": SCHEMA_VERSION,
-        "size_bytes": index.path.stat().st_size if index.path and index.path.exists() else 0,
+        "size_bytes": _size(index.path_s),
         "last_refresh": {
             "parsed": index.last_refresh.parsed,
             "removed": index.last_refresh.removed,
@@ -275,6 +275,13 @@ def info(index: Index) -> dict[str, Any]:
         "generation": index.generation(),
         "watcher": _watcher_info(index),
     }
+
+
+def _size(path: str | None) -> int:
+    try:
+        return os.stat(path).st_size if path else 0
+    except OSError:
+        return 0
 
 
 @recovering
@@ -292,7 +299,7 @@ def rebuild(ws: Workspace) -> RefreshStats:
     from docmgr.store.index.build import build_lock
 
     path = cache_path(ws)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    os.makedirs(path.parent, exist_ok=True)
     with build_lock(path):
         drop_file(path)
     with open_index(ws) as index:
@@ -311,13 +318,13 @@ def sync_own_writes(ws: Workspace) -> None:
     """
     if not touched.paths or cache_disabled(ws):
         return
-    path = cache_path(ws)
+    path = cache_file(ws)
     if live_stamp(path) is None:
         return
     problem = ""
     try:
         with open_index(ws, busy_fallback=False) as index:
-            if index.path is None:  # the cache could not be opened: a private copy answered
+            if index.path_s is None:  # the cache could not be opened: a private copy answered
                 problem = "the cache could not be opened"
     except Exception as exc:  # noqa: BLE001 - a cache problem must not fail a write that succeeded
         problem = str(exc) or type(exc).__name__
@@ -346,7 +353,7 @@ def watch(
         raise DocmgrError(
             "DOCMGR_NO_CACHE is set: there is no index to watch", "unset DOCMGR_NO_CACHE"
         )
-    path = cache_path(ws)
+    path = cache_file(ws)
     with watcher_lock(path) as pid, open_index(ws, busy_fallback=False) as index:
 
         def ready() -> None:
@@ -363,13 +370,13 @@ def watch(
         def heartbeat() -> None:
             write_stamp(path, pid, index.generation())
 
-        run_watch(index.root, apply, heartbeat, ready=ready)
+        run_watch(index.root_s, apply, heartbeat, ready=ready)
 
 
 DETACH_WAIT_S = 60.0  # how long ``--detach`` waits for the watcher's first stamp
 
 
-def watch_detached(ws: Workspace) -> tuple[int, Path]:
+def watch_detached(ws: Workspace) -> tuple[int, str]:
     """Start ``docmgr index watch`` in the background (its own session); return (pid, log).
 
     The watcher writes its pid file and log under the cache folder; this waits (bounded)
@@ -377,17 +384,18 @@ def watch_detached(ws: Workspace) -> tuple[int, Path]:
     """
     import subprocess
 
-    path = cache_path(ws)
+    path = cache_file(ws)
     if watcher_held(path):
-        other = pid_path(path).read_text(encoding="ascii", errors="replace").strip()
+        with open(pid_path(path), encoding="ascii", errors="replace") as handle:
+            other = handle.read().strip()
         raise WatcherRunning(
             f"a watcher already keeps this index (pid {other or '?'}, {pid_path(path)})",
             "stop it first (kill that pid), or check it with: docmgr index info",
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     log = log_path(path)
     env = dict(ws.env) if ws.env is not None else None
-    argv = [sys.executable, "-m", "docmgr", "index", "watch", "--root", str(ws.root)]
+    argv = [sys.executable, "-m", "docmgr", "index", "watch", "--root", ws.root_str]
     with open(log, "ab") as out:
         child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             argv,
@@ -403,7 +411,8 @@ def watch_detached(ws: Workspace) -> tuple[int, Path]:
         if stamp is not None and stamp.pid == child.pid:
             return child.pid, log
         if child.poll() is not None:
-            tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            with open(log, encoding="utf-8", errors="replace") as handle:
+                tail = handle.read().strip().splitlines()
             raise WatcherRunning(
                 f"the watcher exited at start: {tail[-1] if tail else child.returncode}",
                 f"see its log {log}",

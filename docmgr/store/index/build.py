@@ -53,9 +53,11 @@ if TYPE_CHECKING:
 class Builder(Protocol):
     """What a build needs of an open index (``refresh.Index``)."""
 
-    path: Path | None
     con: sqlite3.Connection
     root_s: str
+
+    @property
+    def path(self) -> Path | None: ...
 
     def snapshot(self) -> Snapshot | None: ...
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docmgr.errors import IndexDamaged, InvalidFullTextQuery
 from docmgr.model import Doc
@@ -24,9 +23,12 @@ from docmgr.store.index.records import (
     unpack_meta,
 )
 from docmgr.store.index.refresh import Index
-from docmgr.store.index.schema import FTS_COLUMNS, cache_path, connect_readonly
+from docmgr.store.index.schema import FTS_COLUMNS, cache_file, connect_readonly
 from docmgr.store.workspace import Workspace
 from docmgr.tuples import NamedTuple
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _CHUNK = 500  # ids per "IN (...)" (SQLite's bound-parameter limit is far above)
 
@@ -532,10 +534,10 @@ def trusted_index_docs(ws: Workspace, ticket_id: str) -> list[Doc]:
     """
     import sqlite3
 
-    path = cache_path(ws)
-    if not ticket_id or not path.is_file():
+    path = cache_file(ws)
+    if not ticket_id or not os.path.isfile(path):
         return []
-    root_s = str(Path(os.path.abspath(ws.root)))
+    root_s = os.path.abspath(ws.root_str)
     try:
         con = connect_readonly(path, root_s)
         if con is None:
@@ -552,6 +554,8 @@ def trusted_index_docs(ws: Workspace, ticket_id: str) -> list[Doc]:
             con.close()
     except sqlite3.Error:
         return []
+    from pathlib import Path
+
     out: list[Doc] = []
     for rel, mtime, size, ctime, control, blob in rows:
         try:

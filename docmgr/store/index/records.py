@@ -8,13 +8,15 @@ from __future__ import annotations
 import marshal
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docmgr.model import Doc, DocMeta, RelatedFile
 from docmgr.seams.clock import utc_minute
 from docmgr.store.workspace import read_doc
 from docmgr.tuples import NamedTuple
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SEP = "\n"  # between the step labels of a diary_facts column (labels never hold one)
 
@@ -223,6 +225,8 @@ def path_maker(root: Path) -> Callable[[str], Path]:
 
     Uses pathlib's child constructor (what ``iterdir`` uses) when this Python has it.
     """
+    from pathlib import Path
+
     make_child = getattr(Path, "_make_child_relpath", None)
     folders: dict[str, Path] = {"": root}
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Container, Iterable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docmgr.model import CONTROL_NAMES, JOURNAL_DIR
@@ -37,6 +36,7 @@ from docmgr.store.workspace import Workspace, leaves_root, stat_markdown
 
 if TYPE_CHECKING:
     import sqlite3
+    from pathlib import Path
 
     from docmgr.store.index.rows import Row
 
@@ -77,16 +77,36 @@ def _under(rel: str, folder: str) -> bool:
 class Index:
     """An open index of one docs root (``open_index`` returns it refreshed)."""
 
-    def __init__(self, ws: Workspace, con: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(
+        self, ws: Workspace, con: sqlite3.Connection, path: str | os.PathLike[str] | None
+    ) -> None:
         self.ws = ws
         self.con = con
-        self.path = path
-        self.root = Path(os.path.abspath(ws.root))
-        self.root_s = str(self.root)
+        self.path_s = None if path is None else os.fspath(path)  # the cache file; None: memory
+        self.root_s = os.path.abspath(ws.root_str)
+        self._root: Path | None = None
         self.last_refresh = RefreshStats()
         self._flat: Flat | None = None
         self._flat_version = -1
         self.stamp: Stamp | None = None  # the live watcher's stamp the last refresh trusted
+
+    @property
+    def path(self) -> Path | None:
+        """The cache file (None: a private in-memory index)."""
+        if self.path_s is None:
+            return None
+        from pathlib import Path
+
+        return Path(self.path_s)
+
+    @property
+    def root(self) -> Path:
+        """The docs root (absolute), as a Path (made on first use: warm paths use ``root_s``)."""
+        if self._root is None:
+            from pathlib import Path
+
+            self._root = Path(self.root_s)
+        return self._root
 
     def close(self) -> None:
         self.con.close()
@@ -162,17 +182,21 @@ class Index:
     # ----------------------------------------------------------------- refresh
 
     def _matcher(self, snap: Snapshot) -> Matcher:
-        matcher = Matcher.for_root(self.root, self.ws.repo_root)
+        repo_root = self.ws.repo_root_str
+        matcher = Matcher.for_root(self.root_s, repo_root)
         for path in sorted(snap.watch):
             folder = os.path.dirname(path)
-            if folder in (self.root_s, str(self.ws.repo_root)) or not os.path.isfile(path):
+            if folder in (self.root_s, repo_root) or not os.path.isfile(path):
                 continue
             rel = os.path.relpath(folder, self.root_s).replace(os.sep, "/")
-            matcher.add_file(rel, Path(path))
+            matcher.add_file(rel, path)
         return matcher
 
     def _base_watch(self) -> dict[str, FileStamp]:
-        paths = {str(self.root / IGNORE_FILE), str(Path(self.ws.repo_root) / IGNORE_FILE)}
+        paths = {
+            os.path.join(self.root_s, IGNORE_FILE),
+            os.path.join(self.ws.repo_root_str, IGNORE_FILE),
+        }
         return {p: path_stamp(p) for p in sorted(paths)}
 
     def _unchanged(self) -> bool | None:
@@ -197,7 +221,7 @@ class Index:
         """
         stats = RefreshStats()
         self.last_refresh = stats
-        self.stamp = live_stamp(self.path)
+        self.stamp = live_stamp(self.path_s)
         if self.stamp is not None:
             if touched.paths:  # our own writes: apply them now rather than wait for the watcher
                 stats.mode = "watcher + own writes"
@@ -205,7 +229,7 @@ class Index:
                 touched.paths.clear()
                 if rels:
                     self.apply_paths(rels, stats)
-                    bump_stamp(self.path, self.generation())  # type: ignore[arg-type]
+                    bump_stamp(self.path_s, self.generation())  # type: ignore[arg-type]
             else:
                 stats.mode = "watcher"
             return stats
@@ -298,7 +322,7 @@ class Index:
         A file is parsed when its stamp differs from its stored row, when ``old`` marks it
         racy, or when its stored mtime is ``racy_since`` or later.
         """
-        self.ws.require_root()
+        self.ws.require_root_str()
         known = {
             rel: ((m, s, ct), c)
             for rel, m, s, ct, c in self.con.execute(
@@ -309,12 +333,12 @@ class Index:
         if racy_since is not None:
             racy.update(rel for rel, (stamp, _c) in known.items() if stamp[0] >= racy_since)
         snap = Snapshot({}, {}, self._base_watch())
-        matcher = Matcher.for_root(self.root, self.ws.repo_root)
+        matcher = Matcher.for_root(self.root_s, self.ws.repo_root_str)
         todo: list[Todo] = []
         controls: list[tuple[str, bool]] = []
         links: list[tuple[str, bool]] = []
         for rel, st, control in stat_markdown(
-            self.root, matcher, dirs=snap.dirs, watch=snap.watch, links=links
+            self.root_s, matcher, dirs=snap.dirs, watch=snap.watch, links=links
         ):
             stamp = snap.files[rel] = file_stamp(st)
             row = known.pop(rel, None)
@@ -340,8 +364,8 @@ class Index:
         matcher: Matcher | None = None
         for rel in sorted(changed_dirs):
             if rel in snap.dirs and not any(_under(rel, r) and rel != r for r in removed):
-                folder = self.root / rel if rel else self.root
-                if not folder.is_dir():
+                folder = os.path.join(self.root_s, rel) if rel else self.root_s
+                if not os.path.isdir(folder):
                     for d in [d for d in snap.dirs if _under(d, rel)]:
                         del snap.dirs[d]
                     for f in [f for f in snap.files if _under(f, rel)]:
@@ -407,7 +431,7 @@ class Index:
         controls: list[tuple[str, bool]],
         links: list[tuple[str, bool]],
     ) -> None:
-        folder = self.root / rel if rel else self.root
+        folder = os.path.join(self.root_s, rel) if rel else self.root_s
         try:
             folder_st = os.stat(folder)
             snap.dirs[rel] = (folder_st.st_mtime_ns, folder_st.st_ctime_ns)
@@ -415,8 +439,9 @@ class Index:
         except OSError:
             return
         names = {e.name for e in entries}
-        if rel and IGNORE_FILE in names and str(folder / IGNORE_FILE) not in snap.watch:
-            snap.watch[str(folder / IGNORE_FILE)] = (-2, -2, -2)  # forces a full scan
+        ignore_path = os.path.join(folder, IGNORE_FILE)
+        if rel and IGNORE_FILE in names and ignore_path not in snap.watch:
+            snap.watch[ignore_path] = (-2, -2, -2)  # forces a full scan
         has_index = "index.md" in names
         check_files = not matcher.names_only  # else a file here is never ignored on its own
         seen_files: set[str] = set()
@@ -433,7 +458,7 @@ class Index:
                 seen_dirs.add(child)
                 if child not in snap.dirs:
                     for frel, st, control in stat_markdown(
-                        self.root,
+                        self.root_s,
                         matcher,
                         start=child,
                         dirs=snap.dirs,
@@ -448,7 +473,7 @@ class Index:
                 control = has_index and entry.name.lower() in CONTROL_NAMES
                 if entry.is_symlink():
                     links.append((child, control))
-                    if leaves_root(entry.path, os.path.realpath(self.root)):
+                    if leaves_root(entry.path, os.path.realpath(self.root_s)):
                         continue  # never read through a link leading out of the root
                 seen_files.add(child)
                 try:

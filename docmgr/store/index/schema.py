@@ -12,13 +12,13 @@ import os
 import sys
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docmgr.store.workspace import Workspace
 
 if TYPE_CHECKING:
     import sqlite3
+    from pathlib import Path
 
 
 SCHEMA_VERSION = "docmgr-index-11"
@@ -138,24 +138,29 @@ def read_bodies(con: sqlite3.Connection, root_s: str) -> None:
     con.create_function(BODY_FUNCTION, 1, doc_body)
 
 
-def cache_path(ws: Workspace) -> Path:
+def cache_file(ws: Workspace) -> str:
     """Where the index of this docs root lives (outside the repository by default)."""
     env = ws.env if ws.env is not None else os.environ
     folder = env.get("DOCMGR_CACHE_DIR", "").strip()
     if folder:
-        base = Path(folder).expanduser()
+        base = os.path.expanduser(folder)
     elif ws.config is not None and ws.config.cache_dir:
-        base = Path(ws.config.cache_dir).expanduser()
-        if not base.is_absolute():
-            base = ws.config.folder / base
+        base = os.path.join(ws.config.folder, os.path.expanduser(ws.config.cache_dir))
     else:
         xdg = env.get("XDG_CACHE_HOME", "").strip()
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "docmgr"
+        base = os.path.join(xdg or os.path.join(os.path.expanduser("~"), ".cache"), "docmgr")
     # crc32, not hashlib: hashlib's OpenSSL import costs ~4 ms per command; a collision is
     # harmless because prepare() resets a cache written for another root
-    root = str(Path(os.path.abspath(ws.root)))
+    root = os.path.abspath(ws.root_str)
     digest = f"{zlib.crc32(root.encode()):08x}{len(root):04x}"
-    return base / f"{digest}.sqlite"
+    return os.path.join(os.path.normpath(base), f"{digest}.sqlite")
+
+
+def cache_path(ws: Workspace) -> Path:
+    """``cache_file`` as a Path."""
+    from pathlib import Path
+
+    return Path(cache_file(ws))
 
 
 def cache_disabled(ws: Workspace) -> bool:
@@ -175,11 +180,11 @@ def is_busy(exc: BaseException) -> bool:
     return "locked" in text or "busy" in text
 
 
-def connect(path: Path | None) -> sqlite3.Connection:
+def connect(path: str | os.PathLike[str] | None) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit); ``None`` → in memory."""
     import sqlite3
 
-    target = ":memory:" if path is None else str(path)
+    target = ":memory:" if path is None else os.fspath(path)
     con = sqlite3.connect(
         target, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
     )
@@ -194,14 +199,16 @@ def connect(path: Path | None) -> sqlite3.Connection:
     return con
 
 
-def connect_readonly(path: Path, root_s: str) -> sqlite3.Connection | None:
+def connect_readonly(path: str | os.PathLike[str], root_s: str) -> sqlite3.Connection | None:
     """A read-only connection to a cache built by this docmgr for ``root_s`` (else None).
 
     Raises sqlite3.Error when the file cannot be read at all.
     """
     import sqlite3
+    from pathlib import Path
 
-    con = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=1.0)
+    uri = Path(os.path.abspath(path)).as_uri()
+    con = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=1.0)
     try:
         row = con.execute("SELECT value FROM meta WHERE key='version'").fetchone()
     except BaseException:
@@ -258,10 +265,10 @@ def _stored_version(con: sqlite3.Connection) -> object:
     return row[0] if row else None
 
 
-def drop_file(path: Path) -> None:
+def drop_file(path: str | os.PathLike[str]) -> None:
     """Delete the cache file and its WAL companions (a missing file is fine)."""
     for suffix in ("", "-wal", "-shm"):
         try:
-            os.unlink(str(path) + suffix)
+            os.unlink(os.fspath(path) + suffix)
         except OSError:
             pass

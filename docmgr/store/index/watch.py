@@ -22,7 +22,6 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from docmgr.errors import WatcherRunning
 from docmgr.tuples import NamedTuple
@@ -32,19 +31,27 @@ STALE_S = 3 * HEARTBEAT_S  # a stamp older than this is a dead (or frozen) watch
 DEBOUNCE_MS = 30  # events are grouped this long before a batch is applied
 
 
-def stamp_path(cache: Path) -> Path:
+Cache = str | os.PathLike[str]  # the index file (``schema.cache_file``)
+
+
+def _beside(cache: Cache, suffix: str) -> str:
+    """The cache's file name with its suffix replaced (``Path.with_suffix``, as a string)."""
+    return os.path.splitext(os.fspath(cache))[0] + suffix
+
+
+def stamp_path(cache: Cache) -> str:
     """The generation stamp of the index at ``cache``."""
-    return cache.with_suffix(".stamp")
+    return _beside(cache, ".stamp")
 
 
-def pid_path(cache: Path) -> Path:
+def pid_path(cache: Cache) -> str:
     """The watcher lock / pid file of the index at ``cache``."""
-    return cache.with_suffix(".watch.pid")
+    return _beside(cache, ".watch.pid")
 
 
-def log_path(cache: Path) -> Path:
+def log_path(cache: Cache) -> str:
     """Where a detached watcher writes its log."""
-    return cache.with_suffix(".watch.log")
+    return _beside(cache, ".watch.log")
 
 
 class Stamp(NamedTuple):
@@ -55,7 +62,7 @@ class Stamp(NamedTuple):
     mtime: float
 
 
-def read_stamp(cache: Path) -> Stamp | None:
+def read_stamp(cache: Cache) -> Stamp | None:
     """The stamp of the index at ``cache`` (None when absent or unreadable)."""
     try:
         with open(stamp_path(cache), "rb") as fh:
@@ -77,7 +84,7 @@ def pid_alive(pid: int) -> bool:
     return pid > 0
 
 
-def live_stamp(cache: Path | None) -> Stamp | None:
+def live_stamp(cache: Cache | None) -> Stamp | None:
     """The stamp when a live watcher keeps this index (else None: do the full check)."""
     if cache is None:
         return None
@@ -87,15 +94,16 @@ def live_stamp(cache: Path | None) -> Stamp | None:
     return stamp
 
 
-def write_stamp(cache: Path, pid: int, generation: int) -> None:
+def write_stamp(cache: Cache, pid: int, generation: int) -> None:
     """Replace the stamp atomically (readers see the old or the new one)."""
     target = stamp_path(cache)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(f"{pid} {generation}\n", encoding="ascii")
+    tmp = f"{target}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="ascii") as handle:
+        handle.write(f"{pid} {generation}\n")
     os.replace(tmp, target)
 
 
-def bump_stamp(cache: Path, generation: int) -> None:
+def bump_stamp(cache: Cache, generation: int) -> None:
     """After docmgr's own writes were applied: move a live watcher's stamp to ``generation``."""
     stamp = read_stamp(cache)
     if stamp is not None and generation > stamp.generation:
@@ -103,19 +111,19 @@ def bump_stamp(cache: Path, generation: int) -> None:
             write_stamp(cache, stamp.pid, generation)
 
 
-def drop_stamp(cache: Path) -> None:
+def drop_stamp(cache: Cache) -> None:
     """Remove the stamp: every reader makes the full check until the watcher writes it again."""
     with contextlib.suppress(OSError):
         os.unlink(stamp_path(cache))
 
 
 @contextlib.contextmanager
-def watcher_lock(cache: Path) -> Iterator[int]:
+def watcher_lock(cache: Cache) -> Iterator[int]:
     """Hold the watcher lock of this index for the life of the watcher (refuse a second one)."""
     import fcntl  # the watcher's and ``index info``'s: warm commands read only the stamp
 
     path = pid_path(cache)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
@@ -139,7 +147,7 @@ def watcher_lock(cache: Path) -> Iterator[int]:
         os.close(fd)
 
 
-def watcher_held(cache: Path) -> bool:
+def watcher_held(cache: Cache) -> bool:
     """True when some process holds the watcher lock of this index."""
     import fcntl
 
@@ -169,7 +177,7 @@ def rel_paths(root_s: str, changed: set[str]) -> list[str]:
 
 
 def run(
-    root: Path,
+    root: str | os.PathLike[str],
     apply: Callable[[list[str]], None],
     heartbeat: Callable[[], None],
     *,
