@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,98 @@ def test_an_unreadable_piece_means_a_full_walk_then_a_sound_snapshot(
         assert stored is not None and stored.files == _on_disk(ws_root).files
     with index_store.open_index(ws) as index:  # warm again
         assert not index.last_refresh.full and index.last_refresh.parsed == 0
+
+
+# --------------------------------------------------------------------------- parallel check
+
+
+def _children() -> set[int]:
+    """This process's live children (Linux: /proc)."""
+    found: set[int] = set()
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children", encoding="ascii") as handle:
+            found.update(int(pid) for pid in handle.read().split())
+    return found
+
+
+def _flat(root: Path) -> Flat:
+    snap = _on_disk(root)
+    blobs = list(freshness.pieces(snap, str(root)))
+    return Flat.load(freshness.header(snap, len(blobs)), blobs)
+
+
+linux_only = pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="forks on Linux only")
+
+
+def test_split_shares_keep_every_entry_once_in_order(ws_root: Path) -> None:
+    flat = _flat(ws_root)
+    for parts in (1, 2, 3, 7):
+        shares = freshness._split(flat.pieces, parts)
+        assert len(shares) == parts
+        flat_paths = [p for paths, *_ in flat.pieces for p in paths]
+        shared = [p for share in shares for paths, *_ in share for p in paths]
+        assert sorted(shared) == sorted(flat_paths) and len(shared) == len(flat_paths)
+        for share in shares:
+            for paths, mtimes, sizes, ctimes in share:
+                assert len(paths) == len(mtimes) == len(ctimes)
+                assert sizes is None or len(sizes) == len(paths)
+
+
+@linux_only
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_forked_workers_see_a_change_in_their_share_and_leave_no_child(
+    ws_root: Path, where: str
+) -> None:
+    """The last share is a child's, the first this process's: each change is seen."""
+    flat = _flat(ws_root)
+    before = _children()
+    assert flat.unchanged(workers=3)
+    files = [p for paths, _m, sizes, _c in flat.pieces if sizes is not None for p in paths]
+    path = Path(files[0] if where == "first" else files[-1])
+    stat = path.stat()
+    path.write_text(path.read_text().replace("body", "BODY"))  # same size; mtime put back
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert not flat.unchanged(workers=3)  # the ctime tells
+    assert not flat.unchanged(workers=2)
+    assert flat.unchanged(workers=1) is False
+    path.unlink()
+    assert not flat.unchanged(workers=3)  # a child that cannot stat answers "changed"
+    assert _children() == before  # every child reaped (killed when no longer needed)
+
+
+def test_stat_workers_fork_only_for_big_checks_without_threads() -> None:
+    import threading
+
+    assert freshness.stat_workers(100) == 1
+    big = 64 * freshness.PARALLEL_PART
+    expected = min(len(os.sched_getaffinity(0)), freshness.MAX_WORKERS)
+    assert freshness.stat_workers(big) == (expected if sys.platform == "linux" else 1)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert freshness.stat_workers(big) == 1  # never fork a process running threads
+    finally:
+        stop.set()
+        thread.join()
+
+
+@linux_only
+def test_a_warm_command_with_forked_workers_sees_an_edit(
+    ws_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the index: the check forked (small shares here), then a same-size edit."""
+    monkeypatch.setattr(freshness, "PARALLEL_PART", 4)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2})
+    ws = _ws(ws_root)
+    with index_store.open_index(ws) as index:
+        assert index.last_refresh.full
+    assert freshness.stat_workers(34) == 3
+    with index_store.open_index(ws) as index:
+        assert index.last_refresh.parsed == 0 and not index.last_refresh.full
+    path = ws_root / "2026/02/01/SN-4--snap/notes.md"
+    stat = path.stat()
+    path.write_text(path.read_text().replace("body", "BODY"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with index_store.open_index(ws) as index:
+        assert index.last_refresh.parsed == 1

@@ -355,6 +355,7 @@ def watch(
         )
     path = cache_file(ws)
     with watcher_lock(path) as pid, open_index(ws, busy_fallback=False) as index:
+        index.stat_workers = 1  # the watcher runs threads: it never forks a stat worker
 
         def ready() -> None:
             index.refresh()  # catch up with what changed before the OS watch existed

@@ -8,12 +8,19 @@ still seen. Stats taken within ``RACY_WINDOW_NS`` of a refresh are not trusted (
 the same clock tick keeps the mtime): they are stored as ``RACY`` and checked again.
 The cheapest check runs first: ignore files, then folders, then files, stopping at the
 first difference.
+
+On a big workspace (``PARALLEL_PART`` entries or more per extra process) the no-change check
+is split between this process and forked children, one per spare core (Linux only): each
+stats its share of the stored paths and answers through its exit status. ``os.stat``
+releases the GIL, but building the results holds it, so threads do not help; git does the
+same with threads (``core.preloadIndex``) for the same reason in C.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import sys
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -186,28 +193,21 @@ class Flat(NamedTuple):
             raise ValueError("snapshot pieces missing")
         return cls(decoded, watch)
 
-    def unchanged(self) -> bool:
+    def unchanged(self, *, workers: int | None = None) -> bool:
         """True when no watched ignore file, known folder or known file changed.
 
         Stops at the first difference (checked piece by piece, folders before files: a
         folder's stamp changes whenever a file is added, removed or renamed in it).
+        ``workers``: how many processes share the stat walk (None: ``stat_workers``).
         """
         for path, value in self.watch.items():
             if path_stamp(path) != value:
                 return False
-        stat = os.stat
-        try:
-            for paths, mtimes, sizes, ctimes in self.pieces:
-                stats = list(map(stat, paths))
-                if [st.st_mtime_ns for st in stats] != mtimes.tolist():
-                    return False
-                if sizes is not None and [st.st_size for st in stats] != sizes.tolist():
-                    return False
-                if [st.st_ctime_ns for st in stats] != ctimes.tolist():
-                    return False
-        except OSError:
-            return False
-        return True
+        if workers is None:
+            workers = stat_workers(sum(len(paths) for paths, *_ in self.pieces))
+        if workers < 2:
+            return _pieces_unchanged(self.pieces)
+        return _forked_unchanged(_split(self.pieces, workers))
 
     def folders(self, root_s: str) -> list[str]:
         """Every folder the walk visited (rel paths; '' is the root)."""
@@ -215,3 +215,80 @@ class Flat(NamedTuple):
         return [
             path[cut:] for paths, _m, sizes, _c in self.pieces if sizes is None for path in paths
         ]
+
+
+Piece = tuple[list[str], "array[int]", "array[int] | None", "array[int]"]
+
+PARALLEL_PART = 4096  # fewest entries worth a forked process (fork and exit: ~1–2 ms)
+MAX_WORKERS = 4
+
+
+def stat_workers(entries: int) -> int:
+    """How many processes should share a no-change check of ``entries`` paths (1: no fork)."""
+    if sys.platform != "linux" or entries < 2 * PARALLEL_PART:
+        return 1
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return 1  # never fork a process that runs threads
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS, entries // PARALLEL_PART))
+
+
+def _pieces_unchanged(pieces: Iterable[Piece]) -> bool:
+    stat = os.stat
+    try:
+        for paths, mtimes, sizes, ctimes in pieces:
+            stats = list(map(stat, paths))
+            if [st.st_mtime_ns for st in stats] != mtimes.tolist():
+                return False
+            if sizes is not None and [st.st_size for st in stats] != sizes.tolist():
+                return False
+            if [st.st_ctime_ns for st in stats] != ctimes.tolist():
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def _split(pieces: list[Piece], parts: int) -> list[list[Piece]]:
+    """The pieces cut into ``parts`` shares of (nearly) equal numbers of entries."""
+    shares: list[list[Piece]] = [[] for _ in range(parts)]
+    for paths, mtimes, sizes, ctimes in pieces:
+        step = -(-len(paths) // parts)
+        for i, share in enumerate(shares):
+            a, b = i * step, min(len(paths), (i + 1) * step)
+            if a < b:
+                cut = sizes[a:b] if sizes is not None else None
+                share.append((paths[a:b], mtimes[a:b], cut, ctimes[a:b]))
+    return shares
+
+
+def _forked_unchanged(shares: list[list[Piece]]) -> bool:
+    """``_pieces_unchanged`` of the first share here, of each other one in a forked child.
+
+    A child runs no Python clean-up (``os._exit``): it inherits the parent's open files and
+    SQLite connection and must not touch them. A child still running when the answer is
+    known (this process saw a change, or failed) is killed.
+    """
+    children: list[int] = []
+    try:
+        for share in shares[1:]:
+            pid = os.fork()
+            if pid == 0:  # the child
+                code = 2
+                try:
+                    code = 0 if _pieces_unchanged(share) else 1
+                finally:
+                    os._exit(code)
+            children.append(pid)
+        same = _pieces_unchanged(shares[0])
+        while same and children:
+            _pid, status = os.waitpid(children.pop(), 0)
+            same = os.waitstatus_to_exitcode(status) == 0
+        return same
+    finally:
+        for pid in children:  # the answer is known: the rest need not finish
+            try:
+                os.kill(pid, 9)  # SIGKILL (no import of signal on the warm path)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass

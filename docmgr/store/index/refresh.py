@@ -89,6 +89,8 @@ class Index:
         self._flat: Flat | None = None
         self._flat_version = -1
         self.stamp: Stamp | None = None  # the live watcher's stamp the last refresh trusted
+        # processes sharing the no-change check (None: as many as pay, ``stat_workers``)
+        self.stat_workers: int | None = None
 
     @property
     def path(self) -> Path | None:
@@ -211,7 +213,7 @@ class Index:
             if self._flat is None:
                 return None
             self._flat_version = version
-        return self._flat.unchanged()
+        return self._flat.unchanged(workers=self.stat_workers)
 
     def refresh(self) -> RefreshStats:
         """Bring the index up to date with the files; no lock and no parse when nothing changed.
