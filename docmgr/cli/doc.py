@@ -1,4 +1,9 @@
-"""``docmgr doc …``: add, list and describe documents."""
+"""``docmgr doc …``: add, list and describe documents.
+
+The write verbs' modules (document and relate ops, the ticket resolver, templates) are
+imported inside the commands that use them: ``doc list`` is a warm read verb, and loading
+the transactional write path (the journal, shutil with bz2 and lzma) cost it ~10 ms.
+"""
 
 from __future__ import annotations
 
@@ -23,12 +28,7 @@ from docmgr.cli._report import report_skipped
 from docmgr.cli._verb_templates import render_verb_template, template_options
 from docmgr.cli.search import search_cmd
 from docmgr.errors import DocmgrError, UsageProblem
-from docmgr.formats import related as related_format
-from docmgr.ops import document as document_ops
-from docmgr.ops import relate
-from docmgr.seams.clock import format_rfc3339
 from docmgr.store import index as index_store
-from docmgr.store import lookup, templates
 
 
 @click.group("doc")
@@ -70,6 +70,9 @@ def add_cmd(
       docmgr doc add --ticket VM-004 --doc-type design-doc \\
           --title "Daemon API test coverage matrix and expansion plan"
     """
+
+    from docmgr.ops import document as document_ops
+    from docmgr.store import lookup, templates
 
     ws = app().workspace()
     found = lookup.resolve_ticket(ws, ticket)
@@ -163,7 +166,11 @@ def list_cmd(
     """
 
     ws = app().workspace()
-    only = lookup.resolve_ticket(ws, ticket).id if ticket else ""
+    only = ""
+    if ticket:
+        from docmgr.store import lookup
+
+        only = lookup.resolve_ticket(ws, ticket).id
     found, skipped = index_store.doc_listing(  # straight from the index's SQL
         ws, ticket=only, status=status, doc_type=doc_type, topics=split_list(topics)
     )
@@ -227,6 +234,8 @@ def guidelines_cmd(doc_type: str, list_types: bool, output: str | None, glaze: b
       docmgr doc guidelines --doc-type design-doc
       docmgr doc guidelines --list
     """
+
+    from docmgr.store import templates
 
     ws = app().workspace()
     if list_types:
@@ -313,6 +322,9 @@ def relate_cmd(
       docmgr doc relate --ticket VM-004 --suggest --from-git --apply-suggestions
     """
 
+    from docmgr.formats import related as related_format
+    from docmgr.ops import relate
+
     ws = app().workspace()
     notes = related_format.parse_file_notes(file_notes)
     target = relate.target_doc(ws, doc=doc, ticket=ticket)
@@ -373,6 +385,9 @@ def _list_suggestions(
     glaze: bool,
 ) -> None:
     """``--suggest`` without ``--apply-suggestions``: apply the explicit edits, list the rest."""
+
+    from docmgr.ops import relate
+
     rows: list[dict[str, Any]] = []
     lines: list[str] = []
     if notes or remove:
@@ -418,6 +433,9 @@ def doc_move_cmd(
       docmgr doc move --doc design-doc/01-plan.md --dest-ticket VM-005 --dest-dir design-doc
     """
 
+    from docmgr.ops import document as document_ops
+    from docmgr.seams.clock import format_rfc3339
+
     ws = app().workspace()
     done = document_ops.move(
         ws, doc, dest_ticket=dest_ticket, dest_dir=dest_dir, overwrite=overwrite
@@ -453,6 +471,9 @@ def renumber_cmd(ticket: str, output: str | None, glaze: bool) -> None:
       docmgr doc renumber --ticket VM-004
     """
 
+    from docmgr.ops import document as document_ops
+    from docmgr.seams.clock import format_rfc3339
+
     ws = app().workspace()
     done = document_ops.renumber(ws, ticket)
     row = {
@@ -485,6 +506,8 @@ def layout_fix_cmd(ticket: str, dry_run: bool, output: str | None, glaze: bool) 
     Example:
       docmgr doc layout-fix --ticket VM-004 --dry-run
     """
+
+    from docmgr.ops import document as document_ops
 
     ws = app().workspace()
     fixes = document_ops.layout_fix(ws, ticket=ticket, dry_run=dry_run)

@@ -168,8 +168,10 @@ def tickets(index: Index) -> list[TicketRow]:
     topics: dict[int, list[str]] = {}
     if rows:
         for doc_id, topic in index.con.execute(
-            "SELECT t.doc_id, t.topic_original FROM doc_topics t JOIN docs d ON d.id = t.doc_id"
-            " WHERE d.doc_type = 'index' ORDER BY t.rowid"
+            # IN (...) rather than a join: the index docs' ids from docs_doc_type, then each
+            # one's topics from doc_topics_doc (2,000 tickets: 6 -> 4 ms)
+            "SELECT doc_id, topic_original FROM doc_topics WHERE doc_id IN"
+            " (SELECT id FROM docs WHERE doc_type = 'index') ORDER BY rowid"
         ):
             topics.setdefault(doc_id, []).append(topic)
     return [
