@@ -251,3 +251,19 @@ def test_a_warm_command_with_forked_workers_sees_an_edit(
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     with index_store.open_index(ws) as index:
         assert index.last_refresh.parsed == 1
+
+
+def test_a_failed_fork_checks_the_share_here(
+    ws_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No process left to fork (EAGAIN): the shares are checked in this process instead."""
+    flat = _flat(ws_root)
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert flat.unchanged(workers=3)
+    files = [p for paths, _m, sizes, _c in flat.pieces if sizes is not None for p in paths]
+    Path(files[-1]).unlink()  # in the share a child would have checked
+    assert not flat.unchanged(workers=3)

@@ -267,12 +267,19 @@ def _forked_unchanged(shares: list[list[Piece]]) -> bool:
 
     A child runs no Python clean-up (``os._exit``): it inherits the parent's open files and
     SQLite connection and must not touch them. A child still running when the answer is
-    known (this process saw a change, or failed) is killed.
+    known (this process saw a change, or failed) is killed. When a fork fails (a process
+    limit, no memory) the shares left are checked here: a failed fork never reads as a
+    changed, let alone a damaged, index.
     """
     children: list[int] = []
+    mine = list(shares[0])
     try:
-        for share in shares[1:]:
-            pid = os.fork()
+        for at, share in enumerate(shares[1:], start=1):
+            try:
+                pid = os.fork()
+            except OSError:
+                mine += [piece for rest in shares[at:] for piece in rest]
+                break
             if pid == 0:  # the child
                 code = 2
                 try:
@@ -280,7 +287,7 @@ def _forked_unchanged(shares: list[list[Piece]]) -> bool:
                 finally:
                     os._exit(code)
             children.append(pid)
-        same = _pieces_unchanged(shares[0])
+        same = _pieces_unchanged(mine)
         while same and children:
             _pid, status = os.waitpid(children.pop(), 0)
             same = os.waitstatus_to_exitcode(status) == 0
