@@ -97,3 +97,31 @@ def test_pages_are_package_data() -> None:
     """An installed docmgr carries docmgr/help/*.md (pyproject's package data)."""
     text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert '"help/*.md"' in text
+
+
+@pytest.mark.parametrize("columns", ["", "0", "40", "60", "79", "80", "81", "200", "wide"])
+@pytest.mark.parametrize("max_width", [None, 100])
+def test_help_width_is_clicks_own_rule(
+    monkeypatch: pytest.MonkeyPatch, columns: str, max_width: int | None
+) -> None:
+    """``--help`` sets the width itself (no shutil import); it is what click would choose."""
+    import click.formatting
+
+    from docmgr.cli._common import help_width
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert click.formatting.FORCED_WIDTH is None
+    assert help_width(max_width) == click.formatting.HelpFormatter(max_width=max_width).width
+
+
+def test_help_wraps_at_the_terminal_width() -> None:
+    env = {**os.environ, "COLUMNS": "60"}
+    done = subprocess.run(
+        [sys.executable, "-m", "docmgr", "ticket", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    assert max(len(line) for line in done.stdout.splitlines()) <= 58
+    assert any(len(line) > 50 for line in done.stdout.splitlines())
