@@ -3,8 +3,10 @@ the warm check reads every piece (a change in the last one is seen)."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -267,3 +269,43 @@ def test_a_failed_fork_checks_the_share_here(
     files = [p for paths, _m, sizes, _c in flat.pieces if sizes is not None for p in paths]
     Path(files[-1]).unlink()  # in the share a child would have checked
     assert not flat.unchanged(workers=3)
+
+
+def test_stat_workers_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    big = 64 * freshness.PARALLEL_PART
+    monkeypatch.setenv(freshness.STAT_WORKERS_ENV, "1")
+    assert freshness.stat_workers(big) == 1  # never fork (a sandbox without fork)
+    monkeypatch.setenv(freshness.STAT_WORKERS_ENV, "3")
+    assert freshness.stat_workers(10) == (3 if sys.platform == "linux" else 1)
+    monkeypatch.setenv(freshness.STAT_WORKERS_ENV, "99")
+    assert freshness.stat_workers(big) == (freshness.MAX_WORKERS if sys.platform == "linux" else 1)
+
+
+@linux_only
+def test_a_real_command_with_forked_workers_answers_once_and_sees_an_edit(ws_root: Path) -> None:
+    """A whole ``docmgr search`` process whose check forks: one answer on stdout (a child
+    never flushes the parent's buffers), and a same-size edit with its mtime put back."""
+    env = {
+        **os.environ,
+        freshness.STAT_WORKERS_ENV: "3",
+        "DOCMGR_CACHE_DIR": str(ws_root.parent / "cache"),
+    }
+    command = [sys.executable, "-m", "docmgr", "search", "--root", str(ws_root)]
+
+    def hits(word: str) -> list[str]:
+        done = subprocess.run(
+            [*command, "--query", word, "--output", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        return sorted(row["path"] for row in json.loads(done.stdout))
+
+    assert len(hits("body")) == 20  # builds the index
+    assert hits("bodz") == []  # warm: the forked check found nothing changed
+    path = ws_root / "2026/02/01/SN-4--snap/design/02-more.md"
+    stat = path.stat()
+    path.write_text(path.read_text().replace("body", "bodz"))  # same size, in place
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the mtime put back
+    assert hits("bodz") == ["2026/02/01/SN-4--snap/design/02-more.md"]

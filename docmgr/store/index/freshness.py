@@ -221,15 +221,25 @@ Piece = tuple[list[str], "array[int]", "array[int] | None", "array[int]"]
 
 PARALLEL_PART = 4096  # fewest entries worth a forked process (fork and exit: ~1–2 ms)
 MAX_WORKERS = 4
+STAT_WORKERS_ENV = "DOCMGR_STAT_WORKERS"  # 1: never fork; 2-4: that many, whatever the size
 
 
 def stat_workers(entries: int) -> int:
-    """How many processes should share a no-change check of ``entries`` paths (1: no fork)."""
-    if sys.platform != "linux" or entries < 2 * PARALLEL_PART:
+    """How many processes should share a no-change check of ``entries`` paths (1: no fork).
+
+    ``DOCMGR_STAT_WORKERS`` sets the number (``1`` for a sandbox that forbids ``fork``);
+    either way only Linux forks, and never a process that runs threads.
+    """
+    if sys.platform != "linux":
         return 1
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         return 1  # never fork a process that runs threads
+    wanted = os.environ.get(STAT_WORKERS_ENV, "").strip()
+    if wanted.isdigit():
+        return max(1, min(int(wanted), MAX_WORKERS, entries))
+    if entries < 2 * PARALLEL_PART:
+        return 1
     return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS, entries // PARALLEL_PART))
 
 
