@@ -309,3 +309,20 @@ def test_a_real_command_with_forked_workers_answers_once_and_sees_an_edit(ws_roo
     path.write_text(path.read_text().replace("body", "bodz"))  # same size, in place
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the mtime put back
     assert hits("bodz") == ["2026/02/01/SN-4--snap/design/02-more.md"]
+
+
+@linux_only
+def test_children_reaped_by_the_kernel_still_give_an_answer(ws_root: Path) -> None:
+    """A parent that ignores SIGCHLD (some daemons and runners pass that on) loses its
+    children's exit statuses: their shares are checked here instead."""
+    import signal
+
+    flat = _flat(ws_root)
+    before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert flat.unchanged(workers=3)
+        files = [p for paths, _m, sizes, _c in flat.pieces if sizes is not None for p in paths]
+        Path(files[-1]).unlink()  # in a child's share
+        assert not flat.unchanged(workers=3)
+    finally:
+        signal.signal(signal.SIGCHLD, before)

@@ -277,11 +277,13 @@ def _forked_unchanged(shares: list[list[Piece]]) -> bool:
 
     A child runs no Python clean-up (``os._exit``): it inherits the parent's open files and
     SQLite connection and must not touch them. A child still running when the answer is
-    known (this process saw a change, or failed) is killed. When a fork fails (a process
-    limit, no memory) the shares left are checked here: a failed fork never reads as a
-    changed, let alone a damaged, index.
+    known (this process saw a change, or failed) is killed. A share whose answer cannot be
+    had is checked here: when a fork fails (a process limit, no memory), or when the exit
+    status is lost (a parent that set SIGCHLD to "ignore" makes the kernel reap children
+    at once, and ``waitpid`` then fails). Neither ever reads as a changed, let alone a
+    damaged, index.
     """
-    children: list[int] = []
+    children: dict[int, list[Piece]] = {}
     mine = list(shares[0])
     try:
         for at, share in enumerate(shares[1:], start=1):
@@ -296,10 +298,15 @@ def _forked_unchanged(shares: list[list[Piece]]) -> bool:
                     code = 0 if _pieces_unchanged(share) else 1
                 finally:
                     os._exit(code)
-            children.append(pid)
+            children[pid] = share
         same = _pieces_unchanged(mine)
         while same and children:
-            _pid, status = os.waitpid(children.pop(), 0)
+            pid, share = children.popitem()
+            try:
+                _pid, status = os.waitpid(pid, 0)
+            except ChildProcessError:  # reaped by the kernel: the answer is lost
+                same = _pieces_unchanged(share)
+                continue
             same = os.waitstatus_to_exitcode(status) == 0
         return same
     finally:
