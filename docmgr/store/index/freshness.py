@@ -240,7 +240,11 @@ def stat_workers(entries: int) -> int:
         return max(1, min(int(wanted), MAX_WORKERS, entries))
     if entries < 2 * PARALLEL_PART:
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS, entries // PARALLEL_PART))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except OSError:
+        return 1
+    return max(1, min(cores, MAX_WORKERS, entries // PARALLEL_PART))
 
 
 def _pieces_unchanged(pieces: Iterable[Piece]) -> bool:
@@ -289,7 +293,7 @@ def _forked_unchanged(shares: list[list[Piece]]) -> bool:
         for at, share in enumerate(shares[1:], start=1):
             try:
                 pid = os.fork()
-            except OSError:
+            except (OSError, RuntimeError):  # RuntimeError: where fork is not allowed
                 mine += [piece for rest in shares[at:] for piece in rest]
                 break
             if pid == 0:  # the child
