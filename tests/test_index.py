@@ -468,3 +468,16 @@ def test_sort_keys_are_fixed_width_and_ordered() -> None:
     )  # no overflow
     for at in (early, late):
         assert index_store.key_minute(index_store.sort_key(at)) == utc_minute(at)
+
+
+def test_ticket_list_reads_only_its_covering_indexes(ws_root: Path) -> None:
+    """The listing's query never touches the wide docs rows: adding a column to it that the
+    two partial indexes do not hold would make every ticket list read the whole table."""
+    ws = _ws(ws_root)
+    with index_store.open_index(ws) as index:
+        plan = [row[-1] for row in index.con.execute("EXPLAIN QUERY PLAN " + queries.TICKETS_SQL)]
+        found = queries.tickets(index)
+    assert len(plan) == 2, plan  # no sort step: the index is in rel order
+    assert "COVERING INDEX docs_tickets" in plan[0]
+    assert "COVERING INDEX docs_tasks" in plan[1]
+    assert [(t.id, t.tasks_open, t.tasks_done) for t in found] == [("IX-1", 1, 2)]

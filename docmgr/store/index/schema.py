@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-SCHEMA_VERSION = "docmgr-index-11"
+SCHEMA_VERSION = "docmgr-index-12"
 
 
 # marshal's format and our row layout both belong to the version key
@@ -76,6 +76,14 @@ CREATE TABLE IF NOT EXISTS docs(
 CREATE INDEX IF NOT EXISTS docs_ticket ON docs(ticket);
 CREATE INDEX IF NOT EXISTS docs_dir ON docs(dir);
 CREATE INDEX IF NOT EXISTS docs_doc_type ON docs(doc_type);
+-- ticket list reads only these two (queries.tickets): its rows, and the task counts of each
+-- ticket's tasks.md, without touching the wide docs rows (2,000 tickets: 14 -> 5 ms). Both
+-- cover their queries (with the columns of the partial index's WHERE, and the implied rowid)
+CREATE INDEX IF NOT EXISTS docs_tickets
+  ON docs(rel, ticket, title, status, dir, last_updated, parse_ok, doc_type)
+  WHERE parse_ok = 1 AND doc_type = 'index';
+CREATE INDEX IF NOT EXISTS docs_tasks ON docs(dir, name, tasks_open, tasks_done)
+  WHERE name = 'tasks.md';
 CREATE TABLE IF NOT EXISTS doc_topics(doc_id INTEGER NOT NULL, topic_lower TEXT NOT NULL,
                                       topic_original TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_topics_doc ON doc_topics(doc_id);
