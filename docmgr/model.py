@@ -156,6 +156,10 @@ JOURNAL_DIR = ".docmgr-journal"
 
 CONTROL_NAMES = frozenset({"readme.md", "tasks.md", "changelog.md"})
 
+# the ignore file's name (store/ignore reads it): here, so that the paths that only name it
+# (the freshness check's watch list) do not load the matcher
+IGNORE_FILE = ".docmgrignore"
+
 
 _DATED = re.compile(r"^(\d{4})/(\d{2})/(\d{2})/")
 

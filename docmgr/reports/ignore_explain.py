@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from docmgr.store.ignore import IGNORE_FILE, Matcher
+from docmgr.model import IGNORE_FILE
+from docmgr.store.ignore import Matcher
 from docmgr.store.workspace import Workspace
 
 

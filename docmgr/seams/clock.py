@@ -72,16 +72,22 @@ def utc_minute(at: datetime | None) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
-_TS = re.compile(
+# compiled on first use: every command imports this module, few parse a date
+_TS = (
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[Tt ]+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?"
     r"[ \t]*(Z|z|[+-]\d{1,2}(?::?\d{2})?)?)?$"
 )
 
 
+_ts_pattern: list[re.Pattern[str]] = []
+
+
 def parse_last_updated(text: str) -> datetime | None:
     """Parse a YAML timestamp (RFC 3339, 1–9 fraction digits, or a bare date)."""
-    match = _TS.match(text.strip())
+    if not _ts_pattern:
+        _ts_pattern.append(re.compile(_TS))
+    match = _ts_pattern[0].match(text.strip())
     if not match:
         return None
     y, mo, d, h, mi, s, frac, tz = match.groups()

@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 import re
 
+from docmgr.model import IGNORE_FILE
 from docmgr.tuples import NamedTuple
-
-IGNORE_FILE = ".docmgrignore"
-
 
 BUILTIN_DIRS = (
     ".git",

@@ -8,14 +8,15 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from docmgr.errors import FrontMatterError, RootNotFound, RootRefused
-from docmgr.model import CONTROL_NAMES, JOURNAL_DIR, Doc
+from docmgr.model import CONTROL_NAMES, IGNORE_FILE, JOURNAL_DIR, Doc
 from docmgr.seams.clock import Clock, SystemClock
 from docmgr.store import config as configmod
-from docmgr.store.ignore import IGNORE_FILE, Matcher
 from docmgr.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from docmgr.store.ignore import Matcher
 
 ROOT_SCAN_LIMIT = 5000
 """How many folder entries the docs-root sanity check looks at before it gives up on finding
@@ -395,6 +396,8 @@ def parse_doc(
 def scan_docs(ws: Workspace) -> list[Doc]:
     """Parse every document under the root (sorted by path); no cache."""
     root = ws.require_root()
+    from docmgr.store.ignore import Matcher  # the walk's: not on the warm path
+
     matcher = Matcher.for_root(root, ws.repo_root)
     docs = [parse_doc(p, rel, st, control=c) for p, rel, st, c in walk_markdown(root, matcher)]
     docs.sort(key=lambda d: d.rel)

@@ -12,9 +12,8 @@ import time
 from collections.abc import Container, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from docmgr.model import CONTROL_NAMES, JOURNAL_DIR
+from docmgr.model import CONTROL_NAMES, IGNORE_FILE, JOURNAL_DIR
 from docmgr.seams import touched
-from docmgr.store.ignore import IGNORE_FILE, Matcher
 from docmgr.store.index.freshness import (
     RACY,
     FileStamp,
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     import sqlite3
     from pathlib import Path
 
+    from docmgr.store.ignore import Matcher
     from docmgr.store.index.rows import Row
 
 
@@ -184,6 +184,8 @@ class Index:
     # ----------------------------------------------------------------- refresh
 
     def _matcher(self, snap: Snapshot) -> Matcher:
+        from docmgr.store.ignore import Matcher  # only when something changed
+
         repo_root = self.ws.repo_root_str
         matcher = Matcher.for_root(self.root_s, repo_root)
         for path in sorted(snap.watch):
@@ -334,6 +336,8 @@ class Index:
         racy = {rel for rel, v in old.files.items() if v[0] == RACY} if old else set()
         if racy_since is not None:
             racy.update(rel for rel, (stamp, _c) in known.items() if stamp[0] >= racy_since)
+        from docmgr.store.ignore import Matcher  # only when something changed
+
         snap = Snapshot({}, {}, self._base_watch())
         matcher = Matcher.for_root(self.root_s, self.ws.repo_root_str)
         todo: list[Todo] = []

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from docmgr.model import CONTROL_NAMES, Finding, Severity
-from docmgr.store.ignore import IGNORE_FILE
+from docmgr.model import CONTROL_NAMES, IGNORE_FILE, Finding, Severity
 
 # Workspace skills live in <root>/skills/ (spec §11): they belong to the workspace, not to
 # a ticket.
