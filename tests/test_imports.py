@@ -158,6 +158,9 @@ _NOT_WARM_STDLIB = {
     # paths are strings on the warm path (``Workspace.root_str``): pathlib brings
     # urllib.parse and ipaddress, ~5 % of a warm verb on a real workspace
     *("pathlib", "urllib.parse", "ipaddress"),
+    # shared libraries to load: the cache's name is a crc32 computed in Python, and the
+    # snapshot's stamps are read through memoryview.cast
+    *("zlib", "array"),
 }
 
 _WARM_PROBE = (

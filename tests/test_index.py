@@ -481,3 +481,14 @@ def test_ticket_list_reads_only_its_covering_indexes(ws_root: Path) -> None:
     assert "COVERING INDEX docs_tickets" in plan[0]
     assert "COVERING INDEX docs_tasks" in plan[1]
     assert [(t.id, t.tasks_open, t.tasks_done) for t in found] == [("IX-1", 1, 2)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"a", b"/home/me/repo/ttmp", "/ä/ü/日本/ttmp".encode(), bytes(range(256)) * 3],
+)
+def test_the_cache_name_crc32_is_zlibs(data: bytes) -> None:
+    """Computed in Python (no zlib on the warm path), it must name the same cache files."""
+    import zlib
+
+    assert schema.crc32(data) == zlib.crc32(data)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from array import array
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -37,6 +36,8 @@ MISSING = (-1, -1, -1)  # the stamp of a path that is not there
 
 
 DirStamp = tuple[int, int]  # (mtime_ns, ctime_ns)
+# a stored piece, decoded: absolute paths, and their mtimes, sizes (None: folders), ctimes
+Piece = tuple[list[str], memoryview, memoryview | None, memoryview]
 FileStamp = tuple[int, int, int]  # (mtime_ns, size, ctime_ns)
 # a file to (re-)parse: rel, mtime_ns, size, ctime_ns, is_control (small tuples: 130k of
 # them on big workspaces)
@@ -100,6 +101,8 @@ def pieces(snap: Snapshot, root_s: str) -> Iterator[bytes]:
     Each piece holds absolute paths (the check maps ``os.stat`` over them in C) and parallel
     arrays of their stamps; only one piece is ever built at a time.
     """
+    from array import array  # writing only: a reader casts the bytes (``_decode``)
+
     prefix = root_s + "/"
     for table, is_file in ((snap.dirs, False), (snap.files, True)):
         items = iter(table.items())
@@ -120,18 +123,14 @@ def header(snap: Snapshot, count: int) -> bytes:
     return marshal.dumps((count, snap.watch))
 
 
-def _decode(blob: bytes) -> tuple[list[str], array[int], array[int] | None, array[int]]:
-    """A stored piece: (absolute paths, mtimes, sizes or None for folders, ctimes)."""
+def _decode(blob: bytes) -> Piece:
+    """A stored piece: (absolute paths, mtimes, sizes or None for folders, ctimes).
+
+    The stamps are the stored bytes seen as signed 64-bit integers (``memoryview.cast``: no
+    copy, and no ``array`` module on the warm path).
+    """
     paths, *raws = marshal.loads(blob)
-    arrays: list[array[int] | None] = []
-    for raw in raws:
-        if raw is None:
-            arrays.append(None)
-            continue
-        values = array("q")
-        values.frombytes(raw)
-        arrays.append(values)
-    mtimes, sizes, ctimes = arrays
+    mtimes, sizes, ctimes = (None if raw is None else memoryview(raw).cast("q") for raw in raws)
     if mtimes is None or ctimes is None or not isinstance(paths, str):
         raise ValueError("not a snapshot piece")
     return paths.split("\0"), mtimes, sizes, ctimes
@@ -181,7 +180,7 @@ class Flat(NamedTuple):
     """The stored snapshot in the shape the no-change check reads fastest: its pieces, each
     absolute paths with parallel arrays of stamps (folders first, then files)."""
 
-    pieces: list[tuple[list[str], array[int], array[int] | None, array[int]]]
+    pieces: list[Piece]
     watch: dict[str, FileStamp]
 
     @classmethod
@@ -217,7 +216,6 @@ class Flat(NamedTuple):
         ]
 
 
-Piece = tuple[list[str], "array[int]", "array[int] | None", "array[int]"]
 
 PARALLEL_PART = 4096  # fewest entries worth a forked process (fork and exit: ~1–2 ms)
 MAX_WORKERS = 4

@@ -10,7 +10,6 @@ import contextlib
 import marshal
 import os
 import sys
-import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -157,11 +156,22 @@ def cache_file(ws: Workspace) -> str:
     else:
         xdg = env.get("XDG_CACHE_HOME", "").strip()
         base = os.path.join(xdg or os.path.join(os.path.expanduser("~"), ".cache"), "docmgr")
-    # crc32, not hashlib: hashlib's OpenSSL import costs ~4 ms per command; a collision is
-    # harmless because prepare() resets a cache written for another root
+    # crc32, not hashlib (whose OpenSSL import costs ~4 ms per command) nor zlib (a shared
+    # library to load: ~0.3 ms); a collision is harmless because prepare() resets a cache
+    # written for another root
     root = os.path.abspath(ws.root_str)
-    digest = f"{zlib.crc32(root.encode()):08x}{len(root):04x}"
+    digest = f"{crc32(root.encode()):08x}{len(root):04x}"
     return os.path.join(os.path.normpath(base), f"{digest}.sqlite")
+
+
+def crc32(data: bytes) -> int:
+    """zlib's CRC-32 (IEEE 802.3, reflected), bit by bit: for the few bytes of a path."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0xEDB88320 & -(crc & 1))
+    return crc ^ 0xFFFFFFFF
 
 
 def cache_path(ws: Workspace) -> Path:
