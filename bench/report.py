@@ -144,7 +144,9 @@ def targets_table(targets: list[Target]) -> str:
     """Render the budgets with the measured value and PASS/FAIL."""
     return simple_table(
         "Targets",
-        "Ratios are median over median, measured in the same run.",
+        "Ratios are median over median, measured in the same run (what the result judges);"
+        " where both commands ran in every round, the median of the per-round ratios is given"
+        " beside it: it follows the machine's drift within the run less.",
         ["target", "limit", "measured", "result"],
         [[t.name, t.limit, t.measured, t.verdict] for t in targets],
     )
