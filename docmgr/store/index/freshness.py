@@ -216,7 +216,6 @@ class Flat(NamedTuple):
         ]
 
 
-
 PARALLEL_PART = 4096  # fewest entries worth a forked process (fork and exit: ~1–2 ms)
 MAX_WORKERS = 4
 STAT_WORKERS_ENV = "DOCMGR_STAT_WORKERS"  # 1: never fork; 2-4: that many, whatever the size
