@@ -385,7 +385,6 @@ def _list_suggestions(
     glaze: bool,
 ) -> None:
     """``--suggest`` without ``--apply-suggestions``: apply the explicit edits, list the rest."""
-
     from docmgr.ops import relate
 
     rows: list[dict[str, Any]] = []

@@ -258,12 +258,20 @@ def _shown(path: str) -> str:
     return head + "/".join(parts) if parts or head else "."
 
 
+def relative_below(path: str, folder: str) -> str | None:
+    """``path`` relative to ``folder``, slash-separated ("." for the folder itself), when it
+    lies below it; else None. Lexical: both absolute and normalised."""
+    if path == folder:
+        return "."
+    prefix = folder.rstrip(os.sep) + os.sep
+    return path[len(prefix) :].replace(os.sep, "/") if path.startswith(prefix) else None
+
+
 def _display(path: str | None, cwd: str) -> str:
     if path is None:
         return "<not found>"
-    if path == cwd or path.startswith(cwd.rstrip("/") + "/"):
-        return f"{os.path.relpath(path, cwd)} (current dir)"
-    return f"{path} (walking up)"
+    rel = relative_below(path, cwd)
+    return f"{path} (walking up)" if rel is None else f"{rel} (current dir)"
 
 
 def render_config(

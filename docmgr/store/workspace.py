@@ -171,12 +171,8 @@ class Workspace:
     def display(self, path: str | os.PathLike[str]) -> str:
         """Path relative to the cwd when below it, else absolute (how the Go tool prints paths)."""
         text = os.fspath(path)
-        cwd = self.cwd_str
-        if text == cwd:
-            return "."
-        if text.startswith(cwd.rstrip(os.sep) + os.sep):
-            return text[len(cwd.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
-        return text
+        rel = configmod.relative_below(text, self.cwd_str)
+        return text if rel is None else rel
 
 
 def check_root_fit(root: str | os.PathLike[str], *, home: str = "") -> None:
