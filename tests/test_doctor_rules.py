@@ -273,3 +273,14 @@ def test_missing_index_rule(tmp_path: Path) -> None:
     found = index_docs.missing_index(tmp_path, ["B--y"], folders, ref="")
     assert [(f.ticket, f.path) for f in found] == [("A--x", str(tmp_path / "A--x"))]
     assert index_docs.missing_index(tmp_path, ["B--y"], folders, ref="Z") == []
+
+
+def test_missing_index_below_an_indexed_folder(tmp_path: Path) -> None:
+    # a scaffolded folder inside a ticket (or any folder) that has an index.md is not a
+    # ticket of its own; the root's index.md ("") does not cover everything below it
+    folders = ["", "T--t", "T--t/design", "T--t/design/archive", "T--tx", "T--tx/design", "U"]
+    folders += ["U/V--v", "U/V--v/sources", "U/V--v/W", "U/V--v/W/various"]
+    found = index_docs.missing_index(tmp_path, ["", "T--t", "U/V--v"], folders, ref="")
+    assert [f.ticket for f in found] == ["T--tx"]
+    found = index_docs.missing_index(tmp_path, ["", "T--t/design"], folders, ref="")
+    assert [f.ticket for f in found] == ["T--t", "T--tx", "V--v", "W"]

@@ -28,9 +28,7 @@ def missing_index(
             scaffolded.add(parent)
     out: list[Finding] = []
     for folder in sorted(scaffolded):
-        if folder in with_index:
-            continue
-        if any(folder.startswith(ix + "/") for ix in with_index if ix):
+        if folder in with_index or _below_index(folder, with_index):
             continue
         name = folder.rsplit("/", 1)[-1]
         if ref and not (name == ref or name.startswith(ref + "--") or name.startswith(ref + "-")):
@@ -45,6 +43,19 @@ def missing_index(
             )
         )
     return out
+
+
+def _below_index(folder: str, with_index: set[str]) -> bool:
+    """Whether a proper ancestor of ``folder`` (the docs root aside) holds an index.md.
+
+    One set lookup per ancestor, so the rule costs the depth of the folder, not the
+    number of tickets."""
+    at = folder.find("/")
+    while at > 0:
+        if folder[:at] in with_index:
+            return True
+        at = folder.find("/", at + 1)
+    return False
 
 
 def multiple_index(docs: Sequence[Doc], ticket: str, ticket_dir: str) -> Finding | None:
