@@ -337,6 +337,9 @@ def test_symlinks_leaving_the_root_are_seen_after_indexing(
         "## Step 1: a\n\n```\n**Commit (code):** pending\n```\n\n## Step 1: b\n\nx\n",
         "## Step 1: a\n\n### Commits\n\n- pending — later\n\n## Step 2: pending work\n",
         "# Notes\n\npending\n\n## Step 3–5: range\n\n**Commit (code):** pending\n",
+        "## Step 1: ü\n\n**Commit (code):** PenDing — later\n\n## Step 2: b\n\nx\n",
+        "## Step 1: a\n\n**Commit (code):** pendİng\n\n## Step 2: b\n",
+        "## Step 1: a\n\n**Commit (code):** pendıng\n",
     ],
 )
 def test_step_facts_match_the_full_parse(body: str) -> None:
@@ -349,3 +352,39 @@ def test_step_facts_match_the_full_parse(body: str) -> None:
     assert facts.labels == labels
     assert facts.duplicates == [x for x in dict.fromkeys(labels) if labels.count(x) > 1]
     assert facts.pending == [s.label for s in steps for r in s.refs if r.kind == "pending"]
+
+
+def test_only_two_characters_lower_to_ascii_letters() -> None:
+    # what makes diary.fold_ascii find exactly what str.lower finds (see its docstring)
+    odd = [
+        code
+        for code in range(0x80, 0x110000)
+        if not 0xD800 <= code < 0xE000 and any("a" <= ch <= "z" for ch in chr(code).lower())
+    ]
+    assert odd == [0x130, 0x212A]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pending",
+        "PENDING",
+        "x PenDinG y",
+        "pendİng",
+        "pend\u0130ng",
+        "pendıng",
+        "ü commit",
+        "COMMİT",
+        "Commıt",
+        "KOMMIT",
+        "\u212aommit",
+        "c\u00f6mmit",
+        "",
+        "\ud800 lone surrogate, commit",
+    ],
+)
+def test_fold_ascii_finds_what_lower_finds(text: str) -> None:
+    from docmgr.formats.diary import fold_ascii
+
+    for word in ("pending", "ommit"):
+        assert (word.encode() in fold_ascii(text)) == (word in text.lower())

@@ -31,14 +31,15 @@ class DiaryFacts(NamedTuple):
 
 def diary_facts_of(text: str) -> tuple[int, DiaryFacts]:
     """(number of steps, facts) of a diary's text; a text the grammar chokes on has none."""
-    from docmgr.formats.diary import step_facts, step_labels
+    from docmgr.formats.diary import fold_ascii, step_facts, step_labels
 
-    lowered = text.lower()
+    folded = fold_ascii(text)
     try:
-        facts = step_facts(text, lowered)
+        facts = step_facts(text, folded)
     except Exception:  # noqa: BLE001 - a diary we cannot parse is not a refresh crash
         return len(step_labels(text)), DiaryFacts([], [], True)
-    return len(facts.labels), DiaryFacts(facts.duplicates, facts.pending, "ommit" in lowered)
+    # "ommit" in the lowered text: what any commit label holds
+    return len(facts.labels), DiaryFacts(facts.duplicates, facts.pending, b"ommit" in folded)
 
 
 def is_diary(doc: Doc) -> bool:
