@@ -132,6 +132,35 @@ def test_missing_delimiters_are_an_error(text: str) -> None:
         fm.read(text, path="x.md")
 
 
+def _split_by_lines(text: str) -> tuple[str, int, int, int, int] | None:
+    """The closing delimiter found line by line: the rule ``split`` implements faster."""
+    lines = text.split("\n")
+    if len(lines) < 2 or lines[0].strip() != "---":
+        return None
+    pos = len(lines[0]) + 1
+    for line in lines[1:]:
+        if line.strip() == "---":
+            end = pos + len(line)
+            body = end + 1 if end < len(text) else end
+            return text[len(lines[0]) + 1 : pos], len(lines[0]) + 1, pos, body, 2
+        pos += len(line) + 1
+    return None
+
+
+def test_split_agrees_with_a_line_by_line_reading() -> None:
+    import random
+
+    pieces = ["-", "--", "---", "----", "\n", " ", "\t", "\r", "\x85", "\u2028", "\xa0"]
+    pieces += ["\u3000", "a", "A: b", "x---", "--- y", "---\n"]
+    rng = random.Random(10)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if rng.random() < 0.7:
+            text = "---\n" + text
+        got = fm.split(text)
+        assert (None if got is None else tuple(got)) == _split_by_lines(text), repr(text)
+
+
 def test_delimiters_may_carry_trailing_spaces() -> None:
     meta, parts = fm.read("---  \nTitle: A\n---   \nbody")
     assert meta.title == "A"

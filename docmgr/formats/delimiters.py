@@ -23,17 +23,18 @@ def split(text: str) -> Split | None:
     if first.strip() != "---" or first_nl < 0:
         return None
     yaml_start = first_nl + 1
-    pos = yaml_start
-    length = len(text)
-    while pos < length:
-        nl = text.find("\n", pos)
-        line_end = length if nl < 0 else nl
+    # the closing line is the first whose stripped text is "---": only lines holding
+    # "---" are looked at (in a header, nearly always the delimiter itself)
+    at = text.find("---", yaml_start)
+    while at >= 0:
+        pos = text.rfind("\n", yaml_start - 1, at) + 1  # the start of at's line
+        nl = text.find("\n", at + 3)
+        line_end = len(text) if nl < 0 else nl
         if text[pos:line_end].strip() == "---":
-            body_start = length if nl < 0 else nl + 1
-            return Split(text[yaml_start:pos], yaml_start, pos, body_start, 2)
+            return Split(text[yaml_start:pos], yaml_start, pos, line_end + (nl >= 0), 2)
         if nl < 0:
             break
-        pos = nl + 1
+        at = text.find("---", nl + 1)
     return None
 
 
