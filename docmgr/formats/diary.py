@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from docmgr.errors import DocmgrError, Param, UsageProblem
@@ -160,11 +161,8 @@ class Scan:
 def scan_text(text: str) -> Scan:
 
     lines = text.splitlines(keepends=True)
-    offsets: list[int] = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line)
+    offsets = list(accumulate(map(len, lines), initial=0))
+    offsets.pop()  # the end of the text
     parts = split(text)
     body_line = 0
     if parts is not None:
@@ -174,12 +172,13 @@ def scan_text(text: str) -> Scan:
     headings: list[_Heading] = []
     fence: str | None = None
     for i in range(body_line, len(lines)):
-        line = lines[i].rstrip("\r\n")
-        probe = line.lstrip(" ")[:1]
+        # the first character after the indent (a line ending is never one of these three)
+        probe = lines[i].lstrip(" ")[:1]
         if probe not in ("`", "~", "#"):  # the common case: prose, lists, blank lines
             if fence is not None:
                 fenced[i] = True
             continue
+        line = lines[i].rstrip("\r\n")
         match = _FENCE.match(line) if probe != "#" else None
         if fence is not None:
             fenced[i] = True
