@@ -22,7 +22,7 @@ from docmgr.model import DocMeta
 from docmgr.reports import diary_verify, doctor, validate
 from docmgr.seams import paths
 from docmgr.store.index.records import parse_file
-from docmgr.store.workspace import parse_doc, read_doc
+from docmgr.store.workspace import parse_doc, read_bytes, read_doc
 
 # (text, the step labels every reader must see)
 STEP_CASES = [
@@ -128,6 +128,21 @@ def test_one_front_matter_reader_for_the_walk_and_the_index(real_world: Path) ->
         checked += 1
         broken += walked.meta is None
     assert checked > 10 and broken > 0
+
+
+def test_read_bytes_reads_to_the_end_whatever_the_stat_said(tmp_path: Path) -> None:
+    # the size is the walk's stat: a file may have grown or shrunk since
+    path = tmp_path / "a.md"
+    data = b"---\nTitle: A\n---\n" + "é".encode() * 1_500_000
+    path.write_bytes(data)
+    for size in (0, 5, len(data) - 1, len(data), len(data) + 10):
+        assert read_bytes(path, size) == data
+    path.write_bytes(b"")
+    assert read_bytes(path, 0) == b"" and read_bytes(path, 9) == b""
+    with pytest.raises(IsADirectoryError):
+        read_bytes(tmp_path, 0)
+    folder = read_doc(tmp_path, "x.md", mtime_ns=0, size=4096, control=False)
+    assert folder.doc.error == "cannot read: Is a directory"
 
 
 def test_read_doc_never_raises(tmp_path: Path) -> None:

@@ -522,11 +522,12 @@ def body_bytes(index: Index, ids: Sequence[int]) -> dict[int, bytes]:
     prefix = index.root_s + "/"
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
-        for doc_id, rel in index.con.execute(
-            f"SELECT id, rel FROM docs WHERE parse_ok = 1 AND id IN ({','.join('?' * len(chunk))})",
+        for doc_id, rel, size in index.con.execute(
+            "SELECT id, rel, size FROM docs WHERE parse_ok = 1"
+            f" AND id IN ({','.join('?' * len(chunk))})",
             chunk,
         ):
-            out[doc_id] = body_bytes_from_file(prefix + rel) or b""
+            out[doc_id] = body_bytes_from_file(prefix + rel, size) or b""
     return out
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from docmgr.model import Doc, DocMeta, RelatedFile
 from docmgr.seams.clock import utc_minute
-from docmgr.store.workspace import read_doc
+from docmgr.store.workspace import read_bytes, read_doc
 from docmgr.tuples import NamedTuple
 
 if TYPE_CHECKING:
@@ -89,13 +89,14 @@ def body_from_file(path: str) -> str | None:
     return None if raw is None else raw.decode("utf-8", "replace")
 
 
-def body_bytes_from_file(path: str) -> bytes | None:
-    """``body_from_file`` undecoded: the file's bytes after its front matter."""
+def body_bytes_from_file(path: str, size: int = 0) -> bytes | None:
+    """``body_from_file`` undecoded: the file's bytes after its front matter.
+
+    ``size``: the file's size as the index knows it (read in one go when it still is)."""
     from docmgr.formats.delimiters import body_offset
 
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_bytes(path, size)
     except OSError:
         return None
     start = body_offset(data)
