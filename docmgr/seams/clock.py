@@ -72,7 +72,8 @@ def utc_minute(at: datetime | None) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
-# compiled on first use: every command imports this module, few parse a date
+# compiled on first use, by ``re``'s own cache: every command imports this module, few
+# parse a date
 _TS = (
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[Tt ]+(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?"
@@ -80,14 +81,9 @@ _TS = (
 )
 
 
-_ts_pattern: list[re.Pattern[str]] = []
-
-
 def parse_last_updated(text: str) -> datetime | None:
     """Parse a YAML timestamp (RFC 3339, 1–9 fraction digits, or a bare date)."""
-    if not _ts_pattern:
-        _ts_pattern.append(re.compile(_TS))
-    match = _ts_pattern[0].match(text.strip())
+    match = re.match(_TS, text.strip())
     if not match:
         return None
     y, mo, d, h, mi, s, frac, tz = match.groups()
