@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from textwrap import dedent
@@ -296,6 +297,22 @@ def test_related_files_legacy_forms() -> None:
     ]
     meta, _ = fm.read(doc("Title: A\nRelatedFiles: not-a-list\n"))
     assert meta.related_files == []
+
+
+def test_related_entries_read_case_blind_as_one_lowering_of_their_keys() -> None:
+    """Entries keyed exactly Path/Note skip the lowering: every mix reads as a lowering would."""
+    rng = random.Random(7)
+    keys: list[object] = ["Path", "Note", "path", "note", "PATH", "nOtE", "Other", 1, None]
+    values: list[object] = ["a.go", "", "why", None, 3, ["x"]]
+
+    def reference(item: dict[object, object]) -> list[RelatedFile]:
+        lowered = {str(k).lower(): v for k, v in item.items()}
+        path = fm._as_str(lowered.get("path"))
+        return [RelatedFile(path, fm._as_str(lowered.get("note")))] if path else []
+
+    for _ in range(5000):
+        item = {rng.choice(keys): rng.choice(values) for _ in range(rng.randint(0, 4))}
+        assert fm._as_related([item]) == reference(item), item
 
 
 def test_syntax_error_carries_line_problem_and_snippet() -> None:

@@ -60,7 +60,7 @@ def test_one_step_grammar(text: str, labels: list[str], tmp_path: Path) -> None:
     assert diary.step_facts(text).duplicates == sorted({x for x in labels if labels.count(x) > 1})
     path = tmp_path / "01-diary.md"
     path.write_text(text)
-    parsed = parse_file(path, path.name, mtime_ns=0, size=len(text), control=False)
+    parsed = parse_file(str(path), path.name, len(text.encode()))
     assert parsed.diary_steps == len(labels)
 
 
@@ -117,8 +117,8 @@ def test_one_front_matter_reader_for_the_walk_and_the_index(real_world: Path) ->
         rel = path.relative_to(root).as_posix()
         st = path.stat()
         walked = parse_doc(path, rel, st)
-        indexed = parse_file(path, rel, mtime_ns=st.st_mtime_ns, size=st.st_size, control=False)
-        assert (indexed.doc.meta, indexed.doc.error, indexed.doc.error_line) == (
+        indexed = parse_file(str(path), rel, st.st_size)
+        assert (indexed.meta, indexed.error, indexed.error_line) == (
             walked.meta,
             walked.error,
             walked.error_line,

@@ -94,6 +94,22 @@ def _as_list(value: Any, key: str, problems: list[str]) -> list[str]:
     return []
 
 
+_PATH_NOTE = frozenset(("Path", "Note"))
+
+
+def _lowered_keys(item: dict[Any, Any]) -> dict[str, Any]:
+    """A RelatedFiles entry read case-blind: its keys as ``Path`` and ``Note`` when they lower
+    to ``path`` and ``note`` (the last one written wins)."""
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        lowered = str(key).lower()
+        if lowered == "path":
+            out["Path"] = value
+        elif lowered == "note":
+            out["Note"] = value
+    return out
+
+
 def _as_related(value: Any) -> list[RelatedFile]:
     if not isinstance(value, list):
         return []
@@ -103,10 +119,11 @@ def _as_related(value: Any) -> list[RelatedFile]:
             if item.strip():
                 out.append(RelatedFile(item))
         elif isinstance(item, dict):
-            lowered = {str(k).lower(): v for k, v in item.items()}
-            path = _as_str(lowered.get("path"))
+            # keys as docmgr writes them need no lowering (the same values: each key once)
+            lowered = item if item.keys() <= _PATH_NOTE else _lowered_keys(item)
+            path = _as_str(lowered.get("Path"))
             if path:
-                out.append(RelatedFile(path, _as_str(lowered.get("note"))))
+                out.append(RelatedFile(path, _as_str(lowered.get("Note"))))
     return out
 
 

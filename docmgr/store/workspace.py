@@ -16,6 +16,7 @@ from docmgr.tuples import NamedTuple
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from docmgr.model import DocMeta
     from docmgr.store.ignore import Matcher
 
 ROOT_SCAN_LIMIT = 5000
@@ -376,12 +377,22 @@ def read_bytes(path: str | os.PathLike[str], size: int) -> bytes:
     return data
 
 
-def read_doc(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -> DocText:
-    """Read and parse one document: the one front-matter reader of the walk and the index.
+class HeaderRead(NamedTuple):
+    """One file read and its header parsed, without a ``Doc`` (what the index's rows need)."""
 
-    Never raises: a file that cannot be read or whose header does not parse becomes a Doc
-    with ``error`` (and ``error_line``) set. The text is read with ``newline=""`` and
-    undecodable bytes replaced, so offsets match the file as edits see it.
+    meta: DocMeta | None
+    error: str  # why ``meta`` is None ("" when it is not)
+    error_line: int
+    text: str  # the whole file ("" when it could not be read)
+    body_start: int  # offset of the body in ``text``; -1 when the header did not parse
+
+
+def read_header(path: str | os.PathLike[str], rel: str, size: int) -> HeaderRead:
+    """Read one file and parse its front matter: the one reader of the walk and the index.
+
+    Never raises: a file that cannot be read or whose header does not parse comes back with
+    ``error`` (and ``error_line``) set. Undecodable bytes are replaced and line endings
+    kept, so offsets match the file as edits see it.
     """
     from docmgr.formats.front_matter import read  # only when a file is parsed (not warm)
 
@@ -389,15 +400,18 @@ def read_doc(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -
         # decoding the whole at once: cheaper than text mode
         text = read_bytes(path, size).decode("utf-8", "replace")
     except OSError as exc:
-        problem = f"cannot read: {exc.strerror}"
-        return DocText(Doc(path, rel, None, problem, 0, mtime_ns, size, control), "", -1)
+        return HeaderRead(None, f"cannot read: {exc.strerror}", 0, "", -1)
     try:
         meta, parts = read(text, path=rel)
     except FrontMatterError as exc:
-        doc = Doc(path, rel, None, exc.problem, exc.line, mtime_ns, size, control)
-        return DocText(doc, text, -1)
-    doc = Doc(path, rel, meta, mtime_ns=mtime_ns, size=size, is_control=control)
-    return DocText(doc, text, parts.body_start)
+        return HeaderRead(None, exc.problem, exc.line, text, -1)
+    return HeaderRead(meta, "", 0, text, parts.body_start)
+
+
+def read_doc(path: Path, rel: str, *, mtime_ns: int, size: int, control: bool) -> DocText:
+    """``read_header`` as a ``Doc`` with the file's text (never raises)."""
+    meta, error, line, text, body_start = read_header(path, rel, size)
+    return DocText(Doc(path, rel, meta, error, line, mtime_ns, size, control), text, body_start)
 
 
 def parse_doc(

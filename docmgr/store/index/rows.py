@@ -8,10 +8,10 @@ cheap to pickle, rather than the parsed objects. Loaded only when files are pars
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docmgr.formats.related import stored_target
+from docmgr.model import infer_ticket
 from docmgr.store.index.records import (
     SEP,
     pack_meta,
@@ -39,23 +39,23 @@ class Row(NamedTuple):
     text: tuple[str, str, str, str, str] | None  # ``docs_fts``; None: the file did not parse
 
 
-def row_of(rel: str, path: Path, mtime_ns: int, size: int, ctime_ns: int, control: bool) -> Row:
+def row_of(rel: str, path: str, mtime_ns: int, size: int, ctime_ns: int, control: bool) -> Row:
     """Read and parse one file into its rows (never raises: a failure is stored as such)."""
-    item = parse_file(path, rel, mtime_ns=mtime_ns, size=size, control=control)
-    doc = item.doc
-    meta = doc.meta
+    item = parse_file(path, rel, size)
+    meta = item.meta
+    ticket = meta.ticket if meta is not None and meta.ticket else infer_ticket(rel)  # Doc.ticket
     columns = (
         rel,
         parent(rel),
         rel.rsplit("/", 1)[-1],
-        doc.mtime_ns,
-        doc.size,
+        mtime_ns,
+        size,
         ctime_ns,
-        int(doc.is_control),
+        int(control),
         int(meta is not None),
-        doc.error,
-        doc.error_line,
-        doc.ticket,
+        item.error,
+        item.error_line,
+        ticket,
         meta.ticket if meta else "",
         meta.title if meta else "",
         meta.status if meta else "",
@@ -86,7 +86,7 @@ def row_of(rel: str, path: Path, mtime_ns: int, size: int, ctime_ns: int, contro
             if facts is None
             else (SEP.join(facts.duplicates), SEP.join(facts.pending), int(facts.mentions_commit))
         ),
-        (meta.title, item.body, " ".join(meta.topics), meta.doc_type, doc.ticket),
+        (meta.title, item.body, " ".join(meta.topics), meta.doc_type, ticket),
     )
 
 
@@ -94,6 +94,6 @@ def rows_of(root_s: str, todo: list[Todo]) -> list[Row]:
     """The rows of these files, in order."""
     base = root_s.rstrip("/") + "/"
     return [
-        row_of(rel, Path(base + rel), mtime_ns, size, ctime_ns, control)
+        row_of(rel, base + rel, mtime_ns, size, ctime_ns, control)
         for rel, mtime_ns, size, ctime_ns, control in todo
     ]
