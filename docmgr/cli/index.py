@@ -46,7 +46,7 @@ def index_refresh_cmd(output: str | None, glaze: bool) -> None:
 def index_rebuild_cmd(output: str | None, glaze: bool) -> None:
     """Throw the index away and build it again from the files.
 
-    The build commits every 1,000 documents: if it is interrupted (Ctrl-C, a kill), the next
+    The build commits every 4,000 documents: if it is interrupted (Ctrl-C, a kill), the next
     command goes on where it stopped. Commands started meanwhile wait for the build.
 
     \b

@@ -82,7 +82,10 @@ class Builder(Protocol):
 
 
 PARSE_BATCH = 200  # documents per parse batch (a worker's unit of work)
-CHUNK = 1000  # documents per commit: a few MB of parsed text, ~0.5 s of work each
+# documents per commit: ~20 MB of parsed text, ~2 s of work each. Each commit flushes
+# FTS5's term table into a new segment; 4,000 rather than 1,000 took a 20,000-ticket build
+# from 62.4 to 58.0 s of CPU (medians of 3, interleaved) for 8 MiB more peak memory
+CHUNK = 4000
 # SQLite's page cache while chunks are stored (its default is 2 MB): the full-text segments a
 # big build writes and merges are read back from it instead of the file
 BUILD_CACHE_KIB = 16 << 10
