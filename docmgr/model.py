@@ -195,13 +195,18 @@ class Doc(Slotted):
 
     @property
     def ticket(self) -> str:
-        if self.meta is not None and self.meta.ticket:
-            return self.meta.ticket
-        return infer_ticket(self.rel)
+        return ticket_of(self.meta, self.rel)
 
     @property
     def is_index(self) -> bool:
         return self.meta is not None and self.meta.doc_type == "index"
+
+
+def ticket_of(meta: DocMeta | None, rel: str) -> str:
+    """The ticket a document belongs to: its front matter's Ticket, else the one its path names."""
+    if meta is not None and meta.ticket:
+        return meta.ticket
+    return infer_ticket(rel)
 
 
 def infer_ticket(rel: str) -> str:

@@ -44,7 +44,12 @@ def diary_facts_of(text: str) -> tuple[int, DiaryFacts]:
 
 def is_diary(doc: Doc) -> bool:
     """A parsed document whose file name says diary (``01-diary.md``, ``02-impl-diary.md``)."""
-    return doc.meta is not None and "diary" in doc.rel.rsplit("/", 1)[-1].lower()
+    return doc.meta is not None and diary_name(doc.rel)
+
+
+def diary_name(rel: str) -> bool:
+    """Whether a file's name says diary (what ``is_diary`` asks of a parsed document)."""
+    return "diary" in rel.rsplit("/", 1)[-1].lower()
 
 
 class Parsed(NamedTuple):
@@ -68,13 +73,12 @@ def parse_file(path: str, rel: str, size: int) -> Parsed:
     if not text:
         return Parsed(meta, error, error_line)
     tasks = (0, 0)
-    name = rel.rsplit("/", 1)[-1].lower()
-    if name == "tasks.md":
+    if rel.rsplit("/", 1)[-1].lower() == "tasks.md":
         from docmgr.formats.tasks import counts  # only when a file is parsed (not warm)
 
         tasks = counts(text)
     body = text[body_start:] if body_start >= 0 else ""
-    if meta is not None and "diary" in name:
+    if meta is not None and diary_name(rel):
         steps, facts = diary_facts_of(text)
         return Parsed(meta, error, error_line, body, tasks, steps, facts)
     # the diary grammar loads only when a file is parsed: a warm command with nothing changed

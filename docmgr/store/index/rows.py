@@ -2,8 +2,8 @@
 
 ``row_of`` turns a parsed document (``records.parse_file``) into plain tuples of strings,
 numbers and bytes; the refresh gives it its row id and writes it. Building the rows is work
-the parse side can do, so a build's worker process (``parse_worker``) sends these tuples,
-cheap to pickle, rather than the parsed objects. Loaded only when files are parsed.
+the parse side can do, so a build's worker process (``parse_worker``) sends these tuples
+(``marshal`` dumps them) rather than the parsed objects. Loaded only when files are parsed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docmgr.formats.related import stored_target
-from docmgr.model import infer_ticket
+from docmgr.model import ticket_of
 from docmgr.store.index.records import (
     SEP,
     pack_meta,
@@ -43,7 +43,7 @@ def row_of(rel: str, path: str, mtime_ns: int, size: int, ctime_ns: int, control
     """Read and parse one file into its rows (never raises: a failure is stored as such)."""
     item = parse_file(path, rel, size)
     meta = item.meta
-    ticket = meta.ticket if meta is not None and meta.ticket else infer_ticket(rel)  # Doc.ticket
+    ticket = ticket_of(meta, rel)
     columns = (
         rel,
         parent(rel),
