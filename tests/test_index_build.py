@@ -218,6 +218,29 @@ def test_the_worker_parses_every_batch_in_order(docs: Path) -> None:
     assert got == [rows.rows_of(str(docs), batch) for batch in batches]
 
 
+def test_batches_after_the_worker_dies_are_parsed_here(docs: Path) -> None:
+    """A worker that dies (here: on a batch it cannot unpack) hands the rest to this process,
+    from the first batch it did not deliver; what it delivered is kept."""
+    todo = [
+        (str(p.relative_to(docs)), st.st_mtime_ns, st.st_size, st.st_ctime_ns, False)
+        for p in sorted(docs.rglob("*.md"))
+        for st in [p.stat()]
+    ]
+    broken: list[Any] = [("only", "three", "fields")]
+    good, rest = todo[:5], todo[5:10]
+    here: list[list[Any]] = []
+
+    def parse_here(batch: list[Any]) -> list[Any]:
+        here.append(batch)
+        return [] if batch is broken else rows.rows_of(str(docs), batch)
+
+    got = list(
+        parse_worker.parsed_batches(str(docs), iter([good, broken, rest]), parse_here, worker=True)
+    )
+    assert here == [broken, rest]
+    assert got == [rows.rows_of(str(docs), good), [], rows.rows_of(str(docs), rest)]
+
+
 def test_the_worker_is_used_for_big_builds_on_several_cores_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
