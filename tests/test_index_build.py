@@ -377,3 +377,27 @@ def test_a_build_gives_back_its_bigger_page_cache(docs: Path, tmp_path: Path) ->
     with index_store.open_index(ws) as index:  # the first build, in this process
         assert len(queries.all_docs(index)) == 60
         assert index.con.execute("PRAGMA cache_size").fetchone()[0] == default
+
+
+@pytest.mark.parametrize("workers", ["0", "1"])
+def test_a_build_reports_progress_batch_by_batch_not_only_per_chunk(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    from docmgr.store.index import hooks
+
+    calls: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(hooks, "progress_hook", lambda *call: calls.append(call))
+    monkeypatch.setattr(hooks, "PROGRESS_THRESHOLD", 1)
+    monkeypatch.setattr(build, "PARSE_BATCH", 7)
+    monkeypatch.setenv("DOCMGR_INDEX_CHUNK", "30")  # 60 documents: 2 chunks of 5 batches
+    monkeypatch.setenv(parse_worker.WORKERS_ENV, workers)
+    ws = Workspace.open(
+        str(docs),
+        cwd=docs.parent,
+        env={**os.environ, "DOCMGR_CONFIG": "", "DOCMGR_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    with index_store.open_index(ws) as index:
+        assert len(queries.all_docs(index)) == 60
+    # each batch once stored (7, 14, 21, 28, then 30 at the chunk's end, ...), the last at 60
+    assert [done for _label, done, _total in calls] == [7, 14, 21, 28, 30, 37, 44, 51, 58, 60]
+    assert {(label, total) for label, _done, total in calls} == {("Indexing documents", 60)}

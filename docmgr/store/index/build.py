@@ -34,7 +34,7 @@ import itertools
 import marshal
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -193,6 +193,18 @@ def _batches(todo: list[Todo], size: int) -> Iterator[list[Todo]]:
             yield chunk[at : at + PARSE_BATCH]
 
 
+def _reported(
+    batches: Iterator[list[Row]], report: Callable[[str, int, int], None], total: int
+) -> Iterator[list[Row]]:
+    """``batches`` as they come, each reported once stored (when the next one is asked for;
+    the caller reports the last): the progress moves batch by batch, not chunk by chunk."""
+    done = 0
+    for rows in batches:
+        yield rows
+        done += len(rows)
+        report("Indexing documents", done, total)
+
+
 def _store_chunks(index: Builder, todo: list[Todo], removed: list[str]) -> None:
     """Parse and store ``todo`` (and drop ``removed``), committing every ``chunk_size()``."""
     con = index.con
@@ -211,20 +223,20 @@ def _store_chunks(index: Builder, todo: list[Todo], removed: list[str]) -> None:
         index.parse,
         worker=use_worker(total),
     )
+    stored = batches if report is None else _reported(batches, report, total)
     try:
         for number, start in enumerate(range(0, total, size), start=1):
             chunk = todo[start : start + size]
             # stored in turn as parsed (here or a worker's batches ahead; memory stays flat);
             # FTS5's bulk-load settings for the chunk, given the size of the whole build
             rows = itertools.chain.from_iterable(
-                itertools.islice(batches, -(-len(chunk) // PARSE_BATCH))
+                itertools.islice(stored, -(-len(chunk) // PARSE_BATCH))
             )
             with write_transaction(con), fulltext.bulk_load(con, total):
                 index.store_docs(rows, fresh=fresh)
-            done = start + len(chunk)
-            if report is not None:
-                report("Indexing documents", done, total)
             if number == die_after:
                 os._exit(70)
+        if report is not None:
+            report("Indexing documents", total, total)  # the last batch (none asks for more)
     finally:
         batches.close()  # the worker, if any, ends here
