@@ -354,6 +354,58 @@ def test_step_facts_match_the_full_parse(body: str) -> None:
     assert facts.pending == [s.label for s in steps for r in s.refs if r.kind == "pending"]
 
 
+# pieces of random diaries: step headings, other headings, fences, commit lines of every
+# kind (pending ones most of all) and prose that says "pending" without being a commit line
+_PIECES = [
+    "## Step 1: a\n",
+    "## Step 2: pending work\n",
+    "### Step 2a\n",
+    "# Step 3-5: range\n",
+    "## Notes\n",
+    "### Commits\n",
+    "#### Deeper\n",
+    "# Top\n",
+    "```\n",
+    "~~~~\n",
+    "``` go\n",
+    "**Commit (code):** pending\n",
+    "**Commit (code):** PENDING — later\n",
+    '**Commit (code):** abcdef1234567 — "fix(pending): x"\n',
+    "- Commit: pending\n",
+    "- Commits:\n",
+    "  - pending\n",
+    "  - abcdef1234567\n",
+    "Commits: pending, n/a\n",
+    "- pending — later\n",
+    "Still pending review.\n",
+    "\n",
+    "text\n",
+]
+
+
+def test_step_facts_match_the_full_parse_on_random_diaries() -> None:
+    """Labels, duplicates and pending commits as ``parse`` reads them: the step-by-step scan
+    of the steps that say "pending" agrees with the whole-text scan on random diaries."""
+    import random
+
+    from docmgr.formats import diary as diary_format
+
+    rng = random.Random(20261203)
+    seen_pending = 0
+    for _ in range(2000):
+        body = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 25)))
+        text = (_doc("Diary") if rng.random() < 0.8 else "") + body
+        steps = diary_format.parse(text)
+        facts = diary_format.step_facts(text)
+        labels = [s.label for s in steps]
+        assert facts.labels == labels, text
+        assert facts.duplicates == [x for x in dict.fromkeys(labels) if labels.count(x) > 1]
+        pending = [s.label for s in steps for r in s.refs if r.kind == "pending"]
+        assert facts.pending == pending, text
+        seen_pending += bool(pending)
+    assert seen_pending > 200  # the pieces make pending commits often
+
+
 def test_only_two_characters_lower_to_ascii_letters() -> None:
     # what makes diary.fold_ascii find exactly what str.lower finds (see its docstring)
     odd = [

@@ -237,16 +237,18 @@ _LABEL_LINES = re.compile(r"\n(?: {0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)|" 
 _OTHER_BREAKS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # one ``in`` each: faster than a regex
 
 
-def _labels_fast(text: str) -> list[str] | None:
-    """``step_labels`` without splitting the text into lines (None: use the line scan)."""
+def _step_starts(text: str) -> list[tuple[str, int]] | None:
+    """(label, offset of its line) of every step heading, found without splitting the text
+    into lines (None: use the line scan)."""
     for other in _OTHER_BREAKS:
         if other in text:
             return None
     parts = split(text)
     start = parts.body_start if parts is not None else 0
+    shift = 0  # each match's newline is the one before its line
     if start == 0:  # the first line has no newline before it
-        text, start = "\n" + text, 1
-    labels: list[str] = []
+        text, start, shift = "\n" + text, 1, 1
+    starts: list[tuple[str, int]] = []
     fence: str | None = None
     for line in _LABEL_LINES.finditer(text, start - 1):
         mark = line.group("fence")
@@ -262,8 +264,14 @@ def _labels_fast(text: str) -> list[str] | None:
             if not (mark[0] == "`" and "`" in line.group("info")):
                 fence = mark
         else:
-            labels.append(line.group("label"))
-    return labels
+            starts.append((line.group("label"), line.start() + 1 - shift))
+    return starts
+
+
+def _labels_fast(text: str) -> list[str] | None:
+    """``step_labels`` without splitting the text into lines (None: use the line scan)."""
+    starts = _step_starts(text)
+    return None if starts is None else [label for label, _at in starts]
 
 
 def step_labels(text: str) -> list[str]:
@@ -310,12 +318,13 @@ def step_facts(text: str, folded: bytes | None = None) -> StepFacts:
         return StepFacts([], [], [])
     if folded is None:
         folded = fold_ascii(text)
-    # no pending commit line: the labels are all it takes (a commit line is pending when
-    # its lowered value starts with "pending", so the word is in the lowered text)
-    if b"pending" not in folded:
-        labels = _labels_fast(text)
-        if labels is not None:
-            return StepFacts(labels, _duplicates(labels), [])
+    # a commit line is pending when its lowered value starts with "pending", so the word is
+    # in the lowered text: without it the labels are all it takes
+    starts = _step_starts(text)
+    if starts is not None:
+        labels = [label for label, _at in starts]
+        pending_labels = _pending_fast(text, starts) if b"pending" in folded else []
+        return StepFacts(labels, _duplicates(labels), pending_labels)
     scan = scan_text(text)
     found = _step_headings(scan)
     labels = [match.group("label") for _pos, _heading, match in found]
@@ -333,6 +342,29 @@ def step_facts(text: str, folded: bytes | None = None) -> StepFacts:
 
 
 _PENDING = re.compile("pending", re.IGNORECASE)
+
+
+def _pending_fast(text: str, starts: list[tuple[str, int]]) -> list[str]:
+    """``step_facts``'s pending labels, given the step headings (``_step_starts``): only a
+    step with a line saying "pending" after its heading is scanned, from its heading to the
+    next step heading. A step heading is never inside a fence, so that piece scans as it does
+    in the whole text (its step ends where it ends there, at the latest at the next step)."""
+    marks = [m.start() for m in _PENDING.finditer(text)]
+    pending: list[str] = []
+    for at, (label, start) in enumerate(starts):
+        stop = starts[at + 1][1] if at + 1 < len(starts) else len(text)
+        heading_end = text.find("\n", start, stop)
+        first = bisect_right(marks, heading_end)
+        if heading_end < 0 or first == len(marks) or marks[first] >= stop:
+            continue  # no "pending" on a line after the heading, before the next step
+        scan = scan_text(text[start:stop])
+        [(pos, heading, _match), *_rest] = _step_headings(scan)
+        end_index = _step_end(scan, pos, heading)
+        lines = {bisect_right(scan.offsets, m - start) - 1 for m in marks[first:] if m < stop}
+        if any(heading.index < i < end_index for i in lines):
+            refs, _lines = _refs_in(scan, heading.index + 1, end_index)
+            pending += [label for ref in refs if ref.kind == "pending"]
+    return pending
 
 
 def _duplicates(labels: list[str]) -> list[str]:
