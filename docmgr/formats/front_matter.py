@@ -433,13 +433,19 @@ def load_yaml(yaml_text: str) -> Any:
         loader.dispose()
 
 
+NO_DELIMITERS = "frontmatter delimiters '---' not found"  # the problem of a file without one
+
+
 def read(text: str, *, path: str = "") -> tuple[DocMeta, Split]:
     """Parse a document's front matter; raise FrontMatterError with line and snippet."""
     parts = split(text)
     if parts is None:
-        raise FrontMatterError(
-            "frontmatter delimiters '---' not found", path=path, line=1, snippet=_snippet(text, 1)
-        )
+        raise FrontMatterError(NO_DELIMITERS, path=path, line=1, snippet=_snippet(text, 1))
+    return read_parts(text, parts, path=path), parts
+
+
+def read_parts(text: str, parts: Split, *, path: str = "") -> DocMeta:
+    """``read`` of a text already split (``parts``: ``delimiters.split(text)``)."""
     import yaml
 
     try:
@@ -464,7 +470,7 @@ def read(text: str, *, path: str = "") -> tuple[DocMeta, Split]:
             line=parts.first_yaml_line,
             snippet=_snippet(text, 2),
         )
-    return to_meta(data), parts
+    return to_meta(data)
 
 
 def _multi_line(value: str, indent: str) -> str:
@@ -629,7 +635,7 @@ def update_fields(text: str, updates: dict[str, Any], *, path: str = "") -> str:
     """
     parts = split(text)
     if parts is None:
-        raise FrontMatterError("frontmatter delimiters '---' not found", path=path, line=1)
+        raise FrontMatterError(NO_DELIMITERS, path=path, line=1)
     updates = _changed_only(parts, updates)
     if not updates:
         return text

@@ -394,15 +394,20 @@ def read_header(path: str | os.PathLike[str], rel: str, size: int) -> HeaderRead
     ``error`` (and ``error_line``) set. Undecodable bytes are replaced and line endings
     kept, so offsets match the file as edits see it.
     """
-    from docmgr.formats.front_matter import read  # only when a file is parsed (not warm)
+    # only when a file is parsed (not warm)
+    from docmgr.formats.delimiters import split
+    from docmgr.formats.front_matter import NO_DELIMITERS, read_parts
 
     try:
         # decoding the whole at once: cheaper than text mode
         text = read_bytes(path, size).decode("utf-8", "replace")
     except OSError as exc:
         return HeaderRead(None, f"cannot read: {exc.strerror}", 0, "", -1)
+    parts = split(text)
+    if parts is None:  # no exception (nor its snippet): a third of a generated workspace
+        return HeaderRead(None, NO_DELIMITERS, 1, text, -1)
     try:
-        meta, parts = read(text, path=rel)
+        meta = read_parts(text, parts, path=rel)
     except FrontMatterError as exc:
         return HeaderRead(None, exc.problem, exc.line, text, -1)
     return HeaderRead(meta, "", 0, text, parts.body_start)

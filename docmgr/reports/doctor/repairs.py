@@ -13,7 +13,6 @@ from docmgr.formats import front_matter
 from docmgr.formats import related as related_format
 from docmgr.model import JOURNAL_DIR, Finding, RelatedFile, Severity
 from docmgr.reports import validate
-from docmgr.reports.doctor.rules.frontmatter import NO_DELIMITERS
 from docmgr.seams.journal import Transaction
 from docmgr.store import lookup, related_paths
 from docmgr.store.index import load_docs
@@ -68,7 +67,11 @@ def plan_repairs(ws: Workspace, *, ticket: str = "", anchors_only: bool = False)
         scope = [d for d in docs if d.rel.startswith(prefix)]
     out: list[Repair] = []
     for doc in scope:
-        if not doc.ok and not anchors_only and not (doc.is_control and doc.error == NO_DELIMITERS):
+        if (
+            not doc.ok
+            and not anchors_only
+            and not (doc.is_control and doc.error == front_matter.NO_DELIMITERS)
+        ):
             try:
                 text = doc.path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):

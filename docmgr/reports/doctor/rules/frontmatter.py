@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docmgr.formats.front_matter import missing_required, missing_warned
+from docmgr.formats.front_matter import NO_DELIMITERS, missing_required, missing_warned
 from docmgr.model import Doc, DocMeta, Finding, Severity
-
-NO_DELIMITERS = "frontmatter delimiters '---' not found"
 
 
 def snippet(path: Path, line: int) -> str:
