@@ -267,6 +267,35 @@ def test_timestamp_forms(raw: str) -> None:
     assert clock.parse_last_updated(raw) == datetime(2026, 7, 6, 11, 37, 4, tzinfo=UTC)
 
 
+def test_timestamps_in_the_common_shape_read_as_the_rule_reads_them() -> None:
+    """``fromisoformat`` answers for the shape docmgr writes: the same instant, offset and
+    text as the timestamp rule, for fields in and out of range (random, seeded)."""
+    import random
+
+    rng = random.Random(20261203)
+
+    def field(width: int, top: int) -> str:
+        return str(rng.choice([0, 1, top - 1, top, top + 1, rng.randrange(10**width)])).zfill(
+            width
+        )[-width:]
+
+    for _ in range(20000):
+        text = (
+            f"{field(4, 9999)}-{field(2, 12)}-{field(2, 31)}T{field(2, 24)}:{field(2, 60)}:"
+            f"{field(2, 60)}"
+            + rng.choice(["", "." + "".join(rng.choices("0123456789", k=rng.randint(1, 10)))])
+            + rng.choice(["Z", "z", "", f"{rng.choice('+-')}{field(2, 24)}:{field(2, 60)}"])
+        )
+        if rng.random() < 0.1:
+            text = " " + text + "\n"
+        got, want = clock.parse_last_updated(text), clock._by_rule(text.strip())
+        assert (got, str(got), got and got.utcoffset()) == (
+            want,
+            str(want),
+            want and want.utcoffset(),
+        ), text
+
+
 def test_bad_last_updated_is_a_problem_not_a_crash() -> None:
     meta, _ = fm.read(doc("Title: A\nLastUpdated: yesterday\n"))
     assert meta.last_updated is None
