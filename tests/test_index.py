@@ -483,6 +483,31 @@ def test_ticket_list_reads_only_its_covering_indexes(ws_root: Path) -> None:
     assert [(t.id, t.tasks_open, t.tasks_done) for t in found] == [("IX-1", 1, 2)]
 
 
+def test_broken_documents_are_found_without_reading_the_control_files(ws_root: Path) -> None:
+    """``ticket list`` and ``doc list`` name the unparseable documents through the partial
+    ``docs_broken`` index: control files without a header (most tasks.md and changelog.md
+    of a generated workspace) are neither reported nor looked up row by row."""
+    ws = _ws(ws_root)
+    folder = next(ws_root.glob("*/*/*/IX-1--*"))
+    (folder / "changelog.md").write_text("# Changelog\n\nno header\n")  # a control file
+    (folder / "design").mkdir(exist_ok=True)
+    (folder / "design" / "02-broken.md").write_text("no header either\n")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "index.md").write_text("---\nTitle: [unclosed\n---\n")
+    with index_store.open_index(ws) as index:
+        executed: list[str] = []
+        index.con.set_trace_callback(executed.append)
+        broken = [d.rel.split("IX-1--index/")[1] for d in queries.broken_docs(index)]
+        broken_index = [d.rel.split("IX-1--index/")[1] for d in queries.broken_index_files(index)]
+        index.con.set_trace_callback(None)
+        assert len(executed) == 2, executed
+        for sql in executed:  # the statements the two queries ran
+            plan = [row[-1] for row in index.con.execute("EXPLAIN QUERY PLAN " + sql)]
+            assert plan == ["SEARCH docs USING INDEX docs_broken (is_control=?)"], plan
+    assert broken == ["design/02-broken.md", "sub/index.md"]
+    assert broken_index == ["sub/index.md"]
+
+
 @pytest.mark.parametrize(
     "data",
     [b"", b"a", b"/home/me/repo/ttmp", "/ä/ü/日本/ttmp".encode(), bytes(range(256)) * 3],

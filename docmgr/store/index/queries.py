@@ -83,25 +83,25 @@ def docs_at(
 
 
 def _broken(index: Index, where: str) -> list[Doc]:
-    # an unparseable document is stored with doc_type '': the docs_doc_type index finds the
-    # candidates instead of a scan of the whole table (the rows carry the packed meta)
+    """The unparseable non-control documents (``docs_broken``) meeting ``where``, by rel."""
     return [
         Doc(index.root / rel, rel, None, error, line, mtime, size, bool(control))
         for rel, error, line, mtime, size, control in index.con.execute(
             "SELECT rel, error, error_line, mtime_ns, size, is_control FROM docs"
-            f" WHERE doc_type = '' AND parse_ok = 0 AND {where} ORDER BY rel"
+            f" WHERE parse_ok = 0 AND is_control = 0{where} ORDER BY rel"
         )
     ]
 
 
 def broken_index_files(index: Index) -> list[Doc]:
-    """Every ``index.md`` whose front matter cannot be parsed, by rel path."""
-    return _broken(index, "name = 'index.md'")
+    """Every ``index.md`` whose front matter cannot be parsed, by rel path (never a control
+    file: ``model.CONTROL_NAMES``)."""
+    return _broken(index, " AND name = 'index.md'")
 
 
 def broken_docs(index: Index) -> list[Doc]:
     """Every unparseable document that is not a control file, by rel path."""
-    return _broken(index, "is_control = 0")
+    return _broken(index, "")
 
 
 def body(index: Index, rel: str) -> str:
