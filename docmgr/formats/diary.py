@@ -230,6 +230,7 @@ def _step_headings(scan: Scan) -> list[tuple[int, _Heading, re.Match[str]]]:
 # heading exactly when it starts with ``_STEP_HEAD``: the rest of ``_STEP`` (an optional
 # separator, a lazy title, optional closing hashes) matches whatever follows on the line.
 _LABEL_LINES = re.compile(r"\n(?: {0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)|" + _STEP_HEAD + r")")
+_STEP_LINES = re.compile(r"\n" + _STEP_HEAD)  # the same, in a text without fences
 
 
 # Line breaks ``str.splitlines`` honours besides "\n" (``scan_text``'s lines): a text holding
@@ -248,6 +249,10 @@ def _step_starts(text: str) -> list[tuple[str, int]] | None:
     shift = 0  # each match's newline is the one before its line
     if start == 0:  # the first line has no newline before it
         text, start, shift = "\n" + text, 1, 1
+    if "```" not in text and "~~~" not in text:  # no fence: every step heading counts
+        return [
+            (m.group("label"), m.start() + 1 - shift) for m in _STEP_LINES.finditer(text, start - 1)
+        ]
     starts: list[tuple[str, int]] = []
     fence: str | None = None
     for line in _LABEL_LINES.finditer(text, start - 1):
