@@ -468,6 +468,27 @@ def test_sort_keys_are_fixed_width_and_ordered() -> None:
     )  # no overflow
     for at in (early, late):
         assert index_store.key_minute(index_store.sort_key(at)) == utc_minute(at)
+    # random instants (seeded): one width, the instant itself, and the instants' order
+    import random
+
+    rng = random.Random(20261203)
+    instants = [
+        datetime(
+            rng.randint(1, 9998),
+            rng.randint(1, 12),
+            rng.randint(1, 28),
+            rng.randint(0, 23),
+            rng.randint(0, 59),
+            rng.randint(0, 59),
+            rng.choice([0, rng.randrange(10**6)]),
+            tzinfo=timezone(timedelta(minutes=rng.randint(-1439, 1439))),
+        )
+        for _ in range(5000)
+    ]
+    keys = [index_store.sort_key(at) for at in instants]
+    assert {len(key) for key in keys} == {27}
+    assert all(datetime.fromisoformat(key) == at for key, at in zip(keys, instants, strict=True))
+    assert sorted(keys) == [index_store.sort_key(at) for at in sorted(instants)]
 
 
 def test_ticket_list_reads_only_its_covering_indexes(ws_root: Path) -> None:
