@@ -164,10 +164,9 @@ def list_cmd(ticket: str, status: str, limit: int | None, output: str | None, gl
         from docmgr.store import lookup
 
         only = lookup.resolve_ticket(ws, ticket).id
-    found, skipped = index_store.ticket_listing(ws)  # straight from the index's SQL
+    # straight from the index's SQL
+    found, skipped = index_store.ticket_listing(ws, ticket=only, status=status)
     report_skipped(ws, skipped, structured=bool(output or glaze))
-    found = [t for t in found if (not only or t.id == only) and (not status or t.status == status)]
-    found.sort(key=lambda t: t.last_updated, reverse=True)
     rows = [
         {
             "ticket": t.id,

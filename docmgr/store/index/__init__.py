@@ -209,10 +209,18 @@ def index_docs(ws: Workspace, *, ticket_id: str = "") -> list[Doc]:
 
 
 @recovering
-def ticket_listing(ws: Workspace) -> tuple[list[TicketRow], list[Doc]]:
-    """(tickets, unparseable index.md docs) straight from SQL, for ``ticket list``."""
+def ticket_listing(
+    ws: Workspace, *, ticket: str = "", status: str = ""
+) -> tuple[list[TicketRow], list[Doc]]:
+    """(tickets, unparseable index.md docs) straight from SQL, for ``ticket list``: the
+    tickets with this exact id and status (when given), most recently updated first."""
     with open_index(ws, memory=cache_disabled(ws)) as index:
-        return queries.tickets(index), queries.broken_index_files(index)
+        found, broken = queries.tickets(index), queries.broken_index_files(index)
+    found = [
+        t for t in found if (not ticket or t.id == ticket) and (not status or t.status == status)
+    ]
+    found.sort(key=lambda t: t.last_updated, reverse=True)
+    return found, broken
 
 
 @recovering
