@@ -119,6 +119,31 @@ def test_a_build_stores_every_piece_and_reads_them_back_exactly(ws_root: Path) -
     assert count == 5 + 7
 
 
+def test_a_big_snapshot_is_read_past_the_memory_map_and_the_map_comes_back(
+    ws_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More than ``MAPPED_PIECES`` pieces are read with the map off: the same pieces as a
+    mapped read, and the connection's map size as it was (also when it was off)."""
+    from docmgr.store.index import refresh
+    from docmgr.store.index.schema import MMAP_BYTES
+
+    ws = _ws(ws_root)
+    with index_store.open_index(ws) as index:
+        assert freshness.piece_count(index._header() or b"") == 12 > freshness.MAPPED_PIECES
+        read = index._flat_row()
+        assert index.con.execute("PRAGMA mmap_size").fetchone()[0] == MMAP_BYTES
+        index.read_through()
+        assert index._flat_row() == read
+        assert index.con.execute("PRAGMA mmap_size").fetchone()[0] == 0
+        monkeypatch.setattr(refresh, "MAPPED_PIECES", 12)
+        mapped = index._flat_row()
+    assert read is not None and mapped is not None
+    assert [(p, m.tolist(), s and s.tolist(), c.tolist()) for p, m, s, c in read.pieces] == [
+        (p, m.tolist(), s and s.tolist(), c.tolist()) for p, m, s, c in mapped.pieces
+    ]
+    assert read.watch == mapped.watch
+
+
 def test_a_change_in_the_last_piece_is_seen_by_the_warm_check(ws_root: Path) -> None:
     ws = _ws(ws_root)
     with index_store.open_index(ws) as index:

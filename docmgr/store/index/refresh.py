@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from docmgr.model import CONTROL_NAMES, IGNORE_FILE, JOURNAL_DIR
 from docmgr.seams import touched
 from docmgr.store.index.freshness import (
+    MAPPED_PIECES,
     RACY,
     FileStamp,
     Flat,
@@ -25,6 +26,7 @@ from docmgr.store.index.freshness import (
     header,
     mark_racy,
     path_stamp,
+    piece_count,
     pieces,
 )
 from docmgr.store.index.hooks import progress_for
@@ -132,11 +134,20 @@ class Index:
             return None
 
     def _flat_row(self) -> Flat | None:
+        """The stored snapshot as a ``Flat`` (None: none is stored, or it is unreadable)."""
         head = self._header()
         if head is None:
             return None
         try:
-            return Flat.load(head, self._pieces())
+            if piece_count(head) <= MAPPED_PIECES:
+                return Flat.load(head, self._pieces())
+            # read, not mapped: decoded once, their pages would stay in the RSS for nothing
+            (mapped,) = self.con.execute("PRAGMA mmap_size").fetchone()
+            self.con.execute("PRAGMA mmap_size=0")
+            try:
+                return Flat.load(head, self._pieces())
+            finally:
+                self.con.execute(f"PRAGMA mmap_size={int(mapped)}")
         except (ValueError, EOFError, TypeError):
             return None
 
