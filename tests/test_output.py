@@ -193,3 +193,24 @@ def test_verbose_banner_only_with_verbose(
     assert invoke([*verbose, "--verbose"], cwd=work).stdout.startswith(banner)
     if verbose == plain:  # read verbs: --verbose also works before the verb
         assert invoke(["--verbose", *verbose], cwd=work).stdout.startswith(banner)
+
+
+def test_json_written_in_batches_is_the_same_listing(
+    invoke: Callable[..., Result], work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A listing's JSON is written a batch of rows at a time (``output.JSON_BATCH``): the
+    same bytes as one piece, across batch boundaries and with a last batch part full."""
+    from docmgr.cli import output
+
+    for n in range(2, 6):
+        invoke(
+            ["doc", "add", "--ticket", "OUT-1", "--doc-type", "design-doc", "--title", f"D{n}"],
+            cwd=work,
+        )
+    whole = invoke(["doc", "list", "--output", "json"], cwd=work).stdout
+    assert len(json.loads(whole)) == 5
+    for batch in (1, 2, 4):
+        monkeypatch.setattr(output, "JSON_BATCH", batch)
+        assert invoke(["doc", "list", "--output", "json"], cwd=work).stdout == whole
+        pieces = list(output.json_pieces(json.loads(whole)))
+        assert len(pieces) == -(-5 // batch) + 1 and "".join(pieces) == whole

@@ -311,13 +311,14 @@ def emit(
     without it: agents parse the bare output). ``paged=True`` sends the human text through
     the pager on a terminal (never structured output; ``--no-pager`` turns it off).
     """
-    from docmgr.cli.output import render, select_text, shape
+    from docmgr.cli.output import render_pieces, select_text, shape
 
     wanted = shaping()
     if wanted.selects:
         click.echo(select_text(shape(rows, wanted)[:limit], wanted), nl=False)
     elif output or glaze:
-        click.echo(render(shape(rows, wanted)[:limit], output or "json"), nl=False)
+        for piece in render_pieces(shape(rows, wanted)[:limit], output or "json"):
+            click.echo(piece, nl=False)
     else:
         text = human()
         obj = click.get_current_context().find_object(App)

@@ -4,7 +4,7 @@ that Go users script with (``--fields``, ``--filter``, ``--sort-by``, ``--select
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from docmgr.errors import TemplateError, UsageProblem
@@ -37,6 +37,14 @@ def _cell(value: Any) -> str:
 
         return json.dumps(value, ensure_ascii=False, sort_keys=False)
     return str(value)
+
+
+def render_pieces(rows: Sequence[Row], fmt: str) -> Iterator[str]:
+    """``render``'s text in pieces (JSON a batch of rows at a time; the others whole)."""
+    if fmt == "json":
+        yield from json_pieces(rows)
+    else:
+        yield render(rows, fmt)
 
 
 def render(rows: Sequence[Row], fmt: str) -> str:
@@ -91,12 +99,25 @@ def to_json(rows: Sequence[Row]) -> str:
     (``json.dumps(indent=2)`` falls back to the pure-Python encoder; encoding each row with the
     C encoder keeps a 20,000-row listing cheap.)
     """
+    return "".join(json_pieces(rows))
+
+
+JSON_BATCH = 1000  # rows a piece of ``json_pieces``
+
+
+def json_pieces(rows: Sequence[Row]) -> Iterator[str]:
+    """``to_json``'s text in pieces of ``JSON_BATCH`` rows: a listing of 100,000 rows is
+    written as it is encoded, never held whole (~20 MB, and its lines as much again)."""
     if not rows:
-        return "[]\n"
+        yield "[]\n"
+        return
     import json
 
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    return "[\n  " + ",\n  ".join(encode(row) for row in rows) + "\n]\n"
+    for start in range(0, len(rows), JSON_BATCH):
+        lines = ",\n  ".join([encode(row) for row in rows[start : start + JSON_BATCH]])
+        yield ("[\n  " if start == 0 else ",\n  ") + lines
+    yield "\n]\n"
 
 
 def table(rows: Sequence[Row]) -> str:
