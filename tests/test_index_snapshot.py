@@ -144,6 +144,21 @@ def test_a_big_snapshot_is_read_past_the_memory_map_and_the_map_comes_back(
     assert read.watch == mapped.watch
 
 
+def test_large_says_whether_whole_table_reads_go_past_the_map(
+    ws_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docmgr.store.index import refresh
+
+    ws = _ws(ws_root)
+    with index_store.open_index(ws) as index:
+        assert index.large()  # 12 pieces of three entries
+        monkeypatch.setattr(refresh, "MAPPED_PIECES", 12)
+        assert not index.large()
+        index.con.execute("DELETE FROM meta WHERE key='snapshot'")
+        monkeypatch.setattr(refresh, "MAPPED_PIECES", 0)
+        assert not index.large()  # no snapshot stored
+
+
 def test_a_change_in_the_last_piece_is_seen_by_the_warm_check(ws_root: Path) -> None:
     ws = _ws(ws_root)
     with index_store.open_index(ws) as index:

@@ -235,6 +235,8 @@ def doc_listing(
     """(parseable non-index docs matching the filters, unparseable non-control docs) by rel path."""
     with open_index(ws, memory=cache_disabled(ws)) as index:
         index.trim()
+        if index.large():  # every row is read once (20,000 tickets: 138 -> 121 MiB peak)
+            index.read_through()
         rows = queries.doc_rows(
             index, ticket=ticket, status=status, doc_type=doc_type, topics=topics
         )

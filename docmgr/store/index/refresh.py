@@ -179,6 +179,15 @@ class Index:
         """Free the in-memory copy of the snapshot (single-pass verbs on huge workspaces)."""
         self._flat = None
 
+    def large(self) -> bool:
+        """Whether the workspace is big enough for a whole-table read to go past the memory
+        map (``read_through``): its snapshot has more than ``MAPPED_PIECES`` pieces."""
+        head = self._header()
+        try:
+            return head is not None and piece_count(head) > MAPPED_PIECES
+        except (ValueError, EOFError, TypeError):
+            return False
+
     def read_through(self) -> None:
         """Stop mapping the file: each page read from here on is read, not kept mapped.
 
