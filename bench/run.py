@@ -508,7 +508,8 @@ class Session:
         return self.command(label, [self.tools["rg"], "-l", word, "ttmp"], cwd=cwd)
 
     def listing(self, size: int) -> None:
-        """ticket list and doctor --all next to a full libyaml scan and grep -rl."""
+        """ticket list, doc list and doctor --all next to a full libyaml scan and grep -rl
+        (doc list has no target of its own: its time and memory are recorded)."""
         ws, word = self.workspace(size), self.word(size)
         warm = self.warm_cache(size)
         specs = {
@@ -522,6 +523,9 @@ class Session:
             ),
             "list": self.docmgr_command(
                 "ticket list --output json", cwd=ws.path, cache=warm, note="warm"
+            ),
+            "docs": self.docmgr_command(
+                "doc list --output json", cwd=ws.path, cache=warm, note="warm"
             ),
             "doctor": self.docmgr_command(
                 "doctor --all --fail-on none", cwd=ws.path, cache=warm, note="warm"
