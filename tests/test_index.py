@@ -524,7 +524,7 @@ def test_broken_documents_are_found_without_reading_the_control_files(ws_root: P
         assert len(executed) == 2, executed
         for sql in executed:  # the statements the two queries ran
             plan = [row[-1] for row in index.con.execute("EXPLAIN QUERY PLAN " + sql)]
-            assert plan == ["SEARCH docs USING INDEX docs_broken (is_control=?)"], plan
+            assert len(plan) == 1 and "USING INDEX docs_broken" in plan[0], plan  # no sort
     assert broken == ["design/02-broken.md", "sub/index.md"]
     assert broken_index == ["sub/index.md"]
 
