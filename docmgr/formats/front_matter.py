@@ -89,7 +89,7 @@ def _as_list(value: Any, key: str, problems: list[str]) -> list[str]:
         problems.append(f"{key} should be a list, found a single value")
         return [value]
     if isinstance(value, list):
-        return [_as_str(v) for v in value if _as_str(v) != ""]
+        return [text for text in map(_as_str, value) if text]
     problems.append(f"{key} should be a list")
     return []
 
