@@ -364,6 +364,36 @@ def test_a_new_cache_is_made_of_big_pages_and_an_old_one_keeps_its_own(
     assert _page_size(old) == 4096
 
 
+def _pragma(cache: Path, name: str) -> int:
+    con = sqlite3.connect(_db(cache))
+    try:
+        return int(con.execute(f"PRAGMA {name}").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_a_cache_made_before_auto_vacuum_takes_it_up_when_it_is_reset(
+    docs: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assert _parsed(_run(docs, cache, "index", "refresh", "--output", "json")) == 60
+    assert _pragma(cache, "auto_vacuum") == 2  # INCREMENTAL
+    # as an earlier docmgr left it: no auto_vacuum, and another schema version
+    con = sqlite3.connect(_db(cache))
+    con.execute("PRAGMA auto_vacuum=NONE")
+    con.execute("VACUUM")
+    con.execute("UPDATE meta SET value = 'docmgr-index-0|elsewhere' WHERE key = 'version'")
+    con.commit()
+    con.close()
+    assert _pragma(cache, "auto_vacuum") == 0
+    assert _parsed(_run(docs, cache, "index", "refresh", "--output", "json")) == 60
+    assert _pragma(cache, "auto_vacuum") == 2
+    assert _pragma(cache, "freelist_count") == 0
+    found = _run(docs, cache, "search", "--query", "alpha", "--output", "json")
+    assert found.returncode == 0, found
+    assert len(json.loads(found.stdout)) == 15
+
+
 def test_a_build_gives_back_its_bigger_page_cache(docs: Path, tmp_path: Path) -> None:
     ws = Workspace.open(
         str(docs),

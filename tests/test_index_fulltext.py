@@ -235,3 +235,30 @@ def test_a_bulk_load_restores_the_merge_policy(tmp_path: Path) -> None:
         config = dict(index.con.execute("SELECT k, v FROM docs_fts_config WHERE k != 'version'"))
     assert config == {"automerge": 4, "crisismerge": 16, "hashsize": 1024 * 1024}
     assert _found(root, "word517") == [f"{FOLDER}/design/0517-doc.md"]
+
+
+def test_a_chunked_bulk_build_leaves_no_free_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FTS5's merges as the chunks commit free pages that the rest of the build does not
+    reuse: the build gives them back."""
+    root = tmp_path / "big" / "ttmp"
+    folder = root / FOLDER
+    (folder / "design").mkdir(parents=True)
+    (tmp_path / "big" / ".git").mkdir()
+    (folder / "index.md").write_text(
+        DOC.format(title="Big", body="x").replace("design-doc", "index")
+    )
+    for number in range(fulltext.BULK_MIN):
+        words = " ".join(f"w{number}x{k}" for k in range(300))
+        (folder / "design" / f"{number:04d}-doc.md").write_text(
+            DOC.format(title=f"Doc {number}", body=f"{words} shared")
+        )
+    age_tree(root)  # no file in the racy window: the next refresh re-parses none
+    monkeypatch.setenv("DOCMGR_INDEX_CHUNK", "250")  # 5 chunks, 5 commits
+    assert len(_found(root, "shared")) == fulltext.BULK_MIN
+    with index_store.open_index(_ws(root)) as index:
+        (free,) = index.con.execute("PRAGMA freelist_count").fetchone()
+        (pages,) = index.con.execute("PRAGMA page_count").fetchone()
+    assert free == 0, f"{free} of {pages} pages free"
+    assert _found(root, "w517x39") == [f"{FOLDER}/design/0517-doc.md"]

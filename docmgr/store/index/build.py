@@ -42,7 +42,7 @@ from docmgr.store.index import fulltext
 from docmgr.store.index.freshness import RACY_WINDOW_NS, Snapshot, Todo
 from docmgr.store.index.hooks import notice, progress_for
 from docmgr.store.index.parse_worker import parsed_batches, use_worker
-from docmgr.store.index.schema import MMAP_BYTES, write_transaction
+from docmgr.store.index.schema import MMAP_BYTES, give_back_free_pages, write_transaction
 
 if TYPE_CHECKING:
     import sqlite3
@@ -182,6 +182,7 @@ def build(index: Builder) -> tuple[int, int] | None:
             fulltext.settle(index.con, index.root_s)
             index.finish(head, controls, links)
             index.con.execute("DELETE FROM meta WHERE key='build'")
+        give_back_free_pages(index.con)
         return parsed, len(removed)
 
 

@@ -25,10 +25,16 @@ def store(
     diaries: Sequence[tuple[object, ...]],
 ) -> None:
     """Write the related-file rows and diary facts of parsed documents (``rows.Row``, each
-    under its row id; inside the refresh's transaction, after their ``docs`` rows)."""
+    under its row id; inside the refresh's transaction, after their ``docs`` rows).
+
+    A target the same as its raw text (most relative paths) is stored as NULL.
+    """
     con.executemany(
         "INSERT INTO related_files(doc_id, raw, note, base, kind, target) VALUES(?,?,?,?,?,?)",
-        related,
+        [
+            (doc_id, raw, note, base, kind, None if target == raw else target)
+            for doc_id, raw, note, base, kind, target in related
+        ],
     )
     con.executemany(
         "INSERT INTO diary_facts(doc_id, duplicates, pending, mentions_commit) VALUES(?,?,?,?)",

@@ -15,6 +15,7 @@ from docmgr.errors import IndexDamaged, InvalidFullTextQuery
 from docmgr.model import Doc
 from docmgr.store.index.freshness import RACY_WINDOW_NS, file_stamp
 from docmgr.store.index.records import (
+    COLUMN_FIELDS,
     SEP,
     DiaryFacts,
     body_bytes_from_file,
@@ -46,13 +47,13 @@ def _docs(
     append = out.append
     child = child or path_maker(index.root)
     clause = f" WHERE {where}" if where else ""
-    for rel, mtime, size, control, error, line, blob in index.con.execute(
-        "SELECT rel, mtime_ns, size, is_control, error, error_line, meta FROM docs"
-        f"{clause} ORDER BY rel",
+    for rel, mtime, size, control, error, line, blob, *fields in index.con.execute(
+        f"SELECT rel, mtime_ns, size, is_control, error, error_line, meta, {COLUMN_FIELDS}"
+        f" FROM docs{clause} ORDER BY rel",
         params,
     ):
         try:
-            meta = unpack_meta(blob) if blob is not None else None
+            meta = unpack_meta(blob, *fields) if blob is not None else None
         except (ValueError, EOFError, TypeError) as exc:
             raise IndexDamaged(f"unreadable metadata of {rel}: {exc}") from None
         append(Doc(child(rel), rel, meta, error, line, mtime, size, bool(control)))
@@ -303,7 +304,7 @@ def related_entries(index: Index, rels: Sequence[str]) -> dict[str, list[Related
     out: dict[str, list[RelatedEntry]] = {}
     for chunk in _rel_chunks(rels):
         for rel, raw, note, kind, target in index.con.execute(
-            "SELECT d.rel, r.raw, r.note, r.kind, r.target FROM related_files r"
+            "SELECT d.rel, r.raw, r.note, r.kind, coalesce(r.target, r.raw) FROM related_files r"
             f" JOIN docs d ON d.id = r.doc_id WHERE d.rel IN ({','.join('?' * len(chunk))})"
             " ORDER BY r.rowid",
             chunk,
@@ -553,8 +554,8 @@ def trusted_index_docs(ws: Workspace, ticket_id: str) -> list[Doc]:
             return []
         try:
             rows = con.execute(
-                "SELECT rel, mtime_ns, size, ctime_ns, is_control, meta FROM docs"
-                " WHERE ticket = ? AND parse_ok = 1 AND doc_type = 'index'"
+                f"SELECT rel, mtime_ns, size, ctime_ns, is_control, meta, {COLUMN_FIELDS}"
+                " FROM docs WHERE ticket = ? AND parse_ok = 1 AND doc_type = 'index'"
                 " AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'build')"
                 " ORDER BY rel",
                 (ticket_id,),
@@ -566,7 +567,7 @@ def trusted_index_docs(ws: Workspace, ticket_id: str) -> list[Doc]:
     from pathlib import Path
 
     out: list[Doc] = []
-    for rel, mtime, size, ctime, control, blob in rows:
+    for rel, mtime, size, ctime, control, blob, *fields in rows:
         try:
             st = os.stat(f"{root_s}/{rel}")
         except OSError:
@@ -574,7 +575,7 @@ def trusted_index_docs(ws: Workspace, ticket_id: str) -> list[Doc]:
         if file_stamp(st) != (mtime, size, ctime) or mtime >= time.time_ns() - RACY_WINDOW_NS:
             return []
         try:
-            meta = unpack_meta(blob)
+            meta = unpack_meta(blob, *fields)
         except (ValueError, EOFError, TypeError):
             return []  # unreadable: the refreshing path rebuilds the cache
         if meta.ticket != ticket_id:

@@ -124,20 +124,20 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+# the ``docs`` columns a stored DocMeta leaves out, in ``unpack_meta``'s argument order
+COLUMN_FIELDS = "meta_ticket, title, status, doc_type, intent, summary"
+
+
 def pack_meta(meta: DocMeta) -> bytes:
-    """The stored form of a DocMeta (marshal: the fastest to load back)."""
+    """The stored form of a DocMeta (marshal: the fastest to load back), without the
+    fields its ``docs`` row holds as columns (``COLUMN_FIELDS``): ``unpack_meta`` takes
+    them back from there."""
     return marshal.dumps(
         (
-            meta.title,
-            meta.ticket,
-            meta.status,
             meta.topics,
-            meta.doc_type,
-            meta.intent,
             meta.owners,
             [(r.path, r.note) for r in meta.related_files],
             meta.external_sources,
-            meta.summary,
             meta.last_updated_raw,
             meta.what_for,
             meta.when_to_use,
@@ -151,19 +151,15 @@ def pack_meta(meta: DocMeta) -> bytes:
 _from_iso = datetime.fromisoformat  # C speed; the string is our own isoformat() output
 
 
-def unpack_meta(blob: bytes) -> DocMeta:
-    """Rebuild a DocMeta from its stored form."""
+def unpack_meta(
+    blob: bytes, ticket: str, title: str, status: str, doc_type: str, intent: str, summary: str
+) -> DocMeta:
+    """Rebuild a DocMeta from its stored form and its row's ``COLUMN_FIELDS``."""
     (
-        title,
-        ticket,
-        status,
         topics,
-        doc_type,
-        intent,
         owners,
         related,
         sources,
-        summary,
         raw_ts,
         what_for,
         when_to_use,

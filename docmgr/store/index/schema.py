@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-SCHEMA_VERSION = "docmgr-index-13"
+SCHEMA_VERSION = "docmgr-index-14"
 
 
 # marshal's format and our row layout both belong to the version key
@@ -98,7 +98,9 @@ CREATE TABLE IF NOT EXISTS doc_sources(doc_id INTEGER NOT NULL, source TEXT NOT 
 CREATE INDEX IF NOT EXISTS doc_sources_doc ON doc_sources(doc_id);
 CREATE TABLE IF NOT EXISTS related_files(doc_id INTEGER NOT NULL, raw TEXT NOT NULL,
                                          note TEXT NOT NULL, base TEXT NOT NULL,
-                                         kind TEXT NOT NULL, target TEXT NOT NULL);
+                                         kind TEXT NOT NULL,
+                                         target TEXT  -- NULL: the same as raw
+                                         );
 CREATE INDEX IF NOT EXISTS related_files_doc ON related_files(doc_id);
 CREATE INDEX IF NOT EXISTS related_files_base ON related_files(base);
 CREATE TABLE IF NOT EXISTS diary_facts(doc_id INTEGER PRIMARY KEY, duplicates TEXT NOT NULL,
@@ -213,11 +215,15 @@ def connect(path: str | os.PathLike[str] | None) -> sqlite3.Connection:
     con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     if path is not None:
         con.execute(f"PRAGMA page_size={PAGE_BYTES}")  # before WAL: a no-op once made
+        # free pages can be given back (``give_back_free_pages``): a no-op once tables exist
+        con.execute("PRAGMA auto_vacuum=INCREMENTAL")
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
         # read pages through a memory map: a warm ticket list of 2,000 tickets read ~5,500
         # pages with one pread() each (about 30 ms of system time on a VM)
         con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+    else:
+        con.execute("PRAGMA auto_vacuum=INCREMENTAL")  # as a file's (``prepare`` checks)
     return con
 
 
@@ -277,6 +283,25 @@ def prepare(con: sqlite3.Connection, root_s: str) -> None:
             con.execute(_FTS)
             con.execute(_FTS_CONTENT)
             con.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('version', ?)", (expected,))
+    if con.execute("PRAGMA auto_vacuum").fetchone()[0] != _INCREMENTAL:
+        # a cache made before auto_vacuum, now empty: VACUUM makes the mode count (cheap on
+        # empty tables); busy (another docmgr reads it) leaves it as it was, which still works
+        import sqlite3
+
+        with contextlib.suppress(sqlite3.OperationalError):
+            con.execute("VACUUM")
+
+
+_INCREMENTAL = 2  # PRAGMA auto_vacuum's value for INCREMENTAL
+
+
+def give_back_free_pages(con: sqlite3.Connection) -> None:
+    """Shorten the file by its free pages (outside a transaction).
+
+    A build leaves some behind (FTS5 merges segments as the chunks commit); a cache made
+    before auto_vacuum keeps them for later writes instead.
+    """
+    con.executescript("PRAGMA incremental_vacuum")  # one page per step: run to the end
 
 
 def _stored_version(con: sqlite3.Connection) -> object:
