@@ -300,10 +300,17 @@ def _snippet(text: str, line: int) -> str:
 
 # The simple-header reader below accepts only text made of these characters: printable
 # ASCII, newlines, and printable non-ASCII that is neither whitespace nor a line break for
-# YAML or ``str.strip`` (anything else goes to libyaml).
+# YAML or ``str.strip`` (anything else goes to libyaml):
+SAFE_RANGES = (
+    "\n\x20-\x7e\xa1-\u167f\u1681-\u1fff\u200b-\u2027\u202a-\u202e\u2030-\u205e"
+    "\u2060-\u2fff\u3001-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
+)
+# any other character, written as the ranges between those: the same class as
+# ``[^SAFE_RANGES]`` (tests/test_front_matter.py checks every code point), compiled in
+# a tenth of the time (~0.7 ms against ~6 ms: every command that parses a header paid it)
 _UNSAFE_CHAR = re.compile(
-    "[^\n\x20-\x7e\xa1-\u167f\u1681-\u1fff\u200b-\u2027\u202a-\u202e\u2030-\u205e"
-    "\u2060-\u2fff\u3001-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "[\x00-\x09\x0b-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    "\ud800-\udfff\ufeff\ufffe\uffff]"
 )
 _KEY_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):(?: +(.*))?")
 _ITEM_LINE = re.compile(r"( *)- (.*)")
