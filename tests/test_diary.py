@@ -347,6 +347,23 @@ def test_insert_into_a_file_without_final_newline_and_crlf() -> None:
     assert updated == crlf + "\r\n## Step 2: b\r\n\r\ny\r\n"
 
 
+def test_insert_never_goes_into_a_code_block_left_open() -> None:
+    text = "# Diary\n\n## Step 1: a\n\n```bash\nmake test\n"
+    steps = diary_format.parse(text)
+    expected = text + "```\n\n## Step 2: b\n"
+    scan = diary_format.scan_text(text)
+    for passed in (None, scan):  # the caller's scan of the text, or none
+        updated, _ = diary_format.insert_step(text, "## Step 2: b\n", steps=steps, scan=passed)
+        assert updated == expected
+    assert [step.number for step in diary_format.parse(expected)] == [1, 2]
+
+
+def test_a_diary_without_index_markers_comes_back_as_it_was() -> None:
+    text = "# Diary\n\n## Step 1: a\n\n<!-- docmgr:steps --> inline, not a marker line\n"
+    assert diary_format.refresh_index(text) is text
+    assert diary_format.refresh_index("# Diary\n\n## Step 1: a\n") == "# Diary\n\n## Step 1: a\n"
+
+
 def test_index_between_markers_only() -> None:
     body = (
         "# Diary\n\n## Goal\n\nG\n\n"

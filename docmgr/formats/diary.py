@@ -666,6 +666,8 @@ def render_index(text: str, scan: Scan | None = None) -> list[str]:
 
 def refresh_index(text: str) -> str:
     """Rewrite the lines between the step-index markers (text without markers is unchanged)."""
+    if INDEX_START not in text:  # most diaries: no scan of the whole text
+        return text
     scan = scan_text(text)
     start = end = None
     for i in range(scan.body_line, len(scan.lines)):
@@ -1033,14 +1035,19 @@ def render_step(
     return "\n\n".join(parts) + "\n"
 
 
-def insert_step(text: str, block: str, *, steps: Sequence[DiaryStep]) -> tuple[str, int]:
-    """Insert ``block`` right after the last step (or at the end); return (text, offset)."""
+def insert_step(
+    text: str, block: str, *, steps: Sequence[DiaryStep], scan: Scan | None = None
+) -> tuple[str, int]:
+    """Insert ``block`` right after the last step (or at the end); return (text, offset).
+
+    ``steps`` are the text's (``parse``); ``scan``, the text's scan when the caller has it.
+    """
     nl = newline_of(text)
     block = block.replace("\n", nl) if nl != "\n" else block
     pos = steps[-1].end if steps else len(text)
     head, tail = text[:pos], text[pos:]
     if not tail:
-        fence = scan_text(text).open_fence
+        fence = (scan or scan_text(text)).open_fence
         if fence is not None:  # never append a step into a code block left open
             head += ("" if not head or head.endswith(nl) else nl) + fence + nl
     if not head:

@@ -149,7 +149,8 @@ def add_step(
         draft = draft._replace(stamp=diary_format.render_stamp(now, who))
         with file_lock(diary):
             text = read_text(diary)
-            steps = diary_format.parse(text)
+            scan = diary_format.scan_text(text)  # once: the steps, then where the new one goes
+            steps = diary_format.parse_scan(text, scan)
             number = diary_format.next_number(steps)
             commits = _with_auto(steps, resolved, auto)
             if commits:
@@ -164,7 +165,7 @@ def add_step(
             block = diary_format.render_step(
                 number=number, draft=draft, commit_value=value, level=level
             )
-            updated, _ = diary_format.insert_step(text, block, steps=steps)
+            updated, _ = diary_format.insert_step(text, block, steps=steps, scan=scan)
             updated = diary_format.refresh_index(updated)
             if front_matter.split(updated) is not None:
                 updated = front_matter.update_fields(
