@@ -235,6 +235,22 @@ def test_split_shares_keep_every_entry_once_in_order(ws_root: Path) -> None:
                 assert sizes is None or len(sizes) == len(paths)
 
 
+def test_a_change_is_seen_wherever_it_falls_among_the_stat_batches(
+    ws_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pieces are stat-ed a batch at a time: a changed mtime of any entry, folder or file,
+    first or last of a batch, is seen."""
+    monkeypatch.setattr(freshness, "STAT_BATCH", 2)
+    entries = [p for paths, *_ in _flat(ws_root).pieces for p in paths]
+    assert len(entries) > 3 * freshness.STAT_BATCH
+    for path in entries:
+        flat = _flat(ws_root)
+        assert flat.unchanged(workers=1)
+        st = os.stat(path)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert not flat.unchanged(workers=1), path
+
+
 @linux_only
 @pytest.mark.parametrize("where", ["first", "last"])
 def test_forked_workers_see_a_change_in_their_share_and_leave_no_child(
