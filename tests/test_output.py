@@ -214,3 +214,57 @@ def test_json_written_in_batches_is_the_same_listing(
         assert invoke(["doc", "list", "--output", "json"], cwd=work).stdout == whole
         pieces = list(output.json_pieces(json.loads(whole)))
         assert len(pieces) == -(-5 // batch) + 1 and "".join(pieces) == whole
+
+
+def test_a_batch_encoded_in_one_call_is_each_row_encoded_alone() -> None:
+    """``json_pieces`` encodes a batch of same-shaped rows in one call and cuts it at the
+    seams between rows: the same text as each row on its own, whatever the values hold
+    (seeded random rows, with the seam itself in strings, nested objects, other keys)."""
+    import random
+
+    from docmgr.cli import output
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    rng = random.Random(1)
+    tricky = ['}, {"ticket": ', '"}, {"ticket": 1', 'ünï\n"ç"', "\\", "", "},\n  {"]
+
+    def value(depth: int) -> object:
+        pick = rng.randrange(9 if depth < 2 else 5)
+        if pick == 0:
+            return rng.choice(tricky)
+        if pick == 1:
+            return rng.randrange(-5, 10**6)
+        if pick == 2:
+            return None
+        if pick == 3:
+            return rng.choice([True, False, 1.5])
+        if pick == 4:
+            return "".join(rng.choice('ab}{", :\\') for _ in range(rng.randrange(12)))
+        if pick == 5:
+            return [value(depth + 1) for _ in range(rng.randrange(3))]
+        if pick == 6:  # a nested list of objects led by the row's own first key
+            return [{"ticket": value(depth + 1)} for _ in range(rng.randrange(1, 3))]
+        if pick == 7:
+            return {"ticket": value(depth + 1), "x": value(depth + 1)}
+        return {rng.choice(["a", "ticket", "ü"]): value(depth + 1)}
+
+    def row() -> dict[object, object]:
+        out: dict[object, object] = {"ticket": value(0)}
+        for key in rng.sample(["title", "topics", "ticket", "path", "ü"], rng.randrange(4)):
+            out[key] = value(0)
+        return out
+
+    one_call = 0
+    for _ in range(400):
+        batch: list[dict[object, object]] = [row() for _ in range(rng.randrange(1, 6))]
+        if rng.random() < 0.1:
+            batch[rng.randrange(len(batch))] = {"other": 1, "ticket": 2}  # another first key
+        if rng.random() < 0.05:
+            batch[rng.randrange(len(batch))] = {}
+        if rng.random() < 0.05:
+            batch[0] = {1: "an int key", "ticket": 3}
+        expected = ",\n  ".join(encode(r) for r in batch)
+        assert output._one_per_line(batch, encode) == expected, batch  # type: ignore[arg-type]
+        same_key = all(r and next(iter(r)) == "ticket" for r in batch)
+        one_call += same_key and encode(batch).count('}, {"ticket": ') == len(batch) - 1
+    assert one_call > 100  # the one-call path was taken, not only the fallback

