@@ -504,6 +504,31 @@ def test_ticket_list_reads_only_its_covering_indexes(ws_root: Path) -> None:
     assert [(t.id, t.tasks_open, t.tasks_done) for t in found] == [("IX-1", 1, 2)]
 
 
+def test_one_tickets_index_documents_are_read_through_its_ticket(ws_root: Path) -> None:
+    """``trusted_index_docs`` (every ``--ticket`` verb) looks up the ticket's own rows; by
+    doc type it would read every ticket's index row."""
+    ws = _ws(ws_root)
+    with index_store.open_index(ws) as index:
+        sql = "EXPLAIN QUERY PLAN " + queries.TRUSTED_INDEX_SQL
+        plan = [row[-1] for row in index.con.execute(sql, ("IX-1",))]
+    assert "USING INDEX docs_ticket (ticket=?)" in plan[0], plan
+    assert [d.meta.ticket for d in queries.trusted_index_docs(ws, "IX-1") if d.meta] == ["IX-1"]
+
+
+def test_a_search_within_one_ticket_reads_through_its_ticket(ws_root: Path) -> None:
+    """``search --ticket X --doc-type Y`` looks up the ticket's rows, not every doc of the type."""
+    ws = _ws(ws_root)
+    with index_store.open_index(ws) as index:
+        executed: list[str] = []
+        index.con.set_trace_callback(executed.append)
+        rows = queries.search(index, queries.SearchFilter(ticket="IX-1", doc_type="index"))
+        index.con.set_trace_callback(None)
+        (sql,) = [s for s in executed if "FROM docs d" in s]
+        plan = [row[-1] for row in index.con.execute("EXPLAIN QUERY PLAN " + sql)]
+    assert "USING INDEX docs_ticket (ticket=?)" in plan[0], plan
+    assert [r.ticket for r in rows] == ["IX-1"]
+
+
 def test_broken_documents_are_found_without_reading_the_control_files(ws_root: Path) -> None:
     """``ticket list`` and ``doc list`` name the unparseable documents through the partial
     ``docs_broken`` index: control files without a header (most tasks.md and changelog.md
