@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -218,7 +219,9 @@ def test_a_snippet_is_cut_from_the_file_as_it_is_now(root: Path) -> None:
     assert all(word.startswith(("filler", "tail", "needle")) for word in words)  # none cut
 
 
-def test_a_bulk_load_restores_the_merge_policy(tmp_path: Path) -> None:
+def _big_root(tmp_path: Path, body: Callable[[int], str]) -> Path:
+    """A docs root of one ticket with ``fulltext.BULK_MIN`` design docs, doc N saying
+    ``body(N)``: enough for a build to take the bulk-load settings."""
     root = tmp_path / "big" / "ttmp"
     folder = root / FOLDER
     (folder / "design").mkdir(parents=True)
@@ -228,8 +231,13 @@ def test_a_bulk_load_restores_the_merge_policy(tmp_path: Path) -> None:
     )
     for number in range(fulltext.BULK_MIN):
         (folder / "design" / f"{number:04d}-doc.md").write_text(
-            DOC.format(title=f"Doc {number}", body=f"word{number} shared")
+            DOC.format(title=f"Doc {number}", body=body(number))
         )
+    return root
+
+
+def test_a_bulk_load_restores_the_merge_policy(tmp_path: Path) -> None:
+    root = _big_root(tmp_path, lambda number: f"word{number} shared")
     assert len(_found(root, "shared")) == fulltext.BULK_MIN
     with index_store.open_index(_ws(root)) as index:
         config = dict(index.con.execute("SELECT k, v FROM docs_fts_config WHERE k != 'version'"))
@@ -242,18 +250,9 @@ def test_a_chunked_bulk_build_leaves_no_free_pages(
 ) -> None:
     """FTS5's merges as the chunks commit free pages that the rest of the build does not
     reuse: the build gives them back."""
-    root = tmp_path / "big" / "ttmp"
-    folder = root / FOLDER
-    (folder / "design").mkdir(parents=True)
-    (tmp_path / "big" / ".git").mkdir()
-    (folder / "index.md").write_text(
-        DOC.format(title="Big", body="x").replace("design-doc", "index")
+    root = _big_root(
+        tmp_path, lambda number: " ".join(f"w{number}x{k}" for k in range(300)) + " shared"
     )
-    for number in range(fulltext.BULK_MIN):
-        words = " ".join(f"w{number}x{k}" for k in range(300))
-        (folder / "design" / f"{number:04d}-doc.md").write_text(
-            DOC.format(title=f"Doc {number}", body=f"{words} shared")
-        )
     age_tree(root)  # no file in the racy window: the next refresh re-parses none
     monkeypatch.setenv("DOCMGR_INDEX_CHUNK", "250")  # 5 chunks, 5 commits
     assert len(_found(root, "shared")) == fulltext.BULK_MIN
