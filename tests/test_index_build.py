@@ -372,6 +372,19 @@ def _pragma(cache: Path, name: str) -> int:
         con.close()
 
 
+def test_a_warm_read_leaves_the_cache_file_as_it_was(docs: Path, tmp_path: Path) -> None:
+    """Read-only verbs open the cache without writing it (no header rewrite, no fsync)."""
+    cache = tmp_path / "cache"
+    assert _parsed(_run(docs, cache, "index", "refresh", "--output", "json")) == 60
+    db = _db(cache)
+    before = (db.read_bytes(), db.stat().st_mtime_ns)
+    for args in (("search", "--query", "alpha"), ("ticket", "list"), ("doc", "list")):
+        result = _run(docs, cache, *args, "--output", "json")
+        assert result.returncode == 0, result
+        assert (db.read_bytes(), db.stat().st_mtime_ns) == before, args
+    assert not Path(f"{db}-wal").exists()
+
+
 def test_a_cache_made_before_auto_vacuum_takes_it_up_when_it_is_reset(
     docs: Path, tmp_path: Path
 ) -> None:

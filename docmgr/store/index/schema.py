@@ -215,15 +215,11 @@ def connect(path: str | os.PathLike[str] | None) -> sqlite3.Connection:
     con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     if path is not None:
         con.execute(f"PRAGMA page_size={PAGE_BYTES}")  # before WAL: a no-op once made
-        # free pages can be given back (``give_back_free_pages``): a no-op once tables exist
-        con.execute("PRAGMA auto_vacuum=INCREMENTAL")
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
         # read pages through a memory map: a warm ticket list of 2,000 tickets read ~5,500
         # pages with one pread() each (about 30 ms of system time on a VM)
         con.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-    else:
-        con.execute("PRAGMA auto_vacuum=INCREMENTAL")  # as a file's (``prepare`` checks)
     return con
 
 
@@ -265,6 +261,12 @@ def prepare(con: sqlite3.Connection, root_s: str) -> None:
     expected = version_stamp(root_s)
     if _stored_version(con) == expected:
         return
+    # Only here, where the schema is made: on a file with tables, setting auto_vacuum is a
+    # write (page 1 into the WAL, three fsyncs, a checkpoint at close) that every read-only
+    # command would pay. On a new file it takes effect with the first table; on an older
+    # cache the VACUUM below makes it count. Free pages are given back by
+    # ``give_back_free_pages``.
+    con.execute("PRAGMA auto_vacuum=INCREMENTAL")
     with write_transaction(con):
         if _stored_version(con) != expected:
             tables = [
