@@ -220,5 +220,11 @@ def load_all() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="docmgr")
+    """Console-script entry point (ends the process without the interpreter's teardown)."""
+    from docmgr.cli.fast_exit import finish
+
+    try:
+        cli(prog_name="docmgr")
+    except SystemExit as exc:
+        finish(exc.code)
+    finish(0)
