@@ -98,8 +98,31 @@ def test_the_body_starts_where_the_front_matter_ends() -> None:
         "---\nTitle: x\n---\u00a0\nbody\n",  # what str.strip() calls whitespace
         "no front matter\n---\n",
         "---\nunclosed\n",
+        "---\nA: ----\nB: x --- y\n---\nbody\n",
+        "---\n---\n",
+        "---\n---",
     ):
         parts = split(text)
         data = text.encode()
         want = None if parts is None else len(text[: parts.body_start].encode())
         assert body_offset(data) == want, text
+
+
+def test_the_body_offset_agrees_with_the_decoded_split_on_random_texts() -> None:
+    """Seeded: lines made of delimiter-like pieces, whitespace Python strips, and UTF-8."""
+    import random
+
+    from docmgr.formats.delimiters import body_offset, split
+
+    pieces = ["---", "----", "--", " ", "\t", "\u00a0", "\u2003", "é", "x", ":", "\r"]
+    rng = random.Random(10)
+    for _ in range(3000):
+        lines = [
+            "".join(rng.choices(pieces, k=rng.randint(0, 3))) for _ in range(rng.randint(1, 6))
+        ]
+        if rng.random() < 0.7:
+            lines[0] = rng.choice(["---", "--- ", "---\r"])
+        text = "\n".join(lines) + rng.choice(["", "\n"])
+        parts = split(text)
+        want = None if parts is None else len(text[: parts.body_start].encode())
+        assert body_offset(text.encode()) == want, repr(text)

@@ -47,16 +47,18 @@ def body_offset(data: bytes) -> int | None:
     first_nl = data.find(b"\n")
     if first_nl < 0 or _line(data[:first_nl]) != "---":
         return None
-    pos = first_nl + 1
-    length = len(data)
-    while pos < length:
-        nl = data.find(b"\n", pos)
-        line_end = length if nl < 0 else nl
+    start = first_nl + 1
+    # as in ``split``: only lines holding "---" can strip to it, so only they are looked at
+    at = data.find(b"---", start)
+    while at >= 0:
+        pos = data.rfind(b"\n", start - 1, at) + 1  # the start of at's line
+        nl = data.find(b"\n", at + 3)
+        line_end = len(data) if nl < 0 else nl
         if _line(data[pos:line_end]) == "---":
-            return length if nl < 0 else nl + 1
+            return line_end + (nl >= 0)
         if nl < 0:
             break
-        pos = nl + 1
+        at = data.find(b"---", nl + 1)
     return None
 
 
