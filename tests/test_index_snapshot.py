@@ -91,7 +91,9 @@ def test_a_snapshot_round_trips_through_its_pieces(tmp_path: Path) -> None:
     assert Snapshot.load(head, blobs, root_s) == snap
     flat = Flat.load(head, blobs)
     assert flat.folders(root_s) == ["", "a", "a/b", "c"]
-    assert [p for paths, *_rest in flat.pieces for p in paths][-1] == f"{root_s}/a/6.md"
+    assert [p for piece in flat.pieces for p in freshness.piece_paths(piece)][-1] == (
+        f"{root_s}/a/6.md"
+    )
     with pytest.raises(ValueError):  # a piece missing is never read as a smaller snapshot
         Snapshot.load(head, blobs[:-1], root_s)
     with pytest.raises(ValueError):
@@ -138,8 +140,10 @@ def test_a_big_snapshot_is_read_past_the_memory_map_and_the_map_comes_back(
         monkeypatch.setattr(refresh, "MAPPED_PIECES", 12)
         mapped = index._flat_row()
     assert read is not None and mapped is not None
-    assert [(p, m.tolist(), s and s.tolist(), c.tolist()) for p, m, s, c in read.pieces] == [
-        (p, m.tolist(), s and s.tolist(), c.tolist()) for p, m, s, c in mapped.pieces
+    assert [
+        (t[lo:hi], m.tolist(), s and s.tolist(), c.tolist()) for t, lo, hi, m, s, c in read.pieces
+    ] == [
+        (t[lo:hi], m.tolist(), s and s.tolist(), c.tolist()) for t, lo, hi, m, s, c in mapped.pieces
     ]
     assert read.watch == mapped.watch
 
@@ -221,18 +225,37 @@ def _flat(root: Path) -> Flat:
 linux_only = pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="forks on Linux only")
 
 
+def _entries(piece: freshness.Piece) -> list[tuple[str, int, int | None, int]]:
+    """A piece's (path, mtime, size or None, ctime), each path with its own stamps."""
+    _text, _lo, _hi, mtimes, sizes, ctimes = piece
+    paths = freshness.piece_paths(piece)
+    assert len(paths) == len(mtimes) == len(ctimes) > 0
+    size_list: list[int | None] = [None] * len(paths) if sizes is None else list(sizes.tolist())
+    return list(zip(paths, mtimes.tolist(), size_list, ctimes.tolist(), strict=True))
+
+
 def test_split_shares_keep_every_entry_once_in_order(ws_root: Path) -> None:
     flat = _flat(ws_root)
+    whole = [entry for piece in flat.pieces for entry in _entries(piece)]
     for parts in (1, 2, 3, 7):
         shares = freshness._split(flat.pieces, parts)
         assert len(shares) == parts
-        flat_paths = [p for paths, *_ in flat.pieces for p in paths]
-        shared = [p for share in shares for paths, *_ in share for p in paths]
-        assert sorted(shared) == sorted(flat_paths) and len(shared) == len(flat_paths)
-        for share in shares:
-            for paths, mtimes, sizes, ctimes in share:
-                assert len(paths) == len(mtimes) == len(ctimes)
-                assert sizes is None or len(sizes) == len(paths)
+        shared = [entry for share in shares for piece in share for entry in _entries(piece)]
+        assert sorted(shared) == sorted(whole) and len(shared) == len(whole)
+        for share in shares:  # within a share, the snapshot's order
+            entries = [entry for piece in share for entry in _entries(piece)]
+            assert [whole.index(entry) for entry in entries] == sorted(
+                whole.index(entry) for entry in entries
+            )
+
+
+def test_a_piece_with_fewer_paths_than_stamps_is_never_unchanged(ws_root: Path) -> None:
+    flat = _flat(ws_root)
+    assert flat.unchanged(workers=1)
+    text, lo, hi, mtimes, sizes, ctimes = flat.pieces[-1]
+    short = text[lo : text.rindex("\0", lo, hi)]  # the last path gone, its stamps kept
+    cut = flat._replace(pieces=[*flat.pieces[:-1], (short, 0, len(short), mtimes, sizes, ctimes)])
+    assert not cut.unchanged(workers=1)
 
 
 def test_a_change_is_seen_wherever_it_falls_among_the_stat_batches(
@@ -240,9 +263,9 @@ def test_a_change_is_seen_wherever_it_falls_among_the_stat_batches(
 ) -> None:
     """Pieces are stat-ed a batch at a time: a changed mtime of any entry, folder or file,
     first or last of a batch, is seen."""
-    monkeypatch.setattr(freshness, "STAT_BATCH", 2)
-    entries = [p for paths, *_ in _flat(ws_root).pieces for p in paths]
-    assert len(entries) > 3 * freshness.STAT_BATCH
+    monkeypatch.setattr(freshness, "STAT_BATCH_CHARS", 2 * len(str(ws_root)))  # ~2 paths
+    entries = [p for piece in _flat(ws_root).pieces for p in freshness.piece_paths(piece)]
+    assert len(entries) > 6
     for path in entries:
         flat = _flat(ws_root)
         assert flat.unchanged(workers=1)
@@ -260,7 +283,9 @@ def test_forked_workers_see_a_change_in_their_share_and_leave_no_child(
     flat = _flat(ws_root)
     before = _children()
     assert flat.unchanged(workers=3)
-    files = [p for paths, _m, sizes, _c in flat.pieces if sizes is not None for p in paths]
+    files = [
+        p for piece in flat.pieces if piece[4] is not None for p in freshness.piece_paths(piece)
+    ]
     path = Path(files[0] if where == "first" else files[-1])
     stat = path.stat()
     path.write_text(path.read_text().replace("body", "BODY"))  # same size; mtime put back
@@ -322,7 +347,9 @@ def test_a_failed_fork_checks_the_share_here(
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert flat.unchanged(workers=3)
-    files = [p for paths, _m, sizes, _c in flat.pieces if sizes is not None for p in paths]
+    files = [
+        p for piece in flat.pieces if piece[4] is not None for p in freshness.piece_paths(piece)
+    ]
     Path(files[-1]).unlink()  # in the share a child would have checked
     assert not flat.unchanged(workers=3)
 
@@ -377,7 +404,9 @@ def test_children_reaped_by_the_kernel_still_give_an_answer(ws_root: Path) -> No
     before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     try:
         assert flat.unchanged(workers=3)
-        files = [p for paths, _m, sizes, _c in flat.pieces if sizes is not None for p in paths]
+        files = [
+            p for piece in flat.pieces if piece[4] is not None for p in freshness.piece_paths(piece)
+        ]
         Path(files[-1]).unlink()  # in a child's share
         assert not flat.unchanged(workers=3)
     finally:
