@@ -256,6 +256,10 @@ def test_a_piece_with_fewer_paths_than_stamps_is_never_unchanged(ws_root: Path) 
     short = text[lo : text.rindex("\0", lo, hi)]  # the last path gone, its stamps kept
     cut = flat._replace(pieces=[*flat.pieces[:-1], (short, 0, len(short), mtimes, sizes, ctimes)])
     assert not cut.unchanged(workers=1)
+    for parts in (2, 3, len(mtimes) + 2):  # shared out, every stamp still goes to a share
+        shares = freshness._split(cut.pieces[-1:], parts)
+        assert sum(len(piece[3]) for share in shares for piece in share) == len(mtimes)
+        assert not all(freshness._pieces_unchanged(share) for share in shares)
 
 
 def test_a_change_is_seen_wherever_it_falls_among_the_stat_batches(

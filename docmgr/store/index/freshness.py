@@ -310,14 +310,14 @@ def _split(pieces: list[Piece], parts: int) -> list[list[Piece]]:
     for text, lo, hi, mtimes, sizes, ctimes in pieces:
         start, first = lo, 0  # this share's first character and first entry
         for i, share in enumerate(shares):
-            if i == parts - 1:
+            end = -1
+            if i < parts - 1:
+                end = text.find("\0", max(start, lo + (hi - lo) * (i + 1) // parts), hi)
+            if end < 0:  # the last share, or no NUL left: the rest of the text and stamps
                 end, stop = hi, len(mtimes)
             else:
-                end = text.find("\0", max(start, lo + (hi - lo) * (i + 1) // parts), hi)
-                if end < 0:
-                    end = hi
-                stop = first + text.count("\0", start, end) + 1 if start < end else first
-            if start < end:
+                stop = first + text.count("\0", start, end) + 1
+            if start < end or first < stop:  # stamps without paths go too: they never match
                 cut = sizes[first:stop] if sizes is not None else None
                 share.append((text, start, end, mtimes[first:stop], cut, ctimes[first:stop]))
             start, first = end + 1, stop
