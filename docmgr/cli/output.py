@@ -247,8 +247,8 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 def shape(rows: Sequence[Row], shaping: Shaping) -> list[Row]:
     """Sort, then keep/drop columns. Names are checked against the rows' columns (when any)."""
     out = list(rows)
-    cols = columns_of(out)
-    if out:
+    if out and (shaping.sort_by or shaping.fields):  # the columns only when names are checked
+        cols = columns_of(out)
         for name in shaping.sort_by:
             _known(name.removeprefix("-"), cols, "--sort-by")
         for name in shaping.fields:
