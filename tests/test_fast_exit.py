@@ -15,27 +15,24 @@ import pytest
 
 SOURCE = str(Path(__file__).resolve().parents[1])
 # buffered standard streams, as in a user's shell (PYTHONUNBUFFERED would hide a lost flush)
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"} | {"PYTHONPATH": SOURCE}
+
+
+def _docmgr_env(tmp_path: Path) -> dict[str, str]:
+    return {**ENV, "DOCMGR_CONFIG": "", "DOCMGR_CACHE_DIR": str(tmp_path / "cache")}
 
 
 def _python(code: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    env = {**ENV, "PYTHONPATH": SOURCE}
     return subprocess.run(  # type: ignore[call-overload,no-any-return]
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, **kwargs
+        [sys.executable, "-c", code], env=ENV, capture_output=True, text=True, **kwargs
     )
 
 
 def _docmgr(tmp_path: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    env = {
-        **ENV,
-        "PYTHONPATH": SOURCE,
-        "DOCMGR_CONFIG": "",
-        "DOCMGR_CACHE_DIR": str(tmp_path / "cache"),
-    }
     return subprocess.run(  # type: ignore[call-overload,no-any-return]
         [sys.executable, "-m", "docmgr", *args],
         cwd=tmp_path,
-        env=env,
+        env=_docmgr_env(tmp_path),
         capture_output=True,
         text=True,
         **kwargs,
@@ -80,10 +77,9 @@ def test_a_running_thread_is_waited_for(tmp_path: Path) -> None:
         "print('ready', flush=True)\n"
         "finish(0)\n"
     )
-    env = {**ENV, "PYTHONPATH": SOURCE}
     with subprocess.Popen(
         [sys.executable, "-c", code],
-        env=env,
+        env=ENV,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -100,10 +96,9 @@ def test_a_running_thread_is_waited_for(tmp_path: Path) -> None:
 
 
 def test_a_profiler_gets_its_report(tmp_path: Path) -> None:
-    env = {**ENV, "PYTHONPATH": SOURCE}
     done = subprocess.run(
         [sys.executable, "-m", "cProfile", "-m", "docmgr", "--version"],
-        env=env,
+        env=ENV,
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -136,16 +131,10 @@ def test_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     for n in range(40):
         made = _docmgr(tmp_path, "ticket", "create", "--ticket", f"FX-{n}", "--title", "A" * 200)
         assert made.returncode == 0, made.stderr
-    env = {
-        **ENV,
-        "PYTHONPATH": SOURCE,
-        "DOCMGR_CONFIG": "",
-        "DOCMGR_CACHE_DIR": str(tmp_path / "cache"),
-    }
     with subprocess.Popen(
         [sys.executable, "-m", "docmgr", "ticket", "list", "--output", "json"],
         cwd=tmp_path,
-        env=env,
+        env=_docmgr_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     ) as proc:

@@ -134,9 +134,10 @@ def _one_per_line(batch: Sequence[Row], encode: Callable[[Any], str]) -> str:
         key = next(iter(first))
         if type(key) is str and all(type(r) is dict and r and next(iter(r)) == key for r in batch):
             text = encode(batch)
-            seam = "}, {" + encode(key) + ": "
+            quoted = encode(key)
+            seam = "}, {" + quoted + ": "
             if text.count(seam) == len(batch) - 1:
-                return text[1:-1].replace(seam, "},\n  {" + encode(key) + ": ")
+                return text[1:-1].replace(seam, "},\n  {" + quoted + ": ")
     return ",\n  ".join([encode(row) for row in batch])
 
 
