@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from docmgr.reports import snippet
 from docmgr.reports.search import fts_expression
 
@@ -126,3 +128,79 @@ def test_the_body_offset_agrees_with_the_decoded_split_on_random_texts() -> None
         parts = split(text)
         want = None if parts is None else len(text[: parts.body_start].encode())
         assert body_offset(text.encode()) == want, repr(text)
+
+
+# The snippet as it was cut from a copy of the body (``data[start:]``), lower-cased, with every
+# hit of every term weighed: the oracle for the version that copies nothing and stops early.
+def _copied_cut(raw: bytes, terms: list[re.Pattern[bytes]]) -> str:
+    if not terms or not raw:
+        return ""
+    low = raw.lower()
+    hits: list[tuple[int, int, int]] = []
+    for kind, term in enumerate(terms):
+        count = 0
+        for match in term.finditer(low):
+            start, end = match.span()
+            if snippet._word_before(low, start) or snippet._word_from(low, end):
+                continue
+            hits.append((start, end, kind))
+            count += 1
+            if count == snippet._HITS_PER_TERM:
+                break
+    if not hits:
+        return ""
+    hits.sort()
+    best = (0, 0, 0)
+    for at, (start, end, _kind) in enumerate(hits):
+        kinds: set[int] = set()
+        last = end
+        for other_start, other_end, other_kind in hits[at:]:
+            if other_start - start > snippet._SPAN:
+                break
+            kinds.add(other_kind)
+            last = max(last, other_end)
+        if len(kinds) > best[0]:
+            best = (len(kinds), start, last)
+    _count, first, last = best
+    lo = max(0, first - snippet.CONTEXT_BYTES)
+    hi = min(len(raw), last + snippet.CONTEXT_BYTES)
+    if lo > 0 and raw[lo - 1] in snippet._WORD_BYTES:
+        while lo < first and raw[lo] in snippet._WORD_BYTES:
+            lo += 1
+    if hi < len(raw) and raw[hi] in snippet._WORD_BYTES:
+        while hi > last and raw[hi - 1] in snippet._WORD_BYTES:
+            hi -= 1
+    text = raw[lo:hi].decode("utf-8", "replace").strip()
+    return ("..." if raw[:lo].strip() else "") + text + ("..." if raw[hi:].strip() else "")
+
+
+def _copied_of(raw: bytes, terms: list[re.Pattern[bytes]]) -> str:
+    shown = _copied_cut(raw, terms)
+    if shown:
+        return shown
+    head = raw.lstrip(b"\r\n")
+    if len(head) <= snippet.CONTEXT_BYTES:
+        return head.decode("utf-8", "replace")
+    return head[: snippet.CONTEXT_BYTES].decode("utf-8", errors="ignore") + "..."
+
+
+def test_the_snippet_of_a_whole_file_equals_the_snippet_of_its_copied_body() -> None:
+    """Seeded: random bodies behind random front matter, one to three terms (words, phrases,
+    prefixes), hits packed close together and far apart; whitespace of every kind at the
+    edges. The body is never copied, and a one-term scan stops a window after its first hit:
+    neither may change a snippet."""
+    import random
+
+    words = ["needle", "Needle", "NEEDLES", "hay", "stack", "hay-stack", "é", "naïve", "🙂"]
+    gaps = [" ", "\n", "\r\n", "\t", "\x0b", "\x0c", ", ", " -- ", "\u00a0", "x" * 150]
+    queries = ["needle", "hay", "needle hay", '"hay stack"', "need*", "needle stack hay", "é"]
+    rng = random.Random(11)
+    for _ in range(3000):
+        parts = rng.choices(words + gaps, k=rng.randint(0, 60))
+        body = "".join(parts).encode()
+        header = rng.choice(
+            [b"", b"---\nTitle: needle hay\n---\n", b"---\nA: x\n---\r\n", b"hay", "é".encode()]
+        )  # the last two: ``start`` right after a word (``of`` takes any start)
+        data = header + body
+        terms = snippet.patterns(fts_expression(rng.choice(queries))[0])
+        assert snippet.of(data, terms, len(header)) == _copied_of(body, terms), (data, terms)

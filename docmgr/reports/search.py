@@ -238,7 +238,8 @@ def _run(ws: Workspace, index: Index, query: Query, order: str) -> Results:
 
     terms = snippet.patterns(match)
     snippets = {
-        doc_id: snippet.of(body, terms) for doc_id, body in queries.body_bytes(index, ids).items()
+        doc_id: snippet.of(data, terms, start)
+        for doc_id, (data, start) in queries.bodies(index, ids).items()
     }
     topics = queries.topics_of(index, ids)
     hits = [

@@ -34,6 +34,8 @@ _SEPARATORS = rb"[^a-z0-9\x80-\xff]+"  # between the words of a phrase
 _TOKEN = re.compile(r"[^\W_]+")  # FTS5's unicode61 tokens: runs of letters and digits
 _PART = re.compile(r'"((?:[^"]|"")*)"(\*?)|([^\s()"]+)')
 _KEYWORDS = {"AND", "OR", "NOT", "NEAR"}
+_INK = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what ``bytes.strip`` keeps
+_NEWLINES = b"\r\n"
 
 
 def patterns(expression: str) -> list[re.Pattern[bytes]]:
@@ -61,32 +63,47 @@ def patterns(expression: str) -> list[re.Pattern[bytes]]:
     return list(found.values())
 
 
-def of(body: bytes, terms: Sequence[re.Pattern[bytes]]) -> str:
-    """What a hit shows: the body (its file's UTF-8 bytes) around the terms, else its head."""
-    return cut(body, terms) or head(body)
+def of(data: bytes, terms: Sequence[re.Pattern[bytes]], start: int = 0) -> str:
+    """What a hit shows: the body around the terms, else its head.
+
+    ``data``: its file's UTF-8 bytes, the body from ``start`` on (the front matter before it
+    is never shown nor copied).
+    """
+    return cut(data, terms, start) or head(data, start)
 
 
-def head(body: bytes) -> str:
+def head(data: bytes, start: int = 0) -> str:
     """The body's first ``CONTEXT_BYTES`` bytes (``...`` when there is more)."""
-    raw = body.lstrip(b"\r\n")
+    while start < len(data) and data[start] in _NEWLINES:
+        start += 1
+    raw = data[start : start + CONTEXT_BYTES + 1]
     if len(raw) <= CONTEXT_BYTES:
         return raw.decode("utf-8", "replace")
     return raw[:CONTEXT_BYTES].decode("utf-8", errors="ignore") + "..."
 
 
-def cut(raw: bytes, terms: Sequence[re.Pattern[bytes]]) -> str:
-    """The part of the body ``raw`` around the terms ('' when none of them occurs in it)."""
-    if not terms or not raw:
+def cut(data: bytes, terms: Sequence[re.Pattern[bytes]], start: int = 0) -> str:
+    """The part of the body (``data`` from ``start``) around the terms ('' when none of them
+    occurs in it).
+
+    Copies only what it shows: the body is lower-cased once and never sliced whole. With
+    one term (most queries) the scan stops a window's span after the first whole-word hit,
+    which is then the window (the earliest of equals).
+    """
+    if not terms or start >= len(data):
         return ""
-    low = raw.lower()
+    low = data.lower()
     hits: list[tuple[int, int, int]] = []
+    single = len(terms) == 1
     for kind, term in enumerate(terms):
         count = 0
-        for match in term.finditer(low):
-            start, end = match.span()
-            if _word_before(low, start) or _word_from(low, end):
+        for match in term.finditer(low, start):
+            begin, end = match.span()
+            if single and hits and begin - hits[0][0] > _SPAN:
+                break  # no later hit can join the first one's window
+            if _word_before(low, begin, start) or _word_from(low, end):
                 continue  # part of a longer word
-            hits.append((start, end, kind))
+            hits.append((begin, end, kind))
             count += 1
             if count == _HITS_PER_TERM:
                 break
@@ -94,39 +111,39 @@ def cut(raw: bytes, terms: Sequence[re.Pattern[bytes]]) -> str:
         return ""
     hits.sort()
     best = (0, 0, 0)  # (different terms in the window, its first byte, its last byte)
-    for at, (start, end, _kind) in enumerate(hits):
+    for at, (begin, end, _kind) in enumerate(hits):
         kinds: set[int] = set()
         last = end
-        for other_start, other_end, other_kind in hits[at:]:
-            if other_start - start > _SPAN:
+        for other_begin, other_end, other_kind in hits[at:]:
+            if other_begin - begin > _SPAN:
                 break
             kinds.add(other_kind)
             last = max(last, other_end)
         if len(kinds) > best[0]:
-            best = (len(kinds), start, last)
+            best = (len(kinds), begin, last)
     _count, first, last = best
-    lo = max(0, first - CONTEXT_BYTES)
-    hi = min(len(raw), last + CONTEXT_BYTES)
-    if lo > 0 and raw[lo - 1] in _WORD_BYTES:  # no word cut at the front
-        while lo < first and raw[lo] in _WORD_BYTES:
+    lo = max(start, first - CONTEXT_BYTES)
+    hi = min(len(data), last + CONTEXT_BYTES)
+    if lo > start and data[lo - 1] in _WORD_BYTES:  # no word cut at the front
+        while lo < first and data[lo] in _WORD_BYTES:
             lo += 1
-    if hi < len(raw) and raw[hi] in _WORD_BYTES:  # nor at the back
-        while hi > last and raw[hi - 1] in _WORD_BYTES:
+    if hi < len(data) and data[hi] in _WORD_BYTES:  # nor at the back
+        while hi > last and data[hi - 1] in _WORD_BYTES:
             hi -= 1
-    text = raw[lo:hi].decode("utf-8", "replace").strip()
-    before = "..." if raw[:lo].strip() else ""
-    after = "..." if raw[hi:].strip() else ""
+    text = data[lo:hi].decode("utf-8", "replace").strip()
+    before = "..." if _INK.search(data, start, lo) else ""
+    after = "..." if _INK.search(data, hi) else ""
     return before + text + after
 
 
-def _word_before(raw: bytes, at: int) -> bool:
-    """Whether the character ending at byte ``at`` is a letter or digit."""
-    if at == 0 or raw[at - 1] not in _WORD_BYTES:
+def _word_before(raw: bytes, at: int, floor: int = 0) -> bool:
+    """Whether the character ending at byte ``at`` (not before ``floor``) is a letter or digit."""
+    if at <= floor or raw[at - 1] not in _WORD_BYTES:
         return False
     if raw[at - 1] < 0x80:
         return True
     start = at - 1
-    while start > max(0, at - 4) and 0x80 <= raw[start] < 0xC0:  # back to the lead byte
+    while start > max(floor, at - 4) and 0x80 <= raw[start] < 0xC0:  # back to the lead byte
         start -= 1
     return _is_word(raw[start:at])
 

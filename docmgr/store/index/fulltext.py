@@ -2,7 +2,7 @@
 bulk-load policy.
 
 The table stores no text (its content is a view over the files, see ``schema``): a search
-reads the few bodies it shows from their files (``queries.body_bytes``). Without the old
+reads the few bodies it shows from their files (``queries.bodies``). Without the old
 text a row cannot be deleted, so a replaced or removed document's row stays behind as a
 tombstone. It is never found: document ids are never reused (AUTOINCREMENT) and every query
 joins ``docs``. It still counts in bm25's statistics, so once tombstones pile up

@@ -18,8 +18,8 @@ from docmgr.store.index.records import (
     COLUMN_FIELDS,
     SEP,
     DiaryFacts,
-    body_bytes_from_file,
     body_from_file,
+    file_with_body,
     path_maker,
     unpack_meta,
 )
@@ -514,13 +514,14 @@ def _valid_match(expression: str) -> bool:
     return True
 
 
-def body_bytes(index: Index, ids: Sequence[int]) -> dict[int, bytes]:
-    """The bodies of the parseable documents among ``ids``, read from their files, undecoded.
+def bodies(index: Index, ids: Sequence[int]) -> dict[int, tuple[bytes, int]]:
+    """The parseable documents among ``ids``, read from their files: each file's bytes and
+    where its body starts (``records.file_with_body``).
 
     The index keeps no copy of the text (its full-text table is contentless); a file that
-    can no longer be read gives b''.
+    can no longer be read gives (b'', 0).
     """
-    out: dict[int, bytes] = {}
+    out: dict[int, tuple[bytes, int]] = {}
     prefix = index.root_s + "/"
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
@@ -529,7 +530,7 @@ def body_bytes(index: Index, ids: Sequence[int]) -> dict[int, bytes]:
             f" AND id IN ({','.join('?' * len(chunk))})",
             chunk,
         ):
-            out[doc_id] = body_bytes_from_file(prefix + rel, size) or b""
+            out[doc_id] = file_with_body(prefix + rel, size) or (b"", 0)
     return out
 
 

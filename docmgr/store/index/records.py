@@ -103,6 +103,14 @@ def body_bytes_from_file(path: str, size: int = 0) -> bytes | None:
     """``body_from_file`` undecoded: the file's bytes after its front matter.
 
     ``size``: the file's size as the index knows it (read in one go when it still is)."""
+    found = file_with_body(path, size)
+    return None if found is None else found[0][found[1] :]
+
+
+def file_with_body(path: str, size: int = 0) -> tuple[bytes, int] | None:
+    """A file's bytes and where its body starts, after its front matter (None: the file
+    cannot be read or has no front matter); nothing is copied. ``size``: as
+    ``body_bytes_from_file``."""
     from docmgr.formats.delimiters import body_offset
 
     try:
@@ -110,7 +118,7 @@ def body_bytes_from_file(path: str, size: int = 0) -> bytes | None:
     except OSError:
         return None
     start = body_offset(data)
-    return data[start:] if start is not None else None
+    return None if start is None else (data, start)
 
 
 def _plain(value: Any) -> Any:
