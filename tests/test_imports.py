@@ -102,12 +102,12 @@ _WARM_COMMON = {
     "docmgr.store.config",
     "docmgr.store.index",
     "docmgr.store.index.freshness",
+    "docmgr.store.index.handle",  # the open index and its no-change check (not its writes)
     "docmgr.store.index.hooks",
     "docmgr.store.index.queries",
     "docmgr.store.index.records",
-    "docmgr.store.index.refresh",
     "docmgr.store.index.schema",
-    "docmgr.store.index.watch",  # the watcher's stamp: one stat instead of the stat walk
+    "docmgr.store.index.stamp",  # the watcher's stamp: one stat instead of the stat walk
     "docmgr.seams.touched",  # this process's own writes, applied first while a watcher runs
     "docmgr.store.workspace",
 }

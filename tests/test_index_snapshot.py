@@ -126,7 +126,7 @@ def test_a_big_snapshot_is_read_past_the_memory_map_and_the_map_comes_back(
 ) -> None:
     """More than ``MAPPED_PIECES`` pieces are read with the map off: the same pieces as a
     mapped read, and the connection's map size as it was (also when it was off)."""
-    from docmgr.store.index import refresh
+    from docmgr.store.index import handle
     from docmgr.store.index.schema import MMAP_BYTES
 
     ws = _ws(ws_root)
@@ -137,7 +137,7 @@ def test_a_big_snapshot_is_read_past_the_memory_map_and_the_map_comes_back(
         index.read_through()
         assert index._flat_row() == read
         assert index.con.execute("PRAGMA mmap_size").fetchone()[0] == 0
-        monkeypatch.setattr(refresh, "MAPPED_PIECES", 12)
+        monkeypatch.setattr(handle, "MAPPED_PIECES", 12)
         mapped = index._flat_row()
     assert read is not None and mapped is not None
     assert [
@@ -151,15 +151,15 @@ def test_a_big_snapshot_is_read_past_the_memory_map_and_the_map_comes_back(
 def test_large_says_whether_whole_table_reads_go_past_the_map(
     ws_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from docmgr.store.index import refresh
+    from docmgr.store.index import handle
 
     ws = _ws(ws_root)
     with index_store.open_index(ws) as index:
         assert index.large()  # 12 pieces of three entries
-        monkeypatch.setattr(refresh, "MAPPED_PIECES", 12)
+        monkeypatch.setattr(handle, "MAPPED_PIECES", 12)
         assert not index.large()
         index.con.execute("DELETE FROM meta WHERE key='snapshot'")
-        monkeypatch.setattr(refresh, "MAPPED_PIECES", 0)
+        monkeypatch.setattr(handle, "MAPPED_PIECES", 0)
         assert not index.large()  # no snapshot stored
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from docmgr.store import index as index_store
 from docmgr.store.index import schema
-from docmgr.store.index.watch import stamp_path
+from docmgr.store.index.stamp import stamp_path
 from docmgr.store.workspace import Workspace
 
 DEADLINE_S = 60.0  # generous: the machine may be busy; every wait below ends on a condition

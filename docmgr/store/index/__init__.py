@@ -5,7 +5,10 @@ The package, one idea per module:
 - ``schema``: where the cache file lives, its tables, opening and resetting a connection;
 - ``records``: what one row holds (a parsed document, packed metadata, sort keys);
 - ``freshness``: what the last refresh saw and the check that nothing changed since;
-- ``refresh``: ``Index``, an open index, and its incremental refresh / full build;
+- ``handle``: ``Index``, an open index, and its no-change check (all a warm command loads);
+- ``refresh``: its writing half, loaded on a change: incremental refresh, the first build's
+  writes (``build``);
+- ``stamp`` / ``watch``: the watcher's generation stamp (what commands read) / the watcher;
 - ``queries``: typed reads (documents, tickets, listings, search, facts for reports);
 - ``export``: the standalone file ``export-sqlite`` writes;
 - ``hooks``: progress and notices for the caller (the library never prints).
@@ -27,10 +30,11 @@ from docmgr.errors import DocmgrError, IndexBusy, IndexDamaged, WatcherRunning
 from docmgr.model import Doc
 from docmgr.seams import touched
 from docmgr.store.index import queries
+from docmgr.store.index.freshness import RefreshStats
+from docmgr.store.index.handle import Index
 from docmgr.store.index.hooks import notice
 from docmgr.store.index.queries import DocRow, TicketRow, tickets, trusted_index_docs
 from docmgr.store.index.records import key_minute, sort_key, unpack_meta, utc_key
-from docmgr.store.index.refresh import Index, RefreshStats
 from docmgr.store.index.schema import (
     SCHEMA_VERSION,
     cache_disabled,
@@ -41,18 +45,15 @@ from docmgr.store.index.schema import (
     is_busy,
     prepare,
 )
-from docmgr.store.index.watch import (
+from docmgr.store.index.stamp import (
     drop_stamp,
     live_stamp,
     log_path,
     pid_path,
     read_stamp,
     stamp_path,
-    watcher_held,
-    watcher_lock,
     write_stamp,
 )
-from docmgr.store.index.watch import run as run_watch
 from docmgr.store.workspace import Workspace, scan_docs
 
 if TYPE_CHECKING:
@@ -363,6 +364,9 @@ def watch(
         raise DocmgrError(
             "DOCMGR_NO_CACHE is set: there is no index to watch", "unset DOCMGR_NO_CACHE"
         )
+    from docmgr.store.index.watch import run as run_watch
+    from docmgr.store.index.watch import watcher_lock
+
     path = cache_file(ws)
     with watcher_lock(path) as pid, open_index(ws, busy_fallback=False) as index:
         index.stat_workers = 1  # the watcher runs threads: it never forks a stat worker
@@ -394,6 +398,8 @@ def watch_detached(ws: Workspace) -> tuple[int, str]:
     until its stamp shows it is live, and refuses when a watcher already keeps the index.
     """
     import subprocess
+
+    from docmgr.store.index.watch import watcher_held
 
     path = cache_file(ws)
     if watcher_held(path):

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 
 class Builder(Protocol):
-    """What a build needs of an open index (``refresh.Index``)."""
+    """What a build needs of an open index (``refresh.Writer``)."""
 
     con: sqlite3.Connection
     root_s: str

@@ -14,6 +14,8 @@ is split between this process and forked children, one per spare core (Linux onl
 stats its share of the stored paths and answers through its exit status. ``os.stat``
 releases the GIL, but building the results holds it, so threads do not help; git does the
 same with threads (``core.preloadIndex``) for the same reason in C.
+
+``RefreshStats`` says what a refresh found and did (for ``index info`` and tests).
 """
 
 from __future__ import annotations
@@ -60,6 +62,32 @@ def path_stamp(path: str) -> FileStamp:
         return file_stamp(os.stat(path))
     except OSError:
         return MISSING
+
+
+class RefreshStats:
+    """What a refresh did (for ``index info`` and tests).
+
+    A plain class rather than a dataclass: defining one costs ~0.5 ms at import, on the
+    path of every warm command.
+    """
+
+    __slots__ = ("parsed", "removed", "rescanned_dirs", "full", "mode")
+
+    def __init__(self) -> None:
+        self.parsed = 0  # files (re-)parsed
+        self.removed = 0  # documents dropped from the index
+        self.rescanned_dirs = 0  # folders listed again
+        self.full = False  # a full walk was needed
+        # what proved the index fresh: "watcher" (a live watcher's stamp, no stat walk),
+        # "watcher + own writes" (this process applied its own changes first), or
+        # "full check" (every known folder and file stat'ed)
+        self.mode = "full check"
+
+    def __repr__(self) -> str:
+        return (
+            f"RefreshStats(parsed={self.parsed}, removed={self.removed}, "
+            f"rescanned_dirs={self.rescanned_dirs}, full={self.full})"
+        )
 
 
 class Snapshot(NamedTuple):

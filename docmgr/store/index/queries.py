@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from docmgr.errors import IndexDamaged, InvalidFullTextQuery
 from docmgr.model import Doc
 from docmgr.store.index.freshness import RACY_WINDOW_NS, file_stamp
+from docmgr.store.index.handle import Index
 from docmgr.store.index.records import (
     COLUMN_FIELDS,
     SEP,
@@ -23,7 +24,6 @@ from docmgr.store.index.records import (
     path_maker,
     unpack_meta,
 )
-from docmgr.store.index.refresh import Index
 from docmgr.store.index.schema import FTS_COLUMNS, cache_file, connect_readonly
 from docmgr.store.workspace import Workspace
 from docmgr.tuples import NamedTuple

@@ -1,24 +1,24 @@
-"""An open index and its refresh: find what changed since the last refresh and store it.
+"""Bringing an open index up to date (``Writer``): find what changed and store it.
 
-No change → no lock and no parse (``Flat.unchanged``). Otherwise, under SQLite's write lock,
-the changed folders are rescanned and the changed files re-parsed; a missing snapshot or a
-changed ignore file means a full walk (which still re-parses only files whose stamp differs).
+Loaded only when ``handle.Index``'s no-change check finds a change (or a watcher, a write
+verb or a build writes). Under SQLite's write lock the changed folders are rescanned and the
+changed files re-parsed; a missing snapshot or a changed ignore file means a full walk (which
+still re-parses only files whose stamp differs).
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Container, Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Container, Iterable
+from typing import TYPE_CHECKING, Protocol
 
 from docmgr.model import CONTROL_NAMES, IGNORE_FILE, JOURNAL_DIR
 from docmgr.seams import touched
 from docmgr.store.index.freshness import (
-    MAPPED_PIECES,
     RACY,
     FileStamp,
-    Flat,
+    RefreshStats,
     Snapshot,
     Todo,
     changes,
@@ -26,13 +26,13 @@ from docmgr.store.index.freshness import (
     header,
     mark_racy,
     path_stamp,
-    piece_count,
     pieces,
 )
 from docmgr.store.index.hooks import progress_for
 from docmgr.store.index.records import parent
 from docmgr.store.index.schema import write_transaction
-from docmgr.store.index.watch import Stamp, bump_stamp, live_stamp, rel_paths
+from docmgr.store.index.stamp import bump_stamp
+from docmgr.store.index.watch import rel_paths
 from docmgr.store.workspace import Workspace, leaves_root, stat_markdown
 
 if TYPE_CHECKING:
@@ -46,223 +46,62 @@ if TYPE_CHECKING:
 STORE_BATCH = 200  # documents written per executemany (a few hundred KB of text)
 
 
-class RefreshStats:
-    """What a refresh did (for ``index info`` and tests).
-
-    A plain class rather than a dataclass: defining one costs ~0.5 ms at import, on the
-    path of every warm command.
-    """
-
-    __slots__ = ("parsed", "removed", "rescanned_dirs", "full", "mode")
-
-    def __init__(self) -> None:
-        self.parsed = 0  # files (re-)parsed
-        self.removed = 0  # documents dropped from the index
-        self.rescanned_dirs = 0  # folders listed again
-        self.full = False  # a full walk was needed
-        # what proved the index fresh: "watcher" (a live watcher's stamp, no stat walk),
-        # "watcher + own writes" (this process applied its own changes first), or
-        # "full check" (every known folder and file stat'ed)
-        self.mode = "full check"
-
-    def __repr__(self) -> str:
-        return (
-            f"RefreshStats(parsed={self.parsed}, removed={self.removed}, "
-            f"rescanned_dirs={self.rescanned_dirs}, full={self.full})"
-        )
-
-
 def _under(rel: str, folder: str) -> bool:
     return not folder or rel == folder or rel.startswith(folder + "/")
 
 
-class Index:
-    """An open index of one docs root (``open_index`` returns it refreshed)."""
+class Opened(Protocol):
+    """What the writing half needs of an open index (``handle.Index``)."""
 
-    def __init__(
-        self, ws: Workspace, con: sqlite3.Connection, path: str | os.PathLike[str] | None
-    ) -> None:
-        self.ws = ws
-        self.con = con
-        self.path_s = None if path is None else os.fspath(path)  # the cache file; None: memory
-        self.root_s = os.path.abspath(ws.root_str)
-        self._root: Path | None = None
-        self.last_refresh = RefreshStats()
-        self._flat: Flat | None = None
-        self._flat_version = -1
-        self.stamp: Stamp | None = None  # the live watcher's stamp the last refresh trusted
-        # processes sharing the no-change check (None: as many as pay, ``stat_workers``)
-        self.stat_workers: int | None = None
+    ws: Workspace
+    con: sqlite3.Connection
+    root_s: str
+    path_s: str | None
+
+    @property
+    def path(self) -> Path | None: ...
+
+    def snapshot(self) -> Snapshot | None: ...
+
+    def generation(self) -> int: ...
+
+    def trim(self) -> None: ...
+
+
+class Writer:
+    """The writing half of an open index (``Index.writer``); what a first build writes
+    through too (``build.Builder``)."""
+
+    def __init__(self, index: Opened) -> None:
+        self.index = index
+        self.ws = index.ws
+        self.con = index.con
+        self.root_s = index.root_s
 
     @property
     def path(self) -> Path | None:
-        """The cache file (None: a private in-memory index)."""
-        if self.path_s is None:
-            return None
-        from pathlib import Path
-
-        return Path(self.path_s)
-
-    @property
-    def root(self) -> Path:
-        """The docs root (absolute), as a Path (made on first use: warm paths use ``root_s``)."""
-        if self._root is None:
-            from pathlib import Path
-
-            self._root = Path(self.root_s)
-        return self._root
-
-    def close(self) -> None:
-        self.con.close()
-
-    def __enter__(self) -> Index:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ----------------------------------------------------------------- snapshot
+        return self.index.path
 
     def snapshot(self) -> Snapshot | None:
-        """What the last refresh saw (None before the first one)."""
-        head = self._header()
-        if head is None:
-            return None
-        try:
-            return Snapshot.load(head, self._pieces(), self.root_s)
-        except (ValueError, EOFError, TypeError):
-            return None
+        return self.index.snapshot()
 
-    def _flat_row(self) -> Flat | None:
-        """The stored snapshot as a ``Flat`` (None: none is stored, or it is unreadable)."""
-        head = self._header()
-        if head is None:
-            return None
-        try:
-            if piece_count(head) <= MAPPED_PIECES:
-                return Flat.load(head, self._pieces())
-            # read, not mapped: decoded once, their pages would stay in the RSS for nothing
-            (mapped,) = self.con.execute("PRAGMA mmap_size").fetchone()
-            self.con.execute("PRAGMA mmap_size=0")
-            try:
-                return Flat.load(head, self._pieces())
-            finally:
-                self.con.execute(f"PRAGMA mmap_size={int(mapped)}")
-        except (ValueError, EOFError, TypeError):
-            return None
+    def generation(self) -> int:
+        return self.index.generation()
 
-    def _header(self) -> bytes | None:
-        """The stored snapshot's header (None: no complete snapshot is stored)."""
-        row = self.con.execute("SELECT value FROM meta WHERE key='snapshot'").fetchone()
-        return None if row is None else row[0]
+    def own_writes(self, stats: RefreshStats) -> None:
+        """Apply the paths this process wrote (``touched``) while a live watcher keeps the
+        index, and move its stamp on: our own writes never wait for the watcher."""
+        rels = rel_paths(self.root_s, touched.paths)
+        touched.paths.clear()
+        if rels:
+            self.apply_paths(rels, stats)
+            bump_stamp(self.index.path_s, self.generation())  # type: ignore[arg-type]
 
-    def _pieces(self) -> Iterator[bytes]:
-        for (blob,) in self.con.execute("SELECT piece FROM snapshot_pieces ORDER BY seq"):
-            yield blob
-
-    def store_snapshot(self, snap: Snapshot, started: int) -> bytes:
-        """Store the snapshot's pieces (inside the caller's transaction), racy stamps marked;
-        returns the header that ``finish`` stores to say the snapshot is complete.
-
-        One piece is serialised at a time: a full copy of the snapshot in one blob (twice,
-        plus SQLite's copies) was the peak of the memory of a big first build.
-        """
-        mark_racy(snap, started)
-        con = self.con
-        con.execute("DELETE FROM snapshot_pieces")
-        count = 0
-        for count, blob in enumerate(pieces(snap, self.root_s), start=1):
-            con.execute("INSERT INTO snapshot_pieces(seq, piece) VALUES(?, ?)", (count, blob))
-        return header(snap, count)
-
-    def trim(self) -> None:
-        """Free the in-memory copy of the snapshot (single-pass verbs on huge workspaces)."""
-        self._flat = None
-
-    def large(self) -> bool:
-        """Whether the workspace is big enough for a whole-table read to go past the memory
-        map (``read_through``): its snapshot has more than ``MAPPED_PIECES`` pieces."""
-        head = self._header()
-        try:
-            return head is not None and piece_count(head) > MAPPED_PIECES
-        except (ValueError, EOFError, TypeError):
-            return False
-
-    def read_through(self) -> None:
-        """Stop mapping the file: each page read from here on is read, not kept mapped.
-
-        For a verb that reads the whole index once (``doctor --all``): pages read through the
-        memory map count in the process's RSS, up to ``MMAP_BYTES`` of them.
-        """
-        self.con.execute("PRAGMA mmap_size=0")
-
-    def folders(self) -> list[str]:
-        """Every folder the walk visited (rel paths; '' is the root)."""
-        flat = self._flat if self._flat is not None else self._flat_row()
-        return flat.folders(self.root_s) if flat is not None else []
-
-    # ----------------------------------------------------------------- refresh
-
-    def _matcher(self, snap: Snapshot) -> Matcher:
-        from docmgr.store.ignore import Matcher  # only when something changed
-
-        repo_root = self.ws.repo_root_str
-        matcher = Matcher.for_root(self.root_s, repo_root)
-        for path in sorted(snap.watch):
-            folder = os.path.dirname(path)
-            if folder in (self.root_s, repo_root) or not os.path.isfile(path):
-                continue
-            rel = os.path.relpath(folder, self.root_s).replace(os.sep, "/")
-            matcher.add_file(rel, path)
-        return matcher
-
-    def _base_watch(self) -> dict[str, FileStamp]:
-        paths = {
-            os.path.join(self.root_s, IGNORE_FILE),
-            os.path.join(self.ws.repo_root_str, IGNORE_FILE),
-        }
-        return {p: path_stamp(p) for p in sorted(paths)}
-
-    def _unchanged(self) -> bool | None:
-        """Fast path: True when no known folder or file changed (None: no snapshot yet).
-
-        Reads a compact copy of the snapshot (kept in memory while no other process
-        commits) and stops at the first difference; the locked slow path works out what.
-        """
-        version = self.con.execute("PRAGMA data_version").fetchone()[0]
-        if self._flat is None or self._flat_version != version:
-            self._flat = self._flat_row()
-            if self._flat is None:
-                return None
-            self._flat_version = version
-        return self._flat.unchanged(workers=self.stat_workers)
-
-    def refresh(self) -> RefreshStats:
-        """Bring the index up to date with the files; no lock and no parse when nothing changed.
-
-        Changes are computed again under the write lock from the snapshot as it is then, so
-        two processes refreshing at once never interleave their views.
-        """
-        stats = RefreshStats()
-        self.last_refresh = stats
-        self.stamp = live_stamp(self.path_s)
-        if self.stamp is not None:
-            if touched.paths:  # our own writes: apply them now rather than wait for the watcher
-                stats.mode = "watcher + own writes"
-                rels = rel_paths(self.root_s, touched.paths)
-                touched.paths.clear()
-                if rels:
-                    self.apply_paths(rels, stats)
-                    bump_stamp(self.path_s, self.generation())  # type: ignore[arg-type]
-            else:
-                stats.mode = "watcher"
-            return stats
-        touched.paths.clear()  # the full check below sees everything written before it
-        if self._unchanged():
-            return stats
-        self._flat = None
+    def catch_up(self, stats: RefreshStats) -> None:
+        """Store whatever changed since the stored snapshot (the check saw a change)."""
+        self.index.trim()
         if self._needs_build() and self._build(stats):
-            return stats
+            return
         con = self.con
         with write_transaction(con):
             started = time.time_ns()
@@ -277,23 +116,16 @@ class Index:
                     self._full_scan(stats, snap, started)
                 elif dirs or files:
                     self._apply(snap, dirs, files, stats, started)
-        return stats
 
-    def generation(self) -> int:
-        """How many times the index was written since it was created (the stamp's counter)."""
-        row = self.con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-        return int(row[0]) if row else 0
-
-    def apply_paths(self, rels: list[str], stats: RefreshStats | None = None) -> RefreshStats:
+    def apply_paths(self, rels: list[str], stats: RefreshStats) -> None:
         """Bring exactly these changed paths (files or folders, rel; '' = root) up to date.
 
         What a watcher (or a command that wrote files) knows changed: each path's folder is
         listed again (finding added, removed and renamed entries), each known file re-stat'ed.
         """
-        stats = stats or RefreshStats()
-        self._flat = None
+        self.index.trim()
         if self._needs_build() and self._build(stats):
-            return stats
+            return
         con = self.con
         with write_transaction(con):
             started = time.time_ns()
@@ -314,7 +146,6 @@ class Index:
                         folder = parent(folder)
                     dirs.add(folder)
                 self._apply(snap, sorted(dirs), files, stats, started)
-        return stats
 
     def _needs_build(self) -> bool:
         """True when no snapshot is stored: the index was never (completely) built."""
@@ -330,6 +161,41 @@ class Index:
         stats.full = True
         stats.parsed, stats.removed = done
         return True
+
+    def store_snapshot(self, snap: Snapshot, started: int) -> bytes:
+        """Store the snapshot's pieces (inside the caller's transaction), racy stamps marked;
+        returns the header that ``finish`` stores to say the snapshot is complete.
+
+        One piece is serialised at a time: a full copy of the snapshot in one blob (twice,
+        plus SQLite's copies) was the peak of the memory of a big first build.
+        """
+        mark_racy(snap, started)
+        con = self.con
+        con.execute("DELETE FROM snapshot_pieces")
+        count = 0
+        for count, blob in enumerate(pieces(snap, self.root_s), start=1):
+            con.execute("INSERT INTO snapshot_pieces(seq, piece) VALUES(?, ?)", (count, blob))
+        return header(snap, count)
+
+    def _matcher(self, snap: Snapshot) -> Matcher:
+        from docmgr.store.ignore import Matcher  # only when something changed
+
+        repo_root = self.ws.repo_root_str
+        matcher = Matcher.for_root(self.root_s, repo_root)
+        for path in sorted(snap.watch):
+            folder = os.path.dirname(path)
+            if folder in (self.root_s, repo_root) or not os.path.isfile(path):
+                continue
+            rel = os.path.relpath(folder, self.root_s).replace(os.sep, "/")
+            matcher.add_file(rel, path)
+        return matcher
+
+    def _base_watch(self) -> dict[str, FileStamp]:
+        paths = {
+            os.path.join(self.root_s, IGNORE_FILE),
+            os.path.join(self.ws.repo_root_str, IGNORE_FILE),
+        }
+        return {p: path_stamp(p) for p in sorted(paths)}
 
     def _full_scan(self, stats: RefreshStats, old: Snapshot | None, started: int) -> None:
         """Walk everything; re-parse only files whose stamp differs from the stored row."""
