@@ -238,8 +238,7 @@ def _run(ws: Workspace, index: Index, query: Query, order: str) -> Results:
 
     terms = snippet.patterns(match)
     snippets = {
-        doc_id: snippet.of(data, terms, start)
-        for doc_id, (data, start) in queries.bodies(index, ids).items()
+        doc_id: snippet.of(data, terms, start) for doc_id, data, start in queries.bodies(index, ids)
     }
     topics = queries.topics_of(index, ids)
     hits = [

@@ -514,24 +514,26 @@ def _valid_match(expression: str) -> bool:
     return True
 
 
-def bodies(index: Index, ids: Sequence[int]) -> dict[int, tuple[bytes, int]]:
-    """The parseable documents among ``ids``, read from their files: each file's bytes and
-    where its body starts (``records.file_with_body``).
+def bodies(index: Index, ids: Sequence[int]) -> Iterator[tuple[int, bytes, int]]:
+    """The parseable documents among ``ids``, read from their files one at a time: (id,
+    the file's bytes, where its body starts: ``records.file_with_body``).
 
     The index keeps no copy of the text (its full-text table is contentless); a file that
-    can no longer be read gives (b'', 0).
+    can no longer be read gives (id, b'', 0). A caller that drops each file before the next
+    reuses the same memory (a real search's 25 files: ~200 fewer page faults than all of
+    them held at once).
     """
-    out: dict[int, tuple[bytes, int]] = {}
     prefix = index.root_s + "/"
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
-        for doc_id, rel, size in index.con.execute(
+        found = index.con.execute(
             "SELECT id, rel, size FROM docs WHERE parse_ok = 1"
             f" AND id IN ({','.join('?' * len(chunk))})",
             chunk,
-        ):
-            out[doc_id] = file_with_body(prefix + rel, size) or (b"", 0)
-    return out
+        ).fetchall()
+        for doc_id, rel, size in found:
+            data, body_start = file_with_body(prefix + rel, size) or (b"", 0)
+            yield doc_id, data, body_start
 
 
 # ----------------------------------------------------------------- without a refresh
