@@ -54,7 +54,7 @@ def test_a_verb_imports_only_its_own_modules() -> None:
         "docmgr.cli._common",
         "docmgr.cli._hints",
         "docmgr.cli._report",
-        "docmgr.cli._verb_templates",
+        "docmgr.cli._template_flags",
     }
 
 

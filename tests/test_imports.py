@@ -86,9 +86,9 @@ _WARM_COMMON = {
     "docmgr",
     "docmgr.cli",
     "docmgr.cli._common",
-    # --print-template-schema on the read verbs (the template machinery itself loads only
-    # when <root>/templates exists)
-    "docmgr.cli._verb_templates",
+    # --print-template-schema on the read verbs (the template data and machinery load only
+    # when a schema is asked for or <root>/templates exists)
+    "docmgr.cli._template_flags",
     "docmgr.cli._hints",  # spells library hints as flags at the error boundary
     "docmgr.cli.output",
     "docmgr.errors",

@@ -1,13 +1,14 @@
-"""Verb output templates in the CLI: ``--print-template-schema`` and the render after output.
+"""Verb output templates in the CLI: each read verb's template data, its schema, its render.
 
 Nine read verbs (spec §5.23) render ``<root>/templates/…/<verb>.templ`` after their human
 output. Each verb's template data is built here from the rows the verb already emits, so the
-data, its schema (``--print-template-schema``) and the rendering share one definition.
+data, its schema (``--print-template-schema``) and the rendering share one definition. The
+flags and the hook the verbs carry are ``_template_flags`` (this module loads only when a
+schema is asked for or the docs root has templates).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -319,59 +320,10 @@ def schema_data(verb: str) -> dict[str, Any]:
     }
 
 
-def template_options(verb: str) -> Callable[[F], F]:
-    """Add ``--print-template-schema`` and ``--schema-format`` (both eager: the schema is
-    printed before anything else is parsed, so no required flag or workspace is needed)."""
-
-    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
-        ctx.meta[f"docmgr.template.{param.name}"] = value
-        wanted = ctx.meta.get("docmgr.template.print_template_schema")
-        fmt = ctx.meta.get("docmgr.template.schema_format")
-        if wanted and fmt is not None:
-            from docmgr.formats import template_schema
-
-            click.echo(template_schema.render(schema_data(verb), fmt), nl=False)
-            ctx.exit(0)
-
-    def decorate(func: F) -> F:
-        func = click.option(
-            "--schema-format",
-            "schema_format",
-            type=click.Choice(["json", "yaml"]),
-            default="json",
-            show_default=True,
-            is_eager=True,
-            expose_value=False,
-            callback=remember,
-            help="Format of --print-template-schema.",
-        )(func)
-        func = click.option(
-            "--print-template-schema",
-            "print_template_schema",
-            is_flag=True,
-            is_eager=True,
-            expose_value=False,
-            callback=remember,
-            help="Print the schema of this verb's template data and exit.",
-        )(func)
-        return func
-
-    return decorate
-
-
-def render_verb_template(verb: str, source: Any, *, structured: bool) -> None:
-    """After the human output: render the verb's template if the docs root has one.
-
-    A blank line, then the rendering on stdout; a broken template is a warning on stderr.
-    """
-    if structured:
-        return
-    from docmgr.cli._common import app
-
-    obj = app()
-    ws = obj.workspace()
-    if not os.path.isdir(os.path.join(ws.root_str, "templates")):
-        return  # the common case, decided without loading the template machinery
+def render(verb: str, source: Any, ws: Any) -> None:
+    """Render ``verb``'s template of the docs root ``ws.root`` (it has a ``templates``
+    folder): a blank line, then the rendering on stdout; a broken template is a warning on
+    stderr."""
     ctx = click.get_current_context()
     settings = {k: v for k, v in ctx.params.items() if k not in ("output", "glaze")}
     settings = {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from docmgr.cli._common import app, common_options, emit, output_options, split_list
-from docmgr.cli._verb_templates import render_verb_template, template_options
+from docmgr.cli._template_flags import render_verb_template, template_options
 from docmgr.errors import DocmgrError
 from docmgr.reports import doctor
 from docmgr.reports.doctor import render as doctor_render

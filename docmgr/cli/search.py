@@ -16,7 +16,7 @@ from docmgr.cli._common import (
     split_list,
     ticket_option,
 )
-from docmgr.cli._verb_templates import render_verb_template, template_options
+from docmgr.cli._template_flags import render_verb_template, template_options
 from docmgr.reports import search
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from docmgr.cli._common import app, common_options, emit, output_options, ticket_option
-from docmgr.cli._verb_templates import render_verb_template, template_options
+from docmgr.cli._template_flags import render_verb_template, template_options
 from docmgr.reports import status
 
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from docmgr.cli._common import app, common_options, emit, output_options, split_list, ticket_option
-from docmgr.cli._verb_templates import render_verb_template, template_options
+from docmgr.cli._template_flags import render_verb_template, template_options
 from docmgr.formats import tasks as tasks_format
 from docmgr.ops import tasks
 

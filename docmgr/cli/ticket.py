@@ -19,7 +19,7 @@ from docmgr.cli._common import (
     ticket_option,
 )
 from docmgr.cli._report import report_skipped
-from docmgr.cli._verb_templates import render_verb_template, template_options
+from docmgr.cli._template_flags import render_verb_template, template_options
 from docmgr.errors import UsageProblem
 from docmgr.seams.clock import format_rfc3339, utc_minute
 from docmgr.store import index as index_store

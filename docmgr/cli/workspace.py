@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from docmgr.cli._common import app, common_options, emit, hidden_alias, output_options, split_list
-from docmgr.cli._verb_templates import render_verb_template, template_options
+from docmgr.cli._template_flags import render_verb_template, template_options
 from docmgr.ops import scaffold
 from docmgr.seams.fsio import file_lock
 from docmgr.store import vocabulary
