@@ -268,3 +268,35 @@ def test_a_batch_encoded_in_one_call_is_each_row_encoded_alone() -> None:
         same_key = all(r and next(iter(r)) == "ticket" for r in batch)
         one_call += same_key and encode(batch).count('}, {"ticket": ') == len(batch) - 1
     assert one_call > 100  # the one-call path was taken, not only the fallback
+
+
+def test_rows_are_made_as_they_are_written_a_batch_at_a_time() -> None:
+    """A ``Rows`` listing: the same JSON as its list of dicts, each row made once, and no
+    more than one batch of rows made ahead of the text written so far."""
+    from docmgr.cli.output import JSON_BATCH, Rows, Shaping, json_pieces, render_pieces, shape
+
+    made: list[int] = []
+
+    def make(n: int) -> dict[str, object]:
+        made.append(n)
+        return {"id": n, "title": f"doc {n}", "topics": ["a", "b"][: n % 3]}
+
+    count = 2 * JSON_BATCH + 7
+    rows = Rows(range(count), make)
+    assert shape(rows, Shaping()) is rows  # nothing to sort or pick: still a view
+    assert len(rows[:10]) == 10 and rows[3]["id"] == 3 and rows[-1]["id"] == count - 1
+    made.clear()
+    pieces = json_pieces(rows)
+    first = next(pieces)
+    assert len(made) == JSON_BATCH and first.startswith("[\n  {")
+    text = first + "".join(pieces)
+    assert sorted(made) == list(range(count))  # each row made once
+    assert text == "".join(render_pieces([make(n) for n in range(count)], "json"))
+    last = count - 1
+    assert json.loads(text)[-1] == {
+        "id": last,
+        "title": f"doc {last}",
+        "topics": ["a", "b"][: last % 3],
+    }
+    sorted_rows = shape(rows, Shaping(sort_by=("-id",)))
+    assert isinstance(sorted_rows, list) and sorted_rows[0]["id"] == count - 1

@@ -135,6 +135,19 @@ def created_report(ws: Any, added: Any, guide: tuple[str, str] | None) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _doc_row(d: Any) -> dict[str, Any]:
+    """What ``doc list`` shows of one ``DocRow``."""
+    return {
+        "ticket": d.ticket,
+        "doc_type": d.doc_type,
+        "title": d.title,
+        "status": d.status,
+        "topics": ", ".join(d.topics),
+        "path": d.rel,
+        "last_updated": index_store.key_minute(d.last_updated),
+    }
+
+
 @doc_group.command("list")
 @common_options
 @ticket_option(
@@ -175,18 +188,9 @@ def list_cmd(
         ws, ticket=only, status=status, doc_type=doc_type, topics=split_list(topics)
     )
     report_skipped(ws, skipped, structured=bool(output or glaze))
-    rows = [
-        {
-            "ticket": d.ticket,
-            "doc_type": d.doc_type,
-            "title": d.title,
-            "status": d.status,
-            "topics": ", ".join(d.topics),
-            "path": d.rel,
-            "last_updated": index_store.key_minute(d.last_updated),
-        }
-        for d in found
-    ]
+    from docmgr.cli.output import Rows
+
+    rows = Rows(found, _doc_row)  # each row made as it is written
 
     shown = rows[:limit]
 

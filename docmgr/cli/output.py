@@ -5,7 +5,7 @@ that Go users script with (``--fields``, ``--filter``, ``--sort-by``, ``--select
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, overload
 
 from docmgr.errors import TemplateError, UsageProblem
 from docmgr.tuples import NamedTuple
@@ -14,6 +14,39 @@ FORMATS = ("table", "json", "yaml", "csv", "tsv", "markdown")
 
 
 Row = dict[str, Any]
+
+
+class Rows(Sequence[Row]):
+    """Rows made from ``items`` by ``make`` only as they are read (a slice is another view).
+
+    A listing of 69,415 documents (``doc list`` at 20,000 tickets) held its rows as dicts
+    next to the records they came from (~20 MiB more at its peak); written as JSON, a batch
+    of ``JSON_BATCH`` rows is made at a time. Each read makes a new row: a caller that
+    changes rows makes a list first (``shape`` does when it sorts or picks columns).
+    """
+
+    __slots__ = ("_items", "_make")
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Any], Row]) -> None:
+        self._items = items
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, at: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> Rows: ...
+
+    def __getitem__(self, at: int | slice) -> Row | Rows:
+        if isinstance(at, slice):
+            return Rows(self._items[at], self._make)
+        return self._make(self._items[at])
+
+    def __iter__(self) -> Iterator[Row]:
+        return map(self._make, self._items)
 
 
 def columns_of(rows: Sequence[Row]) -> list[str]:
@@ -115,7 +148,7 @@ def json_pieces(rows: Sequence[Row]) -> Iterator[str]:
 
     encode = json.JSONEncoder(ensure_ascii=False).encode
     for start in range(0, len(rows), JSON_BATCH):
-        lines = _one_per_line(rows[start : start + JSON_BATCH], encode)
+        lines = _one_per_line(list(rows[start : start + JSON_BATCH]), encode)
         yield ("[\n  " if start == 0 else ",\n  ") + lines
     yield "\n]\n"
 
@@ -245,8 +278,13 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (1, _cell(value).casefold())
 
 
-def shape(rows: Sequence[Row], shaping: Shaping) -> list[Row]:
-    """Sort, then keep/drop columns. Names are checked against the rows' columns (when any)."""
+def shape(rows: Sequence[Row], shaping: Shaping) -> Sequence[Row]:
+    """Sort, then keep/drop columns. Names are checked against the rows' columns (when any).
+
+    Without a sort or a column change the rows are returned as given (a ``Rows`` view stays
+    one)."""
+    if not (shaping.sort_by or shaping.fields or shaping.drop):
+        return rows
     out = list(rows)
     if out and (shaping.sort_by or shaping.fields):  # the columns only when names are checked
         cols = columns_of(out)

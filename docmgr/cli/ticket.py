@@ -139,6 +139,20 @@ def _list_row(summary: Any) -> dict[str, Any]:
     }
 
 
+def _ticket_row(t: Any) -> dict[str, Any]:
+    """What ``ticket list`` shows of one ``TicketRow``."""
+    return {
+        "ticket": t.id,
+        "title": t.title,
+        "status": t.status,
+        "topics": ", ".join(t.topics),
+        "tasks_open": t.tasks_open,
+        "tasks_done": t.tasks_done,
+        "path": t.rel_dir,
+        "last_updated": index_store.key_minute(t.last_updated),
+    }
+
+
 @ticket_group.command("list")
 @common_options
 @ticket_option(required=False, help_text="Only this ticket (forgiving: prefix, folder name).")
@@ -167,19 +181,9 @@ def list_cmd(ticket: str, status: str, limit: int | None, output: str | None, gl
     # straight from the index's SQL
     found, skipped = index_store.ticket_listing(ws, ticket=only, status=status)
     report_skipped(ws, skipped, structured=bool(output or glaze))
-    rows = [
-        {
-            "ticket": t.id,
-            "title": t.title,
-            "status": t.status,
-            "topics": ", ".join(t.topics),
-            "tasks_open": t.tasks_open,
-            "tasks_done": t.tasks_done,
-            "path": t.rel_dir,
-            "last_updated": index_store.key_minute(t.last_updated),
-        }
-        for t in found
-    ]
+    from docmgr.cli.output import Rows
+
+    rows = Rows(found, _ticket_row)  # each row made as it is written
 
     shown = rows[:limit]
 
