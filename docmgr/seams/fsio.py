@@ -101,13 +101,15 @@ def _remove_stale_temps(path: Path) -> None:
         if not name.startswith(prefix):
             continue
         pid_text = name[len(prefix) :].split("-", 1)[0]
-        if pid_text.isdigit() and _pid_alive(int(pid_text)):
+        if pid_text.isdigit() and pid_alive(int(pid_text)):
             continue
         with contextlib.suppress(OSError):
             os.unlink(path.parent / name)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """True when another process with this pid exists (never this process: its own
+    leftovers are not a live owner's)."""
     if pid == os.getpid():
         return False
     try:

@@ -127,7 +127,7 @@ from typing import Literal, cast
 
 from docmgr.errors import DocmgrError, JournalStuck, LockTimeout
 from docmgr.model import JOURNAL_DIR
-from docmgr.seams.fsio import atomic_write, folder_lock, fsync_dir
+from docmgr.seams.fsio import atomic_write, folder_lock, fsync_dir, pid_alive
 from docmgr.seams.touched import note as note_touched
 
 FORMAT = 1
@@ -916,7 +916,7 @@ def _recover_one(root: Path, txdir: Path) -> str:
         if not txdir.is_dir():
             return ""  # finished and deleted by its owner just before we locked it
         pid_text = txdir.name.split("-")[1] if txdir.name.count("-") >= 2 else ""
-        if pid_text.isdigit() and _pid_alive(int(pid_text)):
+        if pid_text.isdigit() and pid_alive(int(pid_text)):
             return ""  # its creator may be between mkdir and taking the lock
         _remove_journal(txdir)
         return ""
@@ -984,15 +984,3 @@ def _read_progress(path: Path) -> tuple[set[int], set[int]]:
         if number.isdigit():
             (applied if tag == "a" else undone if tag == "u" else set()).add(int(number))
     return applied, undone
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # not one of our open transactions (those are in _live)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
