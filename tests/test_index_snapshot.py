@@ -415,3 +415,81 @@ def test_children_reaped_by_the_kernel_still_give_an_answer(ws_root: Path) -> No
         assert not flat.unchanged(workers=3)
     finally:
         signal.signal(signal.SIGCHLD, before)
+
+
+# --------------------------------------------------------------------------- streamed check
+
+
+def _stored(root: Path) -> tuple[bytes, list[bytes]]:
+    """What a refresh stores for the files as they are now: the header and the pieces."""
+    snap = _on_disk(root)
+    blobs = list(freshness.pieces(snap, str(root)))
+    return freshness.header(snap, len(blobs)), blobs
+
+
+@linux_only
+@pytest.mark.parametrize("workers", [1, 2, 3, 7])
+def test_the_streamed_check_answers_as_the_kept_snapshot_does(ws_root: Path, workers: int) -> None:
+    """Pieces read as they come (children's shares first, then this process's a piece at a
+    time): a change of the first, a middle or the last entry is seen, as by ``Flat``."""
+    before = _children()
+    head, blobs = _stored(ws_root)
+    paths = [p for blob in blobs for p in freshness.piece_paths(freshness._decode(blob))]
+    assert len(blobs) > 7
+    for path in (paths[0], paths[len(paths) // 2], paths[-1]):
+        head, blobs = _stored(ws_root)
+        assert freshness.streamed_unchanged(head, iter(blobs), workers=workers)
+        st = os.stat(path)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert not freshness.streamed_unchanged(head, iter(blobs), workers=workers), path
+        assert not Flat.load(head, blobs).unchanged(workers=workers)
+    assert _children() == before
+
+
+@linux_only
+def test_the_streamed_check_never_passes_pieces_missing_or_added(ws_root: Path) -> None:
+    head, blobs = _stored(ws_root)
+    for workers in (1, 2, 3):
+        assert freshness.streamed_unchanged(head, iter(blobs), workers=workers)
+        for wrong in (blobs[:-1], blobs[1:], [*blobs, blobs[-1]], []):
+            assert not freshness.streamed_unchanged(head, iter(wrong), workers=workers)
+        with pytest.raises((ValueError, EOFError, TypeError)):
+            freshness.streamed_unchanged(head, iter([*blobs[:-1], b"garbage"]), workers=workers)
+
+
+def test_the_streamed_check_without_fork_checks_every_share_here(
+    ws_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    head, blobs = _stored(ws_root)
+    assert freshness.streamed_unchanged(head, iter(blobs), workers=3)
+    first = freshness.piece_paths(freshness._decode(blobs[0]))[0]  # in the first child's share
+    st = os.stat(first)
+    os.utime(first, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert not freshness.streamed_unchanged(head, iter(blobs), workers=3)
+
+
+def _kept(index: index_store.Index) -> bool:
+    return index._flat is not None
+
+
+def test_a_command_checks_a_big_snapshot_once_without_keeping_it(ws_root: Path) -> None:
+    """The first check of a big snapshot streams it (nothing kept); a second check of the
+    same open index keeps it; an in-place edit is still seen by the streamed check."""
+    ws = _ws(ws_root)
+    with index_store.open_index(ws):  # the build
+        pass
+    with index_store.open_index(ws) as index:
+        assert index.large() and not index.last_refresh.full
+        assert not _kept(index)  # streamed
+        index.refresh()
+        assert _kept(index)  # a process that checks again keeps it
+    path = ws_root / "2026/02/01/SN-0--snap/design/01-plan.md"
+    stat = path.stat()
+    path.write_text(path.read_text().replace("body", "BODY"))  # same size, mtime put back
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with index_store.open_index(ws) as index:
+        assert index.last_refresh.parsed == 1 and index._flat is None

@@ -24,7 +24,7 @@ import marshal
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 
 from docmgr.tuples import NamedTuple
 
@@ -258,7 +258,8 @@ class Flat(NamedTuple):
             workers = stat_workers(sum(len(piece[3]) for piece in self.pieces))
         if workers < 2:
             return _pieces_unchanged(self.pieces)
-        return _forked_unchanged(_split(self.pieces, workers))
+        shares = _split(self.pieces, workers)
+        return _forked_unchanged(shares[1:], shares[0])
 
     def folders(self, root_s: str) -> list[str]:
         """Every folder the walk visited (rel paths; '' is the root)."""
@@ -266,6 +267,39 @@ class Flat(NamedTuple):
         return [
             path[cut:] for piece in self.pieces if piece[4] is None for path in piece_paths(piece)
         ]
+
+
+def streamed_unchanged(
+    header: bytes, blobs: Iterator[bytes], *, workers: int | None = None
+) -> bool:
+    """``Flat.load(header, blobs).unchanged(workers=workers)`` without holding the snapshot.
+
+    For a process that checks once (a command), on a big workspace: the forked children's
+    shares (whole pieces, the first ones) are read and handed over at the fork; this
+    process's own share, the rest, is read, checked and let go a piece at a time. Raises
+    ValueError (or EOFError, TypeError) when the stored pieces cannot be read; pieces fewer
+    or more than the header says never read as unchanged.
+    """
+    count, watch = marshal.loads(header)
+    if not isinstance(count, int) or not isinstance(watch, dict):
+        raise ValueError("not a snapshot header")
+    for path, value in watch.items():
+        if path_stamp(path) != value:
+            return False
+    if workers is None:
+        workers = stat_workers(count * PIECE)  # at most PIECE entries a piece
+    workers = max(1, min(workers, count))
+    per = count // workers  # each child's pieces; this process takes the rest
+    shares = [[_decode(blob) for blob in islice(blobs, per)] for _ in range(workers - 1)]
+    read = [sum(map(len, shares))]
+
+    def mine() -> Iterator[Piece]:
+        for blob in blobs:
+            read[0] += 1
+            yield _decode(blob)
+
+    same = _forked_unchanged(shares, mine()) if shares else _pieces_unchanged(mine())
+    return same and read[0] == count
 
 
 PARALLEL_PART = 4096  # fewest entries worth a forked process (fork and exit: ~1–2 ms)
@@ -353,8 +387,9 @@ def _split(pieces: list[Piece], parts: int) -> list[list[Piece]]:
     return shares
 
 
-def _forked_unchanged(shares: list[list[Piece]]) -> bool:
-    """``_pieces_unchanged`` of the first share here, of each other one in a forked child.
+def _forked_unchanged(shares: list[list[Piece]], mine: Iterable[Piece]) -> bool:
+    """``_pieces_unchanged`` of ``mine`` here (it may be read as it is checked), of each
+    share in a forked child.
 
     A child runs no Python clean-up (``os._exit``): it inherits the parent's open files and
     SQLite connection and must not touch them. A child still running when the answer is
@@ -365,13 +400,12 @@ def _forked_unchanged(shares: list[list[Piece]]) -> bool:
     damaged, index.
     """
     children: dict[int, list[Piece]] = {}
-    mine = list(shares[0])
     try:
-        for at, share in enumerate(shares[1:], start=1):
+        for at, share in enumerate(shares):
             try:
                 pid = os.fork()
             except (OSError, RuntimeError):  # RuntimeError: where fork is not allowed
-                mine += [piece for rest in shares[at:] for piece in rest]
+                mine = chain(*shares[at:], mine)
                 break
             if pid == 0:  # the child
                 code = 2
